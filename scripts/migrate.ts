@@ -1,0 +1,15 @@
+// `npm run db:migrate`: applies pending migrations to the configured database
+// (DATABASE_URL, or the embedded database in DATA_DIR).
+import { closeDatabase, databaseKind, databaseLocation, driverAdapter } from '../src/db.js';
+import { applyMigrations } from '../src/migrations.js';
+
+try {
+  const applied = await applyMigrations(driverAdapter);
+  console.log(
+    applied.length > 0
+      ? `Applied ${applied.length} migration(s) to ${databaseKind} at ${databaseLocation}: ${applied.join(', ')}`
+      : `${databaseKind} at ${databaseLocation} is up to date.`,
+  );
+} finally {
+  await closeDatabase();
+}

@@ -1,0 +1,17 @@
+// `npm run seed`: loads (or restores) the demo network on the configured database.
+import { config } from '../src/config.js';
+import { closeDatabase, databaseKind, databaseLocation, driverAdapter } from '../src/db.js';
+import { NETWORK_ADMIN_EMAIL } from '../src/demo/demo-network.js';
+import { seedDemoNetwork } from '../src/demo/seed.js';
+import { applyMigrations } from '../src/migrations.js';
+
+try {
+  await applyMigrations(driverAdapter);
+  const { agencies, users } = await seedDemoNetwork(config().DEMO_PASSWORD);
+  console.log(
+    `Seeded ${agencies} agencies and ${users} accounts into ${databaseKind} at ${databaseLocation}.\n` +
+      `Sign in as ${NETWORK_ADMIN_EMAIL} or <role>@<agency-slug>.demo with the password in DEMO_PASSWORD.`,
+  );
+} finally {
+  await closeDatabase();
+}

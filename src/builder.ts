@@ -1,0 +1,122 @@
+import SchemaBuilder from '@pothos/core';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ValidationPlugin from '@pothos/plugin-validation';
+import { GraphQLError } from 'graphql';
+import type { Context } from './context.js';
+import { prisma } from './db.js';
+import { ValidationError } from './errors.js';
+import type PrismaTypes from './generated/pothos-types.js';
+import { getDatamodel } from './generated/pothos-types.js';
+import type { Role } from './generated/prisma/enums.js';
+import { hasRole, isNetworkAdmin, mayManageUsersOf } from './modules/auth/roles.js';
+
+// The one SchemaBuilder. Plugins and generics only: types live in src/modules/*.
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function pascal(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+export interface AuthScopes {
+  signedIn: boolean;
+  networkAdmin: boolean;
+  /** Holds the role (network admins hold every role). */
+  role: Role;
+  /** May create, change and deactivate the users of this agency. */
+  manageUsersOf: string;
+}
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  AuthScopes: AuthScopes;
+  PrismaTypes: PrismaTypes;
+  DefaultFieldNullability: false;
+  DefaultInputFieldRequiredness: true;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    ID: { Input: string; Output: string | number };
+  };
+}>({
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, ValidationPlugin, PrismaPlugin, RelayPlugin],
+  defaultFieldNullability: false,
+  defaultInputFieldRequiredness: true,
+  scopeAuth: {
+    authorizeOnSubscribe: true,
+    authScopes: (context) => ({
+      signedIn: context.viewer !== null,
+      networkAdmin: isNetworkAdmin(context.viewer),
+      role: (role) => hasRole(context.viewer, role),
+      manageUsersOf: (agencyId) => mayManageUsersOf(context.viewer, agencyId),
+    }),
+    // Anonymous callers learn they must sign in; signed-in ones that they may not.
+    unauthorizedError: (_parent, context) =>
+      context.viewer
+        ? new GraphQLError('You do not have permission to do this.', {
+            extensions: { code: 'FORBIDDEN' },
+          })
+        : new GraphQLError('Sign in first: this needs a valid session.', {
+            extensions: { code: 'UNAUTHENTICATED' },
+          }),
+  },
+  errors: {
+    defaultTypes: [ValidationError],
+    // Input validation failures come back as the ValidationError member of the result union,
+    // like any other expected failure. They are checked before auth scopes, but reveal nothing:
+    // the rules are static and published in the schema.
+    unsafelyHandleInputErrors: true,
+    defaultUnionOptions: { name: ({ fieldName }) => `${pascal(fieldName)}Result` },
+    defaultResultOptions: { name: ({ fieldName }) => `${pascal(fieldName)}Success` },
+  },
+  validation: {
+    validationError: (result) =>
+      new ValidationError(
+        result.issues.map((issue) => ({
+          path: (issue.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)),
+          message: issue.message,
+        })),
+      ),
+  },
+  prisma: {
+    client: prisma,
+    dmmf: getDatamodel(),
+    filterConnectionTotalCount: true,
+    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeQueryOptions: { nullable: true },
+    nodesQueryOptions: false,
+    // Every exposed entity is keyed by a UUID: an ID that does not carry one is refused as bad
+    // input here, instead of reaching the database as an invalid value.
+    decodeGlobalID: (globalID) => {
+      const decoded = decodeGlobalID(globalID);
+      if (!UUID.test(decoded.id)) {
+        throw new ValidationError([{ path: [], message: `"${globalID}" is not a valid id` }]);
+      }
+      return decoded;
+    },
+  },
+});
+
+builder.queryType({});
+builder.mutationType({});
+builder.subscriptionType({});
+
+builder.scalarType('DateTime', {
+  description: 'An instant as an RFC 3339 string with offset, e.g. 2026-11-26T09:30:00.000Z.',
+  serialize: (value) => value.toISOString(),
+  parseValue: (value) => {
+    const date = typeof value === 'string' ? new Date(value) : null;
+    if (!date || Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(String(value))) {
+      throw new GraphQLError('DateTime must be an RFC 3339 string such as 2026-11-26T09:30:00Z.', {
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+    }
+    return date;
+  },
+});

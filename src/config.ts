@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+// Every setting comes from the environment and is checked once, at start, so that a bad value
+// stops the server with a message naming the variable instead of failing later at random.
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .positive('must be positive');
+
+const ConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(4000),
+  /** PostgreSQL connection string; when unset the embedded PGlite database is used. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  /** Folder of the embedded database (`memory://` keeps it in memory only). */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** Serve GraphiQL at /graphql for browsers. */
+  GRAPHIQL: bool.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `auto`: seed the demo network into an empty embedded database. */
+  SEED_DEMO: z.enum(['auto', 'always', 'never']).default('auto'),
+  DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('ipnet-demo-2026'),
+  SESSION_MAX_AGE_HOURS: positiveInt.default(24 * 14),
+  SESSION_IDLE_TIMEOUT_MINUTES: positiveInt.default(12 * 60),
+  /** Mark the session cookie `Secure`; defaults on in production (behind HTTPS). */
+  COOKIE_SECURE: bool.optional(),
+  /** Extra origins allowed to send cookie-authenticated mutations, comma separated. */
+  ALLOWED_ORIGINS: z.string().default(''),
+  /** Trust `X-Forwarded-For` from a reverse proxy for the client address. */
+  TRUST_PROXY: bool.default(false),
+  SIGNIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
+  SIGNIN_MAX_FAILURES_PER_ADDRESS: positiveInt.default(20),
+  SIGNIN_LOCKOUT_MINUTES: positiveInt.default(15),
+  MAX_QUERY_DEPTH: positiveInt.default(12),
+  MAX_ALIASES: positiveInt.default(30),
+  MAX_TOKENS: positiveInt.default(5000),
+  MAX_DIRECTIVES: positiveInt.default(50),
+  MAX_QUERY_COST: positiveInt.default(20000),
+  MAX_BODY_BYTES: positiveInt.default(1_000_000),
+  EXECUTION_TIMEOUT_MS: positiveInt.default(15_000),
+  SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Treat empty strings as unset: `PORT= npm start` should mean the default.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = ConfigSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+let current: Config | undefined;
+
+/** The process-wide configuration, read from the environment on first use. */
+export function config(): Config {
+  current ??= loadConfig();
+  return current;
+}
+
+export function cookieSecure(cfg: Config = config()): boolean {
+  return cfg.COOKIE_SECURE ?? cfg.NODE_ENV === 'production';
+}

@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { config } from './config.js';
+import { PrismaClient } from './generated/prisma/client.js';
+
+// One database for the process: PostgreSQL when DATABASE_URL is set (production), otherwise
+// PGlite, the same PostgreSQL compiled to WebAssembly, running in-process on a data folder.
+
+export type DatabaseKind = 'postgresql' | 'pglite';
+
+function openAdapter(): {
+  kind: DatabaseKind;
+  adapter: SqlMigrationAwareDriverAdapterFactory;
+  location: string;
+  close: () => Promise<void>;
+} {
+  const cfg = config();
+  if (cfg.DATABASE_URL) {
+    const url = new URL(cfg.DATABASE_URL);
+    return {
+      kind: 'postgresql',
+      adapter: new PrismaPg({ connectionString: cfg.DATABASE_URL, max: 10 }),
+      location: `${url.hostname}:${url.port || 5432}${url.pathname}`,
+      close: async () => {},
+    };
+  }
+  const inMemory = cfg.DATA_DIR.startsWith('memory://');
+  const dataDir = inMemory ? cfg.DATA_DIR : resolve(cfg.DATA_DIR);
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  const pglite = new PGlite({ dataDir, extensions: { pg_trgm } });
+  return {
+    kind: 'pglite',
+    adapter: new PrismaPGlite(pglite),
+    location: dataDir,
+    // PGlite writes its files on close; a process killed without it can leave them damaged.
+    close: () => pglite.close(),
+  };
+}
+
+const opened = openAdapter();
+
+export const databaseKind: DatabaseKind = opened.kind;
+export const databaseLocation: string = opened.location;
+/** The driver adapter, also used by the schema engine to apply migrations. */
+export const driverAdapter = opened.adapter;
+
+export const prisma = new PrismaClient({ adapter: opened.adapter });
+
+let closed = false;
+export async function closeDatabase(): Promise<void> {
+  if (closed) return;
+  closed = true;
+  await prisma.$disconnect();
+  await opened.close();
+}
+
+/** True when the database answers a trivial query. */
+export async function databaseReachable(): Promise<boolean> {
+  try {
+    await prisma.$queryRaw`SELECT 1`;
+    return true;
+  } catch {
+    return false;
+  }
+}

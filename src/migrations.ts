@@ -1,0 +1,128 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
+import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import * as engineGlue from '@prisma/schema-engine-wasm/schema_engine_bg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+
+// Prisma's schema engine, in its WebAssembly build, drives our migrations: the native engine the
+// CLI would download cannot be fetched on every machine. The engine records applied migrations
+// in `_prisma_migrations` exactly as `prisma migrate deploy` does, so both tools can share a
+// database. The package is built for bundlers, so Node instantiates the module by hand here.
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+export const schemaPath = join(root, 'prisma', 'schema.prisma');
+export const migrationsDir = join(root, 'prisma', 'migrations');
+const noFilters = { externalTables: [], externalEnums: [] };
+
+let wasmReady: Promise<void> | undefined;
+function loadWasm(): Promise<void> {
+  wasmReady ??= (async () => {
+    const wasmUrl = import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
+    const wasmPath = fileURLToPath(new URL('./schema_engine_bg.wasm', wasmUrl));
+    const module = await WebAssembly.compile(readFileSync(wasmPath));
+    const instance = await WebAssembly.instantiate(module, {
+      './schema_engine_bg.js': engineGlue as unknown as WebAssembly.ModuleImports,
+    });
+    const exports = instance.exports as WebAssembly.Exports & { __wbindgen_start: () => void };
+    engineGlue.__wbg_set_wasm(exports);
+    exports.__wbindgen_start();
+  })();
+  return wasmReady;
+}
+
+async function openEngine(adapter: SqlMigrationAwareDriverAdapterFactory): Promise<SchemaEngine> {
+  await loadWasm();
+  const schema = readFileSync(schemaPath, 'utf8');
+  const log = () => {};
+  return engineGlue.SchemaEngine.new(
+    { datamodels: [['schema.prisma', schema]] },
+    log,
+    bindMigrationAwareSqlAdapterFactory(adapter),
+  );
+}
+
+/** The migrations folder as the engine expects it. */
+export function readMigrations(): MigrationList {
+  const lockPath = join(migrationsDir, 'migration_lock.toml');
+  const dirs = existsSync(migrationsDir)
+    ? readdirSync(migrationsDir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
+        .sort()
+    : [];
+  return {
+    baseDir: migrationsDir,
+    lockfile: {
+      path: 'migration_lock.toml',
+      content: existsSync(lockPath) ? readFileSync(lockPath, 'utf8') : null,
+    },
+    shadowDbInitScript: '',
+    migrationDirectories: dirs.map((name) => {
+      const file = join(migrationsDir, name, 'migration.sql');
+      return {
+        path: name,
+        migrationFile: {
+          path: 'migration.sql',
+          content: existsSync(file)
+            ? { tag: 'ok' as const, value: readFileSync(file, 'utf8') }
+            : { tag: 'error' as const, value: `missing ${file}` },
+        },
+      };
+    }),
+  };
+}
+
+/** Applies pending migrations; returns the names of those just applied. */
+export async function applyMigrations(
+  adapter: SqlMigrationAwareDriverAdapterFactory,
+): Promise<string[]> {
+  const engine = await openEngine(adapter);
+  try {
+    const out = await engine.applyMigrations({
+      migrationsList: readMigrations(),
+      filters: noFilters,
+    });
+    return out.appliedMigrationNames;
+  } finally {
+    engine.free();
+  }
+}
+
+/**
+ * SQL that would bring the migrations up to `schema.prisma`; empty when they agree.
+ * Runs against a throw-away in-memory PGlite, never against a real database.
+ */
+export async function pendingSchemaChanges(): Promise<string> {
+  const scratch = new PGlite({ extensions: { pg_trgm } });
+  try {
+    const engine = await openEngine(new PrismaPGlite(scratch));
+    try {
+      const migrations = readMigrations();
+      const result = await engine.diff({
+        from:
+          migrations.migrationDirectories.length > 0
+            ? { tag: 'migrations', ...migrations }
+            : { tag: 'empty' },
+        to: {
+          tag: 'schemaDatamodel',
+          files: [{ path: schemaPath, content: readFileSync(schemaPath, 'utf8') }],
+        },
+        script: true,
+        exitCode: true,
+        filters: noFilters,
+      });
+      return result.exitCode === 2 ? (result.stdout ?? '') : '';
+    } finally {
+      engine.free();
+    }
+  } finally {
+    await scratch.close();
+  }
+}

@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import { builder } from '../../builder.js';
+import { prisma } from '../../db.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { AgencyKind, Region } from '../../generated/prisma/enums.js';
+import { jurisdictionSchema } from '../common/codes.js';
+import { localizedName } from '../i18n/locale.js';
+import { LocaleEnum } from '../i18n/locale.schema.js';
+import { userVisibilityWhere } from '../users/user.access.js';
+import { createAgency, updateAgency } from './agency.service.js';
+import { agencyFields } from './agency.validation.js';
+
+export const RegionEnum = builder.enumType(Region, {
+  name: 'Region',
+  description: 'A cooperation region; an agency may belong to several.',
+});
+
+export const AgencyKindEnum = builder.enumType(AgencyKind, { name: 'AgencyKind' });
+
+const AgencyNames = builder
+  .objectRef<{ nameEn: string; nameZhHans: string; nameZhHant: string; namePt: string | null }>(
+    'AgencyNames',
+  )
+  .implement({
+    description: 'The agency name in every language the network speaks.',
+    fields: (t) => ({
+      en: t.exposeString('nameEn'),
+      zhHans: t.exposeString('nameZhHans'),
+      zhHant: t.exposeString('nameZhHant'),
+      pt: t.exposeString('namePt', { nullable: true }),
+    }),
+  });
+
+/** Agencies form the network's directory: every signed-in member may see all of them. */
+export const AgencyRef = builder.prismaNode('Agency', {
+  id: { field: 'id' },
+  authScopes: { signedIn: true },
+  fields: (t) => ({
+    slug: t.exposeString('slug'),
+    name: t.string({
+      description:
+        'The name in `locale`, else in the locale of the request (user preference, then Accept-Language). Portuguese falls back to English.',
+      args: { locale: t.arg({ type: LocaleEnum, required: false }) },
+      resolve: (agency, args, context) => localizedName(agency, args.locale ?? context.locale),
+    }),
+    names: t.field({ type: AgencyNames, resolve: (agency) => agency }),
+    kind: t.expose('kind', { type: AgencyKindEnum }),
+    jurisdiction: t.exposeString('jurisdiction', {
+      description: 'ISO 3166-1 alpha-2 or ISO 3166-2 code, e.g. HK, MO, MY, CN-GD.',
+    }),
+    regions: t.expose('regions', { type: [RegionEnum] }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    users: t.relatedConnection('users', {
+      description: 'People of this agency you may see (your own agency; network admins: all).',
+      cursor: 'id',
+      totalCount: true,
+      query: (_args, context) => ({
+        where: userVisibilityWhere(context.viewer),
+        orderBy: [{ displayName: 'asc' }, { id: 'asc' }],
+      }),
+    }),
+  }),
+});
+
+const AgencyFilter = builder.inputType('AgencyFilter', {
+  fields: (t) => ({
+    region: t.field({ type: RegionEnum, required: false }),
+    kind: t.field({ type: AgencyKindEnum, required: false }),
+    jurisdiction: t.string({
+      required: false,
+      description: 'A country code (`CN`) matches the country and its subdivisions (`CN-GD`).',
+      validate: jurisdictionSchema,
+    }),
+    search: t.string({
+      required: false,
+      description: 'Matches any of the names or the slug, ignoring case.',
+      validate: z.string().trim().max(100, { error: 'must be at most 100 characters long' }),
+    }),
+  }),
+});
+
+function agencyWhere(
+  filter: typeof AgencyFilter.$inferInput | null | undefined,
+): Prisma.AgencyWhereInput {
+  if (!filter) return {};
+  const and: Prisma.AgencyWhereInput[] = [];
+  if (filter.region) and.push({ regions: { has: filter.region } });
+  if (filter.kind) and.push({ kind: filter.kind });
+  if (filter.jurisdiction) {
+    const code = filter.jurisdiction;
+    and.push(
+      code.includes('-')
+        ? { jurisdiction: code }
+        : { OR: [{ jurisdiction: code }, { jurisdiction: { startsWith: `${code}-` } }] },
+    );
+  }
+  if (filter.search) {
+    const contains = { contains: filter.search, mode: 'insensitive' as const };
+    and.push({
+      OR: [
+        { nameEn: contains },
+        { nameZhHans: contains },
+        { nameZhHant: contains },
+        { namePt: contains },
+        { slug: contains },
+      ],
+    });
+  }
+  return { AND: and };
+}
+
+builder.queryField('agencies', (t) =>
+  t.prismaConnection({
+    type: 'Agency',
+    cursor: 'id',
+    description: 'The agencies of the network, by English name.',
+    authScopes: { signedIn: true },
+    args: { filter: t.arg({ type: AgencyFilter, required: false }) },
+    totalCount: (_parent, args) => prisma.agency.count({ where: agencyWhere(args.filter) }),
+    resolve: (query, _parent, args) =>
+      prisma.agency.findMany({
+        ...query,
+        where: agencyWhere(args.filter),
+        orderBy: [{ nameEn: 'asc' }, { id: 'asc' }],
+      }),
+  }),
+);
+
+const CreateAgencyInput = builder.inputType('CreateAgencyInput', {
+  fields: (t) => ({
+    slug: t.string({ validate: agencyFields.slug }),
+    nameEn: t.string({ validate: agencyFields.nameEn }),
+    nameZhHans: t.string({ validate: agencyFields.nameZhHans }),
+    nameZhHant: t.string({ validate: agencyFields.nameZhHant }),
+    namePt: t.string({ required: false, validate: agencyFields.namePt }),
+    kind: t.field({ type: AgencyKindEnum }),
+    jurisdiction: t.string({ validate: agencyFields.jurisdiction }),
+    regions: t.field({ type: [RegionEnum], validate: agencyFields.regions }),
+  }),
+});
+
+const UpdateAgencyInput = builder.inputType('UpdateAgencyInput', {
+  description: 'Fields left out stay as they are; `namePt: null` removes the Portuguese name.',
+  fields: (t) => ({
+    slug: t.string({ required: false, validate: agencyFields.slug.optional() }),
+    nameEn: t.string({ required: false, validate: agencyFields.nameEn.optional() }),
+    nameZhHans: t.string({ required: false, validate: agencyFields.nameZhHans.optional() }),
+    nameZhHant: t.string({ required: false, validate: agencyFields.nameZhHant.optional() }),
+    namePt: t.string({ required: false, validate: agencyFields.namePt }),
+    kind: t.field({ type: AgencyKindEnum, required: false }),
+    jurisdiction: t.string({ required: false, validate: agencyFields.jurisdiction.optional() }),
+    regions: t.field({
+      type: [RegionEnum],
+      required: false,
+      validate: agencyFields.regions.optional(),
+    }),
+  }),
+});
+
+builder.mutationField('createAgency', (t) =>
+  t.prismaField({
+    type: 'Agency',
+    description: 'Adds an agency to the network. Network admins only.',
+    authScopes: { networkAdmin: true },
+    errors: { types: [ConflictError], dataField: { name: 'agency' } },
+    args: { input: t.arg({ type: CreateAgencyInput }) },
+    resolve: async (query, _parent, { input }) => {
+      const created = await createAgency(input);
+      return prisma.agency.findUniqueOrThrow({ ...query, where: { id: created.id } });
+    },
+  }),
+);
+
+builder.mutationField('updateAgency', (t) =>
+  t.prismaField({
+    type: 'Agency',
+    description: 'Changes an agency. Network admins only.',
+    authScopes: { networkAdmin: true },
+    errors: { types: [ConflictError, NotFoundError], dataField: { name: 'agency' } },
+    args: {
+      id: t.arg.globalID({ for: AgencyRef }),
+      input: t.arg({ type: UpdateAgencyInput }),
+    },
+    resolve: async (query, _parent, { id, input }) => {
+      const updated = await updateAgency(id.id, input);
+      return prisma.agency.findUniqueOrThrow({ ...query, where: { id: updated.id } });
+    },
+  }),
+);

@@ -1,0 +1,49 @@
+import { prisma } from '../../db.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import type { AgencyKind, Region } from '../../generated/prisma/enums.js';
+
+export interface AgencyInput {
+  slug: string;
+  nameEn: string;
+  nameZhHans: string;
+  nameZhHant: string;
+  namePt?: string | null;
+  kind: AgencyKind;
+  jurisdiction: string;
+  regions: Region[];
+}
+
+function slugConflict(error: unknown, slug: string | null | undefined): never {
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    throw new ConflictError(`Another agency already uses the slug "${slug}".`);
+  }
+  throw error;
+}
+
+export async function createAgency(input: AgencyInput) {
+  try {
+    return await prisma.agency.create({ data: { ...input, namePt: input.namePt ?? null } });
+  } catch (error) {
+    slugConflict(error, input.slug);
+  }
+}
+
+export type AgencyChanges = { [K in keyof AgencyInput]?: AgencyInput[K] | null };
+
+export async function updateAgency(id: string, input: AgencyChanges) {
+  const data: Prisma.AgencyUpdateInput = {};
+  for (const [key, value] of Object.entries(input)) {
+    // Absent fields stay as they are; namePt may be cleared with null, the others may not.
+    if (value === undefined || (value === null && key !== 'namePt')) continue;
+    Object.assign(data, { [key]: value });
+  }
+  try {
+    return await prisma.agency.update({ where: { id }, data });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') {
+      throw new NotFoundError('agency');
+    }
+    slugConflict(error, input.slug);
+  }
+}

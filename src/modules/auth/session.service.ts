@@ -1,0 +1,107 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
+import { config } from '../../config.js';
+import type { Viewer } from '../../context.js';
+import { prisma } from '../../db.js';
+import { isLocale } from '../i18n/locale.js';
+
+// Sessions after Lucia's design (lucia-auth.com, "Basic session API"): the token handed to the
+// client is `<id>.<secret>`, both 160 bits from the CSPRNG. The database keeps the id and only a
+// SHA-256 of the secret, so a leaked table cannot be replayed; the secret is compared in
+// constant time. A session ends at its absolute expiry, after an idle period, on sign-out,
+// or when its user is deactivated.
+
+const ACTIVITY_WRITE_INTERVAL_MS = 60_000;
+
+function randomToken(): string {
+  const bytes = new Uint8Array(20);
+  crypto.getRandomValues(bytes);
+  return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+function hashSecret(secret: string): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(sha256(new TextEncoder().encode(secret)));
+}
+
+export interface NewSession {
+  token: string;
+  id: string;
+  expiresAt: Date;
+}
+
+export async function createSession(
+  userId: string,
+  meta: { userAgent?: string | null; ipAddress?: string | null } = {},
+): Promise<NewSession> {
+  const id = randomToken();
+  const secret = randomToken();
+  const expiresAt = new Date(Date.now() + config().SESSION_MAX_AGE_HOURS * 3_600_000);
+  await prisma.session.create({
+    data: {
+      id,
+      secretHash: hashSecret(secret),
+      userId,
+      expiresAt,
+      userAgent: meta.userAgent?.slice(0, 300) ?? null,
+      ipAddress: meta.ipAddress ?? null,
+    },
+  });
+  return { token: `${id}.${secret}`, id, expiresAt };
+}
+
+/** The viewer a token stands for, or null when it is malformed, unknown, expired or revoked. */
+export async function validateSessionToken(token: string): Promise<Viewer | null> {
+  const [id, secret, ...extra] = token.split('.');
+  if (!id || !secret || extra.length > 0 || id.length > 64 || secret.length > 64) return null;
+
+  const session = await prisma.session.findUnique({
+    where: { id },
+    include: {
+      user: {
+        select: { id: true, agencyId: true, roles: true, email: true, active: true, locale: true },
+      },
+    },
+  });
+  if (!session) return null;
+  if (!constantTimeEqual(hashSecret(secret), new Uint8Array(session.secretHash))) return null;
+
+  const now = Date.now();
+  const idleLimit = config().SESSION_IDLE_TIMEOUT_MINUTES * 60_000;
+  if (
+    session.expiresAt.getTime() <= now ||
+    now - session.lastUsedAt.getTime() > idleLimit ||
+    !session.user.active
+  ) {
+    await prisma.session.deleteMany({ where: { id } });
+    return null;
+  }
+  if (now - session.lastUsedAt.getTime() > ACTIVITY_WRITE_INTERVAL_MS) {
+    await prisma.session.updateMany({ where: { id }, data: { lastUsedAt: new Date(now) } });
+  }
+  return {
+    userId: session.user.id,
+    agencyId: session.user.agencyId,
+    roles: session.user.roles,
+    email: session.user.email,
+    locale: session.user.locale && isLocale(session.user.locale) ? session.user.locale : null,
+    sessionId: session.id,
+    sessionExpiresAt: session.expiresAt,
+  };
+}
+
+export async function invalidateSession(sessionId: string): Promise<void> {
+  await prisma.session.deleteMany({ where: { id: sessionId } });
+}
+
+/** Ends every session of a user; returns how many there were. */
+export async function invalidateUserSessions(userId: string): Promise<number> {
+  const { count } = await prisma.session.deleteMany({ where: { userId } });
+  return count;
+}
+
+/** Removes sessions past their absolute expiry (housekeeping; validation never needs it). */
+export async function deleteExpiredSessions(): Promise<number> {
+  const { count } = await prisma.session.deleteMany({ where: { expiresAt: { lte: new Date() } } });
+  return count;
+}

@@ -1,0 +1,139 @@
+import type { Viewer } from '../../context.js';
+import { prisma } from '../../db.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import type { Role } from '../../generated/prisma/enums.js';
+import { normaliseEmail } from '../auth/auth.service.js';
+import { hashPassword, verifyPassword } from '../auth/password.js';
+import { mayGrantRoles, mayManageUsersOf } from '../auth/roles.js';
+import type { Locale } from '../i18n/locale.js';
+import { userVisibilityWhere } from './user.access.js';
+
+export interface CreateUserInput {
+  agencyId: string;
+  email: string;
+  displayName: string;
+  password: string;
+  roles: Role[];
+  locale?: Locale | null;
+}
+
+function assertMayGrant(actor: Viewer, roles: readonly Role[]): void {
+  if (!mayGrantRoles(actor, roles)) {
+    throw new ForbiddenError('Only network admins may grant the NETWORK_ADMIN role.');
+  }
+}
+
+export async function createUser(actor: Viewer, input: CreateUserInput) {
+  if (!mayManageUsersOf(actor, input.agencyId)) {
+    throw new ForbiddenError('You may only create users in your own agency, as its admin.');
+  }
+  assertMayGrant(actor, input.roles);
+  const agency = await prisma.agency.findUnique({
+    where: { id: input.agencyId },
+    select: { id: true },
+  });
+  if (!agency) throw new NotFoundError('agency');
+
+  const email = normaliseEmail(input.email);
+  try {
+    return await prisma.user.create({
+      data: {
+        email,
+        displayName: input.displayName,
+        passwordHash: await hashPassword(input.password),
+        roles: input.roles,
+        locale: input.locale ?? null,
+        agencyId: input.agencyId,
+      },
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      throw new ConflictError(`A user with the e-mail address ${email} already exists.`);
+    }
+    throw error;
+  }
+}
+
+/** A user the actor may manage, or NotFound (without saying whether it exists elsewhere). */
+async function managedUser(actor: Viewer, userId: string) {
+  const user = await prisma.user.findFirst({
+    where: { id: userId, ...userVisibilityWhere(actor) },
+  });
+  if (!user) throw new NotFoundError('user');
+  if (!mayManageUsersOf(actor, user.agencyId)) {
+    throw new ForbiddenError("Only your agency's admins may change its users.");
+  }
+  return user;
+}
+
+export async function setUserRoles(actor: Viewer, userId: string, roles: Role[]) {
+  const user = await managedUser(actor, userId);
+  assertMayGrant(actor, roles);
+  if (user.roles.includes('NETWORK_ADMIN') && !roles.includes('NETWORK_ADMIN')) {
+    assertMayGrant(actor, user.roles);
+  }
+  if (user.id === actor.userId && !roles.some((r) => actor.roles.includes(r) && isAdminRole(r))) {
+    throw new ValidationError([
+      { path: ['roles'], message: 'you cannot remove your own admin role; ask another admin' },
+    ]);
+  }
+  return prisma.user.update({ where: { id: user.id }, data: { roles } });
+}
+
+function isAdminRole(role: Role): boolean {
+  return role === 'AGENCY_ADMIN' || role === 'NETWORK_ADMIN';
+}
+
+/** Deactivates a user and ends all their sessions in the same transaction. */
+export async function deactivateUser(actor: Viewer, userId: string) {
+  const user = await managedUser(actor, userId);
+  if (user.id === actor.userId) {
+    throw new ValidationError([{ path: ['userId'], message: 'you cannot deactivate yourself' }]);
+  }
+  const [updated] = await prisma.$transaction([
+    prisma.user.update({
+      where: { id: user.id },
+      data: { active: false, deactivatedAt: user.deactivatedAt ?? new Date() },
+    }),
+    prisma.session.deleteMany({ where: { userId: user.id } }),
+  ]);
+  return updated;
+}
+
+export async function reactivateUser(actor: Viewer, userId: string) {
+  const user = await managedUser(actor, userId);
+  return prisma.user.update({
+    where: { id: user.id },
+    data: { active: true, deactivatedAt: null },
+  });
+}
+
+export async function updateOwnProfile(
+  actor: Viewer,
+  input: { displayName?: string | null; locale?: Locale | null },
+) {
+  return prisma.user.update({
+    where: { id: actor.userId },
+    data: {
+      ...(input.displayName ? { displayName: input.displayName } : {}),
+      ...(input.locale !== undefined ? { locale: input.locale } : {}),
+    },
+  });
+}
+
+/** Changes the actor's password and ends their other sessions. */
+export async function changePassword(actor: Viewer, currentPassword: string, newPassword: string) {
+  const user = await prisma.user.findUniqueOrThrow({ where: { id: actor.userId } });
+  if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+    throw new ValidationError([
+      { path: ['currentPassword'], message: 'is not your current password' },
+    ]);
+  }
+  const passwordHash = await hashPassword(newPassword);
+  await prisma.$transaction([
+    prisma.user.update({ where: { id: user.id }, data: { passwordHash } }),
+    prisma.session.deleteMany({ where: { userId: user.id, id: { not: actor.sessionId } } }),
+  ]);
+  return user;
+}

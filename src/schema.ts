@@ -1,0 +1,10 @@
+import { builder } from './builder.js';
+import './modules/common/errors.schema.js';
+import './modules/i18n/locale.schema.js';
+import './modules/agencies/agency.schema.js';
+import './modules/users/user.schema.js';
+import './modules/auth/auth.schema.js';
+import './modules/system/system.schema.js';
+
+// Every module registers its types on the builder when imported; this file only gathers them.
+export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { config } from './config.js';
+import { type ContextSource, findToken } from './context.js';
+import { closeDatabase } from './db.js';
+import { logger } from './logger.js';
+import { validateSessionToken } from './modules/auth/session.service.js';
+import { buildYoga, isTrustedOrigin } from './yoga.js';
+
+// HTTP and WebSocket start-up only: GraphQL over HTTP (GET, POST, SSE) and graphql-ws share
+// the /graphql path; shutdown lets in-flight requests finish, then closes the database.
+
+export interface App {
+  start(): Promise<{ port: number; url: string }>;
+  stop(): Promise<void>;
+}
+
+type EnvelopedArgs = ExecutionArgs & {
+  rootValue: {
+    execute: (args: ExecutionArgs) => unknown;
+    subscribe: (args: ExecutionArgs) => unknown;
+  };
+};
+
+function refuse(res: ServerResponse, status: number, message: string) {
+  res.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
+  res.end(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }));
+}
+
+export function buildApp(options: { port?: number; host?: string } = {}): App {
+  const cfg = config();
+  const yoga = buildYoga();
+  const open = new Map<ServerResponse, { streaming: boolean }>();
+  let stopping = false;
+
+  const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    const given = req.headers['x-request-id'];
+    const requestId =
+      typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+    req.headers['x-request-id'] = requestId;
+    res.setHeader('x-request-id', requestId);
+    if (stopping) res.setHeader('connection', 'close');
+
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (length > cfg.MAX_BODY_BYTES) {
+      return refuse(res, 413, `The request body is larger than ${cfg.MAX_BODY_BYTES} bytes.`);
+    }
+    if (req.method === 'POST' && req.headers['content-length'] === undefined) {
+      return refuse(res, 411, 'Send a Content-Length header with the request body.');
+    }
+
+    open.set(res, { streaming: (req.headers.accept ?? '').includes('text/event-stream') });
+    res.on('close', () => {
+      open.delete(res);
+      logger.info(
+        {
+          requestId,
+          method: req.method,
+          path: req.url?.split('?')[0],
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        },
+        'request',
+      );
+    });
+    void yoga(req, res);
+  });
+
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: yoga.graphqlEndpoint,
+    maxPayload: cfg.MAX_BODY_BYTES,
+  });
+
+  useServer<Record<string, unknown>, { request: IncomingMessage }>(
+    {
+      execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
+      subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
+      // A connection that presents credentials must present valid ones; a cookie, which the
+      // browser adds on its own, counts only from a trusted origin.
+      onConnect: async (ctx) => {
+        const source: ContextSource = {
+          req: ctx.extra.request,
+          connectionParams: ctx.connectionParams,
+        };
+        const { token, via } = findToken(source);
+        if (!token) return true;
+        if (via === 'cookie') {
+          const origin = ctx.extra.request.headers.origin;
+          if (!origin || !isTrustedOrigin(origin, ctx.extra.request.headers.host ?? null))
+            return false;
+        }
+        return (await validateSessionToken(token)) !== null;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          connectionParams: ctx.connectionParams,
+          params: payload,
+        });
+        const args: EnvelopedArgs = {
+          schema,
+          operationName: payload.operationName,
+          document: parse(payload.query),
+          variableValues: payload.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        const errors = validate(args.schema, args.document);
+        if (errors.length > 0) return errors;
+        return args;
+      },
+    },
+    wsServer,
+  );
+
+  return {
+    start: () =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(options.port ?? cfg.PORT, options.host ?? cfg.HOST, () => {
+          const { port } = httpServer.address() as AddressInfo;
+          const host = options.host ?? cfg.HOST;
+          const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+          resolve({ port, url: `http://${shown}:${port}${yoga.graphqlEndpoint}` });
+        });
+      }),
+
+    stop: async () => {
+      if (stopping) return;
+      stopping = true;
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      // Live streams never finish on their own: end them, clients reconnect elsewhere.
+      for (const client of wsServer.clients) client.close(1001, 'Server shutting down');
+      for (const [res, { streaming }] of open) if (streaming) res.end();
+      httpServer.closeIdleConnections();
+      const grace = setTimeout(() => {
+        logger.warn(
+          { open: open.size },
+          'shutdown grace period over: closing remaining connections',
+        );
+        httpServer.closeAllConnections();
+      }, cfg.SHUTDOWN_GRACE_MS);
+      await closed;
+      clearTimeout(grace);
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+      await closeDatabase();
+    },
+  };
+}

@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import type { Plugin } from '@envelop/core';
+import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { useCookies } from '@whatwg-node/server-plugin-cookies';
+import { GraphQLError, getOperationAST } from 'graphql';
+import {
+  createYoga,
+  useExecutionCancellation,
+  type Plugin as YogaPlugin,
+  type YogaServerInstance,
+} from 'graphql-yoga';
+import { config } from './config.js';
+import { type Context, type ContextSource, createContext } from './context.js';
+import { databaseReachable } from './db.js';
+import { AppError } from './errors.js';
+import { logger } from './logger.js';
+import { schema } from './schema.js';
+
+// The GraphQL server as a Fetch-API handler: used by the HTTP/WebSocket server and by tests.
+
+/** Origins trusted to send cookie-authenticated mutations: this server's own, plus configured. */
+export function isTrustedOrigin(origin: string, host: string | null): boolean {
+  const allowed = config()
+    .ALLOWED_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  if (allowed.includes(origin)) return true;
+  try {
+    return host !== null && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A cookie rides along with any request the browser makes, including ones forged by other sites;
+ * so a mutation authenticated by cookie must come from a trusted Origin, or, from a non-browser
+ * client that sends no Origin, carry yoga's CSRF-prevention header (which forces a preflight).
+ */
+function useCookieCsrfGuard(): Plugin<Context> {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const context = args.contextValue;
+      if (context.authVia !== 'cookie' || !context.request) return;
+      const operation = getOperationAST(args.document, args.operationName)?.operation;
+      if (operation !== 'mutation') return;
+      const headers = context.request.headers;
+      const origin = headers.get('origin');
+      const trusted = origin
+        ? isTrustedOrigin(origin, headers.get('host'))
+        : headers.has('x-graphql-yoga-csrf');
+      if (!trusted) {
+        setResultAndStopExecution({
+          errors: [
+            new GraphQLError(
+              'Cross-site request refused: a mutation signed in by cookie must come from this site. API clients should send the token as `Authorization: Bearer …`.',
+              { extensions: { code: 'FORBIDDEN' } },
+            ),
+          ],
+        });
+      }
+    },
+  };
+}
+
+/** Queries that run too long are answered with an error instead of holding the connection. */
+function useQueryTimeout(timeoutMs: number): Plugin<Context> {
+  return {
+    onExecute({ args, executeFn, setExecuteFn }) {
+      if (getOperationAST(args.document, args.operationName)?.operation !== 'query') return;
+      setExecuteFn(async (executionArgs) => {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new GraphQLError(
+                  `The query took longer than ${timeoutMs} ms and was stopped. Ask for fewer items or fields.`,
+                  { extensions: { code: 'TIMEOUT' } },
+                ),
+              ),
+            timeoutMs,
+          );
+        });
+        try {
+          return await Promise.race([executeFn(executionArgs), timeout]);
+        } catch (error) {
+          if (error instanceof GraphQLError) return { errors: [error] };
+          throw error;
+        } finally {
+          clearTimeout(timer);
+        }
+      });
+    },
+  };
+}
+
+/** `/healthz`: the process answers. `/readyz`: and its database does too. */
+function useHealthEndpoints(): YogaPlugin {
+  return {
+    async onRequest({ url, endResponse, fetchAPI }) {
+      if (url.pathname === '/healthz') {
+        endResponse(fetchAPI.Response.json({ status: 'ok' }));
+      } else if (url.pathname === '/readyz') {
+        const ready = await databaseReachable();
+        endResponse(
+          fetchAPI.Response.json(
+            { status: ready ? 'ready' : 'unavailable', database: ready ? 'ok' : 'unreachable' },
+            { status: ready ? 200 : 503 },
+          ),
+        );
+      }
+    },
+  };
+}
+
+/**
+ * Expected errors keep their message and code; everything else is logged with an error id and
+ * reaches the client as a bare "Unexpected error" with that id, never a stack trace or SQL.
+ */
+function maskError(error: unknown): Error {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  if (original instanceof AppError) {
+    const extensions: Record<string, unknown> = { code: original.code };
+    if ('issues' in original) extensions.issues = original.issues;
+    if ('retryAfterSeconds' in original) extensions.retryAfterSeconds = original.retryAfterSeconds;
+    return new GraphQLError(original.message, {
+      ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
+      extensions,
+    });
+  }
+  if (error instanceof GraphQLError && !error.originalError) return error;
+  if (original instanceof GraphQLError && original.extensions?.code) return original;
+  const errorId = randomUUID();
+  logger.error({ err: original, errorId }, 'unexpected error while executing an operation');
+  return new GraphQLError(`Unexpected error. Quote error id ${errorId} when reporting it.`, {
+    ...(error instanceof GraphQLError ? { path: error.path } : {}),
+    extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
+  });
+}
+
+const DEFAULT_QUERY = `# Welcome to GBA IPNet.
+# 1. Run SignIn (demo password is printed by \`npm start\`); the session cookie is set for you.
+# 2. Run Agencies.
+
+mutation SignIn {
+  signIn(email: "analyst@hk-customs.demo", password: "ipnet-demo-2026") {
+    __typename
+    ... on SignInSuccess { session { expiresAt user { displayName agency { name } } } }
+    ... on Error { code message }
+  }
+}
+
+query Agencies {
+  agencies(first: 5) {
+    totalCount
+    edges { node { id name regions jurisdiction } }
+  }
+}
+`;
+
+export type IpnetYoga = YogaServerInstance<ContextSource, Context>;
+
+export function buildYoga(): IpnetYoga {
+  const cfg = config();
+  return createYoga<ContextSource, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: cfg.GRAPHIQL
+      ? { title: 'GBA IPNet', subscriptionsProtocol: 'WS', defaultQuery: DEFAULT_QUERY }
+      : false,
+    context: (initial) => createContext(initial),
+    maskedErrors: { maskError },
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      const trusted = origin ? isTrustedOrigin(origin, request.headers.get('host')) : false;
+      return trusted && origin
+        ? {
+            origin: [origin],
+            credentials: true,
+            allowedHeaders: [
+              'content-type',
+              'authorization',
+              'x-graphql-yoga-csrf',
+              'x-request-id',
+            ],
+          }
+        : { origin: [] };
+    },
+    logging: {
+      debug: (...args) => logger.debug({ yoga: args }, 'yoga'),
+      info: (...args) => logger.info({ yoga: args }, 'yoga'),
+      warn: (...args) => logger.warn({ yoga: args }, 'yoga'),
+      error: (...args) => logger.error({ yoga: args }, 'yoga'),
+    },
+    plugins: [
+      useHealthEndpoints(),
+      useCookies(),
+      useExecutionCancellation(),
+      maxTokensPlugin({ n: cfg.MAX_TOKENS }),
+      maxDepthPlugin({ n: cfg.MAX_QUERY_DEPTH, ignoreIntrospection: true }),
+      maxAliasesPlugin({ n: cfg.MAX_ALIASES }),
+      maxDirectivesPlugin({ n: cfg.MAX_DIRECTIVES }),
+      costLimitPlugin({ maxCost: cfg.MAX_QUERY_COST, ignoreIntrospection: true }),
+      useCookieCsrfGuard(),
+      useQueryTimeout(cfg.EXECUTION_TIMEOUT_MS),
+    ],
+  });
+}

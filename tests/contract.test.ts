@@ -1,0 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { pendingSchemaChanges } from '../src/migrations.js';
+import { printPublishedSchema } from '../src/print-schema.js';
+
+describe('published contracts', () => {
+  it('schema/schema.graphql matches the schema the code builds (run npm run schema:print)', () => {
+    const committed = readFileSync(new URL('../schema/schema.graphql', import.meta.url), 'utf8');
+    expect(committed).toBe(printPublishedSchema());
+  });
+
+  it('prisma/schema.prisma and the migrations agree (run npm run db:migration -- <name>)', async () => {
+    const pending = await pendingSchemaChanges();
+    expect(pending.trim()).toBe('');
+  });
+});

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
+import { prisma } from '../../src/db.js';
+import type { Region, Role } from '../../src/generated/prisma/enums.js';
+import { hashPassword } from '../../src/modules/auth/password.js';
+import { buildYoga } from '../../src/yoga.js';
+
+// Tests speak GraphQL to the real Yoga handler (the same one the HTTP server uses), sign in
+// through the real signIn mutation, and check the database directly.
+
+export const yoga = buildYoga();
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export interface GqlResult<T = Record<string, any>> {
+  data: T | null | undefined;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+  response: Response;
+}
+
+export interface RequestOptions {
+  token?: string;
+  cookie?: string;
+  headers?: Record<string, string>;
+}
+
+export async function gql<T = Record<string, any>>(
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: RequestOptions = {},
+): Promise<GqlResult<T>> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    ...options.headers,
+  };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.cookie) headers.cookie = options.cookie;
+  const response = await yoga.fetch('http://localhost/graphql', {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as Omit<GqlResult<T>, 'response'>;
+  return { ...body, response };
+}
+
+/** The `extensions.code` of the only error, failing when there is not exactly one. */
+export function errorCode(result: GqlResult): string {
+  expect(result.errors, JSON.stringify(result)).toHaveLength(1);
+  return result.errors?.[0]?.extensions?.code;
+}
+
+/** Narrows a union result, failing with the whole payload when it is another member. */
+export function expectType<T extends { __typename: string }>(value: unknown, typename: string): T {
+  expect((value as { __typename?: string } | null)?.__typename, JSON.stringify(value)).toBe(
+    typename,
+  );
+  return value as T;
+}
+
+export function unique(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+export async function makeAgency(
+  overrides: Partial<{
+    slug: string;
+    nameEn: string;
+    jurisdiction: string;
+    regions: Region[];
+  }> = {},
+) {
+  const slug = overrides.slug ?? unique('agency');
+  return prisma.agency.create({
+    data: {
+      slug,
+      nameEn: overrides.nameEn ?? `Test Agency ${slug}`,
+      nameZhHans: `测试机构 ${slug}`,
+      nameZhHant: `測試機構 ${slug}`,
+      kind: 'CUSTOMS',
+      jurisdiction: overrides.jurisdiction ?? 'HK',
+      regions: overrides.regions ?? ['GREATER_BAY_AREA'],
+    },
+  });
+}
+
+let cachedHash: Promise<string> | undefined;
+
+export async function makeUser(agencyId: string, roles: Role[], options: { locale?: string } = {}) {
+  cachedHash ??= hashPassword(TEST_PASSWORD);
+  const email = `${unique('user')}@example.test`;
+  return prisma.user.create({
+    data: {
+      email,
+      displayName: `Person ${email}`,
+      passwordHash: await cachedHash,
+      roles,
+      agencyId,
+      locale: options.locale ?? null,
+    },
+  });
+}
+
+const SIGN_IN = /* GraphQL */ `
+  mutation SignIn($email: String!, $password: String!) {
+    signIn(email: $email, password: $password) {
+      __typename
+      ... on SignInSuccess { session { token expiresAt user { id email } } }
+      ... on Error { code message }
+    }
+  }
+`;
+
+export async function signIn(
+  email: string,
+  password = TEST_PASSWORD,
+  headers?: Record<string, string>,
+) {
+  return gql(
+    SIGN_IN,
+    { email, password },
+    { headers: { 'x-forwarded-for': unique('addr'), ...headers } },
+  );
+}
+
+/** Signs in through the real mutation and returns the bearer token. */
+export async function tokenFor(email: string): Promise<string> {
+  const result = await signIn(email);
+  const success = expectType<{ __typename: string; session: { token: string } }>(
+    result.data?.signIn,
+    'SignInSuccess',
+  );
+  return success.session.token;
+}
+
+/** A new agency with one signed-in member holding `roles`. */
+export async function member(roles: Role[], agencyOverrides = {}) {
+  const agency = await makeAgency(agencyOverrides);
+  const user = await makeUser(agency.id, roles);
+  const token = await tokenFor(user.email);
+  return { agency, user, token };
+}
+
+export function globalId(typename: string, id: string): string {
+  return Buffer.from(`${typename}:${id}`).toString('base64');
+}
