@@ -23,7 +23,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     env: {
       NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       TRUST_PROXY: 'true',
       SEED_DEMO: 'never',
       ...(postgres ? { DATABASE_URL: postgres } : { DATA_DIR: 'memory://' }),

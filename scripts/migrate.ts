@@ -1,10 +1,9 @@
 // `npm run db:migrate`: applies pending migrations to the configured database
 // (DATABASE_URL, or the embedded database in DATA_DIR).
-import { closeDatabase, databaseKind, databaseLocation, driverAdapter } from '../src/db.js';
-import { applyMigrations } from '../src/migrations.js';
+import { closeDatabase, databaseKind, databaseLocation, migrateDatabase } from '../src/db.js';
 
 try {
-  const applied = await applyMigrations(driverAdapter);
+  const applied = await migrateDatabase();
   console.log(
     applied.length > 0
       ? `Applied ${applied.length} migration(s) to ${databaseKind} at ${databaseLocation}: ${applied.join(', ')}`

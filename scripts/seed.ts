@@ -1,12 +1,11 @@
 // `npm run seed`: loads (or restores) the demo network on the configured database.
 import { config } from '../src/config.js';
-import { closeDatabase, databaseKind, databaseLocation, driverAdapter } from '../src/db.js';
+import { closeDatabase, databaseKind, databaseLocation, migrateDatabase } from '../src/db.js';
 import { NETWORK_ADMIN_EMAIL } from '../src/demo/demo-network.js';
 import { seedDemoNetwork } from '../src/demo/seed.js';
-import { applyMigrations } from '../src/migrations.js';
 
 try {
-  await applyMigrations(driverAdapter);
+  await migrateDatabase();
   const { agencies, users } = await seedDemoNetwork(config().DEMO_PASSWORD);
   console.log(
     `Seeded ${agencies} agencies and ${users} accounts into ${databaseKind} at ${databaseLocation}.\n` +

@@ -7,6 +7,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { config } from './config.js';
 import { PrismaClient } from './generated/prisma/client.js';
+import { applyMigrations } from './migrations.js';
 
 // One database for the process: PostgreSQL when DATABASE_URL is set (production), otherwise
 // PGlite, the same PostgreSQL compiled to WebAssembly, running in-process on a data folder.
@@ -18,6 +19,7 @@ function openAdapter(): {
   adapter: SqlMigrationAwareDriverAdapterFactory;
   location: string;
   close: () => Promise<void>;
+  refreshTypes: () => Promise<void>;
 } {
   const cfg = config();
   if (cfg.DATABASE_URL) {
@@ -27,6 +29,7 @@ function openAdapter(): {
       adapter: new PrismaPg({ connectionString: cfg.DATABASE_URL, max: 10 }),
       location: `${url.hostname}:${url.port || 5432}${url.pathname}`,
       close: async () => {},
+      refreshTypes: async () => {},
     };
   }
   const inMemory = cfg.DATA_DIR.startsWith('memory://');
@@ -39,6 +42,9 @@ function openAdapter(): {
     location: dataDir,
     // PGlite writes its files on close; a process killed without it can leave them damaged.
     close: () => pglite.close(),
+    // PGlite learns array types (such as Region[]) when it opens; types that migrations create
+    // afterwards must be loaded again, or array parameters are sent as plain text.
+    refreshTypes: () => pglite.refreshArrayTypes(),
   };
 }
 
@@ -50,6 +56,13 @@ export const databaseLocation: string = opened.location;
 export const driverAdapter = opened.adapter;
 
 export const prisma = new PrismaClient({ adapter: opened.adapter });
+
+/** Applies pending migrations; returns the names of those just applied. */
+export async function migrateDatabase(): Promise<string[]> {
+  const applied = await applyMigrations(driverAdapter);
+  if (applied.length > 0) await opened.refreshTypes();
+  return applied;
+}
 
 let closed = false;
 export async function closeDatabase(): Promise<void> {

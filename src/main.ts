@@ -13,9 +13,8 @@ try {
 }
 
 const { config } = await import('./config.js');
-const { closeDatabase, databaseKind, databaseLocation, driverAdapter } = await import('./db.js');
+const { closeDatabase, databaseKind, databaseLocation, migrateDatabase } = await import('./db.js');
 const { logger } = await import('./logger.js');
-const { applyMigrations } = await import('./migrations.js');
 const { databaseIsEmpty, seedDemoNetwork } = await import('./demo/seed.js');
 const { DEMO_ROLE_ACCOUNTS, NETWORK_ADMIN_EMAIL } = await import('./demo/demo-network.js');
 const { buildApp } = await import('./server.js');
@@ -23,7 +22,7 @@ const { buildApp } = await import('./server.js');
 const cfg = config();
 
 async function prepareDatabase(): Promise<boolean> {
-  const applied = await applyMigrations(driverAdapter);
+  const applied = await migrateDatabase();
   if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
   const embedded = databaseKind === 'pglite';
   const seed =

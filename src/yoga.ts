@@ -51,7 +51,7 @@ function useCookieCsrfGuard(): Plugin<Context> {
       const headers = context.request.headers;
       const origin = headers.get('origin');
       const trusted = origin
-        ? isTrustedOrigin(origin, headers.get('host'))
+        ? isTrustedOrigin(origin, new URL(context.request.url).host)
         : headers.has('x-graphql-yoga-csrf');
       if (!trusted) {
         setResultAndStopExecution({
@@ -178,7 +178,7 @@ export function buildYoga(): IpnetYoga {
     maskedErrors: { maskError },
     cors: (request) => {
       const origin = request.headers.get('origin');
-      const trusted = origin ? isTrustedOrigin(origin, request.headers.get('host')) : false;
+      const trusted = origin ? isTrustedOrigin(origin, new URL(request.url).host) : false;
       return trusted && origin
         ? {
             origin: [origin],

@@ -13,8 +13,7 @@ export default async function globalSetup() {
     await client.end();
   }
   process.env.DATABASE_URL = url;
-  const { driverAdapter, closeDatabase } = await import('../../src/db.js');
-  const { applyMigrations } = await import('../../src/migrations.js');
-  await applyMigrations(driverAdapter);
+  const { migrateDatabase, closeDatabase } = await import('../../src/db.js');
+  await migrateDatabase();
   await closeDatabase();
 }

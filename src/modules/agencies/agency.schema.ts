@@ -130,52 +130,50 @@ builder.queryField('agencies', (t) =>
 
 const CreateAgencyInput = builder.inputType('CreateAgencyInput', {
   fields: (t) => ({
-    slug: t.string({ validate: agencyFields.slug }),
-    nameEn: t.string({ validate: agencyFields.nameEn }),
-    nameZhHans: t.string({ validate: agencyFields.nameZhHans }),
-    nameZhHant: t.string({ validate: agencyFields.nameZhHant }),
-    namePt: t.string({ required: false, validate: agencyFields.namePt }),
+    slug: t.string(),
+    nameEn: t.string(),
+    nameZhHans: t.string(),
+    nameZhHant: t.string(),
+    namePt: t.string({ required: false }),
     kind: t.field({ type: AgencyKindEnum }),
-    jurisdiction: t.string({ validate: agencyFields.jurisdiction }),
-    regions: t.field({ type: [RegionEnum], validate: agencyFields.regions }),
+    jurisdiction: t.string(),
+    regions: t.field({ type: [RegionEnum] }),
   }),
+  // Validated as a whole so that every problem is reported at once.
+  validate: z.object(agencyFields),
 });
 
 const UpdateAgencyInput = builder.inputType('UpdateAgencyInput', {
   description: 'Fields left out stay as they are; `namePt: null` removes the Portuguese name.',
   fields: (t) => ({
-    slug: t.string({ required: false, validate: agencyFields.slug.optional() }),
-    nameEn: t.string({ required: false, validate: agencyFields.nameEn.optional() }),
-    nameZhHans: t.string({ required: false, validate: agencyFields.nameZhHans.optional() }),
-    nameZhHant: t.string({ required: false, validate: agencyFields.nameZhHant.optional() }),
-    namePt: t.string({ required: false, validate: agencyFields.namePt }),
+    slug: t.string({ required: false }),
+    nameEn: t.string({ required: false }),
+    nameZhHans: t.string({ required: false }),
+    nameZhHant: t.string({ required: false }),
+    namePt: t.string({ required: false }),
     kind: t.field({ type: AgencyKindEnum, required: false }),
-    jurisdiction: t.string({ required: false, validate: agencyFields.jurisdiction.optional() }),
-    regions: t.field({
-      type: [RegionEnum],
-      required: false,
-      validate: agencyFields.regions.optional(),
-    }),
+    jurisdiction: t.string({ required: false }),
+    regions: t.field({ type: [RegionEnum], required: false }),
   }),
+  validate: z.object(agencyFields).partial(),
 });
 
 builder.mutationField('createAgency', (t) =>
-  t.prismaField({
-    type: 'Agency',
+  t.field({
+    type: AgencyRef,
     description: 'Adds an agency to the network. Network admins only.',
     authScopes: { networkAdmin: true },
     errors: { types: [ConflictError], dataField: { name: 'agency' } },
     args: { input: t.arg({ type: CreateAgencyInput }) },
-    resolve: async (query, _parent, { input }) => {
-      const created = await createAgency(input);
-      return prisma.agency.findUniqueOrThrow({ ...query, where: { id: created.id } });
+    resolve: async (_parent, { input }) => {
+      return createAgency(input);
     },
   }),
 );
 
 builder.mutationField('updateAgency', (t) =>
-  t.prismaField({
-    type: 'Agency',
+  t.field({
+    type: AgencyRef,
     description: 'Changes an agency. Network admins only.',
     authScopes: { networkAdmin: true },
     errors: { types: [ConflictError, NotFoundError], dataField: { name: 'agency' } },
@@ -183,9 +181,8 @@ builder.mutationField('updateAgency', (t) =>
       id: t.arg.globalID({ for: AgencyRef }),
       input: t.arg({ type: UpdateAgencyInput }),
     },
-    resolve: async (query, _parent, { id, input }) => {
-      const updated = await updateAgency(id.id, input);
-      return prisma.agency.findUniqueOrThrow({ ...query, where: { id: updated.id } });
+    resolve: async (_parent, { id, input }) => {
+      return updateAgency(id.id, input);
     },
   }),
 );

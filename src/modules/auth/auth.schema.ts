@@ -38,12 +38,12 @@ builder.mutationField('signIn', (t) =>
     type: SignInPayload,
     description: 'Opens a session. Failed attempts are throttled per account and per address.',
     errors: { types: [InvalidCredentialsError, RateLimitedError], dataField: { name: 'session' } },
-    args: {
-      email: t.arg.string({
-        validate: z.string().trim().min(1, { error: 'give your e-mail address' }),
-      }),
-      password: t.arg.string({ validate: z.string().min(1, { error: 'give your password' }) }),
-    },
+    args: { email: t.arg.string(), password: t.arg.string() },
+    // Both arguments are checked together so that every problem is reported at once.
+    validate: z.object({
+      email: z.string().trim().min(1, { error: 'give your e-mail address' }),
+      password: z.string().min(1, { error: 'give your password' }),
+    }),
     resolve: async (_parent, args, context) => {
       const { session, userId } = await signIn(args.email, args.password, {
         ipAddress: context.clientAddress,

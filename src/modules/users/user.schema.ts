@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { builder } from '../../builder.js';
 import { prisma } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
@@ -65,37 +66,45 @@ const CreateUserInput = builder.inputType('CreateUserInput', {
       required: false,
       description: 'Defaults to your own agency.',
     }),
-    email: t.string({ validate: emailSchema }),
-    displayName: t.string({ validate: displayNameSchema }),
-    password: t.string({ description: 'At least 12 characters.', validate: newPasswordSchema }),
-    roles: t.field({ type: [RoleEnum], validate: rolesSchema }),
-    locale: t.field({ type: LocaleEnum, required: false, validate: localeSchema.nullish() }),
+    email: t.string(),
+    displayName: t.string(),
+    password: t.string({ description: 'At least 12 characters.' }),
+    roles: t.field({ type: [RoleEnum] }),
+    locale: t.field({ type: LocaleEnum, required: false }),
+  }),
+  // Validated as a whole so that every problem is reported at once.
+  validate: z.object({
+    agencyId: z.unknown(),
+    email: emailSchema,
+    displayName: displayNameSchema,
+    password: newPasswordSchema,
+    roles: rolesSchema,
+    locale: localeSchema.nullish(),
   }),
 });
 
 builder.mutationField('createUser', (t) =>
-  t.prismaField({
-    type: 'User',
+  t.field({
+    type: UserRef,
     description: 'Creates a user. Agency admins create users of their own agency.',
     authScopes: { $any: { role: 'AGENCY_ADMIN', networkAdmin: true } },
     errors: { types: [ConflictError, ForbiddenError, NotFoundError], dataField: { name: 'user' } },
     args: { input: t.arg({ type: CreateUserInput }) },
-    resolve: async (query, _parent, { input }, context) => {
+    resolve: async (_parent, { input }, context) => {
       // biome-ignore lint/style/noNonNullAssertion: authScopes guarantee a viewer
       const actor = context.viewer!;
-      const created = await createUser(actor, {
+      return createUser(actor, {
         ...input,
         agencyId: input.agencyId?.id ?? actor.agencyId,
         roles: input.roles as Role[],
       });
-      return prisma.user.findUniqueOrThrow({ ...query, where: { id: created.id } });
     },
   }),
 );
 
 builder.mutationField('setUserRoles', (t) =>
-  t.prismaField({
-    type: 'User',
+  t.field({
+    type: UserRef,
     description: 'Replaces the roles of a user of your agency.',
     authScopes: { $any: { role: 'AGENCY_ADMIN', networkAdmin: true } },
     errors: { types: [ForbiddenError, NotFoundError], dataField: { name: 'user' } },
@@ -103,40 +112,37 @@ builder.mutationField('setUserRoles', (t) =>
       userId: t.arg.globalID({ for: UserRef }),
       roles: t.arg({ type: [RoleEnum], validate: rolesSchema }),
     },
-    resolve: async (query, _parent, { userId, roles }, context) => {
+    resolve: async (_parent, { userId, roles }, context) => {
       // biome-ignore lint/style/noNonNullAssertion: authScopes guarantee a viewer
-      const user = await setUserRoles(context.viewer!, userId.id, roles as Role[]);
-      return prisma.user.findUniqueOrThrow({ ...query, where: { id: user.id } });
+      return setUserRoles(context.viewer!, userId.id, roles as Role[]);
     },
   }),
 );
 
 builder.mutationField('deactivateUser', (t) =>
-  t.prismaField({
-    type: 'User',
+  t.field({
+    type: UserRef,
     description: 'Deactivates a user of your agency; their sessions end at once.',
     authScopes: { $any: { role: 'AGENCY_ADMIN', networkAdmin: true } },
     errors: { types: [ForbiddenError, NotFoundError], dataField: { name: 'user' } },
     args: { userId: t.arg.globalID({ for: UserRef }) },
-    resolve: async (query, _parent, { userId }, context) => {
+    resolve: async (_parent, { userId }, context) => {
       // biome-ignore lint/style/noNonNullAssertion: authScopes guarantee a viewer
-      const user = await deactivateUser(context.viewer!, userId.id);
-      return prisma.user.findUniqueOrThrow({ ...query, where: { id: user.id } });
+      return deactivateUser(context.viewer!, userId.id);
     },
   }),
 );
 
 builder.mutationField('reactivateUser', (t) =>
-  t.prismaField({
-    type: 'User',
+  t.field({
+    type: UserRef,
     description: 'Lets a deactivated user of your agency sign in again.',
     authScopes: { $any: { role: 'AGENCY_ADMIN', networkAdmin: true } },
     errors: { types: [ForbiddenError, NotFoundError], dataField: { name: 'user' } },
     args: { userId: t.arg.globalID({ for: UserRef }) },
-    resolve: async (query, _parent, { userId }, context) => {
+    resolve: async (_parent, { userId }, context) => {
       // biome-ignore lint/style/noNonNullAssertion: authScopes guarantee a viewer
-      const user = await reactivateUser(context.viewer!, userId.id);
-      return prisma.user.findUniqueOrThrow({ ...query, where: { id: user.id } });
+      return reactivateUser(context.viewer!, userId.id);
     },
   }),
 );
@@ -153,23 +159,22 @@ const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
 });
 
 builder.mutationField('updateProfile', (t) =>
-  t.prismaField({
-    type: 'User',
+  t.field({
+    type: UserRef,
     description: 'Changes your own display name or preferred locale.',
     authScopes: { signedIn: true },
     errors: { dataField: { name: 'user' } },
     args: { input: t.arg({ type: UpdateProfileInput }) },
-    resolve: async (query, _parent, { input }, context) => {
+    resolve: async (_parent, { input }, context) => {
       // biome-ignore lint/style/noNonNullAssertion: authScopes guarantee a viewer
-      const user = await updateOwnProfile(context.viewer!, input);
-      return prisma.user.findUniqueOrThrow({ ...query, where: { id: user.id } });
+      return updateOwnProfile(context.viewer!, input);
     },
   }),
 );
 
 builder.mutationField('changePassword', (t) =>
-  t.prismaField({
-    type: 'User',
+  t.field({
+    type: UserRef,
     description: 'Changes your password; your other sessions end.',
     authScopes: { signedIn: true },
     errors: { dataField: { name: 'user' } },
@@ -177,10 +182,9 @@ builder.mutationField('changePassword', (t) =>
       currentPassword: t.arg.string(),
       newPassword: t.arg.string({ validate: newPasswordSchema }),
     },
-    resolve: async (query, _parent, args, context) => {
+    resolve: async (_parent, args, context) => {
       // biome-ignore lint/style/noNonNullAssertion: authScopes guarantee a viewer
-      const user = await changePassword(context.viewer!, args.currentPassword, args.newPassword);
-      return prisma.user.findUniqueOrThrow({ ...query, where: { id: user.id } });
+      return changePassword(context.viewer!, args.currentPassword, args.newPassword);
     },
   }),
 );
