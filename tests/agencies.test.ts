@@ -112,11 +112,11 @@ describe('agencies', () => {
     const first = await gql(AGENCIES, { first: 2, filter: { search: tag } }, { token });
     expect(first.data?.agencies.totalCount).toBe(5);
     expect(first.data?.agencies.pageInfo.hasNextPage).toBe(true);
-    const seen = first.data?.agencies.edges.map((e: any) => e.node.slug);
+    const seen: string[] = first.data?.agencies.edges.map((e: any) => e.node.slug);
     let after = first.data?.agencies.pageInfo.endCursor;
     while (after) {
       const next = await gql(AGENCIES, { first: 2, after, filter: { search: tag } }, { token });
-      seen.push(...next.data?.agencies.edges.map((e: any) => e.node.slug));
+      for (const edge of next.data?.agencies.edges ?? []) seen.push(edge.node.slug);
       after = next.data?.agencies.pageInfo.hasNextPage
         ? next.data?.agencies.pageInfo.endCursor
         : null;

@@ -45,7 +45,9 @@ export async function gql<T = Record<string, any>>(
 
 /** The `extensions.code` of the only error, failing when there is not exactly one. */
 export function errorCode(result: GqlResult): string {
-  expect(result.errors, JSON.stringify(result)).toHaveLength(1);
+  expect(result.errors, JSON.stringify({ data: result.data, errors: result.errors })).toHaveLength(
+    1,
+  );
   return result.errors?.[0]?.extensions?.code;
 }
 

@@ -35,6 +35,8 @@ const AgencyNames = builder
 /** Agencies form the network's directory: every signed-in member may see all of them. */
 export const AgencyRef = builder.prismaNode('Agency', {
   id: { field: 'id' },
+  // node(id:) answers null, not an error, for an id that does not exist or is not visible.
+  nullable: true,
   authScopes: { signedIn: true },
   fields: (t) => ({
     slug: t.exposeString('slug'),

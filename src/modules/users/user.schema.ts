@@ -27,6 +27,8 @@ export const RoleEnum = builder.enumType(Role, { name: 'Role' });
 
 export const UserRef = builder.prismaNode('User', {
   id: { field: 'id' },
+  // node(id:) answers null, not an error, for an id that does not exist or is not visible.
+  nullable: true,
   authScopes: { signedIn: true },
   // node(id:) applies the same visibility rule as every list of users.
   findUnique: (id, context) => ({ id, AND: [userVisibilityWhere(context.viewer)] }),
@@ -74,7 +76,7 @@ const CreateUserInput = builder.inputType('CreateUserInput', {
   }),
   // Validated as a whole so that every problem is reported at once.
   validate: z.object({
-    agencyId: z.unknown(),
+    agencyId: z.unknown().optional(),
     email: emailSchema,
     displayName: displayNameSchema,
     password: newPasswordSchema,
