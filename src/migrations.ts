@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -24,8 +25,10 @@ const noFilters = { externalTables: [], externalEnums: [] };
 let wasmReady: Promise<void> | undefined;
 function loadWasm(): Promise<void> {
   wasmReady ??= (async () => {
-    const wasmUrl = import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
-    const wasmPath = fileURLToPath(new URL('./schema_engine_bg.wasm', wasmUrl));
+    const gluePath = createRequire(import.meta.url).resolve(
+      '@prisma/schema-engine-wasm/schema_engine_bg',
+    );
+    const wasmPath = join(dirname(gluePath), 'schema_engine_bg.wasm');
     const module = await WebAssembly.compile(readFileSync(wasmPath));
     const instance = await WebAssembly.instantiate(module, {
       './schema_engine_bg.js': engineGlue as unknown as WebAssembly.ModuleImports,
