@@ -176,21 +176,16 @@ export function buildYoga(): IpnetYoga {
       : false,
     context: (initial) => createContext(initial),
     maskedErrors: { maskError },
+    // Only this site and ALLOWED_ORIGINS may call from a browser; others get no CORS headers.
     cors: (request) => {
       const origin = request.headers.get('origin');
-      const trusted = origin ? isTrustedOrigin(origin, new URL(request.url).host) : false;
-      return trusted && origin
-        ? {
-            origin: [origin],
-            credentials: true,
-            allowedHeaders: [
-              'content-type',
-              'authorization',
-              'x-graphql-yoga-csrf',
-              'x-request-id',
-            ],
-          }
-        : { origin: [] };
+      if (!origin || !isTrustedOrigin(origin, new URL(request.url).host)) return false as never;
+      return {
+        origin: [origin],
+        credentials: true,
+        allowedHeaders: ['content-type', 'authorization', 'x-graphql-yoga-csrf', 'x-request-id'],
+        exposedHeaders: ['x-request-id'],
+      };
     },
     logging: {
       debug: (...args) => logger.debug({ yoga: args }, 'yoga'),
