@@ -18,6 +18,7 @@ const { logger } = await import('./logger.js');
 const { databaseIsEmpty, seedDemoNetwork } = await import('./demo/seed.js');
 const { DEMO_ROLE_ACCOUNTS, NETWORK_ADMIN_EMAIL } = await import('./demo/demo-network.js');
 const { buildApp } = await import('./server.js');
+const { deleteExpiredSessions } = await import('./modules/auth/session.service.js');
 
 const cfg = config();
 
@@ -37,6 +38,15 @@ async function prepareDatabase(): Promise<boolean> {
 
 try {
   const showDemo = await prepareDatabase();
+  // Expired sessions are refused anyway; removing them keeps the table small.
+  const sweepSessions = () =>
+    deleteExpiredSessions().then(
+      (count) => count > 0 && logger.info({ count }, 'removed expired sessions'),
+      (error) => logger.warn({ err: error }, 'could not remove expired sessions'),
+    );
+  await sweepSessions();
+  setInterval(sweepSessions, 3_600_000).unref();
+
   const app = buildApp();
   const { url } = await app.start();
   logger.info(

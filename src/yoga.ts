@@ -143,12 +143,13 @@ function maskError(error: unknown): Error {
   });
 }
 
-const DEFAULT_QUERY = `# Welcome to GBA IPNet.
-# 1. Run SignIn (demo password is printed by \`npm start\`); the session cookie is set for you.
+// The default demo password is public (README); a configured one is never shown.
+const defaultQuery = (demoPassword: string) => `# Welcome to GBA IPNet.
+# 1. Run SignIn (\`npm start\` prints the demo accounts); the session cookie is set for you.
 # 2. Run Agencies.
 
 mutation SignIn {
-  signIn(email: "analyst@hk-customs.demo", password: "ipnet-demo-2026") {
+  signIn(email: "analyst@hk-customs.demo", password: "${demoPassword}") {
     __typename
     ... on SignInSuccess { session { expiresAt user { displayName agency { name } } } }
     ... on Error { code message }
@@ -172,7 +173,13 @@ export function buildYoga(): IpnetYoga {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: cfg.GRAPHIQL
-      ? { title: 'GBA IPNet', subscriptionsProtocol: 'WS', defaultQuery: DEFAULT_QUERY }
+      ? {
+          title: 'GBA IPNet',
+          subscriptionsProtocol: 'WS',
+          defaultQuery: defaultQuery(
+            process.env.DEMO_PASSWORD ? '<your DEMO_PASSWORD>' : cfg.DEMO_PASSWORD,
+          ),
+        }
       : false,
     context: (initial) => createContext(initial),
     maskedErrors: { maskError },
