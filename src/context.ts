@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { parseCookie } from 'cookie';
 import type { Logger } from 'pino';
 import { config } from './config.js';
+import { UnauthenticatedError } from './errors.js';
 import type { Role } from './generated/prisma/enums.js';
 import { logger } from './logger.js';
 import { SESSION_COOKIE } from './modules/auth/session.cookie.js';
@@ -35,6 +36,15 @@ export interface Context {
   /** The incoming HTTP request (absent for WebSocket operations). */
   request?: Request;
   log: Logger;
+}
+
+/**
+ * The signed-in viewer, for resolvers whose auth scopes already demand a session; throws
+ * UNAUTHENTICATED should one ever run without.
+ */
+export function signedInViewer(context: Context): Viewer {
+  if (!context.viewer) throw new UnauthenticatedError();
+  return context.viewer;
 }
 
 /** What the transports hand over: a Fetch request (HTTP, SSE) or the upgrade request (WS). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { builder } from '../../builder.js';
+import { signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { InvalidCredentialsError, RateLimitedError } from '../../errors.js';
 import { signIn } from './auth.service.js';
@@ -76,8 +77,7 @@ builder.mutationField('signOutEverywhere', (t) =>
     authScopes: { signedIn: true },
     resolve: async (_parent, _args, context) => {
       await clearSessionCookie(context.request);
-      // biome-ignore lint/style/noNonNullAssertion: authScopes guarantee a viewer
-      return invalidateUserSessions(context.viewer!.userId);
+      return invalidateUserSessions(signedInViewer(context).userId);
     },
   }),
 );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { builder } from '../../builder.js';
+import { signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { Role } from '../../generated/prisma/enums.js';
@@ -93,8 +94,7 @@ builder.mutationField('createUser', (t) =>
     errors: { types: [ConflictError, ForbiddenError, NotFoundError], dataField: { name: 'user' } },
     args: { input: t.arg({ type: CreateUserInput }) },
     resolve: async (_parent, { input }, context) => {
-      // biome-ignore lint/style/noNonNullAssertion: authScopes guarantee a viewer
-      const actor = context.viewer!;
+      const actor = signedInViewer(context);
       return createUser(actor, {
         ...input,
         agencyId: input.agencyId?.id ?? actor.agencyId,
@@ -115,39 +115,34 @@ builder.mutationField('setUserRoles', (t) =>
       roles: t.arg({ type: [RoleEnum], validate: rolesSchema }),
     },
     resolve: async (_parent, { userId, roles }, context) => {
-      // biome-ignore lint/style/noNonNullAssertion: authScopes guarantee a viewer
-      return setUserRoles(context.viewer!, userId.id, roles as Role[]);
+      return setUserRoles(signedInViewer(context), userId.id, roles as Role[]);
     },
   }),
 );
 
-builder.mutationField('deactivateUser', (t) =>
-  t.field({
-    type: UserRef,
+const accountSwitches = {
+  deactivateUser: {
     description: 'Deactivates a user of your agency; their sessions end at once.',
-    authScopes: { $any: { role: 'AGENCY_ADMIN', networkAdmin: true } },
-    errors: { types: [ForbiddenError, NotFoundError], dataField: { name: 'user' } },
-    args: { userId: t.arg.globalID({ for: UserRef }) },
-    resolve: async (_parent, { userId }, context) => {
-      // biome-ignore lint/style/noNonNullAssertion: authScopes guarantee a viewer
-      return deactivateUser(context.viewer!, userId.id);
-    },
-  }),
-);
-
-builder.mutationField('reactivateUser', (t) =>
-  t.field({
-    type: UserRef,
+    apply: deactivateUser,
+  },
+  reactivateUser: {
     description: 'Lets a deactivated user of your agency sign in again.',
-    authScopes: { $any: { role: 'AGENCY_ADMIN', networkAdmin: true } },
-    errors: { types: [ForbiddenError, NotFoundError], dataField: { name: 'user' } },
-    args: { userId: t.arg.globalID({ for: UserRef }) },
-    resolve: async (_parent, { userId }, context) => {
-      // biome-ignore lint/style/noNonNullAssertion: authScopes guarantee a viewer
-      return reactivateUser(context.viewer!, userId.id);
-    },
-  }),
-);
+    apply: reactivateUser,
+  },
+};
+
+for (const [name, { description, apply }] of Object.entries(accountSwitches)) {
+  builder.mutationField(name, (t) =>
+    t.field({
+      type: UserRef,
+      description,
+      authScopes: { $any: { role: 'AGENCY_ADMIN', networkAdmin: true } },
+      errors: { types: [ForbiddenError, NotFoundError], dataField: { name: 'user' } },
+      args: { userId: t.arg.globalID({ for: UserRef }) },
+      resolve: (_parent, { userId }, context) => apply(signedInViewer(context), userId.id),
+    }),
+  );
+}
 
 const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
   fields: (t) => ({
@@ -168,8 +163,7 @@ builder.mutationField('updateProfile', (t) =>
     errors: { dataField: { name: 'user' } },
     args: { input: t.arg({ type: UpdateProfileInput }) },
     resolve: async (_parent, { input }, context) => {
-      // biome-ignore lint/style/noNonNullAssertion: authScopes guarantee a viewer
-      return updateOwnProfile(context.viewer!, input);
+      return updateOwnProfile(signedInViewer(context), input);
     },
   }),
 );
@@ -185,8 +179,7 @@ builder.mutationField('changePassword', (t) =>
       newPassword: t.arg.string({ validate: newPasswordSchema }),
     },
     resolve: async (_parent, args, context) => {
-      // biome-ignore lint/style/noNonNullAssertion: authScopes guarantee a viewer
-      return changePassword(context.viewer!, args.currentPassword, args.newPassword);
+      return changePassword(signedInViewer(context), args.currentPassword, args.newPassword);
     },
   }),
 );
