@@ -29,6 +29,11 @@ const ConfigSchema = z.object({
   /** `auto`: seed the demo network into an empty embedded database. */
   SEED_DEMO: z.enum(['auto', 'always', 'never']).default('auto'),
   DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('ipnet-demo-2026'),
+  /**
+   * Key of the HMAC under which observable values are compared across agencies. Changing it
+   * breaks matching with values stored before (see docs/intelligence.md).
+   */
+  MATCH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_MAX_AGE_HOURS: positiveInt.default(24 * 14),
   SESSION_IDLE_TIMEOUT_MINUTES: positiveInt.default(12 * 60),
   /** Mark the session cookie `Secure`; defaults on in production (behind HTTPS). */
@@ -64,7 +69,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  if (parsed.data.NODE_ENV === 'production' && !parsed.data.MATCH_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration:\n  MATCH_SECRET: required in production (at least 32 random characters)',
+    );
+  }
   return parsed.data;
+}
+
+/** Development and test fall back to a fixed key; production must set MATCH_SECRET. */
+export function matchSecret(cfg: Config = config()): string {
+  return cfg.MATCH_SECRET ?? 'gba-ipnet-development-match-secret-not-for-production';
 }
 
 let current: Config | undefined;

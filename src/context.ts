@@ -4,7 +4,7 @@ import { parseCookie } from 'cookie';
 import type { Logger } from 'pino';
 import { config } from './config.js';
 import { UnauthenticatedError } from './errors.js';
-import type { Role } from './generated/prisma/enums.js';
+import type { Region, Role } from './generated/prisma/enums.js';
 import { logger } from './logger.js';
 import { SESSION_COOKIE } from './modules/auth/session.cookie.js';
 import { validateSessionToken } from './modules/auth/session.service.js';
@@ -16,6 +16,8 @@ import { type Locale, localeFromAcceptLanguage } from './modules/i18n/locale.js'
 export interface Viewer {
   userId: string;
   agencyId: string;
+  /** Regions of the viewer's agency: audiences may be chosen by region. */
+  agencyRegions: readonly Region[];
   roles: readonly Role[];
   email: string;
   /** Preferred locale saved on the account, if any. */

@@ -98,14 +98,34 @@ export async function applyMigrations(
   }
 }
 
+/** An in-memory PGlite with the extensions our migrations create. */
+function scratchDatabase(): PGlite {
+  return new PGlite({ extensions: { pg_trgm } });
+}
+
+/**
+ * The adapter's own shadow database is a bare PGlite, without the extensions the migrations
+ * need; this one replays the migrations on a scratch database that has them.
+ */
+function withExtensionsInShadow(
+  adapter: SqlMigrationAwareDriverAdapterFactory,
+): SqlMigrationAwareDriverAdapterFactory {
+  return {
+    provider: adapter.provider,
+    adapterName: adapter.adapterName,
+    connect: () => adapter.connect(),
+    connectToShadowDb: () => new PrismaPGlite(scratchDatabase()).connect(),
+  };
+}
+
 /**
  * SQL that would bring the migrations up to `schema.prisma`; empty when they agree.
- * Runs against a throw-away in-memory PGlite, never against a real database.
+ * Runs against throw-away in-memory databases, never against a real one.
  */
 export async function pendingSchemaChanges(): Promise<string> {
-  const scratch = new PGlite({ extensions: { pg_trgm } });
+  const scratch = scratchDatabase();
   try {
-    const engine = await openEngine(new PrismaPGlite(scratch));
+    const engine = await openEngine(withExtensionsInShadow(new PrismaPGlite(scratch)));
     try {
       const migrations = readMigrations();
       const result = await engine.diff({

@@ -4,6 +4,8 @@ import './modules/i18n/locale.schema.js';
 import './modules/agencies/agency.schema.js';
 import './modules/users/user.schema.js';
 import './modules/auth/auth.schema.js';
+import './modules/intel/intel.schema.js';
+import './modules/intel/intel-mutations.schema.js';
 import './modules/system/system.schema.js';
 
 // Every module registers its types on the builder when imported; this file only gathers them.

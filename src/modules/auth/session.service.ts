@@ -59,7 +59,15 @@ export async function validateSessionToken(token: string): Promise<Viewer | null
     where: { id },
     include: {
       user: {
-        select: { id: true, agencyId: true, roles: true, email: true, active: true, locale: true },
+        select: {
+          id: true,
+          agencyId: true,
+          roles: true,
+          email: true,
+          active: true,
+          locale: true,
+          agency: { select: { regions: true } },
+        },
       },
     },
   });
@@ -82,6 +90,7 @@ export async function validateSessionToken(token: string): Promise<Viewer | null
   return {
     userId: session.user.id,
     agencyId: session.user.agencyId,
+    agencyRegions: session.user.agency.regions,
     roles: session.user.roles,
     email: session.user.email,
     locale: session.user.locale && isLocale(session.user.locale) ? session.user.locale : null,

@@ -1,0 +1,222 @@
+import { z } from 'zod';
+import { builder } from '../../builder.js';
+import { signedInViewer } from '../../context.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
+import { AgencyRef, RegionEnum } from '../agencies/agency.schema.js';
+import { UserRef } from '../users/user.schema.js';
+import {
+  AudienceScopeEnum,
+  IntelObservableRef,
+  IntelReportRef,
+  IpRightEnum,
+  ObservableTypeEnum,
+  PapEnum,
+  ProductCategoryEnum,
+  SourceReliabilityEnum,
+  TlpEnum,
+} from './intel.schema.js';
+import {
+  addObservables,
+  createIntelReport,
+  publishIntelReport,
+  removeObservable,
+  retractIntelReport,
+  updateIntelReport,
+} from './intel.service.js';
+import { createReportInput, observablesInput, updateReportInput } from './intel.validation.js';
+
+// Inputs and mutations of intelligence reports. Inputs are validated as a whole (every problem
+// at once, with its path); marking/audience rules that need the database live in the service.
+
+const RouteInput = builder.inputType('RouteInput', {
+  fields: (t) => ({
+    origin: t.string({ required: false }),
+    transit: t.stringList({ required: false }),
+    destination: t.string({ required: false }),
+  }),
+});
+
+const MoneyInput = builder.inputType('MoneyInput', {
+  fields: (t) => ({
+    amount: t.string({ description: 'Decimal string, e.g. "125000.50".' }),
+    currency: t.string({ description: 'ISO 4217, e.g. HKD.' }),
+  }),
+});
+
+const AudienceInput = builder.inputType('AudienceInput', {
+  description:
+    'NETWORK: every agency; REGIONS: agencies in `regions`; AGENCIES: `agencyIds`; RECIPIENTS (TLP:RED only): the users in `recipientIds`.',
+  fields: (t) => ({
+    scope: t.field({ type: AudienceScopeEnum }),
+    regions: t.field({ type: [RegionEnum], required: false }),
+    agencyIds: t.globalIDList({ for: AgencyRef, required: false }),
+    recipientIds: t.globalIDList({ for: UserRef, required: false }),
+  }),
+});
+
+const ObservableInput = builder.inputType('ObservableInput', {
+  fields: (t) => ({
+    type: t.field({ type: ObservableTypeEnum }),
+    value: t.string({ description: 'As written; it is validated and normalised.' }),
+    note: t.string({ required: false }),
+  }),
+});
+
+const IntelReportInput = builder.inputType('IntelReportInput', {
+  fields: (t) => ({
+    title: t.string(),
+    summary: t.string(),
+    language: t.string({ description: 'BCP 47 tag of the language written in, e.g. zh-Hant.' }),
+    ipRight: t.field({ type: IpRightEnum }),
+    category: t.field({ type: ProductCategoryEnum }),
+    hsCode: t.string({ required: false }),
+    brands: t.stringList({ required: false }),
+    observedCountry: t.string({ required: false }),
+    route: t.field({ type: RouteInput, required: false }),
+    observedFrom: t.field({ type: 'DateTime', required: false }),
+    observedTo: t.field({ type: 'DateTime', required: false }),
+    estimatedQuantity: t.int({ required: false }),
+    quantityUnit: t.string({ required: false }),
+    estimatedValue: t.field({ type: MoneyInput, required: false }),
+    sourceReliability: t.field({ type: SourceReliabilityEnum }),
+    infoCredibility: t.int({ description: 'Admiralty 1 (confirmed) to 6 (cannot be judged).' }),
+    tlp: t.field({ type: TlpEnum }),
+    pap: t.field({ type: PapEnum }),
+    audience: t.field({ type: AudienceInput }),
+    matchingOptOut: t.boolean({ required: false }),
+    observables: t.field({ type: [ObservableInput], required: false }),
+  }),
+  validate: createReportInput,
+});
+
+const IntelReportChanges = builder.inputType('IntelReportChanges', {
+  description: 'Fields left out stay as they are.',
+  fields: (t) => ({
+    title: t.string({ required: false }),
+    summary: t.string({ required: false }),
+    language: t.string({ required: false }),
+    ipRight: t.field({ type: IpRightEnum, required: false }),
+    category: t.field({ type: ProductCategoryEnum, required: false }),
+    hsCode: t.string({ required: false }),
+    brands: t.stringList({ required: false }),
+    observedCountry: t.string({ required: false }),
+    route: t.field({ type: RouteInput, required: false }),
+    observedFrom: t.field({ type: 'DateTime', required: false }),
+    observedTo: t.field({ type: 'DateTime', required: false }),
+    estimatedQuantity: t.int({ required: false }),
+    quantityUnit: t.string({ required: false }),
+    estimatedValue: t.field({ type: MoneyInput, required: false }),
+    sourceReliability: t.field({ type: SourceReliabilityEnum, required: false }),
+    infoCredibility: t.int({ required: false }),
+    tlp: t.field({ type: TlpEnum, required: false }),
+    pap: t.field({ type: PapEnum, required: false }),
+    audience: t.field({ type: AudienceInput, required: false }),
+    matchingOptOut: t.boolean({ required: false }),
+  }),
+  validate: updateReportInput,
+});
+
+type GlobalIds = { id: string }[] | null | undefined;
+
+/** Global ids of the audience input become database ids for the service. */
+function audienceIds<A extends { agencyIds?: unknown; recipientIds?: unknown }>(audience: A) {
+  return {
+    ...audience,
+    agencyIds: (audience.agencyIds as GlobalIds)?.map((g) => g.id) ?? null,
+    recipientIds: (audience.recipientIds as GlobalIds)?.map((g) => g.id) ?? null,
+  };
+}
+
+const writeErrors = [ForbiddenError, NotFoundError, ConflictError];
+
+builder.mutationField('createIntelReport', (t) =>
+  t.field({
+    type: IntelReportRef,
+    description: 'Writes a draft report for your agency. Publish it to share it.',
+    authScopes: { role: 'ANALYST' },
+    errors: { types: writeErrors, dataField: { name: 'report' } },
+    args: { input: t.arg({ type: IntelReportInput }) },
+    resolve: (_parent, { input }, context) =>
+      createIntelReport(signedInViewer(context), {
+        ...input,
+        audience: audienceIds(input.audience),
+      } as Parameters<typeof createIntelReport>[1]),
+  }),
+);
+
+builder.mutationField('updateIntelReport', (t) =>
+  t.field({
+    type: IntelReportRef,
+    description: 'Changes a report of your agency; changes after publication are kept as versions.',
+    authScopes: { role: 'ANALYST' },
+    errors: { types: writeErrors, dataField: { name: 'report' } },
+    args: {
+      id: t.arg.globalID({ for: IntelReportRef }),
+      input: t.arg({ type: IntelReportChanges }),
+    },
+    resolve: (_parent, { id, input }, context) =>
+      updateIntelReport(signedInViewer(context), id.id, {
+        ...input,
+        ...(input.audience ? { audience: audienceIds(input.audience) } : {}),
+      } as Parameters<typeof updateIntelReport>[2]),
+  }),
+);
+
+builder.mutationField('publishIntelReport', (t) =>
+  t.field({
+    type: IntelReportRef,
+    description: 'Shares a draft with its audience.',
+    authScopes: { role: 'ANALYST' },
+    errors: { types: writeErrors, dataField: { name: 'report' } },
+    args: { id: t.arg.globalID({ for: IntelReportRef }) },
+    resolve: (_parent, { id }, context) => publishIntelReport(signedInViewer(context), id.id),
+  }),
+);
+
+builder.mutationField('retractIntelReport', (t) =>
+  t.field({
+    type: IntelReportRef,
+    description: 'Withdraws a published report; afterwards only the author agency sees it.',
+    authScopes: { role: 'ANALYST' },
+    errors: { types: writeErrors, dataField: { name: 'report' } },
+    args: {
+      id: t.arg.globalID({ for: IntelReportRef }),
+      reason: t.arg.string({
+        validate: z
+          .string()
+          .trim()
+          .min(5, { error: 'say why, in at least 5 characters' })
+          .max(2000),
+      }),
+    },
+    resolve: (_parent, { id, reason }, context) =>
+      retractIntelReport(signedInViewer(context), id.id, reason),
+  }),
+);
+
+builder.mutationField('addObservables', (t) =>
+  t.field({
+    type: IntelReportRef,
+    description: 'Adds observables to a report of your agency; all or none are added.',
+    authScopes: { role: 'ANALYST' },
+    errors: { types: writeErrors, dataField: { name: 'report' } },
+    args: {
+      reportId: t.arg.globalID({ for: IntelReportRef }),
+      observables: t.arg({ type: [ObservableInput] }).validate(observablesInput),
+    },
+    resolve: (_parent, { reportId, observables }, context) =>
+      addObservables(signedInViewer(context), reportId.id, observables),
+  }),
+);
+
+builder.mutationField('removeObservable', (t) =>
+  t.field({
+    type: IntelReportRef,
+    description: 'Removes an observable from a report of your agency.',
+    authScopes: { role: 'ANALYST' },
+    errors: { types: writeErrors, dataField: { name: 'report' } },
+    args: { observableId: t.arg.globalID({ for: IntelObservableRef }) },
+    resolve: (_parent, { observableId }, context) =>
+      removeObservable(signedInViewer(context), observableId.id),
+  }),
+);

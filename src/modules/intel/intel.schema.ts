@@ -1,0 +1,440 @@
+import { z } from 'zod';
+import { builder } from '../../builder.js';
+import { signedInViewer } from '../../context.js';
+import { prisma } from '../../db.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import {
+  AudienceScope,
+  IpRight,
+  ObservableType,
+  Pap,
+  ProductCategory,
+  ReportStatus,
+  SourceReliability,
+  Tlp,
+} from '../../generated/prisma/enums.js';
+import { RegionEnum } from '../agencies/agency.schema.js';
+import { jurisdictionSchema } from '../common/codes.js';
+import { userVisibilityWhere } from '../users/user.access.js';
+import { intelReportVisibilityWhere, mayExport } from './intel.access.js';
+import { normaliseObservable, observableHash } from './observables.js';
+import { searchTerms } from './search-text.js';
+
+export const TlpEnum = builder.enumType(Tlp, {
+  name: 'Tlp',
+  description: 'Traffic Light Protocol 2.0 marking. AMBER_STRICT is TLP:AMBER+STRICT.',
+});
+export const PapEnum = builder.enumType(Pap, {
+  name: 'Pap',
+  description: 'Permissible Actions Protocol.',
+});
+export const IpRightEnum = builder.enumType(IpRight, { name: 'IpRight' });
+export const ProductCategoryEnum = builder.enumType(ProductCategory, { name: 'ProductCategory' });
+export const SourceReliabilityEnum = builder.enumType(SourceReliability, {
+  name: 'SourceReliability',
+  description:
+    'Admiralty source reliability: A completely reliable … E unreliable, F cannot be judged.',
+});
+export const ReportStatusEnum = builder.enumType(ReportStatus, { name: 'ReportStatus' });
+export const AudienceScopeEnum = builder.enumType(AudienceScope, { name: 'AudienceScope' });
+export const ObservableTypeEnum = builder.enumType(ObservableType, { name: 'ObservableType' });
+
+const CREDIBILITY = [
+  'confirmed',
+  'probably true',
+  'possibly true',
+  'doubtful',
+  'improbable',
+  'cannot be judged',
+];
+
+const Grading = builder
+  .objectRef<{ sourceReliability: SourceReliability; infoCredibility: number }>('Grading')
+  .implement({
+    description: 'Admiralty (NATO) grading of a report, e.g. B2.',
+    fields: (t) => ({
+      sourceReliability: t.expose('sourceReliability', { type: SourceReliabilityEnum }),
+      infoCredibility: t.exposeInt('infoCredibility', {
+        description:
+          '1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged.',
+      }),
+      code: t.string({ resolve: (g) => `${g.sourceReliability}${g.infoCredibility}` }),
+      description: t.string({
+        resolve: (g) =>
+          `source ${g.sourceReliability}, information ${CREDIBILITY[g.infoCredibility - 1]}`,
+      }),
+    }),
+  });
+
+const Route = builder
+  .objectRef<{
+    originCountry: string | null;
+    transitCountries: string[];
+    destinationCountry: string | null;
+  }>('Route')
+  .implement({
+    description: 'ISO 3166 codes of where the goods came from, passed through and were going.',
+    fields: (t) => ({
+      origin: t.exposeString('originCountry', { nullable: true }),
+      transit: t.exposeStringList('transitCountries'),
+      destination: t.exposeString('destinationCountry', { nullable: true }),
+    }),
+  });
+
+const Money = builder.objectRef<{ amount: string; currency: string }>('Money').implement({
+  description: 'An amount in an ISO 4217 currency; amounts are decimal strings, never floats.',
+  fields: (t) => ({ amount: t.exposeString('amount'), currency: t.exposeString('currency') }),
+});
+
+export const IntelObservableRef = builder.prismaNode('IntelObservable', {
+  id: { field: 'id' },
+  nullable: true,
+  // An observable is visible exactly when its report is.
+  findUnique: (id, context) => ({ id, report: intelReportVisibilityWhere(context.viewer) }),
+  fields: (t) => ({
+    type: t.expose('type', { type: ObservableTypeEnum }),
+    value: t.exposeString('value', { description: 'The normalised value.' }),
+    note: t.exposeString('note', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.prismaObject('IntelReportVersion', {
+  description: 'One change to a published report.',
+  fields: (t) => ({
+    version: t.exposeInt('version'),
+    changedAt: t.expose('changedAt', { type: 'DateTime' }),
+    changedBy: t.prismaField({
+      type: 'User',
+      nullable: true,
+      description: 'Null when you may not see the person (another agency).',
+      resolve: (query, version, _args, context) =>
+        prisma.user.findFirst({
+          ...query,
+          where: { id: version.changedById, AND: [userVisibilityWhere(context.viewer)] },
+        }),
+    }),
+    changes: t.expose('changes', {
+      type: 'JSON',
+      description: 'Each changed field with its value before (`from`) and after (`to`).',
+    }),
+  }),
+});
+
+interface CorrelationShape {
+  reportId: string;
+  observables: { id: string }[];
+}
+
+export const IntelReportRef = builder.prismaNode('IntelReport', {
+  id: { field: 'id' },
+  nullable: true,
+  authScopes: { signedIn: true },
+  findUnique: (id, context) => ({ id, AND: [intelReportVisibilityWhere(context.viewer)] }),
+  fields: (t) => ({
+    title: t.exposeString('title'),
+    summary: t.exposeString('summary'),
+    language: t.exposeString('language', { description: 'BCP 47 tag of the original language.' }),
+    ipRight: t.expose('ipRight', { type: IpRightEnum }),
+    category: t.expose('category', { type: ProductCategoryEnum }),
+    hsCode: t.exposeString('hsCode', { nullable: true }),
+    brands: t.exposeStringList('brands'),
+    observedCountry: t.exposeString('observedCountry', { nullable: true }),
+    route: t.field({ type: Route, resolve: (report) => report }),
+    observedFrom: t.expose('observedFrom', { type: 'DateTime', nullable: true }),
+    observedTo: t.expose('observedTo', { type: 'DateTime', nullable: true }),
+    estimatedQuantity: t.exposeInt('estimatedQuantity', { nullable: true }),
+    quantityUnit: t.exposeString('quantityUnit', { nullable: true }),
+    estimatedValue: t.field({
+      type: Money,
+      nullable: true,
+      resolve: (report) =>
+        report.estimatedValue && report.currency
+          ? { amount: report.estimatedValue.toFixed(2), currency: report.currency }
+          : null,
+    }),
+    grading: t.field({ type: Grading, resolve: (report) => report }),
+    tlp: t.expose('tlp', { type: TlpEnum }),
+    pap: t.expose('pap', { type: PapEnum }),
+    status: t.expose('status', { type: ReportStatusEnum }),
+    retractionReason: t.exposeString('retractionReason', { nullable: true }),
+    version: t.exposeInt('version'),
+    authorAgency: t.relation('authorAgency'),
+    author: t.prismaField({
+      type: 'User',
+      nullable: true,
+      description: 'The analyst who wrote it; null when you may not see them (another agency).',
+      resolve: (query, report, _args, context) =>
+        prisma.user.findFirst({
+          ...query,
+          where: { id: report.authorUserId, AND: [userVisibilityWhere(context.viewer)] },
+        }),
+    }),
+    audience: t.field({
+      type: IntelAudience,
+      nullable: true,
+      description: 'Who may read it. Shown to the author agency only.',
+      resolve: (report, _args, context) =>
+        report.authorAgencyId === context.viewer?.agencyId ? report : null,
+    }),
+    matchingOptOut: t.boolean({
+      nullable: true,
+      description: 'Whether the author opted out of hit/no-hit matching (author agency only).',
+      resolve: (report, _args, context) =>
+        report.authorAgencyId === context.viewer?.agencyId ? report.matchingOptOut : null,
+    }),
+    mayExport: t.boolean({
+      description: 'False for recipients of TLP:AMBER+STRICT and TLP:RED: read, do not forward.',
+      resolve: (report, _args, context) => mayExport(signedInViewer(context), report),
+    }),
+    observables: t.relation('observables', {
+      query: { orderBy: [{ type: 'asc' }, { createdAt: 'asc' }] },
+    }),
+    versions: t.relation('versions', {
+      description: 'Changes made after publication, newest first.',
+      query: { orderBy: { version: 'desc' } },
+    }),
+    correlations: t.field({
+      type: [IntelCorrelation],
+      description:
+        'Other reports you may see that share an observable with this one (50 at most, newest first).',
+      resolve: async (report, _args, context) => {
+        const own = await prisma.intelObservable.findMany({
+          where: { reportId: report.id },
+          select: { valueHash: true },
+        });
+        if (own.length === 0) return [];
+        const hashes = own.map((o) => o.valueHash);
+        const others = await prisma.intelReport.findMany({
+          where: {
+            id: { not: report.id },
+            AND: [intelReportVisibilityWhere(context.viewer)],
+            observables: { some: { valueHash: { in: hashes } } },
+          },
+          orderBy: [{ publishedAt: { sort: 'desc', nulls: 'last' } }, { id: 'asc' }],
+          take: 50,
+          select: {
+            id: true,
+            observables: { where: { valueHash: { in: hashes } }, select: { id: true } },
+          },
+        });
+        return others.map((o) => ({ reportId: o.id, observables: o.observables }));
+      },
+    }),
+    publishedAt: t.expose('publishedAt', { type: 'DateTime', nullable: true }),
+    retractedAt: t.expose('retractedAt', { type: 'DateTime', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+const IntelAudience = builder.objectRef<{
+  id: string;
+  audienceScope: AudienceScope;
+  audienceRegions: string[];
+}>('IntelAudience');
+IntelAudience.implement({
+  fields: (t) => ({
+    scope: t.expose('audienceScope', { type: AudienceScopeEnum }),
+    regions: t.field({
+      type: [RegionEnum],
+      resolve: (report) => report.audienceRegions as (typeof RegionEnum.$inferType)[],
+    }),
+    agencies: t.prismaField({
+      type: ['Agency'],
+      description: 'Agencies chosen by the author, and those granted access on request.',
+      resolve: (query, report) =>
+        prisma.agency.findMany({
+          ...query,
+          where: { intelAudiences: { some: { reportId: report.id } } },
+          orderBy: { nameEn: 'asc' },
+        }),
+    }),
+    recipients: t.prismaField({
+      type: ['User'],
+      description: 'Named recipients of a TLP:RED report.',
+      resolve: (query, report) =>
+        prisma.user.findMany({
+          ...query,
+          where: { intelRecipientOf: { some: { reportId: report.id } } },
+          orderBy: { displayName: 'asc' },
+        }),
+    }),
+  }),
+});
+
+const IntelCorrelation = builder.objectRef<CorrelationShape>('IntelCorrelation').implement({
+  description: 'Another report that shares observables with this one.',
+  fields: (t) => ({
+    report: t.prismaField({
+      type: 'IntelReport',
+      resolve: (query, c) =>
+        prisma.intelReport.findUniqueOrThrow({ ...query, where: { id: c.reportId } }),
+    }),
+    sharedObservables: t.prismaField({
+      type: ['IntelObservable'],
+      description: "The other report's observables that match this one's.",
+      resolve: (query, c) =>
+        prisma.intelObservable.findMany({
+          ...query,
+          where: { id: { in: c.observables.map((o) => o.id) } },
+        }),
+    }),
+  }),
+});
+
+// ─── Search ────────────────────────────────────────────────────────────────────────────────
+
+const IntelReportFilter = builder.inputType('IntelReportFilter', {
+  fields: (t) => ({
+    search: t.string({
+      required: false,
+      description:
+        'Words to find in title, summary and brands, in any of our languages and either Chinese script; synonyms such as 假冒 / 翻版 / counterfeit count.',
+      validate: z.string().max(200, { error: 'must be at most 200 characters long' }),
+    }),
+    tlp: t.field({ type: [TlpEnum], required: false }),
+    status: t.field({ type: [ReportStatusEnum], required: false }),
+    ipRight: t.field({ type: [IpRightEnum], required: false }),
+    category: t.field({ type: [ProductCategoryEnum], required: false }),
+    brand: t.string({ required: false, description: 'A brand, as spelled in reports.' }),
+    observedCountry: t.string({ required: false, validate: jurisdictionSchema }),
+    routeCountry: t.string({
+      required: false,
+      description: 'Origin, transit or destination.',
+      validate: jurisdictionSchema,
+    }),
+    region: t.field({ type: RegionEnum, required: false, description: "Author agency's region." }),
+    authorAgencyId: t.globalID({ required: false }),
+    observedAfter: t.field({ type: 'DateTime', required: false }),
+    observedBefore: t.field({ type: 'DateTime', required: false }),
+    publishedAfter: t.field({ type: 'DateTime', required: false }),
+    publishedBefore: t.field({ type: 'DateTime', required: false }),
+  }),
+});
+
+const IntelReportOrder = builder.enumType('IntelReportOrder', {
+  values: [
+    'PUBLISHED_AT_DESC',
+    'CREATED_AT_DESC',
+    'UPDATED_AT_DESC',
+    'OBSERVED_FROM_DESC',
+  ] as const,
+});
+
+type Filter = typeof IntelReportFilter.$inferInput;
+
+function filterWhere(filter: Filter | null | undefined): Prisma.IntelReportWhereInput[] {
+  if (!filter) return [];
+  const and: Prisma.IntelReportWhereInput[] = [];
+  if (filter.search) {
+    for (const alternatives of searchTerms(filter.search)) {
+      and.push({ OR: alternatives.map((term) => ({ searchText: { contains: term } })) });
+    }
+  }
+  if (filter.tlp?.length) and.push({ tlp: { in: filter.tlp } });
+  if (filter.status?.length) and.push({ status: { in: filter.status } });
+  if (filter.ipRight?.length) and.push({ ipRight: { in: filter.ipRight } });
+  if (filter.category?.length) and.push({ category: { in: filter.category } });
+  if (filter.brand) and.push({ brands: { has: filter.brand.trim() } });
+  if (filter.observedCountry) and.push({ observedCountry: filter.observedCountry });
+  if (filter.routeCountry) {
+    const c = filter.routeCountry;
+    and.push({
+      OR: [{ originCountry: c }, { destinationCountry: c }, { transitCountries: { has: c } }],
+    });
+  }
+  if (filter.region) and.push({ authorAgency: { regions: { has: filter.region } } });
+  if (filter.authorAgencyId) and.push({ authorAgencyId: filter.authorAgencyId.id });
+  if (filter.observedAfter) and.push({ observedTo: { gte: filter.observedAfter } });
+  if (filter.observedBefore) and.push({ observedFrom: { lte: filter.observedBefore } });
+  if (filter.publishedAfter) and.push({ publishedAt: { gte: filter.publishedAfter } });
+  if (filter.publishedBefore) and.push({ publishedAt: { lte: filter.publishedBefore } });
+  return and;
+}
+
+const ORDER: Record<
+  typeof IntelReportOrder.$inferType,
+  Prisma.IntelReportOrderByWithRelationInput[]
+> = {
+  PUBLISHED_AT_DESC: [
+    { publishedAt: { sort: 'desc', nulls: 'last' } },
+    { createdAt: 'desc' },
+    { id: 'asc' },
+  ],
+  CREATED_AT_DESC: [{ createdAt: 'desc' }, { id: 'asc' }],
+  UPDATED_AT_DESC: [{ updatedAt: 'desc' }, { id: 'asc' }],
+  OBSERVED_FROM_DESC: [{ observedFrom: { sort: 'desc', nulls: 'last' } }, { id: 'asc' }],
+};
+
+builder.queryField('intelReports', (t) =>
+  t.prismaConnection({
+    type: 'IntelReport',
+    cursor: 'id',
+    description: 'Reports you may see, filtered and searched; totalCount counts only those.',
+    authScopes: { signedIn: true },
+    args: {
+      filter: t.arg({ type: IntelReportFilter, required: false }),
+      orderBy: t.arg({ type: IntelReportOrder, defaultValue: 'PUBLISHED_AT_DESC' }),
+    },
+    totalCount: (_parent, args, context) =>
+      prisma.intelReport.count({
+        where: { AND: [intelReportVisibilityWhere(context.viewer), ...filterWhere(args.filter)] },
+      }),
+    resolve: (query, _parent, args, context) =>
+      prisma.intelReport.findMany({
+        ...query,
+        where: { AND: [intelReportVisibilityWhere(context.viewer), ...filterWhere(args.filter)] },
+        orderBy: ORDER[args.orderBy ?? 'PUBLISHED_AT_DESC'],
+      }),
+  }),
+);
+
+const ObservableLookup = builder
+  .objectRef<{ type: ObservableType; value: string; hash: Uint8Array<ArrayBuffer> }>(
+    'ObservableLookup',
+  )
+  .implement({
+    fields: (t) => ({
+      type: t.expose('type', { type: ObservableTypeEnum }),
+      normalisedValue: t.exposeString('value'),
+      reports: t.prismaField({
+        type: ['IntelReport'],
+        description: 'Reports you may see that carry this value (100 at most, newest first).',
+        resolve: (query, lookup, _args, context) =>
+          prisma.intelReport.findMany({
+            ...query,
+            where: {
+              AND: [intelReportVisibilityWhere(context.viewer)],
+              observables: { some: { valueHash: lookup.hash } },
+            },
+            orderBy: [{ publishedAt: { sort: 'desc', nulls: 'last' } }, { id: 'asc' }],
+            take: 100,
+          }),
+      }),
+    }),
+  });
+
+builder.queryField('lookupObservable', (t) =>
+  t.field({
+    type: ObservableLookup,
+    description:
+      'Is this container, seller, domain… already known? Answers from reports you may see.',
+    authScopes: { signedIn: true },
+    args: {
+      type: t.arg({ type: ObservableTypeEnum }),
+      value: t.arg.string(),
+    },
+    validate: z
+      .object({ type: z.enum(ObservableType), value: z.string() })
+      .superRefine((args, ctx) => {
+        const result = normaliseObservable(args.type, args.value);
+        if (!result.ok) ctx.addIssue({ code: 'custom', path: ['value'], message: result.message });
+      }),
+    resolve: (_parent, args) => {
+      const result = normaliseObservable(args.type, args.value);
+      const value = result.ok ? result.value : args.value;
+      return { type: args.type, value, hash: observableHash(args.type, value) };
+    },
+  }),
+);

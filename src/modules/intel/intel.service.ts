@@ -1,0 +1,365 @@
+import type { Viewer } from '../../context.js';
+import { prisma } from '../../db.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
+import type {
+  AudienceScope,
+  IntelReport,
+  ObservableType,
+  Region,
+  Tlp,
+} from '../../generated/prisma/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import { intelReportVisibilityWhere } from './intel.access.js';
+import { observableHash } from './observables.js';
+import { foldForSearch } from './search-text.js';
+
+// Rules and writes of intelligence reports. Every write is one transaction: a refused or failed
+// change leaves nothing behind. Changes to a published report are kept as versions.
+
+type Tx = Prisma.TransactionClient;
+
+export interface AudienceChoice {
+  scope: AudienceScope;
+  regions?: Region[] | null;
+  agencyIds?: string[] | null;
+  recipientIds?: string[] | null;
+}
+
+export interface ObservableEntry {
+  type: ObservableType;
+  value: string;
+  note: string | null;
+}
+
+export interface ReportFields {
+  title: string;
+  summary: string;
+  language: string;
+  ipRight: IntelReport['ipRight'];
+  category: IntelReport['category'];
+  hsCode?: string | null;
+  brands?: string[] | null;
+  observedCountry?: string | null;
+  route?: { origin?: string | null; transit?: string[] | null; destination?: string | null } | null;
+  observedFrom?: Date | null;
+  observedTo?: Date | null;
+  estimatedQuantity?: number | null;
+  quantityUnit?: string | null;
+  estimatedValue?: { amount: string; currency: string } | null;
+  sourceReliability: IntelReport['sourceReliability'];
+  infoCredibility: number;
+  tlp: Tlp;
+  pap: IntelReport['pap'];
+  audience: AudienceChoice;
+  matchingOptOut?: boolean | null;
+}
+
+/** Scalar columns a report input sets; absent keys leave the column as it is. */
+function columns(fields: Partial<ReportFields>): Prisma.IntelReportUncheckedUpdateInput {
+  const data: Prisma.IntelReportUncheckedUpdateInput = {};
+  const copy = [
+    'title',
+    'summary',
+    'language',
+    'ipRight',
+    'category',
+    'hsCode',
+    'observedCountry',
+    'observedFrom',
+    'observedTo',
+    'estimatedQuantity',
+    'quantityUnit',
+    'sourceReliability',
+    'infoCredibility',
+    'tlp',
+    'pap',
+  ] as const;
+  for (const key of copy)
+    if (fields[key] !== undefined) Object.assign(data, { [key]: fields[key] });
+  if (fields.brands !== undefined) data.brands = fields.brands ?? [];
+  if (fields.matchingOptOut !== undefined) data.matchingOptOut = fields.matchingOptOut ?? false;
+  if (fields.route !== undefined) {
+    data.originCountry = fields.route?.origin ?? null;
+    data.transitCountries = fields.route?.transit ?? [];
+    data.destinationCountry = fields.route?.destination ?? null;
+  }
+  if (fields.estimatedValue !== undefined) {
+    data.estimatedValue = fields.estimatedValue
+      ? new Prisma.Decimal(fields.estimatedValue.amount)
+      : null;
+    data.currency = fields.estimatedValue?.currency ?? null;
+  }
+  if (fields.audience) {
+    data.audienceScope = fields.audience.scope;
+    data.audienceRegions =
+      fields.audience.scope === 'REGIONS' ? (fields.audience.regions ?? []) : [];
+  }
+  return data;
+}
+
+function searchTextOf(report: { title: string; summary: string; brands: string[] }): string {
+  return foldForSearch([report.title, report.summary, ...report.brands].join('\n'));
+}
+
+/** Marking and audience must agree: RED goes to named people, everything else to agencies. */
+async function checkAudience(tx: Tx, tlp: Tlp, audience: AudienceChoice): Promise<void> {
+  const issue = (field: string, message: string) =>
+    new ValidationError([{ path: ['input', 'audience', field], message }]);
+  if (tlp === 'RED' && audience.scope !== 'RECIPIENTS') {
+    throw issue('scope', 'a TLP:RED report goes to named recipients only: use RECIPIENTS');
+  }
+  if (tlp !== 'RED' && audience.scope === 'RECIPIENTS') {
+    throw issue(
+      'scope',
+      'named recipients are for TLP:RED reports; choose NETWORK, REGIONS or AGENCIES',
+    );
+  }
+  if (audience.scope === 'REGIONS' && !audience.regions?.length) {
+    throw issue('regions', 'choose at least one region');
+  }
+  if (audience.scope === 'AGENCIES') {
+    const ids = audience.agencyIds ?? [];
+    if (ids.length === 0) throw issue('agencyIds', 'choose at least one agency');
+    if ((await tx.agency.count({ where: { id: { in: ids } } })) !== new Set(ids).size) {
+      throw issue('agencyIds', 'one of the agencies does not exist');
+    }
+  }
+  if (audience.scope === 'RECIPIENTS') {
+    const ids = audience.recipientIds ?? [];
+    if (ids.length === 0) throw issue('recipientIds', 'name at least one recipient');
+    if ((await tx.user.count({ where: { id: { in: ids }, active: true } })) !== new Set(ids).size) {
+      throw issue('recipientIds', 'one of the recipients does not exist or is deactivated');
+    }
+  }
+}
+
+/** Replaces the author-chosen audience rows; grants made on request stay. */
+async function writeAudience(tx: Tx, reportId: string, audience: AudienceChoice): Promise<void> {
+  await tx.intelAudienceAgency.deleteMany({ where: { reportId, grantedVia: 'AUTHOR' } });
+  await tx.intelRecipient.deleteMany({ where: { reportId, grantedVia: 'AUTHOR' } });
+  if (audience.scope === 'AGENCIES') {
+    await tx.intelAudienceAgency.createMany({
+      data: [...new Set(audience.agencyIds ?? [])].map((agencyId) => ({ reportId, agencyId })),
+      skipDuplicates: true,
+    });
+  }
+  if (audience.scope === 'RECIPIENTS') {
+    await tx.intelRecipient.createMany({
+      data: [...new Set(audience.recipientIds ?? [])].map((userId) => ({ reportId, userId })),
+      skipDuplicates: true,
+    });
+  }
+}
+
+async function writeObservables(tx: Tx, reportId: string, entries: ObservableEntry[]) {
+  if (entries.length === 0) return 0;
+  const { count } = await tx.intelObservable.createMany({
+    data: entries.map((entry) => ({
+      reportId,
+      type: entry.type,
+      value: entry.value,
+      note: entry.note,
+      valueHash: observableHash(entry.type, entry.value),
+    })),
+    skipDuplicates: true,
+  });
+  return count;
+}
+
+export async function createIntelReport(
+  actor: Viewer,
+  input: ReportFields & { observables?: ObservableEntry[] | null },
+): Promise<IntelReport> {
+  return prisma.$transaction(async (tx) => {
+    await checkAudience(tx, input.tlp, input.audience);
+    const data = columns(input) as Prisma.IntelReportUncheckedCreateInput;
+    const report = await tx.intelReport.create({
+      data: {
+        ...data,
+        audienceScope: input.audience.scope,
+        searchText: searchTextOf({ ...input, brands: input.brands ?? [] }),
+        authorAgencyId: actor.agencyId,
+        authorUserId: actor.userId,
+      },
+    });
+    await writeAudience(tx, report.id, input.audience);
+    await writeObservables(tx, report.id, input.observables ?? []);
+    return report;
+  });
+}
+
+/**
+ * The report for a change by `actor`: NotFound when they may not see it, Forbidden when they
+ * may see it but their agency did not write it. Locks the row for the rest of the transaction.
+ */
+async function reportForChange(tx: Tx, actor: Viewer, reportId: string): Promise<IntelReport> {
+  const visible = await tx.intelReport.findFirst({
+    where: { id: reportId, AND: [intelReportVisibilityWhere(actor)] },
+    select: { id: true },
+  });
+  if (!visible) throw new NotFoundError('intelligence report');
+  // Serialise concurrent changes of one report (versions are numbered in order).
+  await tx.$queryRaw`SELECT id FROM "IntelReport" WHERE id = ${reportId}::uuid FOR UPDATE`;
+  const locked = await tx.intelReport.findUniqueOrThrow({ where: { id: reportId } });
+  if (locked.authorAgencyId !== actor.agencyId) {
+    throw new ForbiddenError('Only the author agency may change this report.');
+  }
+  if (locked.status === 'RETRACTED') {
+    throw new ConflictError('This report was retracted; it can no longer be changed.');
+  }
+  return locked;
+}
+
+type Change = { from: unknown; to: unknown };
+
+function comparable(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Prisma.Decimal) return value.toString();
+  return value ?? null;
+}
+
+/** The fields that differ between the stored report and the update, as before/after pairs. */
+function diff(before: IntelReport, data: Prisma.IntelReportUncheckedUpdateInput) {
+  const changes: Record<string, Change> = {};
+  for (const [key, to] of Object.entries(data)) {
+    const from = comparable(before[key as keyof IntelReport]);
+    const next = comparable(to);
+    if (JSON.stringify(from) !== JSON.stringify(next)) changes[key] = { from, to: next };
+  }
+  return changes;
+}
+
+async function recordVersion(
+  tx: Tx,
+  report: IntelReport,
+  actor: Viewer,
+  changes: Record<string, unknown>,
+): Promise<number> {
+  const version = report.version + 1;
+  await tx.intelReportVersion.create({
+    data: {
+      reportId: report.id,
+      version,
+      changedById: actor.userId,
+      changes: changes as Prisma.InputJsonValue,
+    },
+  });
+  return version;
+}
+
+async function audienceSnapshot(tx: Tx, reportId: string) {
+  const [agencies, recipients] = await Promise.all([
+    tx.intelAudienceAgency.findMany({
+      where: { reportId, grantedVia: 'AUTHOR' },
+      select: { agencyId: true },
+    }),
+    tx.intelRecipient.findMany({
+      where: { reportId, grantedVia: 'AUTHOR' },
+      select: { userId: true },
+    }),
+  ]);
+  return {
+    agencyIds: agencies.map((a) => a.agencyId).sort(),
+    recipientIds: recipients.map((r) => r.userId).sort(),
+  };
+}
+
+export async function updateIntelReport(
+  actor: Viewer,
+  reportId: string,
+  input: Partial<ReportFields>,
+): Promise<IntelReport> {
+  return prisma.$transaction(async (tx) => {
+    const report = await reportForChange(tx, actor, reportId);
+    const tlp = input.tlp ?? report.tlp;
+    if (input.tlp && !input.audience && (tlp === 'RED') !== (report.tlp === 'RED')) {
+      throw new ValidationError([
+        {
+          path: ['input', 'audience'],
+          message: 'changing to or from TLP:RED needs a new audience',
+        },
+      ]);
+    }
+    const data = columns(input);
+    const changes: Record<string, unknown> = diff(report, data);
+    if (input.audience) {
+      await checkAudience(tx, tlp, input.audience);
+      const before = await audienceSnapshot(tx, report.id);
+      await writeAudience(tx, report.id, input.audience);
+      const after = await audienceSnapshot(tx, report.id);
+      if (JSON.stringify(before) !== JSON.stringify(after))
+        changes.audience = { from: before, to: after };
+    }
+    if (Object.keys(changes).length === 0) return report;
+
+    const merged = { ...report, ...(data as Partial<IntelReport>) };
+    if (input.title !== undefined || input.summary !== undefined || input.brands !== undefined) {
+      data.searchText = searchTextOf(merged);
+    }
+    if (report.status === 'PUBLISHED')
+      data.version = await recordVersion(tx, report, actor, changes);
+    return tx.intelReport.update({ where: { id: report.id }, data });
+  });
+}
+
+export async function publishIntelReport(actor: Viewer, reportId: string): Promise<IntelReport> {
+  return prisma.$transaction(async (tx) => {
+    const report = await reportForChange(tx, actor, reportId);
+    if (report.status !== 'DRAFT') throw new ConflictError('Only a draft can be published.');
+    return tx.intelReport.update({
+      where: { id: report.id },
+      data: { status: 'PUBLISHED', publishedAt: new Date() },
+    });
+  });
+}
+
+export async function retractIntelReport(
+  actor: Viewer,
+  reportId: string,
+  reason: string,
+): Promise<IntelReport> {
+  return prisma.$transaction(async (tx) => {
+    const report = await reportForChange(tx, actor, reportId);
+    if (report.status !== 'PUBLISHED') {
+      throw new ConflictError('Only a published report can be retracted.');
+    }
+    const version = await recordVersion(tx, report, actor, {
+      status: { from: 'PUBLISHED', to: 'RETRACTED' },
+      retractionReason: { from: null, to: reason },
+    });
+    return tx.intelReport.update({
+      where: { id: report.id },
+      data: { status: 'RETRACTED', retractedAt: new Date(), retractionReason: reason, version },
+    });
+  });
+}
+
+export async function addObservables(
+  actor: Viewer,
+  reportId: string,
+  entries: ObservableEntry[],
+): Promise<IntelReport> {
+  return prisma.$transaction(async (tx) => {
+    const report = await reportForChange(tx, actor, reportId);
+    const added = await writeObservables(tx, report.id, entries);
+    if (added === 0 || report.status !== 'PUBLISHED') return report;
+    const version = await recordVersion(tx, report, actor, {
+      observablesAdded: entries.map((e) => ({ type: e.type, value: e.value })),
+    });
+    return tx.intelReport.update({ where: { id: report.id }, data: { version } });
+  });
+}
+
+export async function removeObservable(actor: Viewer, observableId: string): Promise<IntelReport> {
+  return prisma.$transaction(async (tx) => {
+    const observable = await tx.intelObservable.findUnique({ where: { id: observableId } });
+    if (!observable) throw new NotFoundError('observable');
+    const report = await reportForChange(tx, actor, observable.reportId);
+    await tx.intelObservable.delete({ where: { id: observable.id } });
+    if (report.status !== 'PUBLISHED') return report;
+    const version = await recordVersion(tx, report, actor, {
+      observableRemoved: { type: observable.type, value: observable.value },
+    });
+    return tx.intelReport.update({ where: { id: report.id }, data: { version } });
+  });
+}

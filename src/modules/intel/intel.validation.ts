@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import {
+  AudienceScope,
+  IpRight,
+  ObservableType,
+  Pap,
+  ProductCategory,
+  Region,
+  SourceReliability,
+  Tlp,
+} from '../../generated/prisma/enums.js';
+import { jurisdictionSchema } from '../common/codes.js';
+import { normaliseObservable } from './observables.js';
+
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+const languageTag = z
+  .string()
+  .trim()
+  .refine(
+    (tag) => {
+      try {
+        return Intl.getCanonicalLocales(tag).length === 1;
+      } catch {
+        return false;
+      }
+    },
+    { error: 'must be a BCP 47 language tag such as zh-Hant, zh-Hans, en or pt' },
+  )
+  .transform((tag) => Intl.getCanonicalLocales(tag)[0] ?? tag);
+
+const currency = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine((code) => CURRENCIES.has(code), {
+    error: 'must be an ISO 4217 currency code such as CNY, HKD, MOP or USD',
+  });
+
+const hsCode = z
+  .string()
+  .trim()
+  .transform((code) => code.replace(/[.\s]/g, ''))
+  .refine((code) => /^\d{4}(\d{2}){0,3}$/.test(code), {
+    error: 'must be an HS code of 4, 6, 8 or 10 digits, e.g. 8507.60',
+  });
+
+const text = (label: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: `give the ${label}` })
+    .max(max, { error: `must be at most ${max} characters long` });
+
+export const observableInput = z
+  .object({
+    type: z.enum(ObservableType),
+    value: z.string(),
+    note: z.string().trim().max(500).nullish(),
+  })
+  .transform((item, ctx) => {
+    const result = normaliseObservable(item.type, item.value);
+    if (!result.ok) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: result.message });
+      return z.NEVER;
+    }
+    return { type: item.type, value: result.value, note: item.note ?? null };
+  });
+
+export const audienceInput = z.object({
+  scope: z.enum(AudienceScope),
+  regions: z.array(z.enum(Region)).nullish(),
+  agencyIds: z.array(z.unknown()).nullish(),
+  recipientIds: z.array(z.unknown()).nullish(),
+});
+
+const reportFields = {
+  title: text('title', 300),
+  summary: text('summary', 20_000),
+  language: languageTag,
+  ipRight: z.enum(IpRight),
+  category: z.enum(ProductCategory),
+  hsCode: hsCode.nullish(),
+  brands: z.array(text('brand', 120)).max(50).nullish(),
+  observedCountry: jurisdictionSchema.nullish(),
+  route: z
+    .object({
+      origin: jurisdictionSchema.nullish(),
+      transit: z.array(jurisdictionSchema).max(20).nullish(),
+      destination: jurisdictionSchema.nullish(),
+    })
+    .nullish(),
+  observedFrom: z.date().nullish(),
+  observedTo: z.date().nullish(),
+  estimatedQuantity: z.number().int().min(0, { error: 'cannot be negative' }).nullish(),
+  quantityUnit: text('unit', 30).nullish(),
+  estimatedValue: z
+    .object({
+      amount: z
+        .string()
+        .trim()
+        .regex(/^\d{1,16}(\.\d{1,2})?$/, { error: 'must be a decimal amount such as 125000.50' }),
+      currency,
+    })
+    .nullish(),
+  sourceReliability: z.enum(SourceReliability),
+  infoCredibility: z
+    .number()
+    .int()
+    .min(1, { error: 'must be 1 (confirmed) to 6 (cannot be judged)' })
+    .max(6, { error: 'must be 1 (confirmed) to 6 (cannot be judged)' }),
+  tlp: z.enum(Tlp),
+  pap: z.enum(Pap),
+  audience: audienceInput,
+  matchingOptOut: z.boolean().nullish(),
+};
+
+function timeWindow(
+  report: { observedFrom?: Date | null; observedTo?: Date | null },
+  ctx: z.RefinementCtx,
+) {
+  if (report.observedFrom && report.observedTo && report.observedFrom > report.observedTo) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['observedTo'],
+      message: 'must not be before observedFrom',
+    });
+  }
+}
+
+export const createReportInput = z
+  .object({ ...reportFields, observables: z.array(observableInput).max(500).nullish() })
+  .superRefine(timeWindow);
+
+export const updateReportInput = z.object(reportFields).partial().superRefine(timeWindow);
+
+export const observablesInput = z.array(observableInput).min(1).max(500);

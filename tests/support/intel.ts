@@ -1,0 +1,64 @@
+import { expect } from 'vitest';
+import { expectType, gql } from './api.js';
+
+// Writing reports through the real mutations, as an analyst would.
+
+export function reportInput(overrides: Record<string, unknown> = {}) {
+  return {
+    title: 'Counterfeit lithium batteries in courier parcels',
+    summary: 'Parcels declared as toys contained counterfeit power banks.',
+    language: 'en',
+    ipRight: 'TRADEMARK',
+    category: 'BATTERIES',
+    brands: ['VoltMax'],
+    sourceReliability: 'B',
+    infoCredibility: 2,
+    tlp: 'GREEN',
+    pap: 'GREEN',
+    audience: { scope: 'NETWORK' },
+    ...overrides,
+  };
+}
+
+const REPORT_FIELDS = 'id title status tlp version';
+
+export async function createReport(token: string, overrides: Record<string, unknown> = {}) {
+  const result = await gql(
+    `mutation($input: IntelReportInput!) { createIntelReport(input: $input) {
+      __typename ... on CreateIntelReportSuccess { report { ${REPORT_FIELDS} } }
+      ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+    { input: reportInput(overrides) },
+    { token },
+  );
+  expect(result.errors).toBeUndefined();
+  return expectType<any>(result.data?.createIntelReport, 'CreateIntelReportSuccess').report as {
+    id: string;
+    title: string;
+    status: string;
+  };
+}
+
+export async function publishReport(token: string, id: string) {
+  const result = await gql(
+    `mutation($id: ID!) { publishIntelReport(id: $id) { __typename ... on Error { code message } } }`,
+    { id },
+    { token },
+  );
+  expectType(result.data?.publishIntelReport, 'PublishIntelReportSuccess');
+}
+
+export async function retractReport(token: string, id: string, reason = 'Information was wrong') {
+  const result = await gql(
+    `mutation($id: ID!, $reason: String!) { retractIntelReport(id: $id, reason: $reason) { __typename ... on Error { code message } } }`,
+    { id, reason },
+    { token },
+  );
+  expectType(result.data?.retractIntelReport, 'RetractIntelReportSuccess');
+}
+
+/** Creates and publishes; returns the report id. */
+export async function publishedReport(token: string, overrides: Record<string, unknown> = {}) {
+  const report = await createReport(token, overrides);
+  await publishReport(token, report.id);
+  return report.id;
+}
