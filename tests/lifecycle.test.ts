@@ -27,6 +27,7 @@ function serverEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     LOG_LEVEL: 'info',
     SEED_DEMO: 'always',
     DEMO_PASSWORD,
+    MATCH_SECRET: 'lifecycle-test-match-secret-0123456789abcdef',
     ...extra,
   };
 }
@@ -97,6 +98,8 @@ describe('configuration', () => {
       expect(message).toContain('LOG_LEVEL');
     }
     expect(loadConfig({ PORT: '' }).PORT).toBe(4000);
+    // Production must hold its own secret for matching observables.
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/MATCH_SECRET: required in production/);
   });
 
   it('stops `npm start` with the message and exit code 1', async () => {

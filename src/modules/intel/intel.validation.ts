@@ -115,23 +115,28 @@ const reportFields = {
   matchingOptOut: z.boolean().nullish(),
 };
 
-function timeWindow(
-  report: { observedFrom?: Date | null; observedTo?: Date | null },
-  ctx: z.RefinementCtx,
-) {
-  if (report.observedFrom && report.observedTo && report.observedFrom > report.observedTo) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['observedTo'],
-      message: 'must not be before observedFrom',
-    });
-  }
+/** observedFrom ≤ observedTo, checked even when other fields fail, so all problems show at once. */
+function windowInOrder(report: { observedFrom?: unknown; observedTo?: unknown }): boolean {
+  return !(
+    report.observedFrom instanceof Date &&
+    report.observedTo instanceof Date &&
+    report.observedFrom > report.observedTo
+  );
 }
+
+const windowCheck = {
+  path: ['observedTo'],
+  error: 'must not be before observedFrom',
+  when: () => true,
+};
 
 export const createReportInput = z
   .object({ ...reportFields, observables: z.array(observableInput).max(500).nullish() })
-  .superRefine(timeWindow);
+  .refine(windowInOrder, windowCheck);
 
-export const updateReportInput = z.object(reportFields).partial().superRefine(timeWindow);
+export const updateReportInput = z
+  .object(reportFields)
+  .partial()
+  .refine(windowInOrder, windowCheck);
 
 export const observablesInput = z.array(observableInput).min(1).max(500);
