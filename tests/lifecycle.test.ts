@@ -99,7 +99,9 @@ describe('configuration', () => {
     }
     expect(loadConfig({ PORT: '' }).PORT).toBe(4000);
     // Production must hold its own secret for matching observables.
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/MATCH_SECRET: required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /MATCH_SECRET: required in production/,
+    );
   });
 
   it('stops `npm start` with the message and exit code 1', async () => {
