@@ -6,6 +6,7 @@ import './modules/users/user.schema.js';
 import './modules/auth/auth.schema.js';
 import './modules/intel/intel.schema.js';
 import './modules/intel/intel-mutations.schema.js';
+import './modules/intel/intel-sharing.schema.js';
 import './modules/system/system.schema.js';
 
 // Every module registers its types on the builder when imported; this file only gathers them.

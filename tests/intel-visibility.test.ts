@@ -13,14 +13,20 @@ const VIEWERS: Viewer[] = ['author', 'colleague', 'b1', 'b2', 'c1', 'cAdmin'];
 const tag = unique('matrix');
 const sharedDomain = `${tag}.example`;
 const tokens = {} as Record<Viewer, string>;
+const userIds = {} as Record<Viewer, string>;
+let authorAdminToken = '';
+const emails = {} as Record<Viewer, string>;
 const reports = {} as Record<string, string>;
 
-/** Who may see each report: the specification the paths are checked against. */
+/**
+ * Who may see each report on the ordinary paths: the specification they are checked against.
+ * A RED report's recipient (b1) reads it only by opening it with a purpose (tested below).
+ */
 const EXPECTED: Record<string, Viewer[]> = {
   greenNetwork: ['author', 'colleague', 'b1', 'b2', 'c1', 'cAdmin'],
   amberRegionPprd: ['author', 'colleague', 'b1', 'b2'],
   amberStrictAgencyB: ['author', 'colleague', 'b1', 'b2'],
-  redToB1: ['author', 'b1'],
+  redToB1: ['author'],
   amberDraft: ['author', 'colleague'],
   greenRetracted: ['author', 'colleague'],
   redDraft: ['author'],
@@ -38,7 +44,12 @@ beforeAll(async () => {
     c1: await makeUser(c.id, ['ANALYST']),
     cAdmin: await makeUser(c.id, ['NETWORK_ADMIN']),
   };
-  for (const viewer of VIEWERS) tokens[viewer] = await tokenFor(users[viewer].email);
+  for (const viewer of VIEWERS) {
+    tokens[viewer] = await tokenFor(users[viewer].email);
+    userIds[viewer] = users[viewer].id;
+    emails[viewer] = users[viewer].email;
+  }
+  authorAdminToken = await tokenFor((await makeUser(a.id, ['AGENCY_ADMIN'])).email);
 
   const t = tokens.author;
   const obs = [{ type: 'DOMAIN', value: `www.${sharedDomain}` }];
@@ -168,5 +179,109 @@ describe('without a session', () => {
       `{ lookupObservable(type: DOMAIN, value: "${sharedDomain}") { reports { id } } }`,
     );
     expect(lookup.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+const OPEN = `query($id: ID!, $purpose: String) { intelReport(id: $id, purpose: $purpose) { id title } }`;
+
+function dbId(globalId: string): string {
+  return Buffer.from(globalId, 'base64').toString().split(':')[1] as string;
+}
+
+describe('TLP:RED opens only with a stated purpose, and each opening is logged', () => {
+  it('the named recipient is told of the report, and reads it with a purpose', async () => {
+    const notices = await gql(
+      '{ redReportsForMe { reportId opened authorAgency { id } } }',
+      {},
+      { token: tokens.b1 },
+    );
+    const notice = notices.data?.redReportsForMe.find((n: any) => n.reportId === reports.redToB1);
+    expect(notice).toMatchObject({ opened: false });
+    expect(notices.data?.redReportsForMe.map((n: any) => n.reportId)).not.toContain(
+      reports.redDraft,
+    );
+
+    const without = await gql(OPEN, { id: reports.redToB1 }, { token: tokens.b1 });
+    expect(without.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(without.data?.intelReport ?? null).toBeNull();
+
+    const purpose = 'Checking container CSQU3054383 held at Kwai Chung';
+    const opened = await gql(OPEN, { id: reports.redToB1, purpose }, { token: tokens.b1 });
+    expect(opened.errors).toBeUndefined();
+    expect(opened.data?.intelReport.id).toBe(reports.redToB1);
+
+    const log = await prisma.intelAccessLog.findMany({
+      where: { reportId: dbId(reports.redToB1 as string) },
+    });
+    expect(log).toEqual([expect.objectContaining({ userId: userIds.b1, action: 'VIEW', purpose })]);
+    const again = await gql('{ redReportsForMe { reportId opened } }', {}, { token: tokens.b1 });
+    expect(
+      again.data?.redReportsForMe.find((n: any) => n.reportId === reports.redToB1).opened,
+    ).toBe(true);
+  });
+
+  it('a purpose opens nothing for anyone else', async () => {
+    for (const viewer of ['colleague', 'b2', 'c1', 'cAdmin'] as const) {
+      const result = await gql(
+        OPEN,
+        { id: reports.redToB1, purpose: 'I would like to read it please' },
+        {
+          token: tokens[viewer],
+        },
+      );
+      expect(result.data?.intelReport ?? null, viewer).toBeNull();
+      const notices = await gql('{ redReportsForMe { reportId } }', {}, { token: tokens[viewer] });
+      expect(notices.data?.redReportsForMe).toEqual([]);
+    }
+    const log = await prisma.intelAccessLog.count({
+      where: { reportId: dbId(reports.redToB1 as string), userId: { not: userIds.b1 } },
+    });
+    expect(log).toBe(0);
+  });
+});
+
+describe('the access log', () => {
+  it('records readings of AMBER+STRICT by other agencies, once per request, and only those', async () => {
+    const reportId = dbId(reports.amberStrictAgencyB as string);
+    const before = await prisma.intelAccessLog.count({ where: { reportId } });
+    const both = `query($id: ID!) { a: node(id: $id) { id } b: intelReport(id: $id) { id } }`;
+    await gql(both, { id: reports.amberStrictAgencyB }, { token: tokens.b2 });
+    await gql(both, { id: reports.amberStrictAgencyB }, { token: tokens.colleague });
+    await gql(both, { id: reports.greenNetwork }, { token: tokens.b2 });
+    const entries = await prisma.intelAccessLog.findMany({
+      where: { reportId },
+      orderBy: { at: 'asc' },
+    });
+    expect(entries.length - before).toBe(1);
+    expect(entries.at(-1)).toMatchObject({ userId: userIds.b2, action: 'VIEW' });
+    expect(
+      await prisma.intelAccessLog.count({
+        where: { reportId: dbId(reports.greenNetwork as string) },
+      }),
+    ).toBe(0);
+  });
+
+  it('cannot be changed or deleted, even by the database client', async () => {
+    const entry = await prisma.intelAccessLog.findFirstOrThrow();
+    await expect(
+      prisma.intelAccessLog.update({ where: { id: entry.id }, data: { purpose: 'x' } }),
+    ).rejects.toThrow(/append-only/);
+    await expect(prisma.intelAccessLog.delete({ where: { id: entry.id } })).rejects.toThrow(
+      /append-only/,
+    );
+  });
+
+  it("is readable by the author agency's admins only", async () => {
+    const q = `query($id: ID!) { node(id: $id) { ... on IntelReport { accessLog(first: 10) { totalCount edges { node { action readerEmail agency { id } } } } } } }`;
+    const asAdmin = await gql(q, { id: reports.amberStrictAgencyB }, { token: authorAdminToken });
+    expect(asAdmin.errors).toBeUndefined();
+    const log = asAdmin.data?.node.accessLog;
+    expect(log.totalCount).toBeGreaterThan(0);
+    expect(log.edges.map((e: any) => e.node.readerEmail)).toContain(emails.b2);
+    const asAuthor = await gql(q, { id: reports.amberStrictAgencyB }, { token: tokens.author });
+    expect(asAuthor.errors).toBeUndefined();
+    expect(asAuthor.data?.node.accessLog).toBeNull();
+    const asReader = await gql(q, { id: reports.amberStrictAgencyB }, { token: tokens.b2 });
+    expect(asReader.data?.node.accessLog).toBeNull();
   });
 });

@@ -1,23 +1,45 @@
 import type { Viewer } from '../../context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 
+export interface VisibilityOptions {
+  /**
+   * TLP:RED reports this request opened with a stated purpose (`intelReport(id:, purpose:)`).
+   * A recipient reads a RED report only that way, so every reading is logged with its purpose.
+   */
+  openedRed?: readonly string[];
+}
+
 /**
  * THE rule for who may read which intelligence report. Every read path applies it: lists and
  * search, `node(id:)`, counts, correlations, lookups, exports, statistics and alerts.
  *
- * - TLP:RED: the author, and the named recipients once the report is published.
+ * - TLP:RED: the author; and a named recipient, once the report is published, when they open it
+ *   with a stated purpose (it never shows in their lists; `redReportsForMe` announces it).
  * - Other markings: the author agency sees its reports in every state (drafts, retracted);
  *   other agencies see a published report when they are in its audience: the whole network,
  *   one of the chosen regions, or a chosen agency (including agencies granted access on request).
  * - Nobody else, network admins included, and nobody without a session.
  */
-export function intelReportVisibilityWhere(viewer: Viewer | null): Prisma.IntelReportWhereInput {
+export function intelReportVisibilityWhere(
+  viewer: Viewer | null,
+  options: VisibilityOptions = {},
+): Prisma.IntelReportWhereInput {
   if (!viewer) return { id: { in: [] } };
+  const openedRed = options.openedRed ?? [];
   return {
     OR: [
       { tlp: { not: 'RED' }, authorAgencyId: viewer.agencyId },
       { tlp: 'RED', authorUserId: viewer.userId },
-      { tlp: 'RED', status: 'PUBLISHED', recipients: { some: { userId: viewer.userId } } },
+      ...(openedRed.length > 0
+        ? [
+            {
+              id: { in: [...openedRed] },
+              tlp: 'RED' as const,
+              status: 'PUBLISHED' as const,
+              recipients: { some: { userId: viewer.userId } },
+            },
+          ]
+        : []),
       {
         tlp: { not: 'RED' },
         status: 'PUBLISHED',
@@ -45,4 +67,29 @@ export function mayExport(
 ): boolean {
   if (report.authorAgencyId === viewer.agencyId) return true;
   return report.tlp !== 'AMBER_STRICT' && report.tlp !== 'RED';
+}
+
+/** Published TLP:RED reports addressed to the viewer (to announce them, not to show them). */
+export function redAddressedToWhere(viewer: Viewer): Prisma.IntelReportWhereInput {
+  return { tlp: 'RED', status: 'PUBLISHED', recipients: { some: { userId: viewer.userId } } };
+}
+
+/** Markings whose every reading by another agency is written to the access log. */
+export function isLoggedMarking(tlp: string): boolean {
+  return tlp === 'AMBER_STRICT' || tlp === 'RED';
+}
+
+/** A match record is seen by the agency it was made for, and by nobody else. */
+export function matchVisibilityWhere(viewer: Viewer | null): Prisma.IntelMatchWhereInput {
+  return viewer ? { agencyId: viewer.agencyId } : { id: { in: [] } };
+}
+
+/** An access request is seen by the agency that asked and by the report's author agency. */
+export function accessRequestVisibilityWhere(
+  viewer: Viewer | null,
+): Prisma.IntelAccessRequestWhereInput {
+  if (!viewer) return { id: { in: [] } };
+  return {
+    OR: [{ requesterAgencyId: viewer.agencyId }, { report: { authorAgencyId: viewer.agencyId } }],
+  };
 }

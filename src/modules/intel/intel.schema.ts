@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { builder } from '../../builder.js';
 import { signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
+import { ValidationError } from '../../errors.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import {
   AudienceScope,
@@ -16,7 +17,8 @@ import {
 import { RegionEnum } from '../agencies/agency.schema.js';
 import { jurisdictionSchema } from '../common/codes.js';
 import { userVisibilityWhere } from '../users/user.access.js';
-import { intelReportVisibilityWhere, mayExport } from './intel.access.js';
+import { openedRedReports, openRed, recordAccess, statePurpose } from './access-log.js';
+import { intelReportVisibilityWhere, mayExport, redAddressedToWhere } from './intel.access.js';
 import { normaliseObservable, observableHash } from './observables.js';
 import { searchTerms } from './search-text.js';
 
@@ -129,8 +131,15 @@ interface CorrelationShape {
 export const IntelReportRef = builder.prismaNode('IntelReport', {
   id: { field: 'id' },
   nullable: true,
-  authScopes: { signedIn: true },
-  findUnique: (id, context) => ({ id, AND: [intelReportVisibilityWhere(context.viewer)] }),
+  // Runs for every report any path returns: sensitive readings are logged before delivery.
+  authScopes: async (report, context) => {
+    await recordAccess(context, report, 'VIEW');
+    return { signedIn: true };
+  },
+  findUnique: (id, context) => ({
+    id,
+    AND: [intelReportVisibilityWhere(context.viewer, { openedRed: openedRedReports(context) })],
+  }),
   fields: (t) => ({
     title: t.exposeString('title'),
     summary: t.exposeString('summary'),
@@ -186,6 +195,39 @@ export const IntelReportRef = builder.prismaNode('IntelReport', {
     mayExport: t.boolean({
       description: 'False for recipients of TLP:AMBER+STRICT and TLP:RED: read, do not forward.',
       resolve: (report, _args, context) => mayExport(signedInViewer(context), report),
+    }),
+    sightingCounts: t.field({
+      type: SightingCounts,
+      resolve: async (report) => {
+        const groups = await prisma.intelSighting.groupBy({
+          by: ['type'],
+          where: { reportId: report.id },
+          _count: { _all: true },
+        });
+        const count = (type: string) => groups.find((g) => g.type === type)?._count._all ?? 0;
+        return {
+          total: report.sightingCount,
+          seen: count('SEEN'),
+          truePositive: count('TRUE_POSITIVE'),
+          falsePositive: count('FALSE_POSITIVE'),
+        };
+      },
+    }),
+    sightings: t.relation('sightings', {
+      description: 'Sightings by any agency, newest first; visible to whoever may read the report.',
+      query: { orderBy: [{ seenAt: 'desc' }, { id: 'asc' }], take: 100 },
+    }),
+    accessLog: t.relatedConnection('accessLog', {
+      cursor: 'id',
+      totalCount: true,
+      nullable: true,
+      description:
+        "Who read (AMBER+STRICT, RED) or exported this report, and why. The author agency's admins only; null for others.",
+      authScopes: (report, _args, context) =>
+        context.viewer?.agencyId === report.authorAgencyId &&
+        context.viewer.roles.includes('AGENCY_ADMIN'),
+      unauthorizedResolver: () => null,
+      query: { orderBy: [{ at: 'desc' }, { id: 'asc' }] },
     }),
     observables: t.relation('observables', {
       query: { orderBy: [{ type: 'asc' }, { createdAt: 'asc' }] },
@@ -310,6 +352,10 @@ const IntelReportFilter = builder.inputType('IntelReportFilter', {
     observedBefore: t.field({ type: 'DateTime', required: false }),
     publishedAfter: t.field({ type: 'DateTime', required: false }),
     publishedBefore: t.field({ type: 'DateTime', required: false }),
+    minSightings: t.int({
+      required: false,
+      validate: z.number().int().min(0, { error: 'cannot be negative' }),
+    }),
   }),
 });
 
@@ -319,6 +365,7 @@ const IntelReportOrder = builder.enumType('IntelReportOrder', {
     'CREATED_AT_DESC',
     'UPDATED_AT_DESC',
     'OBSERVED_FROM_DESC',
+    'SIGHTINGS_DESC',
   ] as const,
 });
 
@@ -350,6 +397,7 @@ function filterWhere(filter: Filter | null | undefined): Prisma.IntelReportWhere
   if (filter.observedBefore) and.push({ observedFrom: { lte: filter.observedBefore } });
   if (filter.publishedAfter) and.push({ publishedAt: { gte: filter.publishedAfter } });
   if (filter.publishedBefore) and.push({ publishedAt: { lte: filter.publishedBefore } });
+  if (filter.minSightings) and.push({ sightingCount: { gte: filter.minSightings } });
   return and;
 }
 
@@ -365,6 +413,7 @@ const ORDER: Record<
   CREATED_AT_DESC: [{ createdAt: 'desc' }, { id: 'asc' }],
   UPDATED_AT_DESC: [{ updatedAt: 'desc' }, { id: 'asc' }],
   OBSERVED_FROM_DESC: [{ observedFrom: { sort: 'desc', nulls: 'last' } }, { id: 'asc' }],
+  SIGHTINGS_DESC: [{ sightingCount: 'desc' }, { id: 'asc' }],
 };
 
 builder.queryField('intelReports', (t) =>
@@ -435,6 +484,124 @@ builder.queryField('lookupObservable', (t) =>
       const result = normaliseObservable(args.type, args.value);
       const value = result.ok ? result.value : args.value;
       return { type: args.type, value, hash: observableHash(args.type, value) };
+    },
+  }),
+);
+
+const SightingCounts = builder
+  .objectRef<{ total: number; seen: number; truePositive: number; falsePositive: number }>(
+    'SightingCounts',
+  )
+  .implement({
+    fields: (t) => ({
+      total: t.exposeInt('total'),
+      seen: t.exposeInt('seen'),
+      truePositive: t.exposeInt('truePositive'),
+      falsePositive: t.exposeInt('falsePositive'),
+    }),
+  });
+
+builder.prismaObject('IntelAccessLog', {
+  description: 'One reading or export of a report. Append-only.',
+  fields: (t) => ({
+    action: t.exposeString('action'),
+    purpose: t.exposeString('purpose', { nullable: true }),
+    at: t.expose('at', { type: 'DateTime' }),
+    agency: t.relation('agency'),
+    readerName: t.string({
+      select: { user: { select: { displayName: true } } },
+      resolve: (entry) => entry.user.displayName,
+    }),
+    readerEmail: t.string({
+      select: { user: { select: { email: true } } },
+      resolve: (entry) => entry.user.email,
+    }),
+  }),
+});
+
+const purposeSchema = z
+  .string()
+  .trim()
+  .min(10, { error: 'state the purpose in at least 10 characters' })
+  .max(500, { error: 'must be at most 500 characters long' });
+
+builder.queryField('intelReport', (t) =>
+  t.prismaField({
+    type: 'IntelReport',
+    nullable: true,
+    description:
+      'Opens one report. A TLP:RED report addressed to you opens only here, with a stated `purpose`, and every opening is logged; for TLP:AMBER+STRICT the purpose, if given, is logged with the reading.',
+    authScopes: { signedIn: true },
+    args: {
+      id: t.arg.globalID({ for: IntelReportRef }),
+      purpose: t.arg.string({ required: false, validate: purposeSchema.optional() }),
+    },
+    resolve: async (query, _parent, { id, purpose }, context) => {
+      const viewer = signedInViewer(context);
+      if (purpose) statePurpose(context, id.id, purpose);
+      const addressed = await prisma.intelReport.count({
+        where: { id: id.id, AND: [redAddressedToWhere(viewer)] },
+      });
+      if (addressed > 0) {
+        if (!purpose) {
+          throw new ValidationError([
+            { path: ['purpose'], message: 'reading a TLP:RED report requires a stated purpose' },
+          ]);
+        }
+        openRed(context, id.id);
+      }
+      return prisma.intelReport.findFirst({
+        ...query,
+        where: {
+          id: id.id,
+          AND: [intelReportVisibilityWhere(viewer, { openedRed: openedRedReports(context) })],
+        },
+      });
+    },
+  }),
+);
+
+const RedReportNotice = builder
+  .objectRef<{ id: string; publishedAt: Date | null; authorAgencyId: string; opened: boolean }>(
+    'RedReportNotice',
+  )
+  .implement({
+    description:
+      'A TLP:RED report addressed to you. Open it with intelReport(id:, purpose:); the content is not shown here.',
+    fields: (t) => ({
+      reportId: t.field({
+        type: 'ID',
+        resolve: (notice) => Buffer.from(`IntelReport:${notice.id}`).toString('base64'),
+      }),
+      publishedAt: t.expose('publishedAt', { type: 'DateTime', nullable: true }),
+      authorAgency: t.prismaField({
+        type: 'Agency',
+        resolve: (query, notice) =>
+          prisma.agency.findUniqueOrThrow({ ...query, where: { id: notice.authorAgencyId } }),
+      }),
+      opened: t.exposeBoolean('opened', { description: 'You have opened it before.' }),
+    }),
+  });
+
+builder.queryField('redReportsForMe', (t) =>
+  t.field({
+    type: [RedReportNotice],
+    description: 'TLP:RED reports addressed to you by name, newest first (100 at most).',
+    authScopes: { signedIn: true },
+    resolve: async (_parent, _args, context) => {
+      const viewer = signedInViewer(context);
+      const reports = await prisma.intelReport.findMany({
+        where: redAddressedToWhere(viewer),
+        orderBy: [{ publishedAt: 'desc' }, { id: 'asc' }],
+        take: 100,
+        select: {
+          id: true,
+          publishedAt: true,
+          authorAgencyId: true,
+          accessLog: { where: { userId: viewer.userId }, select: { id: true }, take: 1 },
+        },
+      });
+      return reports.map((r) => ({ ...r, opened: r.accessLog.length > 0 }));
     },
   }),
 );

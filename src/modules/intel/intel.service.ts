@@ -10,6 +10,7 @@ import type {
 } from '../../generated/prisma/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { intelReportVisibilityWhere } from './intel.access.js';
+import { recordMatches } from './matching.service.js';
 import { observableHash } from './observables.js';
 import { foldForSearch } from './search-text.js';
 
@@ -306,10 +307,12 @@ export async function publishIntelReport(actor: Viewer, reportId: string): Promi
   return prisma.$transaction(async (tx) => {
     const report = await reportForChange(tx, actor, reportId);
     if (report.status !== 'DRAFT') throw new ConflictError('Only a draft can be published.');
-    return tx.intelReport.update({
+    const published = await tx.intelReport.update({
       where: { id: report.id },
       data: { status: 'PUBLISHED', publishedAt: new Date() },
     });
+    await recordMatches(tx, report.id);
+    return published;
   });
 }
 
@@ -346,6 +349,7 @@ export async function addObservables(
     const version = await recordVersion(tx, report, actor, {
       observablesAdded: entries.map((e) => ({ type: e.type, value: e.value })),
     });
+    await recordMatches(tx, report.id);
     return tx.intelReport.update({ where: { id: report.id }, data: { version } });
   });
 }

@@ -1,0 +1,101 @@
+import type { Viewer } from '../../context.js';
+import { prisma } from '../../db.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
+import { intelReportVisibilityWhere } from './intel.access.js';
+
+// After a hit/no-hit match, the agency that may not see the other report asks its author agency
+// for access. Approval widens the audience to the requester (its agency; for TLP:RED, the
+// requesting person); a decline says why. The report's content moves only on approval.
+
+export async function requestAccess(actor: Viewer, matchId: string, justification: string) {
+  return prisma.$transaction(async (tx) => {
+    const match = await tx.intelMatch.findFirst({
+      where: { id: matchId, agencyId: actor.agencyId },
+    });
+    if (!match) throw new NotFoundError('match');
+    const reportId = match.counterpartReportId;
+    const already = await tx.intelReport.count({
+      where: { id: reportId, AND: [intelReportVisibilityWhere(actor)] },
+    });
+    if (already > 0) throw new ConflictError('You can already read that report.');
+    const pending = await tx.intelAccessRequest.findFirst({
+      where: { reportId, requesterAgencyId: actor.agencyId, status: 'PENDING' },
+      select: { id: true },
+    });
+    if (pending)
+      throw new ConflictError('Your agency already has a pending request for that report.');
+    return tx.intelAccessRequest.create({
+      data: {
+        reportId,
+        matchId: match.id,
+        requesterAgencyId: actor.agencyId,
+        requesterId: actor.userId,
+        justification,
+      },
+    });
+  });
+}
+
+export type AccessDecision = 'APPROVE' | 'DECLINE';
+
+export async function decideAccessRequest(
+  actor: Viewer,
+  requestId: string,
+  decision: AccessDecision,
+  reason: string | null,
+) {
+  return prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "IntelAccessRequest" WHERE id = ${requestId}::uuid FOR UPDATE`;
+    const request = await tx.intelAccessRequest.findUnique({
+      where: { id: requestId },
+      include: {
+        report: {
+          select: { id: true, tlp: true, authorAgencyId: true, authorUserId: true, status: true },
+        },
+      },
+    });
+    if (!request || request.report.authorAgencyId !== actor.agencyId) {
+      throw new NotFoundError('access request');
+    }
+    if (request.report.tlp === 'RED' && request.report.authorUserId !== actor.userId) {
+      throw new ForbiddenError('Only the author of a TLP:RED report decides who may read it.');
+    }
+    if (request.status !== 'PENDING') {
+      throw new ConflictError(`This request was already ${request.status.toLowerCase()}.`);
+    }
+    if (decision === 'APPROVE') {
+      if (request.report.tlp === 'RED') {
+        await tx.intelRecipient.createMany({
+          data: [
+            {
+              reportId: request.reportId,
+              userId: request.requesterId,
+              grantedVia: 'ACCESS_REQUEST',
+            },
+          ],
+          skipDuplicates: true,
+        });
+      } else {
+        await tx.intelAudienceAgency.createMany({
+          data: [
+            {
+              reportId: request.reportId,
+              agencyId: request.requesterAgencyId,
+              grantedVia: 'ACCESS_REQUEST',
+            },
+          ],
+          skipDuplicates: true,
+        });
+      }
+    }
+    return tx.intelAccessRequest.update({
+      where: { id: request.id },
+      data: {
+        status: decision === 'APPROVE' ? 'APPROVED' : 'DECLINED',
+        decidedById: actor.userId,
+        decidedAt: new Date(),
+        decisionReason: reason,
+      },
+    });
+  });
+}

@@ -1,0 +1,106 @@
+import type { Viewer } from '../../context.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { intelReportVisibilityWhere } from './intel.access.js';
+
+// Hit/no-hit across the wall. When a published report shares an observable (by keyed hash) with
+// another agency's published report that one side may not see, each side that may not see the
+// other gets a match record: "agency X holds something on this <observable type>". Neither
+// report's content, id or raw value is revealed; either side may then request access.
+
+type Tx = Prisma.TransactionClient;
+
+/** The author of a report, as a viewer, to ask what they may see. */
+async function authorAsViewer(tx: Tx, reportId: string): Promise<Viewer> {
+  const report = await tx.intelReport.findUniqueOrThrow({
+    where: { id: reportId },
+    select: {
+      authorUser: {
+        select: {
+          id: true,
+          email: true,
+          roles: true,
+          agencyId: true,
+          agency: { select: { regions: true } },
+        },
+      },
+    },
+  });
+  const user = report.authorUser;
+  return {
+    userId: user.id,
+    agencyId: user.agencyId,
+    agencyRegions: user.agency.regions,
+    roles: user.roles,
+    email: user.email,
+    locale: null,
+    sessionId: '',
+    sessionExpiresAt: new Date(0),
+  };
+}
+
+async function sees(tx: Tx, viewer: Viewer, reportId: string): Promise<boolean> {
+  const found = await tx.intelReport.count({
+    where: { id: reportId, AND: [intelReportVisibilityWhere(viewer)] },
+  });
+  return found > 0;
+}
+
+/**
+ * Records matches for `reportId` (just published, or given new observables). Returns how many
+ * match records were written. Runs inside the caller's transaction.
+ */
+export async function recordMatches(tx: Tx, reportId: string): Promise<number> {
+  const report = await tx.intelReport.findUniqueOrThrow({
+    where: { id: reportId },
+    select: { id: true, status: true, matchingOptOut: true, authorAgencyId: true },
+  });
+  if (report.status !== 'PUBLISHED' || report.matchingOptOut) return 0;
+
+  const observables = await tx.intelObservable.findMany({
+    where: { reportId },
+    select: { type: true, valueHash: true },
+  });
+  if (observables.length === 0) return 0;
+
+  const others = await tx.intelObservable.findMany({
+    where: {
+      valueHash: { in: observables.map((o) => o.valueHash) },
+      report: {
+        id: { not: reportId },
+        status: 'PUBLISHED',
+        matchingOptOut: false,
+        authorAgencyId: { not: report.authorAgencyId },
+      },
+    },
+    select: { type: true, report: { select: { id: true, authorAgencyId: true } } },
+    take: 1000,
+  });
+  if (others.length === 0) return 0;
+
+  const author = await authorAsViewer(tx, reportId);
+  const rows: Prisma.IntelMatchCreateManyInput[] = [];
+  for (const other of others) {
+    const counterpart = await authorAsViewer(tx, other.report.id);
+    if (!(await sees(tx, author, other.report.id))) {
+      rows.push({
+        agencyId: report.authorAgencyId,
+        reportId,
+        counterpartAgencyId: other.report.authorAgencyId,
+        counterpartReportId: other.report.id,
+        observableType: other.type,
+      });
+    }
+    if (!(await sees(tx, counterpart, reportId))) {
+      rows.push({
+        agencyId: other.report.authorAgencyId,
+        reportId: other.report.id,
+        counterpartAgencyId: report.authorAgencyId,
+        counterpartReportId: reportId,
+        observableType: other.type,
+      });
+    }
+  }
+  if (rows.length === 0) return 0;
+  const { count } = await tx.intelMatch.createMany({ data: rows, skipDuplicates: true });
+  return count;
+}

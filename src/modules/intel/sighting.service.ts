@@ -1,0 +1,44 @@
+import type { Viewer } from '../../context.js';
+import { prisma } from '../../db.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
+import type { SightingType } from '../../generated/prisma/enums.js';
+import { intelReportVisibilityWhere } from './intel.access.js';
+
+export interface SightingInput {
+  type: SightingType;
+  seenAt: Date;
+  country?: string | null;
+  quantity?: number | null;
+  note?: string | null;
+}
+
+/** Anyone who may read a published report may record that they saw it too. */
+export async function reportSighting(actor: Viewer, reportId: string, input: SightingInput) {
+  return prisma.$transaction(async (tx) => {
+    const report = await tx.intelReport.findFirst({
+      where: { id: reportId, AND: [intelReportVisibilityWhere(actor)] },
+      select: { id: true, status: true },
+    });
+    if (!report) throw new NotFoundError('intelligence report');
+    if (report.status !== 'PUBLISHED') {
+      throw new ConflictError('Sightings are recorded against published reports only.');
+    }
+    const sighting = await tx.intelSighting.create({
+      data: {
+        reportId,
+        agencyId: actor.agencyId,
+        userId: actor.userId,
+        type: input.type,
+        seenAt: input.seenAt,
+        country: input.country ?? null,
+        quantity: input.quantity ?? null,
+        note: input.note ?? null,
+      },
+    });
+    await tx.intelReport.update({
+      where: { id: reportId },
+      data: { sightingCount: { increment: 1 } },
+    });
+    return sighting;
+  });
+}
