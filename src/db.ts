@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { config } from './config.js';
 import { PrismaClient } from './generated/prisma/client.js';
@@ -13,6 +14,36 @@ import { applyMigrations } from './migrations.js';
 // PGlite, the same PostgreSQL compiled to WebAssembly, running in-process on a data folder.
 
 export type DatabaseKind = 'postgresql' | 'pglite';
+
+/**
+ * The pg adapter runs a migration script by splitting it at every `;`, which breaks function
+ * bodies (`$$ … ; … $$`). Migrations are run here as one simple-protocol query instead: whole,
+ * and atomic (PostgreSQL runs a multi-statement query in one transaction).
+ */
+function withWholeScripts(
+  factory: PrismaPg,
+  connectionString: string,
+): SqlMigrationAwareDriverAdapterFactory {
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connectToShadowDb: () => factory.connectToShadowDb(),
+    connect: async () => {
+      const adapter = await factory.connect();
+      return Object.assign(adapter, {
+        executeScript: async (script: string) => {
+          const client = new pg.Client({ connectionString });
+          await client.connect();
+          try {
+            await client.query(script);
+          } finally {
+            await client.end();
+          }
+        },
+      });
+    },
+  };
+}
 
 function openAdapter(): {
   kind: DatabaseKind;
@@ -26,7 +57,10 @@ function openAdapter(): {
     const url = new URL(cfg.DATABASE_URL);
     return {
       kind: 'postgresql',
-      adapter: new PrismaPg({ connectionString: cfg.DATABASE_URL, max: 10 }),
+      adapter: withWholeScripts(
+        new PrismaPg({ connectionString: cfg.DATABASE_URL, max: 10 }),
+        cfg.DATABASE_URL,
+      ),
       location: `${url.hostname}:${url.port || 5432}${url.pathname}`,
       close: async () => {},
       refreshTypes: async () => {},

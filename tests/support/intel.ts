@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { isValidContainerNumber } from '../../src/modules/intel/check-digits.js';
 import { expectType, gql } from './api.js';
 
 // Writing reports through the real mutations, as an analyst would.
@@ -61,4 +62,20 @@ export async function publishedReport(token: string, overrides: Record<string, u
   const report = await createReport(token, overrides);
   await publishReport(token, report.id);
   return report.id;
+}
+
+/** A fresh, valid ISO 6346 container number, unique to the calling test. */
+export function uniqueContainer(): string {
+  const serial = String(Math.floor(Math.random() * 1_000_000)).padStart(6, '0');
+  for (let check = 0; check <= 9; check += 1) {
+    const candidate = `TGHU${serial}${check}`;
+    if (isValidContainerNumber(candidate)) return candidate;
+  }
+  return uniqueContainer();
+}
+
+/** A fresh, valid air waybill (prefix 160), unique to the calling test. */
+export function uniqueAirWaybill(): string {
+  const first7 = Math.floor(1_000_000 + Math.random() * 8_999_999);
+  return `160-${first7}${first7 % 7}`;
 }

@@ -1,6 +1,6 @@
 import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import { intelReportVisibilityWhere } from './intel.access.js';
 
 // After a hit/no-hit match, the agency that may not see the other report asks its author agency
@@ -44,6 +44,12 @@ export async function decideAccessRequest(
   decision: AccessDecision,
   reason: string | null,
 ) {
+  if (decision === 'DECLINE' && (reason?.trim().length ?? 0) < 5) {
+    throw ValidationError.single(
+      ['reason'],
+      'say why the request is declined, in at least 5 characters',
+    );
+  }
   return prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "IntelAccessRequest" WHERE id = ${requestId}::uuid FOR UPDATE`;
     const request = await tx.intelAccessRequest.findUnique({

@@ -245,17 +245,12 @@ builder.mutationField('decideAccessRequest', (t) =>
     args: {
       requestId: t.arg.globalID({ for: IntelAccessRequestRef }),
       decision: t.arg({ type: AccessDecisionEnum }),
-      reason: t.arg.string({ required: false }),
-    },
-    validate: z
-      .object({
-        decision: z.enum(['APPROVE', 'DECLINE']),
-        reason: z.string().trim().max(2000).nullish(),
-      })
-      .refine((a) => a.decision === 'APPROVE' || (a.reason?.length ?? 0) >= 5, {
-        path: ['reason'],
-        error: 'say why the request is declined, in at least 5 characters',
+      reason: t.arg.string({
+        required: false,
+        description: 'Required when declining.',
+        validate: z.string().trim().max(2000).optional(),
       }),
+    },
     resolve: (_parent, { requestId, decision, reason }, context) =>
       decideAccessRequest(signedInViewer(context), requestId.id, decision, reason ?? null),
   }),
