@@ -18,6 +18,7 @@ import { type Context, type ContextSource, createContext } from './context.js';
 import { databaseReachable } from './db.js';
 import { AppError } from './errors.js';
 import { logger } from './logger.js';
+import { useStixEndpoint } from './modules/intel/stix.http.js';
 import { schema } from './schema.js';
 
 // The GraphQL server as a Fetch-API handler: used by the HTTP/WebSocket server and by tests.
@@ -202,6 +203,7 @@ export function buildYoga(): IpnetYoga {
     },
     plugins: [
       useHealthEndpoints(),
+      useStixEndpoint(),
       useCookies(),
       useExecutionCancellation(),
       maxTokensPlugin({ n: cfg.MAX_TOKENS }),

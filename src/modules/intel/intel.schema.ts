@@ -21,6 +21,7 @@ import { openedRedReports, openRed, recordAccess, statePurpose } from './access-
 import { intelReportVisibilityWhere, mayExport, redAddressedToWhere } from './intel.access.js';
 import { normaliseObservable, observableHash } from './observables.js';
 import { searchTerms } from './search-text.js';
+import { stixBundle } from './stix.js';
 
 export const TlpEnum = builder.enumType(Tlp, {
   name: 'Tlp',
@@ -195,6 +196,13 @@ export const IntelReportRef = builder.prismaNode('IntelReport', {
     mayExport: t.boolean({
       description: 'False for recipients of TLP:AMBER+STRICT and TLP:RED: read, do not forward.',
       resolve: (report, _args, context) => mayExport(signedInViewer(context), report),
+    }),
+    stixBundle: t.field({
+      type: 'JSON',
+      nullable: true,
+      description:
+        'The report as a STIX 2.1 bundle (official TLP 2.0 markings). Refused to recipients of AMBER+STRICT and RED. Each export is logged. Also at GET /stix/reports/{id}.',
+      resolve: (report, _args, context) => stixBundle(context, report.id),
     }),
     sightingCounts: t.field({
       type: SightingCounts,

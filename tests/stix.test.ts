@@ -1,0 +1,164 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { prisma } from '../src/db.js';
+import { globalId, gql, member, unique, yoga } from './support/api.js';
+import { publishedReport, uniqueContainer } from './support/intel.js';
+
+// The export must be a valid STIX 2.1 bundle by the OASIS JSON schemas, object by object.
+
+const schemaRoot = fileURLToPath(
+  new URL('../../shared/stix2-json-schemas/schemas', import.meta.url),
+);
+// The OASIS patterns use escapes that JavaScript rejects in unicode mode.
+const ajv = new Ajv2020({ strict: false, allErrors: true, unicodeRegExp: false });
+addFormats.default(ajv);
+for (const folder of readdirSync(schemaRoot)) {
+  for (const file of readdirSync(join(schemaRoot, folder))) {
+    ajv.addSchema(JSON.parse(readFileSync(join(schemaRoot, folder, file), 'utf8')));
+  }
+}
+const base = 'http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas';
+const schemaFor: Record<string, string> = {
+  bundle: `${base}/common/bundle.json`,
+  'marking-definition': `${base}/common/marking-definition.json`,
+  identity: `${base}/sdos/identity.json`,
+  report: `${base}/sdos/report.json`,
+  indicator: `${base}/sdos/indicator.json`,
+  sighting: `${base}/sros/sighting.json`,
+  'domain-name': `${base}/observables/domain-name.json`,
+  url: `${base}/observables/url.json`,
+  'email-addr': `${base}/observables/email-addr.json`,
+};
+
+function validate(object: { type: string }) {
+  const schemaId = schemaFor[object.type];
+  expect(schemaId, `no schema for ${object.type}`).toBeDefined();
+  const check = ajv.getSchema(schemaId as string);
+  expect(check, schemaId).toBeDefined();
+  const valid = check?.(object);
+  expect(valid, `${object.type}: ${JSON.stringify(check?.errors)}`).toBe(true);
+}
+
+const STIX = 'query($id: ID!) { node(id: $id) { ... on IntelReport { stixBundle } } }';
+let author: Awaited<ReturnType<typeof member>>;
+let reader: Awaited<ReturnType<typeof member>>;
+let reportId = '';
+
+beforeAll(async () => {
+  author = await member(['ANALYST']);
+  reader = await member(['ANALYST']);
+  reportId = await publishedReport(author.token, {
+    title: unique('stix'),
+    tlp: 'AMBER',
+    language: 'zh-Hant',
+    estimatedValue: { amount: '980000', currency: 'HKD' },
+    observables: [
+      { type: 'DOMAIN', value: 'fake-brand-outlet.example' },
+      { type: 'WEBSITE_URL', value: 'http://fake-brand-outlet.example/bags?id=42' },
+      { type: 'EMAIL', value: 'seller@fake-brand-outlet.example' },
+      { type: 'CONTAINER_NUMBER', value: uniqueContainer() },
+      { type: 'COMPANY_NAME', value: "O'Neil Trading (HK) Ltd" },
+    ],
+  });
+  await gql(
+    `mutation($id: ID!) { reportSighting(reportId: $id, input: { type: TRUE_POSITIVE, seenAt: "2026-11-20T08:00:00Z", quantity: 120 }) { __typename } }`,
+    { id: reportId },
+    { token: author.token },
+  );
+});
+
+describe('STIX 2.1 export', () => {
+  it('validates against the OASIS schemas, with the official TLP 2.0 marking', async () => {
+    const result = await gql(STIX, { id: reportId }, { token: author.token });
+    expect(result.errors).toBeUndefined();
+    const bundle = result.data?.node.stixBundle;
+    validate(bundle);
+    for (const object of bundle.objects) validate(object);
+
+    const types = bundle.objects.map((o: any) => o.type).sort();
+    expect(types).toEqual(
+      [
+        'domain-name',
+        'email-addr',
+        'identity',
+        'indicator',
+        'indicator',
+        'marking-definition',
+        'report',
+        'sighting',
+        'url',
+      ].sort(),
+    );
+    const marking = bundle.objects.find((o: any) => o.type === 'marking-definition');
+    expect(marking.id).toBe('marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421');
+    expect(
+      marking.extensions['extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d'].tlp_2_0,
+    ).toBe('amber');
+    const report = bundle.objects.find((o: any) => o.type === 'report');
+    expect(report.object_marking_refs).toEqual([marking.id]);
+    expect(report.lang).toBe('zh-Hant');
+    expect(report.confidence).toBe(80);
+    for (const ref of report.object_refs)
+      expect(bundle.objects.map((o: any) => o.id)).toContain(ref);
+    const pattern = bundle.objects.find((o: any) => o.pattern?.includes('company-name')).pattern;
+    expect(pattern).toBe("[x-ipnet-company-name:value = 'O\\'Neil Trading (HK) Ltd']");
+  });
+
+  it('is served over HTTP with the STIX media type, and each export is logged', async () => {
+    const dbId = Buffer.from(reportId, 'base64').toString().split(':')[1] as string;
+    const before = await prisma.intelAccessLog.count({
+      where: { reportId: dbId, action: 'EXPORT' },
+    });
+    const response = await yoga.fetch(
+      `http://localhost/stix/reports/${encodeURIComponent(reportId)}`,
+      {
+        headers: { authorization: `Bearer ${reader.token}` },
+      },
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('application/stix+json');
+    validate((await response.json()) as any);
+    expect(await prisma.intelAccessLog.count({ where: { reportId: dbId, action: 'EXPORT' } })).toBe(
+      before + 1,
+    );
+
+    const anonymous = await yoga.fetch(
+      `http://localhost/stix/reports/${encodeURIComponent(reportId)}`,
+    );
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('is refused to recipients of AMBER+STRICT, by GraphQL and HTTP, and allowed to the author', async () => {
+    const strict = await publishedReport(author.token, {
+      tlp: 'AMBER_STRICT',
+      audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', reader.agency.id)] },
+    });
+    const refused = await gql(STIX, { id: strict }, { token: reader.token });
+    expect(refused.data?.node.stixBundle).toBeNull();
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(refused.errors?.[0]?.message).toMatch(/TLP:AMBER\+STRICT/);
+    const http = await yoga.fetch(`http://localhost/stix/reports/${encodeURIComponent(strict)}`, {
+      headers: { authorization: `Bearer ${reader.token}` },
+    });
+    expect(http.status).toBe(403);
+
+    const own = await gql(STIX, { id: strict }, { token: author.token });
+    validate(own.data?.node.stixBundle);
+  });
+
+  it('answers 404 for a report one may not see', async () => {
+    const outsider = await member(['ANALYST'], { regions: ['BELT_AND_ROAD'] });
+    const hidden = await publishedReport(author.token, {
+      tlp: 'AMBER',
+      audience: { scope: 'REGIONS', regions: ['GREATER_BAY_AREA'] },
+    });
+    const http = await yoga.fetch(`http://localhost/stix/reports/${encodeURIComponent(hidden)}`, {
+      headers: { authorization: `Bearer ${outsider.token}` },
+    });
+    expect(http.status).toBe(404);
+  });
+});
