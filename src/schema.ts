@@ -5,6 +5,8 @@ import './modules/agencies/agency.schema.js';
 import './modules/users/user.schema.js';
 import './modules/auth/auth.schema.js';
 import './modules/intel/intel.schema.js';
+import './modules/intel/intel-search.schema.js';
+import './modules/intel/intel-reading.schema.js';
 import './modules/intel/intel-mutations.schema.js';
 import './modules/intel/intel-sharing.schema.js';
 import './modules/system/system.schema.js';
