@@ -132,7 +132,8 @@ describe('demo network', () => {
     expect(usersAfterFirst).toBe(first.users);
 
     const second = await seedDemoNetwork(DEMO_PASSWORD);
-    expect(second).toEqual(first);
+    expect(second).toEqual({ ...first, reports: 0 });
+    expect(first.reports).toBeGreaterThan(0);
     expect(await prisma.user.count({ where: demoUsers })).toBe(usersAfterFirst);
 
     expectType(
@@ -141,6 +142,19 @@ describe('demo network', () => {
     );
     const admin = await prisma.user.findUniqueOrThrow({ where: { email: NETWORK_ADMIN_EMAIL } });
     expect(admin.roles).toEqual(['NETWORK_ADMIN']);
+
+    // The demo intelligence shows hit/no-hit at work: Guangzhou and Kuala Lumpur each hold a
+    // report on the same consignment that the other may not read.
+    const matches = await prisma.intelMatch.findMany({
+      where: { agency: { slug: { in: ['gz-customs', 'my-customs'] } } },
+      select: { agency: { select: { slug: true } }, counterpartAgency: { select: { slug: true } } },
+    });
+    expect(matches.map((m) => `${m.agency.slug}>${m.counterpartAgency.slug}`)).toEqual(
+      expect.arrayContaining(['gz-customs>my-customs', 'my-customs>gz-customs']),
+    );
+    expect(
+      await prisma.intelAccessRequest.count({ where: { requesterAgency: { slug: 'my-customs' } } }),
+    ).toBe(1);
   });
 });
 

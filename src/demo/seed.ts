@@ -1,5 +1,6 @@
 import { prisma } from '../db.js';
 import { hashPassword } from '../modules/auth/password.js';
+import { seedDemoIntel } from './demo-intel.js';
 import {
   DEMO_AGENCIES,
   DEMO_ROLE_ACCOUNTS,
@@ -14,6 +15,8 @@ import {
 export interface SeedSummary {
   agencies: number;
   users: number;
+  /** Demo intelligence reports written by this run (0 when they were already there). */
+  reports: number;
 }
 
 export async function seedDemoNetwork(password: string): Promise<SeedSummary> {
@@ -59,7 +62,8 @@ export async function seedDemoNetwork(password: string): Promise<SeedSummary> {
     },
     { timeout: 60_000 },
   );
-  return { agencies: DEMO_AGENCIES.length, users };
+  const reports = await seedDemoIntel();
+  return { agencies: DEMO_AGENCIES.length, users, reports };
 }
 
 export async function databaseIsEmpty(): Promise<boolean> {
