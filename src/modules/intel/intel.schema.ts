@@ -200,20 +200,12 @@ export const IntelReportRef = builder.prismaNode('IntelReport', {
     }),
     sightingCounts: t.field({
       type: SightingCounts,
-      resolve: async (report) => {
-        const groups = await prisma.intelSighting.groupBy({
-          by: ['type'],
-          where: { reportId: report.id },
-          _count: { _all: true },
-        });
-        const count = (type: string) => groups.find((g) => g.type === type)?._count._all ?? 0;
-        return {
-          total: report.sightingCount,
-          seen: count('SEEN'),
-          truePositive: count('TRUE_POSITIVE'),
-          falsePositive: count('FALSE_POSITIVE'),
-        };
-      },
+      resolve: (report) => ({
+        total: report.sightingCount,
+        seen: report.sightingsSeen,
+        truePositive: report.sightingsTrue,
+        falsePositive: report.sightingsFalse,
+      }),
     }),
     sightings: t.relation('sightings', {
       description: 'Sightings by any agency, newest first; visible to whoever may read the report.',

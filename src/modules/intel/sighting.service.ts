@@ -35,9 +35,14 @@ export async function reportSighting(actor: Viewer, reportId: string, input: Sig
         note: input.note ?? null,
       },
     });
+    const counter = {
+      SEEN: 'sightingsSeen',
+      TRUE_POSITIVE: 'sightingsTrue',
+      FALSE_POSITIVE: 'sightingsFalse',
+    } as const;
     await tx.intelReport.update({
       where: { id: reportId },
-      data: { sightingCount: { increment: 1 } },
+      data: { sightingCount: { increment: 1 }, [counter[input.type]]: { increment: 1 } },
     });
     return sighting;
   });

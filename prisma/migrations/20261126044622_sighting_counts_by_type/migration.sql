@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "IntelReport" ADD COLUMN     "sightingsFalse" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "sightingsSeen" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "sightingsTrue" INTEGER NOT NULL DEFAULT 0;
