@@ -25,6 +25,8 @@ const ConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   /** Serve GraphiQL at /graphql for browsers. */
   GRAPHIQL: bool.default(true),
+  /** Counts SQL statements and serves the count at /diagnostics (for `npm run bench`). */
+  DIAGNOSTICS: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `auto`: seed the demo network into an empty embedded database. */
   SEED_DEMO: z.enum(['auto', 'always', 'never']).default('auto'),

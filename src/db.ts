@@ -89,7 +89,20 @@ export const databaseLocation: string = opened.location;
 /** The driver adapter, also used by the schema engine to apply migrations. */
 export const driverAdapter = opened.adapter;
 
-export const prisma = new PrismaClient({ adapter: opened.adapter });
+const diagnostics = config().DIAGNOSTICS;
+
+export const prisma = new PrismaClient({
+  adapter: opened.adapter,
+  ...(diagnostics ? { log: [{ emit: 'event' as const, level: 'query' as const }] } : {}),
+});
+
+/** SQL statements run by this process, counted only when DIAGNOSTICS is on. */
+export const sqlStatements = { count: 0 };
+if (diagnostics) {
+  (prisma as unknown as { $on: (event: 'query', cb: () => void) => void }).$on('query', () => {
+    sqlStatements.count += 1;
+  });
+}
 
 /** Applies pending migrations; returns the names of those just applied. */
 export async function migrateDatabase(): Promise<string[]> {

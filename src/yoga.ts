@@ -15,7 +15,7 @@ import {
 } from 'graphql-yoga';
 import { config } from './config.js';
 import { type Context, type ContextSource, createContext } from './context.js';
-import { databaseReachable } from './db.js';
+import { databaseReachable, sqlStatements } from './db.js';
 import { AppError } from './errors.js';
 import { logger } from './logger.js';
 import { useStixEndpoint } from './modules/intel/stix.http.js';
@@ -104,7 +104,9 @@ function useQueryTimeout(timeoutMs: number): Plugin<Context> {
 function useHealthEndpoints(): YogaPlugin {
   return {
     async onRequest({ url, endResponse, fetchAPI }) {
-      if (url.pathname === '/healthz') {
+      if (url.pathname === '/diagnostics' && config().DIAGNOSTICS) {
+        endResponse(fetchAPI.Response.json({ sqlStatements: sqlStatements.count }));
+      } else if (url.pathname === '/healthz') {
         endResponse(fetchAPI.Response.json({ status: 'ok' }));
       } else if (url.pathname === '/readyz') {
         const ready = await databaseReachable();

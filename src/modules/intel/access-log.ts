@@ -43,13 +43,39 @@ export async function recordAccess(
   if (seen.has(key)) return;
   seen.add(key);
   logged.set(context, seen);
-  await prisma.intelAccessLog.create({
-    data: {
-      reportId: report.id,
-      userId: viewer.userId,
-      agencyId: viewer.agencyId,
-      action,
-      purpose: purposes.get(context)?.get(report.id) ?? null,
-    },
+  await batchedWrite(context, {
+    reportId: report.id,
+    userId: viewer.userId,
+    agencyId: viewer.agencyId,
+    action,
+    purpose: purposes.get(context)?.get(report.id) ?? null,
   });
+}
+
+type Entry = {
+  reportId: string;
+  userId: string;
+  agencyId: string;
+  action: AccessAction;
+  purpose: string | null;
+};
+const pending = new WeakMap<Context, { entries: Entry[]; written: Promise<void> }>();
+
+/**
+ * Readings of one request are written together: the reports of a list page are checked in the
+ * same tick, so they share one INSERT, and each waits for it before its content is returned.
+ */
+function batchedWrite(context: Context, entry: Entry): Promise<void> {
+  const open = pending.get(context);
+  if (open) {
+    open.entries.push(entry);
+    return open.written;
+  }
+  const batch = { entries: [entry], written: Promise.resolve() };
+  batch.written = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+    pending.delete(context);
+    await prisma.intelAccessLog.createMany({ data: batch.entries });
+  });
+  pending.set(context, batch);
+  return batch.written;
 }

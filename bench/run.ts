@@ -1,0 +1,207 @@
+// `npm run bench`: measures intelligence search and lookup on PostgreSQL at several sizes.
+// It resets the database in BENCH_DATABASE_URL, loads the demo network and N synthetic reports,
+// starts the real server in its own process, and drives it over HTTP from this one.
+//
+//   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5433/ipnet_bench npm run bench
+//
+// Options: BENCH_SIZES (default 10000,100000), BENCH_REQUESTS (per measurement, default 1000),
+// BENCH_CONCURRENCY (default 20).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import pg from 'pg';
+
+const url = process.env.BENCH_DATABASE_URL;
+if (!url) {
+  console.error(
+    'Set BENCH_DATABASE_URL to a PostgreSQL database that may be wiped (see docs/benchmarks.md).',
+  );
+  process.exit(2);
+}
+const MATCH_SECRET = 'benchmark-match-secret-0123456789abcdef';
+const DEMO_PASSWORD = 'ipnet-demo-2026';
+Object.assign(process.env, {
+  DATABASE_URL: url,
+  MATCH_SECRET,
+  LOG_LEVEL: 'warn',
+  NODE_ENV: 'production',
+});
+
+const sizes = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
+const requests = Number(process.env.BENCH_REQUESTS ?? 1000);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 20);
+
+const { migrateDatabase, closeDatabase } = await import('../src/db.js');
+const { seedDemoNetwork } = await import('../src/demo/seed.js');
+const { populate } = await import('./populate.js');
+
+const log = (line: string) => console.error(line);
+
+async function sql<T = Record<string, unknown>>(text: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+function startServer(): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SEED_DEMO: 'never',
+      LOG_LEVEL: 'info',
+      GRAPHIQL: 'false',
+      DIAGNOSTICS: 'true',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(output);
+      if (match?.[1]) {
+        child.stdout?.removeAllListeners('data');
+        child.stdout?.resume();
+        resolve({ child, base: match[1] });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+async function graphql(base: string, token: string, query: string, variables: object) {
+  const response = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: any; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+const SEARCH = `query($f: IntelReportFilter, $n: Int) { intelReports(first: $n, filter: $f) { totalCount
+  edges { node { id title tlp publishedAt authorAgency { name } observables { type value } sightingCounts { total truePositive } } } } }`;
+const LOOKUP =
+  'query($v: String!) { lookupObservable(type: DOMAIN, value: $v) { reports { id title } } }';
+const FILTERS = [
+  { category: ['BATTERIES'] },
+  { search: 'counterfeit' },
+  { tlp: ['AMBER'], routeCountry: 'MY' },
+  { search: 'voltmax', category: ['BATTERIES', 'ELECTRONICS'] },
+  { minSightings: 3 },
+  {},
+];
+
+interface Stats {
+  median: number;
+  p99: number;
+  rps: number;
+}
+
+async function measure(
+  count: number,
+  workers: number,
+  call: (i: number) => Promise<unknown>,
+): Promise<Stats> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t = performance.now();
+        await call(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { median: at(0.5), p99: at(0.99), rps: count / seconds };
+}
+
+/** SQL statements the server ran for one request (the server counts them with DIAGNOSTICS). */
+async function statementsFor(base: string, call: () => Promise<unknown>): Promise<number> {
+  const read = async () =>
+    ((await (await fetch(`${base}/diagnostics`)).json()) as { sqlStatements: number })
+      .sqlStatements;
+  const before = await read();
+  await call();
+  return (await read()) - before;
+}
+
+const results: string[] = [];
+for (const size of sizes) {
+  log(`\n== ${size} reports`);
+  await sql('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;');
+  await migrateDatabase();
+  await seedDemoNetwork(DEMO_PASSWORD);
+  const t0 = performance.now();
+  const domains = await populate(url, size, log);
+  log(`  loaded in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  const counts = await sql<{ r: string; o: string }>(
+    'SELECT (SELECT count(*) FROM "IntelReport") AS r, (SELECT count(*) FROM "IntelObservable") AS o',
+  );
+
+  const { child, base } = await startServer();
+  try {
+    const signIn = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `mutation { signIn(email: "analyst@hk-customs.demo", password: "${DEMO_PASSWORD}") { ... on SignInSuccess { session { token } } } }`,
+      }),
+    });
+    const token: string = ((await signIn.json()) as any).data.signIn.session.token;
+    const search = (i: number) =>
+      graphql(base, token, SEARCH, { f: FILTERS[i % FILTERS.length], n: 50 });
+    const lookup = (i: number) =>
+      graphql(base, token, LOOKUP, { v: domains[(i * 7919) % domains.length] });
+
+    await measure(100, 5, search);
+    await measure(100, 5, lookup);
+    const statements10 = await statementsFor(base, () =>
+      graphql(base, token, SEARCH, { f: FILTERS[0], n: 10 }),
+    );
+    const statements50 = await statementsFor(base, () =>
+      graphql(base, token, SEARCH, { f: FILTERS[0], n: 50 }),
+    );
+    const s = await measure(requests, concurrency, search);
+    const l1 = await measure(requests, 1, lookup);
+    const l20 = await measure(requests, concurrency, lookup);
+    const row = (name: string, m: Stats) =>
+      `| ${size.toLocaleString('en')} | ${name} | ${m.median.toFixed(1)} | ${m.p99.toFixed(1)} | ${m.rps.toFixed(0)} |`;
+    results.push(
+      row(`search, page of 50, ${concurrency} clients`, s),
+      row('lookupObservable, 1 client', l1),
+      row(`lookupObservable, ${concurrency} clients`, l20),
+    );
+    results.push(
+      `| ${size.toLocaleString('en')} | SQL statements per search request (page 10 / page 50) | ${statements10} / ${statements50} | | |`,
+    );
+    log(`  reports ${counts[0]?.r}, observables ${counts[0]?.o}`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+await closeDatabase();
+
+console.log(
+  `\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+);
+console.log(
+  `PostgreSQL ${(await sql<{ server_version: string }>('SHOW server_version'))[0]?.server_version}; ${requests} requests per measurement\n`,
+);
+console.log('| reports | measurement | median ms | p99 ms | requests/s |');
+console.log('| --- | --- | --- | --- | --- |');
+for (const line of results) console.log(line);
