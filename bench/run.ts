@@ -80,7 +80,7 @@ async function graphql(base: string, token: string, query: string, variables: ob
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { data?: any; errors?: unknown[] };
+  const body = (await response.json()) as { data?: unknown; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
 }
@@ -161,7 +161,10 @@ for (const size of sizes) {
         query: `mutation { signIn(email: "analyst@hk-customs.demo", password: "${DEMO_PASSWORD}") { ... on SignInSuccess { session { token } } } }`,
       }),
     });
-    const token: string = ((await signIn.json()) as any).data.signIn.session.token;
+    const signedIn = (await signIn.json()) as {
+      data: { signIn: { session: { token: string } } };
+    };
+    const token = signedIn.data.signIn.session.token;
     const search = (i: number) =>
       graphql(base, token, SEARCH, { f: FILTERS[i % FILTERS.length], n: 50 });
     const lookup = (i: number) =>
