@@ -102,6 +102,8 @@ interface Stats {
   median: number;
   p99: number;
   rps: number;
+  /** Requests answered with an error (such as the server's query timeout). */
+  errors: number;
 }
 
 async function measure(
@@ -111,13 +113,18 @@ async function measure(
 ): Promise<Stats> {
   const latencies: number[] = [];
   let next = 0;
+  let errors = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: workers }, async () => {
       while (next < count) {
         const i = next++;
         const t = performance.now();
-        await call(i);
+        try {
+          await call(i);
+        } catch {
+          errors += 1;
+        }
         latencies.push(performance.now() - t);
       }
     }),
@@ -126,7 +133,7 @@ async function measure(
   latencies.sort((a, b) => a - b);
   const at = (q: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { median: at(0.5), p99: at(0.99), rps: count / seconds };
+  return { median: at(0.5), p99: at(0.99), rps: count / seconds, errors };
 }
 
 /** SQL statements the server ran for one request (the server counts them with DIAGNOSTICS). */
@@ -178,18 +185,20 @@ for (const size of sizes) {
     const statements50 = await statementsFor(base, () =>
       graphql(base, token, SEARCH, { f: FILTERS[0], n: 50 }),
     );
+    const s1 = await measure(Math.max(30, Math.floor(requests / 10)), 1, search);
     const s = await measure(requests, concurrency, search);
     const l1 = await measure(requests, 1, lookup);
     const l20 = await measure(requests, concurrency, lookup);
     const row = (name: string, m: Stats) =>
-      `| ${size.toLocaleString('en')} | ${name} | ${m.median.toFixed(1)} | ${m.p99.toFixed(1)} | ${m.rps.toFixed(0)} |`;
+      `| ${size.toLocaleString('en')} | ${name} | ${m.median.toFixed(1)} | ${m.p99.toFixed(1)} | ${m.rps.toFixed(1)} | ${m.errors} |`;
     results.push(
+      row('search, page of 50, 1 client', s1),
       row(`search, page of 50, ${concurrency} clients`, s),
       row('lookupObservable, 1 client', l1),
       row(`lookupObservable, ${concurrency} clients`, l20),
     );
     results.push(
-      `| ${size.toLocaleString('en')} | SQL statements per search request (page 10 / page 50) | ${statements10} / ${statements50} | | |`,
+      `| ${size.toLocaleString('en')} | SQL statements per search request (page 10 / page 50) | ${statements10} / ${statements50} | | | |`,
     );
     log(`  reports ${counts[0]?.r}, observables ${counts[0]?.o}`);
   } finally {
@@ -205,6 +214,6 @@ console.log(
 console.log(
   `PostgreSQL ${(await sql<{ server_version: string }>('SHOW server_version'))[0]?.server_version}; ${requests} requests per measurement\n`,
 );
-console.log('| reports | measurement | median ms | p99 ms | requests/s |');
-console.log('| --- | --- | --- | --- | --- |');
+console.log('| reports | measurement | median ms | p99 ms | requests/s | errors |');
+console.log('| --- | --- | --- | --- | --- | --- |');
 for (const line of results) console.log(line);
