@@ -58,7 +58,9 @@ function openAdapter(): {
     return {
       kind: 'postgresql',
       adapter: withWholeScripts(
-        new PrismaPg({ connectionString: cfg.DATABASE_URL, max: 10 }),
+        // JIT compilation costs hundreds of milliseconds on the visibility-filtered queries
+        // (measured in docs/benchmarks.md) and never pays back on short OLTP statements.
+        new PrismaPg({ connectionString: cfg.DATABASE_URL, max: 10, options: '-c jit=off' }),
         cfg.DATABASE_URL,
       ),
       location: `${url.hostname}:${url.port || 5432}${url.pathname}`,

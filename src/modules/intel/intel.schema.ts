@@ -247,7 +247,7 @@ export const IntelReportRef = builder.prismaNode('IntelReport', {
             AND: [intelReportVisibilityWhere(context.viewer)],
             observables: { some: { valueHash: { in: hashes } } },
           },
-          orderBy: [{ publishedAt: { sort: 'desc', nulls: 'last' } }, { id: 'asc' }],
+          orderBy: [{ sortKey: 'desc' }, { id: 'asc' }],
           take: 50,
           select: {
             id: true,

@@ -307,9 +307,10 @@ export async function publishIntelReport(actor: Viewer, reportId: string): Promi
   return prisma.$transaction(async (tx) => {
     const report = await reportForChange(tx, actor, reportId);
     if (report.status !== 'DRAFT') throw new ConflictError('Only a draft can be published.');
+    const now = new Date();
     const published = await tx.intelReport.update({
       where: { id: report.id },
-      data: { status: 'PUBLISHED', publishedAt: new Date() },
+      data: { status: 'PUBLISHED', publishedAt: now, sortKey: now },
     });
     await recordMatches(tx, report.id);
     return published;
