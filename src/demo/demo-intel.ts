@@ -1,6 +1,7 @@
 import type { Viewer } from '../context.js';
 import { prisma } from '../db.js';
 import type { ObservableType } from '../generated/prisma/enums.js';
+import { viewerForUser } from '../modules/auth/viewer.js';
 import { requestAccess } from '../modules/intel/access-request.service.js';
 import {
   createIntelReport,
@@ -15,21 +16,8 @@ import { reportSighting } from '../modules/intel/sighting.service.js';
 // see (a hit/no-hit match and an access request), and a few AMBER+STRICT and RED reports. Written
 // through the same services as the API, so correlations and matches arise as they would.
 
-async function demoViewer(email: string): Promise<Viewer> {
-  const user = await prisma.user.findUniqueOrThrow({
-    where: { email },
-    include: { agency: { select: { regions: true } } },
-  });
-  return {
-    userId: user.id,
-    agencyId: user.agencyId,
-    agencyRegions: user.agency.regions,
-    roles: user.roles,
-    email: user.email,
-    locale: null,
-    sessionId: 'demo-seed',
-    sessionExpiresAt: new Date(0),
-  };
+function demoViewer(email: string): Promise<Viewer> {
+  return viewerForUser({ email });
 }
 
 function observables(list: [ObservableType, string][]) {

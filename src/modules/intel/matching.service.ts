@@ -1,5 +1,6 @@
 import type { Viewer } from '../../context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
+import { viewerForUser } from '../auth/viewer.js';
 import { intelReportVisibilityWhere } from './intel.access.js';
 
 // Hit/no-hit across the wall. When a published report shares an observable (by keyed hash) with
@@ -11,31 +12,11 @@ type Tx = Prisma.TransactionClient;
 
 /** The author of a report, as a viewer, to ask what they may see. */
 async function authorAsViewer(tx: Tx, reportId: string): Promise<Viewer> {
-  const report = await tx.intelReport.findUniqueOrThrow({
+  const { authorUserId } = await tx.intelReport.findUniqueOrThrow({
     where: { id: reportId },
-    select: {
-      authorUser: {
-        select: {
-          id: true,
-          email: true,
-          roles: true,
-          agencyId: true,
-          agency: { select: { regions: true } },
-        },
-      },
-    },
+    select: { authorUserId: true },
   });
-  const user = report.authorUser;
-  return {
-    userId: user.id,
-    agencyId: user.agencyId,
-    agencyRegions: user.agency.regions,
-    roles: user.roles,
-    email: user.email,
-    locale: null,
-    sessionId: '',
-    sessionExpiresAt: new Date(0),
-  };
+  return viewerForUser({ id: authorUserId }, tx);
 }
 
 async function sees(tx: Tx, viewer: Viewer, reportId: string): Promise<boolean> {
