@@ -222,6 +222,36 @@ describe('lifecycle', () => {
     expect(expectType<any>(again.data?.publishIntelReport, 'ConflictError').code).toBe('CONFLICT');
   });
 
+  it("readers see a report's history without its audience changes; the author agency sees them", async () => {
+    const { token } = await member(['ANALYST']);
+    const reader = await member(['ANALYST']);
+    const id = await publishedReport(token);
+    const changed = await gql(
+      UPDATE,
+      {
+        id,
+        input: {
+          title: 'Retitled for the network',
+          audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', reader.agency.id)] },
+        },
+      },
+      { token },
+    );
+    const own = expectType<any>(changed.data?.updateIntelReport, 'UpdateIntelReportSuccess').report;
+    expect(Object.keys(own.versions[0].changes).sort()).toEqual([
+      'audience',
+      'audienceScope',
+      'title',
+    ]);
+
+    const HISTORY =
+      'query($id: ID!) { node(id: $id) { ... on IntelReport { versions { changes } } } }';
+    const seen = await gql(HISTORY, { id }, { token: reader.token });
+    expect(seen.errors).toBeUndefined();
+    expect(Object.keys(seen.data?.node.versions[0].changes)).toEqual(['title']);
+    expect(JSON.stringify(seen.data?.node.versions)).not.toContain(reader.agency.id);
+  });
+
   it('a retracted report cannot change, and other agencies stop seeing it', async () => {
     const { token } = await member(['ANALYST']);
     const reader = await member(['VIEWER']);

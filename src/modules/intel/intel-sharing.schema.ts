@@ -3,6 +3,7 @@ import { builder } from '../../builder.js';
 import { signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
+import type { Prisma } from '../../generated/prisma/client.js';
 import { AccessRequestStatus, SightingType } from '../../generated/prisma/enums.js';
 import { jurisdictionSchema } from '../common/codes.js';
 import { userVisibilityWhere } from '../users/user.access.js';
@@ -194,16 +195,20 @@ builder.queryField('intelAccessRequests', (t) =>
   }),
 );
 
+/** One direction of the requests the viewer may see (accessRequestVisibilityWhere). */
 function requestWhere(
   context: Parameters<typeof signedInViewer>[0],
   args: { direction: 'INCOMING' | 'OUTGOING'; status?: AccessRequestStatus | null },
-) {
+): Prisma.IntelAccessRequestWhereInput {
   const agencyId = signedInViewer(context).agencyId;
   return {
-    ...(args.direction === 'INCOMING'
-      ? { report: { authorAgencyId: agencyId } }
-      : { requesterAgencyId: agencyId }),
-    ...(args.status ? { status: args.status } : {}),
+    AND: [
+      accessRequestVisibilityWhere(context.viewer),
+      args.direction === 'INCOMING'
+        ? { report: { authorAgencyId: agencyId } }
+        : { requesterAgencyId: agencyId },
+      args.status ? { status: args.status } : {},
+    ],
   };
 }
 

@@ -96,6 +96,14 @@ export const IntelObservableRef = builder.prismaNode('IntelObservable', {
   }),
 });
 
+/** Fields whose changes only the author agency sees, like the audience and opt-out themselves. */
+const AUTHOR_ONLY_CHANGES = new Set([
+  'audience',
+  'audienceScope',
+  'audienceRegions',
+  'matchingOptOut',
+]);
+
 builder.prismaObject('IntelReportVersion', {
   description: 'One change to a published report.',
   fields: (t) => ({
@@ -111,9 +119,18 @@ builder.prismaObject('IntelReportVersion', {
           where: { id: version.changedById, AND: [userVisibilityWhere(context.viewer)] },
         }),
     }),
-    changes: t.expose('changes', {
+    changes: t.field({
       type: 'JSON',
-      description: 'Each changed field with its value before (`from`) and after (`to`).',
+      description:
+        'Each changed field with its value before (`from`) and after (`to`). Audience and matching changes are shown to the author agency only, as the audience itself is.',
+      select: { report: { select: { authorAgencyId: true } } },
+      resolve: (version, _args, context) => {
+        const changes = version.changes as Record<string, unknown>;
+        if (version.report.authorAgencyId === context.viewer?.agencyId) return changes;
+        return Object.fromEntries(
+          Object.entries(changes).filter(([field]) => !AUTHOR_ONLY_CHANGES.has(field)),
+        );
+      },
     }),
   }),
 });
