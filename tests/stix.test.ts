@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -10,9 +10,15 @@ import { publishedReport, uniqueContainer } from './support/intel.js';
 
 // The export must be a valid STIX 2.1 bundle by the OASIS JSON schemas, object by object.
 
-const schemaRoot = fileURLToPath(
-  new URL('../../shared/stix2-json-schemas/schemas', import.meta.url),
-);
+// The OASIS schemas live beside the repository (../shared); STIX_SCHEMAS_DIR points elsewhere.
+const schemaRoot =
+  process.env.STIX_SCHEMAS_DIR ??
+  fileURLToPath(new URL('../../shared/stix2-json-schemas/schemas', import.meta.url));
+if (!existsSync(schemaRoot)) {
+  throw new Error(
+    `The OASIS STIX 2.1 JSON schemas are not at ${schemaRoot}: set STIX_SCHEMAS_DIR to the "schemas" folder of oasis-open/cti-stix2-json-schemas.`,
+  );
+}
 // The OASIS patterns use escapes that JavaScript rejects in unicode mode.
 const ajv = new Ajv2020({ strict: false, allErrors: true, unicodeRegExp: false });
 addFormats.default(ajv);
