@@ -11,7 +11,7 @@ import { ValidationError } from './errors.js';
 import type PrismaTypes from './generated/pothos-types.js';
 import { getDatamodel } from './generated/pothos-types.js';
 import type { Role } from './generated/prisma/enums.js';
-import { hasRole, isNetworkAdmin, mayManageUsersOf } from './modules/auth/roles.js';
+import { hasRole, isNetworkAdmin } from './modules/auth/roles.js';
 
 // The one SchemaBuilder. Plugins and generics only: types live in src/modules/*.
 
@@ -26,8 +26,6 @@ export interface AuthScopes {
   networkAdmin: boolean;
   /** Holds the role (network admins hold every role). */
   role: Role;
-  /** May create, change and deactivate the users of this agency. */
-  manageUsersOf: string;
 }
 
 export const builder = new SchemaBuilder<{
@@ -51,7 +49,6 @@ export const builder = new SchemaBuilder<{
       signedIn: context.viewer !== null,
       networkAdmin: isNetworkAdmin(context.viewer),
       role: (role) => hasRole(context.viewer, role),
-      manageUsersOf: (agencyId) => mayManageUsersOf(context.viewer, agencyId),
     }),
     // Anonymous callers learn they must sign in; signed-in ones that they may not.
     unauthorizedError: (_parent, context) =>

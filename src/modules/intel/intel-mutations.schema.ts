@@ -62,13 +62,25 @@ const ObservableInput = builder.inputType('ObservableInput', {
   }),
 });
 
-const IntelReportInput = builder.inputType('IntelReportInput', {
-  fields: (t) => ({
-    title: t.string(),
-    summary: t.string(),
-    language: t.string({ description: 'BCP 47 tag of the language written in, e.g. zh-Hant.' }),
-    ipRight: t.field({ type: IpRightEnum }),
-    category: t.field({ type: ProductCategoryEnum }),
+type InputFields = PothosSchemaTypes.InputFieldBuilder<
+  typeof builder.$inferSchemaTypes,
+  'InputObject'
+>;
+
+/**
+ * The fields of a report as input: required where a new report needs them, all optional for
+ * changes (`required: false`), so the two inputs cannot drift apart.
+ */
+function reportFields(t: InputFields, required: boolean) {
+  return {
+    title: t.string({ required }),
+    summary: t.string({ required }),
+    language: t.string({
+      required,
+      description: 'BCP 47 tag of the language written in, e.g. zh-Hant.',
+    }),
+    ipRight: t.field({ type: IpRightEnum, required }),
+    category: t.field({ type: ProductCategoryEnum, required }),
     hsCode: t.string({ required: false }),
     brands: t.stringList({ required: false }),
     observedCountry: t.string({ required: false }),
@@ -78,12 +90,21 @@ const IntelReportInput = builder.inputType('IntelReportInput', {
     estimatedQuantity: t.int({ required: false }),
     quantityUnit: t.string({ required: false }),
     estimatedValue: t.field({ type: MoneyInput, required: false }),
-    sourceReliability: t.field({ type: SourceReliabilityEnum }),
-    infoCredibility: t.int({ description: 'Admiralty 1 (confirmed) to 6 (cannot be judged).' }),
-    tlp: t.field({ type: TlpEnum }),
-    pap: t.field({ type: PapEnum }),
-    audience: t.field({ type: AudienceInput }),
+    sourceReliability: t.field({ type: SourceReliabilityEnum, required }),
+    infoCredibility: t.int({
+      required,
+      description: 'Admiralty 1 (confirmed) to 6 (cannot be judged).',
+    }),
+    tlp: t.field({ type: TlpEnum, required }),
+    pap: t.field({ type: PapEnum, required }),
+    audience: t.field({ type: AudienceInput, required }),
     matchingOptOut: t.boolean({ required: false }),
+  };
+}
+
+const IntelReportInput = builder.inputType('IntelReportInput', {
+  fields: (t) => ({
+    ...reportFields(t, true),
     observables: t.field({ type: [ObservableInput], required: false }),
   }),
   validate: createReportInput,
@@ -91,28 +112,7 @@ const IntelReportInput = builder.inputType('IntelReportInput', {
 
 const IntelReportChanges = builder.inputType('IntelReportChanges', {
   description: 'Fields left out stay as they are.',
-  fields: (t) => ({
-    title: t.string({ required: false }),
-    summary: t.string({ required: false }),
-    language: t.string({ required: false }),
-    ipRight: t.field({ type: IpRightEnum, required: false }),
-    category: t.field({ type: ProductCategoryEnum, required: false }),
-    hsCode: t.string({ required: false }),
-    brands: t.stringList({ required: false }),
-    observedCountry: t.string({ required: false }),
-    route: t.field({ type: RouteInput, required: false }),
-    observedFrom: t.field({ type: 'DateTime', required: false }),
-    observedTo: t.field({ type: 'DateTime', required: false }),
-    estimatedQuantity: t.int({ required: false }),
-    quantityUnit: t.string({ required: false }),
-    estimatedValue: t.field({ type: MoneyInput, required: false }),
-    sourceReliability: t.field({ type: SourceReliabilityEnum, required: false }),
-    infoCredibility: t.int({ required: false }),
-    tlp: t.field({ type: TlpEnum, required: false }),
-    pap: t.field({ type: PapEnum, required: false }),
-    audience: t.field({ type: AudienceInput, required: false }),
-    matchingOptOut: t.boolean({ required: false }),
-  }),
+  fields: (t) => reportFields(t, false),
   validate: updateReportInput,
 });
 

@@ -58,11 +58,26 @@ export async function recordMatches(tx: Tx, reportId: string): Promise<number> {
   });
   if (others.length === 0) return 0;
 
+  // Which of the other reports the author may read: one query for all of them.
+  const otherIds = [...new Set(others.map((o) => o.report.id))];
   const author = await authorAsViewer(tx, reportId);
+  const visibleToAuthor = new Set(
+    (
+      await tx.intelReport.findMany({
+        where: { id: { in: otherIds }, AND: [intelReportVisibilityWhere(author)] },
+        select: { id: true },
+      })
+    ).map((r) => r.id),
+  );
+  // Whether each other author may read this report: one check per report, not per observable.
+  const seenByCounterpart = new Map<string, boolean>();
+  for (const id of otherIds) {
+    seenByCounterpart.set(id, await sees(tx, await authorAsViewer(tx, id), reportId));
+  }
+
   const rows: Prisma.IntelMatchCreateManyInput[] = [];
   for (const other of others) {
-    const counterpart = await authorAsViewer(tx, other.report.id);
-    if (!(await sees(tx, author, other.report.id))) {
+    if (!visibleToAuthor.has(other.report.id)) {
       rows.push({
         agencyId: report.authorAgencyId,
         reportId,
@@ -71,7 +86,7 @@ export async function recordMatches(tx: Tx, reportId: string): Promise<number> {
         observableType: other.type,
       });
     }
-    if (!(await sees(tx, counterpart, reportId))) {
+    if (!seenByCounterpart.get(other.report.id)) {
       rows.push({
         agencyId: other.report.authorAgencyId,
         reportId: other.report.id,

@@ -90,7 +90,8 @@ builder.mutationField('createUser', (t) =>
   t.field({
     type: UserRef,
     description: 'Creates a user. Agency admins create users of their own agency.',
-    authScopes: { $any: { role: 'AGENCY_ADMIN', networkAdmin: true } },
+    // Network admins hold every role, so this admits them too.
+    authScopes: { role: 'AGENCY_ADMIN' },
     errors: { types: [ConflictError, ForbiddenError, NotFoundError], dataField: { name: 'user' } },
     args: { input: t.arg({ type: CreateUserInput }) },
     resolve: async (_parent, { input }, context) => {
@@ -108,7 +109,8 @@ builder.mutationField('setUserRoles', (t) =>
   t.field({
     type: UserRef,
     description: 'Replaces the roles of a user of your agency.',
-    authScopes: { $any: { role: 'AGENCY_ADMIN', networkAdmin: true } },
+    // Network admins hold every role, so this admits them too.
+    authScopes: { role: 'AGENCY_ADMIN' },
     errors: { types: [ForbiddenError, NotFoundError], dataField: { name: 'user' } },
     args: {
       userId: t.arg.globalID({ for: UserRef }),
@@ -136,7 +138,8 @@ for (const [name, { description, apply }] of Object.entries(accountSwitches)) {
     t.field({
       type: UserRef,
       description,
-      authScopes: { $any: { role: 'AGENCY_ADMIN', networkAdmin: true } },
+      // Network admins hold every role, so this admits them too.
+      authScopes: { role: 'AGENCY_ADMIN' },
       errors: { types: [ForbiddenError, NotFoundError], dataField: { name: 'user' } },
       args: { userId: t.arg.globalID({ for: UserRef }) },
       resolve: (_parent, { userId }, context) => apply(signedInViewer(context), userId.id),
