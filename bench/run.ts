@@ -85,8 +85,13 @@ async function graphql(base: string, token: string, query: string, variables: ob
   return body.data;
 }
 
-const SEARCH = `query($f: IntelReportFilter, $n: Int) { intelReports(first: $n, filter: $f) { totalCount
-  edges { node { id title tlp publishedAt authorAgency { name } observables { type value } sightingCounts { total truePositive } } } } }`;
+const PAGE_FIELDS =
+  'edges { node { id title tlp publishedAt authorAgency { name } observables { type value } sightingCounts { total truePositive } } }';
+// What a search screen asks for: a page and a bounded count ("1,000+ reports").
+const SEARCH = `query($f: IntelReportFilter, $n: Int) { intelReportCount(filter: $f) { count exact }
+  intelReports(first: $n, filter: $f) { ${PAGE_FIELDS} } }`;
+// The same page with the connection's exact totalCount, which visits every matching report.
+const SEARCH_EXACT = `query($f: IntelReportFilter, $n: Int) { intelReports(first: $n, filter: $f) { totalCount ${PAGE_FIELDS} } }`;
 const LOOKUP =
   'query($v: String!) { lookupObservable(type: DOMAIN, value: $v) { reports { id title } } }';
 const FILTERS = [
@@ -174,6 +179,8 @@ for (const size of sizes) {
     const token = signedIn.data.signIn.session.token;
     const search = (i: number) =>
       graphql(base, token, SEARCH, { f: FILTERS[i % FILTERS.length], n: 50 });
+    const searchExact = (i: number) =>
+      graphql(base, token, SEARCH_EXACT, { f: FILTERS[i % FILTERS.length], n: 50 });
     const lookup = (i: number) =>
       graphql(base, token, LOOKUP, { v: domains[(i * 7919) % domains.length] });
 
@@ -187,6 +194,12 @@ for (const size of sizes) {
     );
     const s1 = await measure(Math.max(30, Math.floor(requests / 10)), 1, search);
     const s = await measure(requests, concurrency, search);
+    const e1 = await measure(Math.max(30, Math.floor(requests / 10)), 1, searchExact);
+    // The cheapest signed-in request (session check and one trivial field): the floor under
+    // every other figure, and with 20 clients the most requests per second this machine serves.
+    const floor = () => graphql(base, token, '{ me { id } }', {});
+    const f1 = await measure(requests, 1, floor);
+    const f20 = await measure(requests, concurrency, floor);
     const l1 = await measure(requests, 1, lookup);
     const l20 = await measure(requests, concurrency, lookup);
     const row = (name: string, m: Stats) =>
@@ -194,6 +207,9 @@ for (const size of sizes) {
     results.push(
       row('search, page of 50, 1 client', s1),
       row(`search, page of 50, ${concurrency} clients`, s),
+      row('search, page of 50 with exact totalCount, 1 client', e1),
+      row('`{ me { id } }` (floor), 1 client', f1),
+      row(`\`{ me { id } }\` (floor), ${concurrency} clients`, f20),
       row('lookupObservable, 1 client', l1),
       row(`lookupObservable, ${concurrency} clients`, l20),
     );

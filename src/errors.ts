@@ -78,3 +78,17 @@ export class RateLimitedError extends AppError {
     super(message);
   }
 }
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  CONFLICT: 409,
+};
+
+/** The HTTP status of an expected error, for the plain HTTP endpoints (exports). */
+export function httpStatusOf(error: AppError): number {
+  return HTTP_STATUS[error.code];
+}

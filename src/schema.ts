@@ -9,6 +9,10 @@ import './modules/intel/intel-search.schema.js';
 import './modules/intel/intel-reading.schema.js';
 import './modules/intel/intel-mutations.schema.js';
 import './modules/intel/intel-sharing.schema.js';
+import './modules/operations/operation.schema.js';
+import './modules/operations/operation-queries.schema.js';
+import './modules/operations/operation-mutations.schema.js';
+import './modules/statistics/statistics.schema.js';
 import './modules/system/system.schema.js';
 
 // Every module registers its types on the builder when imported; this file only gathers them.

@@ -19,6 +19,7 @@ import { databaseReachable, sqlStatements } from './db.js';
 import { AppError } from './errors.js';
 import { logger } from './logger.js';
 import { useStixEndpoint } from './modules/intel/stix.http.js';
+import { useAfterActionEndpoint } from './modules/operations/after-action.http.js';
 import { schema } from './schema.js';
 
 // The GraphQL server as a Fetch-API handler: used by the HTTP/WebSocket server and by tests.
@@ -206,6 +207,7 @@ export function buildYoga(): IpnetYoga {
     plugins: [
       useHealthEndpoints(),
       useStixEndpoint(),
+      useAfterActionEndpoint(),
       useCookies(),
       useExecutionCancellation(),
       maxTokensPlugin({ n: cfg.MAX_TOKENS }),

@@ -14,3 +14,29 @@ export const jurisdictionSchema = z
   .refine((code) => countries.isValid(code.slice(0, 2)), {
     error: 'does not start with an ISO 3166-1 country code',
   });
+
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+export const currency = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine((code) => CURRENCIES.has(code), {
+    error: 'must be an ISO 4217 currency code such as CNY, HKD, MOP or USD',
+  });
+
+export const hsCode = z
+  .string()
+  .trim()
+  .transform((code) => code.replace(/[.\s]/g, ''))
+  .refine((code) => /^\d{4}(\d{2}){0,3}$/.test(code), {
+    error: 'must be an HS code of 4, 6, 8 or 10 digits, e.g. 8507.60',
+  });
+
+/** Required free text: trimmed, not empty, bounded. */
+export const text = (label: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: `give the ${label}` })
+    .max(max, { error: `must be at most ${max} characters long` });

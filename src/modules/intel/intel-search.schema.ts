@@ -127,6 +127,51 @@ builder.queryField('intelReports', (t) =>
   }),
 );
 
+const IntelReportCount = builder
+  .objectRef<{ count: number; exact: boolean }>('IntelReportCount')
+  .implement({
+    description:
+      'How many reports you may see match a filter, counted up to a limit: "1,000+" when there are more.',
+    fields: (t) => ({
+      count: t.exposeInt('count', {
+        description: 'The number of matching reports, or the limit when there are more.',
+      }),
+      exact: t.exposeBoolean('exact', {
+        description: 'False when more reports match than were counted.',
+      }),
+    }),
+  });
+
+const COUNT_LIMIT_MAX = 100_000;
+
+builder.queryField('intelReportCount', (t) =>
+  t.field({
+    type: IntelReportCount,
+    description:
+      "Counts the reports you may see that match a filter, stopping at `upTo`. Unlike a connection's totalCount, its cost is bounded however many reports the network holds.",
+    authScopes: { signedIn: true },
+    args: {
+      filter: t.arg({ type: IntelReportFilter, required: false }),
+      upTo: t.arg.int({
+        defaultValue: 1000,
+        validate: z
+          .number()
+          .int()
+          .min(1, { error: 'must be at least 1' })
+          .max(COUNT_LIMIT_MAX, { error: `must be at most ${COUNT_LIMIT_MAX}` }),
+      }),
+    },
+    resolve: async (_parent, args, context) => {
+      // Counting one row past the limit tells "exactly upTo" from "more than upTo".
+      const counted = await prisma.intelReport.count({
+        where: { AND: [intelReportVisibilityWhere(context.viewer), ...filterWhere(args.filter)] },
+        take: args.upTo + 1,
+      });
+      return { count: Math.min(counted, args.upTo), exact: counted <= args.upTo };
+    },
+  }),
+);
+
 const ObservableLookup = builder
   .objectRef<{ type: ObservableType; value: string; hash: Uint8Array<ArrayBuffer> }>(
     'ObservableLookup',

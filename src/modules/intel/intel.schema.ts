@@ -78,7 +78,7 @@ const Route = builder
     }),
   });
 
-const Money = builder.objectRef<{ amount: string; currency: string }>('Money').implement({
+export const Money = builder.objectRef<{ amount: string; currency: string }>('Money').implement({
   description: 'An amount in an ISO 4217 currency; amounts are decimal strings, never floats.',
   fields: (t) => ({ amount: t.exposeString('amount'), currency: t.exposeString('currency') }),
 });

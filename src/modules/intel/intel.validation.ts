@@ -9,10 +9,8 @@ import {
   SourceReliability,
   Tlp,
 } from '../../generated/prisma/enums.js';
-import { jurisdictionSchema } from '../common/codes.js';
+import { currency, hsCode, jurisdictionSchema, text } from '../common/codes.js';
 import { normaliseObservable } from './observables.js';
-
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
 const languageTag = z
   .string()
@@ -28,29 +26,6 @@ const languageTag = z
     { error: 'must be a BCP 47 language tag such as zh-Hant, zh-Hans, en or pt' },
   )
   .transform((tag) => Intl.getCanonicalLocales(tag)[0] ?? tag);
-
-const currency = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .refine((code) => CURRENCIES.has(code), {
-    error: 'must be an ISO 4217 currency code such as CNY, HKD, MOP or USD',
-  });
-
-const hsCode = z
-  .string()
-  .trim()
-  .transform((code) => code.replace(/[.\s]/g, ''))
-  .refine((code) => /^\d{4}(\d{2}){0,3}$/.test(code), {
-    error: 'must be an HS code of 4, 6, 8 or 10 digits, e.g. 8507.60',
-  });
-
-const text = (label: string, max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, { error: `give the ${label}` })
-    .max(max, { error: `must be at most ${max} characters long` });
 
 export const observableInput = z
   .object({

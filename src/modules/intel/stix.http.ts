@@ -1,14 +1,13 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { Plugin } from 'graphql-yoga';
 import { createContext } from '../../context.js';
-import { AppError } from '../../errors.js';
+import { AppError, httpStatusOf } from '../../errors.js';
 import { stixBundle } from './stix.js';
 
 // GET /stix/reports/{id}: the STIX 2.1 bundle of a report, for tools that fetch over HTTP
 // (OpenCTI and MISP importers). Same session, same rules and same access log as the GraphQL field.
 
 const PATH = /^\/stix\/reports\/([^/]+)$/;
-const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404 };
 
 function reportIdOf(raw: string): string | null {
   const value = decodeURIComponent(raw);
@@ -43,8 +42,7 @@ export function useStixEndpoint(): Plugin {
         const bundle = await stixBundle(context, reportId);
         json(bundle, 200, 'application/stix+json;version=2.1');
       } catch (error) {
-        if (error instanceof AppError)
-          return json({ error: error.message }, STATUS[error.code] ?? 400);
+        if (error instanceof AppError) return json({ error: error.message }, httpStatusOf(error));
         context.log.error({ err: error }, 'STIX export failed');
         json({ error: 'Unexpected error.' }, 500);
       }

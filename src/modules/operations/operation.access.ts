@@ -1,0 +1,63 @@
+import type { Viewer } from '../../context.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { hasRole } from '../auth/roles.js';
+
+/**
+ * THE rule for who may see which joint operation. Every read path applies it: `operations`,
+ * `operation(id:)`, `node(id:)`, counts, statistics, the after-action report and its endpoint.
+ *
+ * - An agency that takes part (the lead, and every agency that accepted an invitation) sees the
+ *   operation and its working data (`operationWorkWhere`).
+ * - An agency with an invitation it has not answered sees the summary only.
+ * - Nobody else: agencies that declined, were withdrawn or removed, network admins included.
+ */
+export function operationVisibilityWhere(viewer: Viewer | null): Prisma.OperationWhereInput {
+  if (!viewer) return { id: { in: [] } };
+  return {
+    participants: {
+      some: { agencyId: viewer.agencyId, status: { in: ['ACCEPTED', 'PENDING'] } },
+    },
+  };
+}
+
+/** Operations whose working data (tasks, log, results, links, participants) the viewer reads. */
+export function operationWorkWhere(viewer: Viewer | null): Prisma.OperationWhereInput {
+  if (!viewer) return { id: { in: [] } };
+  return { participants: { some: { agencyId: viewer.agencyId, status: 'ACCEPTED' } } };
+}
+
+/** Tasks, results, log entries… are seen exactly when their operation's working data is. */
+export function operationPartWhere(viewer: Viewer | null): {
+  operation: Prisma.OperationWhereInput;
+} {
+  return { operation: operationWorkWhere(viewer) };
+}
+
+/** What an agency may do in an operation follows from its place there. */
+export interface Membership {
+  role: 'LEAD' | 'PARTICIPANT' | 'OBSERVER';
+  status: 'PENDING' | 'ACCEPTED' | 'DECLINED' | 'WITHDRAWN' | 'REMOVED';
+}
+
+/** Moves the phase, invites, withdraws, removes, edits, assigns tasks to any participant. */
+export function mayLead(viewer: Viewer, membership: Membership | null): boolean {
+  return membership?.role === 'LEAD' && hasRole(viewer, 'COORDINATOR');
+}
+
+/** Answers an invitation on behalf of the agency. */
+export function mayAnswerInvitation(viewer: Viewer): boolean {
+  return hasRole(viewer, 'COORDINATOR');
+}
+
+/** Posts messages and comments, moves tasks of the agency: any coordinator or analyst. */
+export function mayWork(viewer: Viewer, membership: Membership | null): boolean {
+  return (
+    membership?.status === 'ACCEPTED' &&
+    (hasRole(viewer, 'COORDINATOR') || hasRole(viewer, 'ANALYST'))
+  );
+}
+
+/** Records results, links intelligence, takes tasks: participants, not observers. */
+export function mayContribute(viewer: Viewer, membership: Membership | null): boolean {
+  return mayWork(viewer, membership) && membership?.role !== 'OBSERVER';
+}

@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import { builder } from '../../builder.js';
+import type { Context } from '../../context.js';
+import { prisma } from '../../db.js';
+import type { Prisma, Region } from '../../generated/prisma/client.js';
+import { Region as Regions } from '../../generated/prisma/enums.js';
+import { RegionEnum } from '../agencies/agency.schema.js';
+import { isNetworkAdmin } from '../auth/roles.js';
+import {
+  accessRequestVisibilityWhere,
+  intelReportVisibilityWhere,
+  matchVisibilityWhere,
+} from '../intel/intel.access.js';
+import { ProductCategoryEnum, TlpEnum } from '../intel/intel.schema.js';
+import { operationVisibilityWhere, operationWorkWhere } from '../operations/operation.access.js';
+import { OperationPhaseEnum, ResultTotalsRef } from '../operations/operation.schema.js';
+import { resultTotals } from '../operations/result-totals.js';
+
+// Network indicators for the annual review. Every figure counts only what the viewer may see,
+// through each entity's visibility rule; network admins get the whole network's figures, as
+// counts and sums only, never the items behind them.
+
+interface Args {
+  from: Date;
+  to: Date;
+  region: Region | null | undefined;
+}
+
+/** The entity's visibility rule, or everything for a network admin (aggregates only). */
+function scoped<W>(context: Context, rule: (viewer: Context['viewer']) => W): W | object {
+  return isNetworkAdmin(context.viewer) ? {} : rule(context.viewer);
+}
+
+async function reportFigures(context: Context, args: Args) {
+  const where = (region: Region | null | undefined): Prisma.IntelReportWhereInput => ({
+    AND: [
+      scoped(context, intelReportVisibilityWhere) as Prisma.IntelReportWhereInput,
+      { publishedAt: { gte: args.from, lt: args.to } },
+      region ? { authorAgency: { regions: { has: region } } } : {},
+    ],
+  });
+  const [total, byMarking, byCategory, byRegion] = await Promise.all([
+    prisma.intelReport.count({ where: where(args.region) }),
+    prisma.intelReport.groupBy({ by: ['tlp'], where: where(args.region), _count: { _all: true } }),
+    prisma.intelReport.groupBy({
+      by: ['category'],
+      where: where(args.region),
+      _count: { _all: true },
+    }),
+    Promise.all(
+      (args.region ? [args.region] : Object.values(Regions)).map(async (region) => ({
+        region,
+        count: await prisma.intelReport.count({ where: where(region) }),
+      })),
+    ),
+  ]);
+  return {
+    total,
+    byMarking: byMarking
+      .map((g) => ({ tlp: g.tlp, count: g._count._all }))
+      .sort((a, b) => a.tlp.localeCompare(b.tlp)),
+    byCategory: byCategory
+      .map((g) => ({ category: g.category, count: g._count._all }))
+      .sort((a, b) => a.category.localeCompare(b.category)),
+    byRegion: byRegion.filter((r) => r.count > 0),
+  };
+}
+
+const Counted = <T extends string>(name: string, key: T, type: unknown) =>
+  builder.objectRef<Record<T, string> & { count: number }>(name).implement({
+    fields: (t) => ({
+      [key]: t.field({ type: type as never, resolve: (row) => row[key] as never }),
+      count: t.int({ resolve: (row) => row.count }),
+    }),
+  });
+
+const MarkingCount = Counted('MarkingCount', 'tlp', TlpEnum);
+const CategoryCount = Counted('CategoryCount', 'category', ProductCategoryEnum);
+const RegionCount = Counted('RegionCount', 'region', RegionEnum);
+const PhaseCount = Counted('PhaseCount', 'phase', OperationPhaseEnum);
+
+const ReportsShared = builder
+  .objectRef<Awaited<ReturnType<typeof reportFigures>>>('ReportsSharedStatistics')
+  .implement({
+    description: 'Reports published in the period.',
+    fields: (t) => ({
+      total: t.exposeInt('total'),
+      byMarking: t.field({ type: [MarkingCount], resolve: (r) => r.byMarking as never }),
+      byCategory: t.field({ type: [CategoryCount], resolve: (r) => r.byCategory as never }),
+      byRegion: t.field({
+        type: [RegionCount],
+        description: "By the author agency's region (an agency may be in several).",
+        resolve: (r) => r.byRegion as never,
+      }),
+    }),
+  });
+
+const StatisticsScopeEnum = builder.enumType('StatisticsScope', {
+  values: {
+    VISIBLE: { description: 'What you may see.' },
+    NETWORK: { description: 'The whole network, aggregated (network admins).' },
+  },
+});
+
+const NetworkStatistics = builder
+  .objectRef<Args & { context: Context }>('NetworkStatistics')
+  .implement({
+    fields: (t) => ({
+      from: t.expose('from', { type: 'DateTime' }),
+      to: t.expose('to', { type: 'DateTime' }),
+      region: t.expose('region', { type: RegionEnum, nullable: true }),
+      scope: t.field({
+        type: StatisticsScopeEnum,
+        resolve: (s) => (isNetworkAdmin(s.context.viewer) ? 'NETWORK' : 'VISIBLE'),
+      }),
+      reportsShared: t.field({ type: ReportsShared, resolve: (s) => reportFigures(s.context, s) }),
+      matchesFound: t.int({
+        description: 'Hit/no-hit match records made in the period.',
+        resolve: (s) =>
+          prisma.intelMatch.count({
+            where: {
+              AND: [
+                scoped(s.context, matchVisibilityWhere) as Prisma.IntelMatchWhereInput,
+                { createdAt: { gte: s.from, lt: s.to } },
+                s.region ? { agency: { regions: { has: s.region } } } : {},
+              ],
+            },
+          }),
+      }),
+      accessRequestsGranted: t.int({
+        resolve: (s) =>
+          prisma.intelAccessRequest.count({
+            where: {
+              AND: [
+                scoped(
+                  s.context,
+                  accessRequestVisibilityWhere,
+                ) as Prisma.IntelAccessRequestWhereInput,
+                { status: 'APPROVED', decidedAt: { gte: s.from, lt: s.to } },
+                s.region ? { requesterAgency: { regions: { has: s.region } } } : {},
+              ],
+            },
+          }),
+      }),
+      operationsByPhase: t.field({
+        type: [PhaseCount],
+        description: 'Operations whose planned window overlaps the period.',
+        resolve: async (s) => {
+          const groups = await prisma.operation.groupBy({
+            by: ['phase'],
+            where: {
+              AND: [
+                scoped(s.context, operationVisibilityWhere) as Prisma.OperationWhereInput,
+                { plannedStart: { lt: s.to }, plannedEnd: { gte: s.from } },
+                s.region ? { targetRegions: { has: s.region } } : {},
+              ],
+            },
+            _count: { _all: true },
+          });
+          return groups
+            .map((g) => ({ phase: g.phase, count: g._count._all }))
+            .sort((a, b) => a.phase.localeCompare(b.phase)) as never;
+        },
+      }),
+      results: t.field({
+        type: ResultTotalsRef,
+        description:
+          'Results recorded in the period in operations whose working data you may see; money per currency. REFERRED_TO_COURT counts cases referred to court.',
+        resolve: async (s) =>
+          (
+            await resultTotals({
+              recordedAt: { gte: s.from, lt: s.to },
+              operation: {
+                AND: [
+                  scoped(s.context, operationWorkWhere) as Prisma.OperationWhereInput,
+                  s.region ? { targetRegions: { has: s.region } } : {},
+                ],
+              },
+            })
+          ).total,
+      }),
+    }),
+  });
+
+builder.queryField('networkStatistics', (t) =>
+  t.field({
+    type: NetworkStatistics,
+    description:
+      'Indicators for the period [from, to): reports shared, matches, access granted, operations, results. Counts only what you may see; network admins see the whole network aggregated.',
+    authScopes: { signedIn: true },
+    args: {
+      from: t.arg({ type: 'DateTime' }),
+      to: t.arg({ type: 'DateTime' }),
+      region: t.arg({ type: RegionEnum, required: false }),
+    },
+    // A loose object: `region`, which it does not check, must pass through.
+    validate: z
+      .looseObject({ from: z.date(), to: z.date() })
+      .refine((a) => a.to > a.from, { error: 'must be after from', path: ['to'] }),
+    resolve: (_parent, args, context) => ({ ...args, region: args.region ?? null, context }),
+  }),
+);

@@ -1,0 +1,595 @@
+import { describe, expect, it } from 'vitest';
+import { prisma } from '../src/db.js';
+import { expectType, globalId, gql, makeUser, member, tokenFor, yoga } from './support/api.js';
+import { publishedReport } from './support/intel.js';
+import {
+  advance,
+  invite,
+  mutate,
+  propose,
+  recordResult,
+  respond,
+  seizure,
+} from './support/operations.js';
+
+function dbId(id: string): string {
+  return Buffer.from(id, 'base64').toString().split(':')[1] as string;
+}
+
+/** Three customs agencies of the Bay and their coordinators and analysts. */
+async function bay() {
+  const gz = await member(['COORDINATOR'], { jurisdiction: 'CN-GD' });
+  const gzAnalyst = await makeUser(gz.agency.id, ['ANALYST']);
+  const hk = await member(['COORDINATOR'], { jurisdiction: 'HK' });
+  const hkAnalyst = await makeUser(hk.agency.id, ['ANALYST']);
+  const mo = await member(['COORDINATOR', 'ANALYST'], { jurisdiction: 'MO' });
+  return {
+    gz,
+    hk,
+    mo,
+    gzAnalyst: { user: gzAnalyst, token: await tokenFor(gzAnalyst.email) },
+    hkAnalyst: { user: hkAnalyst, token: await tokenFor(hkAnalyst.email) },
+  };
+}
+
+const SUMMARY = `query($id: ID!) { node(id: $id) { ... on Operation { id codeName phase
+  leadAgency { slug } myParticipation { role status message } workspace { legalBasis } } } }`;
+
+const WORKSPACE = `query($id: ID!) { operation(id: $id) { phase nextPhases workspace {
+  participants { agency { slug } role status conditions }
+  phaseHistory { from to note }
+  tasks { id title status assigneeAgency { slug } outcome comments { body agency { slug } } }
+  log(first: 100) { totalCount edges { node { kind event body agency { slug } } } }
+  results { id kind count quantity unit marketValue { amount currency } agency { slug } }
+  resultTotals { total { byKind { kind count } seizures { productCategory unit quantity seizures }
+      marketValue { amount currency seizures } }
+    byAgency { agency { slug } totals { marketValue { amount currency } } } }
+  linkedIntel { reportId report { id title } linkedAgency { slug } } } } }`;
+
+describe('a joint operation through every phase, with three agencies', () => {
+  it('proposal, invitations, tasks, thread, intelligence, results, after-action report', async () => {
+    const { gz, hk, mo, gzAnalyst, hkAnalyst } = await bay();
+    const op = await propose(gz.token, { codeName: ` thunder  bay ${Date.now()} ` });
+    expect(op.codeName).toMatch(/^THUNDER BAY \d+$/);
+
+    // Invitations: HK as participant, MO as participant; they see the summary only.
+    const invited = await invite(gz.token, op.id, [
+      { agencyId: globalId('Agency', hk.agency.id), role: 'PARTICIPANT', message: 'Join us' },
+      { agencyId: globalId('Agency', mo.agency.id), role: 'PARTICIPANT' },
+    ]);
+    expectType(invited, 'InviteAgenciesSuccess');
+    const summary = await gql(SUMMARY, { id: op.id }, { token: hk.token });
+    expect(summary.data?.node).toMatchObject({
+      codeName: op.codeName,
+      leadAgency: { slug: gz.agency.slug },
+      myParticipation: { role: 'PARTICIPANT', status: 'PENDING', message: 'Join us' },
+      workspace: null,
+    });
+    expect(
+      await prisma.notification.count({
+        where: { agencyId: hk.agency.id, kind: 'OPERATION_INVITATION', operationId: dbId(op.id) },
+      }),
+    ).toBe(1);
+
+    // Only a coordinator answers; an analyst of the invited agency is refused.
+    expectType(await respond(hkAnalyst.token, op.id, 'ACCEPT'), 'ForbiddenError');
+    expectType(await respond(hk.token, op.id, 'ACCEPT'), 'RespondToInvitationSuccess');
+    const conditional = await respond(mo.token, op.id, 'ACCEPT_WITH_CONDITIONS', {
+      conditions: 'Macao officers act only within Macao.',
+    });
+    expect(conditional.participation).toMatchObject({
+      status: 'ACCEPTED',
+      conditions: 'Macao officers act only within Macao.',
+    });
+
+    // PREPARATION: tasks across agencies.
+    expect((await advance(gz.token, op.id, 'PREPARATION', 'Partners confirmed')).operation).toEqual(
+      {
+        phase: 'PREPARATION',
+      },
+    );
+    const task = await mutate(
+      gz.token,
+      'createTask',
+      '$id: ID!, $input: TaskInput!',
+      'operationId: $id, input: $input',
+      {
+        id: op.id,
+        input: {
+          title: 'Profile inbound courier parcels from Shenzhen',
+          assigneeAgencyId: globalId('Agency', hk.agency.id),
+          dueAt: '2026-06-02T00:00:00Z',
+        },
+      },
+      '... on CreateTaskSuccess { task { id status assigneeAgency { slug } } }',
+    );
+    const taskId = expectType<any>(task, 'CreateTaskSuccess').task.id;
+    const assigned = await prisma.notification.findFirst({
+      where: { agencyId: hk.agency.id, kind: 'TASK_ASSIGNED', subjectId: dbId(taskId) },
+    });
+    expect(assigned?.data).toMatchObject({
+      title: 'Profile inbound courier parcels from Shenzhen',
+    });
+    // A participant may not assign work to another agency.
+    expectType(
+      await mutate(
+        hk.token,
+        'createTask',
+        '$id: ID!, $input: TaskInput!',
+        'operationId: $id, input: $input',
+        { id: op.id, input: { title: 'x', assigneeAgencyId: globalId('Agency', mo.agency.id) } },
+      ),
+      'ForbiddenError',
+    );
+    // The assignee moves its task and writes the outcome; it may not retitle it.
+    const progress = await mutate(
+      hkAnalyst.token,
+      'updateTask',
+      '$id: ID!, $input: TaskChanges!',
+      'id: $id, input: $input',
+      { id: taskId, input: { status: 'DONE', outcome: '37 parcels flagged' } },
+      '... on UpdateTaskSuccess { task { status outcome completedAt } }',
+    );
+    expect(progress.task).toMatchObject({ status: 'DONE', outcome: '37 parcels flagged' });
+    expectType(
+      await mutate(
+        hkAnalyst.token,
+        'updateTask',
+        '$id: ID!, $input: TaskChanges!',
+        'id: $id, input: $input',
+        { id: taskId, input: { title: 'Renamed' } },
+      ),
+      'ForbiddenError',
+    );
+    expectType(
+      await mutate(
+        hk.token,
+        'commentOnTask',
+        '$id: ID!, $body: String!',
+        'taskId: $id, body: $body',
+        {
+          id: taskId,
+          body: 'Lists sent to Guangzhou.',
+        },
+      ),
+      'CommentOnTaskSuccess',
+    );
+    expectType(
+      await mutate(
+        mo.token,
+        'postOperationMessage',
+        '$id: ID!, $body: String!',
+        'operationId: $id, body: $body',
+        { id: op.id, body: 'Macao team ready at the Border Gate.' },
+      ),
+      'PostOperationMessageSuccess',
+    );
+
+    // Linking intelligence never widens its audience: MO shares with itself only.
+    const moReport = await publishedReport(mo.token, {
+      tlp: 'AMBER',
+      audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', mo.agency.id)] },
+    });
+    expectType(
+      await mutate(
+        mo.token,
+        'linkIntelReport',
+        '$id: ID!, $report: ID!',
+        'operationId: $id, reportId: $report',
+        { id: op.id, report: moReport },
+      ),
+      'LinkIntelReportSuccess',
+    );
+    // HK may not link a report it cannot see.
+    expectType(
+      await mutate(
+        hk.token,
+        'linkIntelReport',
+        '$id: ID!, $report: ID!',
+        'operationId: $id, reportId: $report',
+        { id: op.id, report: moReport },
+      ),
+      'NotFoundError',
+    );
+
+    // Results only from ACTION on.
+    expect((await recordResult(hk.token, op.id, seizure())).code).toBe('CONFLICT');
+    await advance(gz.token, op.id, 'ACTION');
+    await recordResult(hk.token, op.id, seizure());
+    await recordResult(
+      hkAnalyst.token,
+      op.id,
+      seizure({
+        quantity: '300.5',
+        unit: 'KILOGRAM',
+        productCategory: 'COSMETICS',
+        marketValue: { amount: '0.25', currency: 'HKD', valuationDate: '2026-06-03T00:00:00Z' },
+      }),
+    );
+    await recordResult(
+      gzAnalyst.token,
+      op.id,
+      seizure({
+        marketValue: { amount: '88000', currency: 'CNY', valuationDate: '2026-06-04T00:00:00Z' },
+      }),
+    );
+    const wrong = await recordResult(mo.token, op.id, { kind: 'ARREST', count: 3 });
+    await recordResult(gz.token, op.id, { kind: 'REFERRED_TO_COURT', count: 2 });
+    // MO corrects its arrests: 3 was wrong, 4 is right; the original is kept.
+    const corrected = await mutate(
+      mo.token,
+      'correctResult',
+      '$id: ID!, $input: ResultInput!, $reason: String!',
+      'id: $id, input: $input, reason: $reason',
+      {
+        id: wrong.result.id,
+        input: { kind: 'ARREST', count: 4 },
+        reason: 'One arrest was recorded late',
+      },
+      '... on CorrectResultSuccess { result { count corrects { id count superseded } } }',
+    );
+    expect(corrected.result).toMatchObject({ count: 4, corrects: { count: 3, superseded: true } });
+    // Nobody corrects another agency's results.
+    expectType(
+      await mutate(
+        gz.token,
+        'correctResult',
+        '$id: ID!, $input: ResultInput!, $reason: String!',
+        'id: $id, input: $input, reason: $reason',
+        { id: wrong.result.id, input: { kind: 'ARREST', count: 9 }, reason: 'Lead thinks so' },
+      ),
+      'ForbiddenError',
+    );
+
+    await advance(gz.token, op.id, 'EVALUATION', 'Action week over');
+    const work = await gql(WORKSPACE, { id: op.id }, { token: hk.token });
+    expect(work.errors).toBeUndefined();
+    const ws = work.data?.operation.workspace;
+    expect(work.data?.operation.nextPhases).toEqual([]); // HK does not lead
+    // The lead first; the two invited together in either order.
+    expect(ws.participants[0]).toMatchObject({ agency: { slug: gz.agency.slug }, role: 'LEAD' });
+    expect(
+      ws.participants
+        .slice(1)
+        .map((p: any) => [p.agency.slug, p.role, p.status])
+        .sort(),
+    ).toEqual(
+      [
+        [hk.agency.slug, 'PARTICIPANT', 'ACCEPTED'],
+        [mo.agency.slug, 'PARTICIPANT', 'ACCEPTED'],
+      ].sort(),
+    );
+    expect(ws.phaseHistory.map((c: any) => c.to)).toEqual([
+      'PROPOSED',
+      'PREPARATION',
+      'ACTION',
+      'EVALUATION',
+    ]);
+    expect(ws.tasks[0].comments).toEqual([
+      { body: 'Lists sent to Guangzhou.', agency: { slug: hk.agency.slug } },
+    ]);
+    // HK sees that MO linked a report, not the report.
+    expect(ws.linkedIntel).toEqual([
+      { reportId: moReport, report: null, linkedAgency: { slug: mo.agency.slug } },
+    ]);
+    // Totals: money per currency, quantities per unit, the corrected arrests only.
+    expect(ws.resultTotals.total.marketValue).toEqual([
+      { amount: '88000', currency: 'CNY', seizures: 1 },
+      { amount: '150000.75', currency: 'HKD', seizures: 2 },
+    ]);
+    expect(ws.resultTotals.total.byKind).toEqual([
+      { kind: 'ARREST', count: 4 },
+      { kind: 'REFERRED_TO_COURT', count: 2 },
+      { kind: 'SEIZURE', count: 3 },
+    ]);
+    expect(ws.resultTotals.total.seizures).toEqual([
+      { productCategory: 'BATTERIES', unit: 'PIECE', quantity: '2400', seizures: 2 },
+      { productCategory: 'COSMETICS', unit: 'KILOGRAM', quantity: '300.5', seizures: 1 },
+    ]);
+    const hkTotals = ws.resultTotals.byAgency.find((a: any) => a.agency.slug === hk.agency.slug);
+    expect(hkTotals.totals.marketValue).toEqual([{ amount: '150000.75', currency: 'HKD' }]);
+    const events = ws.log.edges.map((e: any) => e.node.event ?? e.node.kind);
+    for (const event of [
+      'OPERATION_PROPOSED',
+      'AGENCY_INVITED',
+      'INVITATION_ACCEPTED',
+      'PHASE_CHANGED',
+      'TASK_CREATED',
+      'TASK_UPDATED',
+      'INTEL_LINKED',
+      'RESULT_RECORDED',
+      'RESULT_CORRECTED',
+      'MESSAGE',
+    ]) {
+      expect(events).toContain(event);
+    }
+
+    // The after-action report, for MO (who may read its report) in Traditional Chinese.
+    const md = await yoga.fetch(
+      `http://localhost/operations/${encodeURIComponent(op.id)}/after-action.md?locale=zh-Hant`,
+      { headers: { authorization: `Bearer ${mo.token}` } },
+    );
+    expect(md.status).toBe(200);
+    const markdown = await md.text();
+    expect(markdown).toContain('# 行動總結報告');
+    expect(markdown).toContain('Profile inbound courier parcels from Shenzhen');
+    expect(markdown).toContain('Counterfeit lithium batteries in courier parcels');
+    expect(markdown).toContain('88,000.00'); // CN¥, formatted for the reader
+    const json = await yoga.fetch(
+      `http://localhost/operations/${encodeURIComponent(op.id)}/after-action.json`,
+      { headers: { authorization: `Bearer ${hk.token}`, 'accept-language': 'en' } },
+    );
+    const report = (await json.json()) as any;
+    expect(report.linkedIntel).toEqual({ visible: [], notVisibleCount: 1 });
+    expect(report.tasks).toEqual([
+      expect.objectContaining({ status: 'DONE', outcome: '37 parcels flagged' }),
+    ]);
+    expect(report.totals.total.marketValue.map((v: any) => v.currency)).toEqual(['CNY', 'HKD']);
+    expect(report.participants).toHaveLength(3);
+    const graphqlReport = await gql(
+      `query($id: ID!) { operation(id: $id) { workspace { afterActionReport(locale: "zh-Hans") { locale markdown } } } }`,
+      { id: op.id },
+      { token: hk.token },
+    );
+    expect(graphqlReport.data?.operation.workspace.afterActionReport.locale).toBe('zh-Hans');
+    expect(graphqlReport.data?.operation.workspace.afterActionReport.markdown).toContain(
+      '行动总结报告',
+    );
+    expect(graphqlReport.data?.operation.workspace.afterActionReport.markdown).toContain(
+      '另有 1 份关联情报',
+    );
+
+    // CLOSED: nothing changes any more.
+    await advance(gz.token, op.id, 'CLOSED');
+    expect((await recordResult(hk.token, op.id, seizure())).code).toBe('CONFLICT');
+    const reopen = await advance(gz.token, op.id, 'ACTION');
+    expect(reopen).toMatchObject({
+      __typename: 'IllegalPhaseTransitionError',
+      from: 'CLOSED',
+      to: 'ACTION',
+      allowed: [],
+    });
+    expect(
+      await prisma.operation.findUniqueOrThrow({
+        where: { id: dbId(op.id) },
+        select: { phase: true },
+      }),
+    ).toEqual({ phase: 'CLOSED' });
+  });
+});
+
+describe('refusals change nothing', () => {
+  it('illegal transitions and actions by the wrong agency or role are typed errors', async () => {
+    const { gz, hk, gzAnalyst } = await bay();
+    const op = await propose(gz.token);
+    await invite(gz.token, op.id, [
+      { agencyId: globalId('Agency', hk.agency.id), role: 'OBSERVER' },
+    ]);
+    await respond(hk.token, op.id, 'ACCEPT');
+    const skip = await advance(gz.token, op.id, 'ACTION');
+    expect(skip).toMatchObject({
+      __typename: 'IllegalPhaseTransitionError',
+      code: 'CONFLICT',
+      from: 'PROPOSED',
+      allowed: ['PREPARATION', 'CANCELLED'],
+    });
+    expectType(await advance(hk.token, op.id, 'PREPARATION'), 'ForbiddenError');
+    // The lead's analyst is not a coordinator: the role check refuses before anything runs.
+    const analyst = await gql(
+      `mutation($id: ID!) { advanceOperationPhase(id: $id, to: PREPARATION) { __typename } }`,
+      { id: op.id },
+      { token: gzAnalyst.token },
+    );
+    expect(analyst.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // Observers take no tasks and record no results.
+    await advance(gz.token, op.id, 'PREPARATION');
+    await advance(gz.token, op.id, 'ACTION');
+    expectType(await recordResult(hk.token, op.id, seizure()), 'ForbiddenError');
+    const bad = await mutate(
+      gz.token,
+      'createTask',
+      '$id: ID!, $input: TaskInput!',
+      'operationId: $id, input: $input',
+      { id: op.id, input: { title: 'Watch', assigneeAgencyId: globalId('Agency', hk.agency.id) } },
+    );
+    expect(bad.issues).toEqual([
+      { path: ['input', 'assigneeAgencyId'], message: expect.stringContaining('not observers') },
+    ]);
+    // A seizure without its unit or place, in a made-up currency: every problem at once.
+    const invalid = await recordResult(
+      gz.token,
+      op.id,
+      seizure({
+        unit: null,
+        detectionPoint: null,
+        marketValue: { amount: '12.345', currency: 'XYZ', valuationDate: '2026-06-03T00:00:00Z' },
+      }),
+    );
+    expect(invalid.__typename).toBe('ValidationError');
+    expect(invalid.issues.map((i: any) => i.path.slice(-1)[0]).sort()).toEqual(
+      ['amount', 'currency', 'detectionPoint', 'unit'].sort(),
+    );
+    const cancel = await mutate(
+      gz.token,
+      'cancelOperation',
+      '$id: ID!, $reason: String!',
+      'id: $id, reason: $reason',
+      { id: op.id, reason: 'Targets moved' },
+      '... on CancelOperationSuccess { operation { phase cancelReason } }',
+    );
+    expect(cancel.operation).toEqual({ phase: 'CANCELLED', cancelReason: 'Targets moved' });
+    expect(await prisma.operationResult.count({ where: { operationId: dbId(op.id) } })).toBe(0);
+    expect(await prisma.operationTask.count({ where: { operationId: dbId(op.id) } })).toBe(0);
+  });
+
+  it('refuses a bad proposal with every problem and writes nothing', async () => {
+    const { gz } = await bay();
+    const before = await prisma.operation.count();
+    const result = await mutate(
+      gz.token,
+      'proposeOperation',
+      '$input: OperationInput!',
+      'input: $input',
+      {
+        input: {
+          codeName: 'X',
+          title: ' ',
+          objective: 'Objective',
+          plannedStart: '2026-06-08T00:00:00Z',
+          plannedEnd: '2026-06-01T00:00:00Z',
+          timeZone: 'Mars/Olympus',
+          targetCountries: ['ZZ'],
+          tlp: 'AMBER',
+        },
+      },
+    );
+    expect(result.__typename).toBe('ValidationError');
+    expect(result.issues.map((i: any) => i.path.join('.')).sort()).toEqual([
+      'input.codeName',
+      'input.plannedEnd',
+      'input.targetCountries.0',
+      'input.timeZone',
+      'input.title',
+    ]);
+    expect(await prisma.operation.count()).toBe(before);
+  });
+
+  it('declines, withdrawals and removals end access to the working data', async () => {
+    const { gz, hk, mo } = await bay();
+    const op = await propose(gz.token);
+    await invite(gz.token, op.id, [
+      { agencyId: globalId('Agency', hk.agency.id), role: 'PARTICIPANT' },
+      { agencyId: globalId('Agency', mo.agency.id), role: 'PARTICIPANT' },
+    ]);
+    expect((await respond(hk.token, op.id, 'DECLINE', { reason: 'no' })).__typename).toBe(
+      'ValidationError',
+    );
+    await respond(hk.token, op.id, 'DECLINE', { reason: 'No officers free that week' });
+    expect((await gql(SUMMARY, { id: op.id }, { token: hk.token })).data?.node).toBeNull();
+    await respond(mo.token, op.id, 'ACCEPT');
+    const removed = await mutate(
+      gz.token,
+      'withdrawInvitation',
+      '$id: ID!, $agency: ID!, $reason: String!',
+      'operationId: $id, agencyId: $agency, reason: $reason',
+      { id: op.id, agency: globalId('Agency', mo.agency.id), reason: 'Scope narrowed to HK' },
+      '... on WithdrawInvitationSuccess { participation { status reason } }',
+    );
+    expect(removed.participation).toEqual({ status: 'REMOVED', reason: 'Scope narrowed to HK' });
+    expect((await gql(SUMMARY, { id: op.id }, { token: mo.token })).data?.node).toBeNull();
+    // Invited again after declining: a fresh invitation.
+    expectType(
+      await invite(gz.token, op.id, [
+        { agencyId: globalId('Agency', hk.agency.id), role: 'OBSERVER' },
+      ]),
+      'InviteAgenciesSuccess',
+    );
+    expect(
+      (await gql(SUMMARY, { id: op.id }, { token: hk.token })).data?.node.myParticipation,
+    ).toMatchObject({
+      role: 'OBSERVER',
+      status: 'PENDING',
+    });
+  });
+});
+
+describe('an uninvited agency finds no trace of an operation', () => {
+  it('by list, count, node, operation(id), tasks, results, search, statistics or the report endpoint', async () => {
+    const { gz, hk } = await bay();
+    const outsider = await member(['COORDINATOR', 'ANALYST'], {
+      jurisdiction: 'MY',
+      regions: ['BELT_AND_ROAD'],
+    });
+    const op = await propose(gz.token, { codeName: `SECRET-${Date.now()}` });
+    await invite(gz.token, op.id, [
+      { agencyId: globalId('Agency', hk.agency.id), role: 'PARTICIPANT' },
+    ]);
+    await respond(hk.token, op.id, 'ACCEPT');
+    await advance(gz.token, op.id, 'PREPARATION');
+    await advance(gz.token, op.id, 'ACTION');
+    const task = await mutate(
+      gz.token,
+      'createTask',
+      '$id: ID!, $input: TaskInput!',
+      'operationId: $id, input: $input',
+      { id: op.id, input: { title: 'Raid', assigneeAgencyId: globalId('Agency', hk.agency.id) } },
+      '... on CreateTaskSuccess { task { id } }',
+    );
+    const result = await recordResult(hk.token, op.id, seizure());
+    await advance(gz.token, op.id, 'EVALUATION');
+
+    const token = outsider.token;
+    const list = await gql(
+      `{ operations(first: 50, filter: { search: "SECRET" }) { totalCount edges { node { id } } } }`,
+      {},
+      { token },
+    );
+    expect(list.data?.operations).toEqual({ totalCount: 0, edges: [] });
+    for (const id of [op.id, task.task.id, result.result.id]) {
+      expect(
+        (await gql(`query($id: ID!) { node(id: $id) { id } }`, { id }, { token })).data?.node,
+      ).toBeNull();
+    }
+    expect(
+      (await gql(`query($id: ID!) { operation(id: $id) { id } }`, { id: op.id }, { token })).data
+        ?.operation,
+    ).toBeNull();
+    const stats = await gql(
+      `{ networkStatistics(from: "2020-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z") {
+        operationsByPhase { phase count } results { byKind { kind count } } } }`,
+      {},
+      { token },
+    );
+    expect(stats.errors).toBeUndefined();
+    expect(stats.data?.networkStatistics.operationsByPhase).toEqual([]);
+    expect(stats.data?.networkStatistics.results.byKind).toEqual([]);
+    const endpoint = await yoga.fetch(
+      `http://localhost/operations/${encodeURIComponent(op.id)}/after-action.json`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    expect(endpoint.status).toBe(404);
+    // Mutations answer as if the operation did not exist, and change nothing.
+    expectType(
+      await mutate(
+        token,
+        'postOperationMessage',
+        '$id: ID!, $body: String!',
+        'operationId: $id, body: $body',
+        {
+          id: op.id,
+          body: 'hello?',
+        },
+      ),
+      'NotFoundError',
+    );
+    expectType(
+      await mutate(token, 'commentOnTask', '$id: ID!, $body: String!', 'taskId: $id, body: $body', {
+        id: task.task.id,
+        body: 'hello?',
+      }),
+      'NotFoundError',
+    );
+    expectType(await respond(token, op.id, 'ACCEPT'), 'NotFoundError');
+    expect(
+      await prisma.operationLogEntry.count({
+        where: { operationId: dbId(op.id), agencyId: outsider.agency.id },
+      }),
+    ).toBe(0);
+    // The participants do see it, through the same paths.
+    const seen = await gql(
+      `{ operations(first: 50, filter: { search: "SECRET" }) { totalCount } }`,
+      {},
+      { token: hk.token },
+    );
+    expect(seen.data?.operations.totalCount).toBe(1);
+  });
+
+  it('keeps the log and comments append-only in the database itself', async () => {
+    const { gz } = await bay();
+    const op = await propose(gz.token);
+    await expect(
+      prisma.operationLogEntry.deleteMany({ where: { operationId: dbId(op.id) } }),
+    ).rejects.toThrow(/append-only/);
+    expect(await prisma.operationLogEntry.count({ where: { operationId: dbId(op.id) } })).toBe(1);
+  });
+});
