@@ -6,9 +6,9 @@ import { seedDemoNetwork } from '../src/demo/seed.js';
 
 try {
   await migrateDatabase();
-  const { agencies, users, reports } = await seedDemoNetwork(config().DEMO_PASSWORD);
+  const { agencies, users, reports, operations } = await seedDemoNetwork(config().DEMO_PASSWORD);
   console.log(
-    `Seeded ${agencies} agencies, ${users} accounts and ${reports} new intelligence reports into ${databaseKind} at ${databaseLocation}.\n` +
+    `Seeded ${agencies} agencies, ${users} accounts, ${reports} new intelligence reports and ${operations} new joint operations into ${databaseKind} at ${databaseLocation}.\n` +
       `Sign in as ${NETWORK_ADMIN_EMAIL} or <role>@<agency-slug>.demo with the password in DEMO_PASSWORD.`,
   );
 } finally {

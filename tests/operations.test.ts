@@ -593,3 +593,82 @@ describe('an uninvited agency finds no trace of an operation', () => {
     expect(await prisma.operationLogEntry.count({ where: { operationId: dbId(op.id) } })).toBe(1);
   });
 });
+
+describe('demo operations and network statistics', () => {
+  it('the demo shows a closed operation with results and one in preparation; figures follow visibility', async () => {
+    const { seedDemoNetwork } = await import('../src/demo/seed.js');
+    const { NETWORK_ADMIN_EMAIL } = await import('../src/demo/demo-network.js');
+    const { TEST_PASSWORD } = await import('./support/api.js');
+    const seeded = await seedDemoNetwork(TEST_PASSWORD);
+    expect(seeded.operations).toBe(2);
+
+    const hk = await tokenFor('coordinator@hk-customs.demo');
+    const list = await gql(
+      `{ operations(first: 10) { edges { node { codeName phase myParticipation { status }
+        workspace { resultTotals { total { marketValue { amount currency } byKind { kind count } } } } } } } }`,
+      {},
+      { token: hk },
+    );
+    const byName = Object.fromEntries(
+      list.data?.operations.edges.map((e: any) => [e.node.codeName, e.node]),
+    );
+    expect(byName['THUNDER BAY 2026'].phase).toBe('CLOSED');
+    expect(byName['THUNDER BAY 2026'].workspace.resultTotals.total.marketValue).toEqual([
+      { amount: '2320000', currency: 'CNY' },
+      { amount: '1970000', currency: 'HKD' },
+      { amount: '210000', currency: 'MOP' },
+    ]);
+    expect(byName['PEARL SHIELD'].phase).toBe('PREPARATION');
+
+    // Malaysia is invited to PEARL SHIELD only: its summary, and nothing of THUNDER BAY.
+    const my = await tokenFor('coordinator@my-customs.demo');
+    const mine = await gql(
+      `{ operations(first: 10) { totalCount edges { node { codeName myParticipation { status } workspace { legalBasis } } } } }`,
+      {},
+      { token: my },
+    );
+    expect(mine.data?.operations).toEqual({
+      totalCount: 1,
+      edges: [
+        {
+          node: {
+            codeName: 'PEARL SHIELD',
+            myParticipation: { status: 'PENDING' },
+            workspace: null,
+          },
+        },
+      ],
+    });
+
+    const STATS = `{ networkStatistics(from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") {
+      scope operationsByPhase { phase count } reportsShared { total }
+      results { byKind { kind count } marketValue { amount currency } } } }`;
+    const myStats = (await gql(STATS, {}, { token: my })).data?.networkStatistics;
+    expect(myStats.scope).toBe('VISIBLE');
+    expect(myStats.operationsByPhase).toEqual([{ phase: 'PREPARATION', count: 1 }]);
+    expect(myStats.results.byKind).toEqual([]);
+
+    const hkStats = (await gql(STATS, {}, { token: hk })).data?.networkStatistics;
+    expect(hkStats.results.byKind).toContainEqual({ kind: 'REFERRED_TO_COURT', count: 1 });
+    expect(hkStats.results.byKind).toContainEqual({ kind: 'ARREST', count: 9 });
+
+    const admin = await tokenFor(NETWORK_ADMIN_EMAIL);
+    const adminStats = (await gql(STATS, {}, { token: admin })).data?.networkStatistics;
+    expect(adminStats.scope).toBe('NETWORK');
+    expect(adminStats.operationsByPhase).toEqual(
+      expect.arrayContaining([
+        { phase: 'CLOSED', count: expect.any(Number) },
+        { phase: 'PREPARATION', count: expect.any(Number) },
+      ]),
+    );
+    // Every published report of the network, though the admin may read none of them.
+    expect(adminStats.reportsShared.total).toBe(
+      await prisma.intelReport.count({ where: { publishedAt: { not: null } } }),
+    );
+    // …and still no operation itself.
+    expect(
+      (await gql(`{ operations(first: 10) { totalCount } }`, {}, { token: admin })).data?.operations
+        .totalCount,
+    ).toBe(0);
+  });
+});

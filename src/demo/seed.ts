@@ -1,6 +1,7 @@
 import { prisma } from '../db.js';
 import { hashPassword } from '../modules/auth/password.js';
 import { seedDemoIntel } from './demo-intel.js';
+import { seedDemoOperations } from './demo-operations.js';
 import {
   DEMO_AGENCIES,
   DEMO_ROLE_ACCOUNTS,
@@ -17,6 +18,8 @@ export interface SeedSummary {
   users: number;
   /** Demo intelligence reports written by this run (0 when they were already there). */
   reports: number;
+  /** Demo joint operations written by this run (0 when they were already there). */
+  operations: number;
 }
 
 export async function seedDemoNetwork(password: string): Promise<SeedSummary> {
@@ -63,7 +66,8 @@ export async function seedDemoNetwork(password: string): Promise<SeedSummary> {
     { timeout: 60_000 },
   );
   const reports = await seedDemoIntel();
-  return { agencies: DEMO_AGENCIES.length, users, reports };
+  const operations = await seedDemoOperations();
+  return { agencies: DEMO_AGENCIES.length, users, reports, operations };
 }
 
 export async function databaseIsEmpty(): Promise<boolean> {
