@@ -1,19 +1,19 @@
 import { prisma } from '../db.js';
 import { viewerForUser } from '../modules/auth/viewer.js';
 import {
-  createTask,
-  linkIntelReport,
-  postOperationMessage,
-  recordResult,
-  updateTask,
-} from '../modules/operations/operation-work.service.js';
-import {
   advanceOperationPhase,
   inviteAgencies,
   proposeOperation,
   respondToInvitation,
 } from '../modules/operations/operation.service.js';
 import type { ResultInput } from '../modules/operations/operation.validation.js';
+import {
+  createTask,
+  linkIntelReport,
+  postOperationMessage,
+  recordResult,
+  updateTask,
+} from '../modules/operations/operation-work.service.js';
 
 // Demo operations, written through the same services as the API: THUNDER BAY 2026, a closed
 // week of action on counterfeit batteries and cosmetics by Guangzhou, Shenzhen, Hong Kong and
@@ -58,7 +58,9 @@ function counted(
 export const DEMO_OPERATION_CODE_NAMES = ['THUNDER BAY 2026', 'PEARL SHIELD'];
 
 export async function seedDemoOperations(): Promise<number> {
-  if ((await prisma.operation.count({ where: { codeName: { in: DEMO_OPERATION_CODE_NAMES } } })) > 0)
+  if (
+    (await prisma.operation.count({ where: { codeName: { in: DEMO_OPERATION_CODE_NAMES } } })) > 0
+  )
     return 0;
   const gz = await viewer('coordinator@gz-customs.demo');
   const sz = await viewer('coordinator@sz-customs.demo');
@@ -127,16 +129,63 @@ export async function seedDemoOperations(): Promise<number> {
     outcome: 'Three marketplace shops identified and referred to market regulation.',
   });
   const results: [typeof gz, ResultInput][] = [
-    [gz, seizure('BATTERIES', '18400', 'PIECE', 'COURIER_HUB', '1380000', 'CNY', 'Power banks bearing VoltMax marks, Baiyun courier hub.')],
+    [
+      gz,
+      seizure(
+        'BATTERIES',
+        '18400',
+        'PIECE',
+        'COURIER_HUB',
+        '1380000',
+        'CNY',
+        'Power banks bearing VoltMax marks, Baiyun courier hub.',
+      ),
+    ],
     [gz, counted('ARREST', 6)],
     [gz, counted('CRIMINAL_CASE_OPENED', 2)],
-    [sz, seizure('COSMETICS', '2350', 'KILOGRAM', 'LAND_CROSSING', '940000', 'CNY', 'Lipsticks and creams, Huanggang crossing.')],
+    [
+      sz,
+      seizure(
+        'COSMETICS',
+        '2350',
+        'KILOGRAM',
+        'LAND_CROSSING',
+        '940000',
+        'CNY',
+        'Lipsticks and creams, Huanggang crossing.',
+      ),
+    ],
     [sz, counted('TAKEDOWN', 27, 'Marketplace listings removed.')],
-    [hk, seizure('BATTERIES', '9600', 'PIECE', 'COURIER_HUB', '1150000', 'HKD', 'Air courier parcels at the airport courier centre.')],
-    [hk, seizure('COSMETICS', '4100', 'PIECE', 'CONTAINER_TERMINAL', '820000', 'HKD', 'Kwai Chung container terminal.')],
+    [
+      hk,
+      seizure(
+        'BATTERIES',
+        '9600',
+        'PIECE',
+        'COURIER_HUB',
+        '1150000',
+        'HKD',
+        'Air courier parcels at the airport courier centre.',
+      ),
+    ],
+    [
+      hk,
+      seizure(
+        'COSMETICS',
+        '4100',
+        'PIECE',
+        'CONTAINER_TERMINAL',
+        '820000',
+        'HKD',
+        'Kwai Chung container terminal.',
+      ),
+    ],
     [hk, counted('ARREST', 3)],
     [hk, counted('REFERRED_TO_PROSECUTION', 2)],
-    [mo, seizure('COSMETICS', '640', 'PIECE', 'LAND_CROSSING', '210000', 'MOP', 'Portas do Cerco.')],
+    [
+      mo,
+      seizure('COSMETICS', '640', 'PIECE', 'LAND_CROSSING', '210000', 'MOP', 'Portas do Cerco.'),
+    ],
     [mo, counted('ADMINISTRATIVE_CASE_OPENED', 4)],
     [gz, counted('REFERRED_TO_COURT', 1)],
   ];

@@ -1,7 +1,6 @@
 import { prisma } from '../db.js';
 import { hashPassword } from '../modules/auth/password.js';
 import { seedDemoIntel } from './demo-intel.js';
-import { seedDemoOperations } from './demo-operations.js';
 import {
   DEMO_AGENCIES,
   DEMO_ROLE_ACCOUNTS,
@@ -9,6 +8,7 @@ import {
   NETWORK_ADMIN_EMAIL,
   NETWORK_SLUG,
 } from './demo-network.js';
+import { seedDemoOperations } from './demo-operations.js';
 
 // Loads the demo network in one transaction (all or nothing). Safe to run again: agencies and
 // accounts are matched by slug and e-mail and brought back to their demo state.
