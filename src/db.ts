@@ -7,7 +7,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { config } from './config.js';
-import { PrismaClient } from './generated/prisma/client.js';
+import { Prisma, PrismaClient } from './generated/prisma/client.js';
 import { applyMigrations } from './migrations.js';
 
 // One database for the process: PostgreSQL when DATABASE_URL is set (production), otherwise
@@ -129,4 +129,9 @@ export async function databaseReachable(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** A write refused by a unique constraint (Prisma's P2002): a name or address already taken. */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }

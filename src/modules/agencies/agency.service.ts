@@ -1,4 +1,4 @@
-import { prisma } from '../../db.js';
+import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { AgencyKind, Region } from '../../generated/prisma/enums.js';
@@ -15,7 +15,7 @@ export interface AgencyInput {
 }
 
 function slugConflict(error: unknown, slug: string | null | undefined): never {
-  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+  if (isUniqueViolation(error)) {
     throw new ConflictError(`Another agency already uses the slug "${slug}".`);
   }
   throw error;

@@ -6,7 +6,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { AccessRequestStatus, SightingType } from '../../generated/prisma/enums.js';
 import { jurisdictionSchema } from '../common/codes.js';
-import { userVisibilityWhere } from '../users/user.access.js';
+import { findVisibleUser } from '../users/user.access.js';
 import { decideAccessRequest, requestAccess } from './access-request.service.js';
 import {
   accessRequestVisibilityWhere,
@@ -142,10 +142,7 @@ export const IntelAccessRequestRef = builder.prismaNode('IntelAccessRequest', {
       type: 'User',
       nullable: true,
       resolve: (query, request, _args, context) =>
-        prisma.user.findFirst({
-          ...query,
-          where: { id: request.requesterId, AND: [userVisibilityWhere(context.viewer)] },
-        }),
+        findVisibleUser(context.viewer, request.requesterId, query),
     }),
     requesterName: t.string({
       description: 'Shown to the author agency, which must know who asks.',

@@ -12,7 +12,7 @@ import {
   Tlp,
 } from '../../generated/prisma/enums.js';
 import { RegionEnum } from '../agencies/agency.schema.js';
-import { userVisibilityWhere } from '../users/user.access.js';
+import { findVisibleUser } from '../users/user.access.js';
 import { openedRedReports, recordAccess } from './access-log.js';
 import { intelReportVisibilityWhere, mayExport } from './intel.access.js';
 import { stixBundle } from './stix.js';
@@ -114,10 +114,7 @@ builder.prismaObject('IntelReportVersion', {
       nullable: true,
       description: 'Null when you may not see the person (another agency).',
       resolve: (query, version, _args, context) =>
-        prisma.user.findFirst({
-          ...query,
-          where: { id: version.changedById, AND: [userVisibilityWhere(context.viewer)] },
-        }),
+        findVisibleUser(context.viewer, version.changedById, query),
     }),
     changes: t.field({
       type: 'JSON',
@@ -186,10 +183,7 @@ export const IntelReportRef = builder.prismaNode('IntelReport', {
       nullable: true,
       description: 'The analyst who wrote it; null when you may not see them (another agency).',
       resolve: (query, report, _args, context) =>
-        prisma.user.findFirst({
-          ...query,
-          where: { id: report.authorUserId, AND: [userVisibilityWhere(context.viewer)] },
-        }),
+        findVisibleUser(context.viewer, report.authorUserId, query),
     }),
     audience: t.field({
       type: IntelAudience,

@@ -9,6 +9,7 @@ import type {
   Tlp,
 } from '../../generated/prisma/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
+import { changedFields } from '../common/changes.js';
 import { intelReportVisibilityWhere } from './intel.access.js';
 import { recordMatches } from './matching.service.js';
 import { observableHash } from './observables.js';
@@ -211,25 +212,6 @@ async function reportForChange(tx: Tx, actor: Viewer, reportId: string): Promise
   return locked;
 }
 
-type Change = { from: unknown; to: unknown };
-
-function comparable(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
-  if (value instanceof Prisma.Decimal) return value.toString();
-  return value ?? null;
-}
-
-/** The fields that differ between the stored report and the update, as before/after pairs. */
-function diff(before: IntelReport, data: Prisma.IntelReportUncheckedUpdateInput) {
-  const changes: Record<string, Change> = {};
-  for (const [key, to] of Object.entries(data)) {
-    const from = comparable(before[key as keyof IntelReport]);
-    const next = comparable(to);
-    if (JSON.stringify(from) !== JSON.stringify(next)) changes[key] = { from, to: next };
-  }
-  return changes;
-}
-
 async function recordVersion(
   tx: Tx,
   report: IntelReport,
@@ -282,7 +264,7 @@ export async function updateIntelReport(
       ]);
     }
     const data = columns(input);
-    const changes: Record<string, unknown> = diff(report, data);
+    const changes: Record<string, unknown> = changedFields(report, data as Record<string, unknown>);
     if (input.audience) {
       await checkAudience(tx, tlp, input.audience);
       const before = await audienceSnapshot(tx, report.id);

@@ -9,7 +9,7 @@ export function reportLocale(locale: Locale): ReportLocale {
   return locale === 'zh-Hans' || locale === 'zh-Hant' ? locale : 'en';
 }
 
-type Words = {
+export type Words = {
   title: string;
   generated: string;
   marking: string;
@@ -22,6 +22,7 @@ type Words = {
   timeline: string;
   participants: string;
   conditions: string;
+  removed: string;
   tasks: string;
   noTasks: string;
   due: string;
@@ -53,6 +54,7 @@ const en: Words = {
   timeline: 'Timeline',
   participants: 'Participants',
   conditions: 'conditions',
+  removed: 'removed',
   tasks: 'Tasks',
   noTasks: 'No tasks.',
   due: 'due',
@@ -85,6 +87,7 @@ const zhHans: Words = {
   timeline: '时间线',
   participants: '参与机构',
   conditions: '条件',
+  removed: '已退出',
   tasks: '任务',
   noTasks: '无任务。',
   due: '截止',
@@ -176,6 +179,7 @@ const zhHant: Words = {
   timeline: '時間線',
   participants: '參與機構',
   conditions: '條件',
+  removed: '已退出',
   tasks: '任務',
   noTasks: '無任務。',
   due: '截止',

@@ -5,18 +5,22 @@ import { ConflictError, NotFoundError } from '../../errors.js';
 import { isLocale, localizedName } from '../i18n/locale.js';
 import { recordAccess } from '../intel/access-log.js';
 import { intelReportVisibilityWhere } from '../intel/intel.access.js';
-import { reportLocale, term, wordsFor } from './after-action.i18n.js';
+import { reportLocale, wordsFor } from './after-action.i18n.js';
+import { renderMarkdown } from './after-action.markdown.js';
 import { operationWorkWhere } from './operation.access.js';
-import { type ResultTotals, resultTotals } from './result-totals.js';
+import { resultTotals } from './result-totals.js';
 
 // The after-action report: built on request from the operation as the reader may see it
 // (linked reports they may not read are counted, never described), as JSON and as Markdown,
 // in the reader's language. Available from EVALUATION on.
 
+/** The report as data: what the JSON endpoint serves and the Markdown is written from. */
+export type AfterActionDocument = Awaited<ReturnType<typeof afterActionDocument>>;
+
 export interface AfterActionReport {
   locale: string;
   generatedAt: Date;
-  json: Record<string, unknown>;
+  json: AfterActionDocument;
   markdown: string;
 }
 
@@ -25,6 +29,20 @@ export async function buildAfterActionReport(
   operationId: string,
   requestedLocale: string | null,
 ): Promise<AfterActionReport> {
+  const json = await afterActionDocument(context, operationId, requestedLocale);
+  return {
+    locale: json.locale,
+    generatedAt: new Date(json.generatedAt),
+    json,
+    markdown: renderMarkdown(json, wordsFor(json.locale)),
+  };
+}
+
+async function afterActionDocument(
+  context: Context,
+  operationId: string,
+  requestedLocale: string | null,
+) {
   const operation = await prisma.operation.findFirst({
     where: { id: operationId, AND: [operationWorkWhere(context.viewer)] },
     include: {
@@ -56,7 +74,6 @@ export async function buildAfterActionReport(
   const locale = reportLocale(
     requestedLocale && isLocale(requestedLocale) ? requestedLocale : context.locale,
   );
-  const words = wordsFor(locale);
 
   const linkedIds = operation.intelLinks.map((l) => l.reportId);
   const visibleReports = await prisma.intelReport.findMany({
@@ -80,7 +97,7 @@ export async function buildAfterActionReport(
   });
   const day = (date: Date | null) => date?.toISOString().slice(0, 10) ?? null;
 
-  const json = {
+  return {
     locale,
     generatedAt: new Date().toISOString(),
     marking: operation.tlp,
@@ -156,120 +173,5 @@ export async function buildAfterActionReport(
       })),
       notVisibleCount: linkedIds.length - visibleReports.length,
     },
-  };
-
-  // ── Markdown ──
-  const when = new Intl.DateTimeFormat(locale, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: operation.timeZone,
-  });
-  const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 3 });
-  const money = (amount: string, currency: string) =>
-    new Intl.NumberFormat(locale, { style: 'currency', currency }).format(
-      amount as unknown as number,
-    );
-  const cell = (value: string) => value.replaceAll('|', '\\|').replaceAll('\n', ' ');
-  const lines: string[] = [];
-  const push = (...more: string[]) => lines.push(...more);
-
-  push(`# ${words.title}: ${operation.codeName}`, '', `**${operation.title}**`, '');
-  push(`- ${words.marking}: TLP:${operation.tlp.replace('_', '+')}`);
-  push(`- ${words.phase}: ${term(words, operation.phase)}`);
-  push(`- ${words.lead}: ${agency(operation.leadAgencyId).name}`);
-  push(
-    `- ${words.window}: ${when.format(operation.plannedStart)} – ${when.format(operation.plannedEnd)} (${operation.timeZone})`,
-  );
-  const targets = [
-    ...operation.targetCountries,
-    ...operation.targetRegions.map((r) => term(words, r)),
-  ];
-  if (targets.length > 0) push(`- ${words.targets}: ${targets.join(', ')}`);
-  push(`- ${words.generated}: ${when.format(new Date(json.generatedAt))}`, '');
-  push(`## ${words.objective}`, '', operation.objective, '');
-  if (operation.legalBasis) push(`## ${words.legalBasis}`, '', operation.legalBasis, '');
-
-  push(`## ${words.timeline}`, '');
-  for (const change of operation.phaseChanges) {
-    const to = term(words, change.toPhase);
-    const label = change.fromPhase
-      ? `${term(words, change.fromPhase)} → ${to}`
-      : `${words.proposed}: ${to}`;
-    push(`- ${when.format(change.changedAt)}: ${label}${change.note ? ` — ${change.note}` : ''}`);
-  }
-  push('');
-
-  push(`## ${words.participants}`, '');
-  for (const p of json.participants) {
-    const status = p.status === 'REMOVED' ? ' (removed)' : '';
-    push(
-      `- ${p.agency.name} — ${term(words, p.role)}${status}${p.conditions ? ` (${words.conditions}: ${p.conditions})` : ''}`,
-    );
-  }
-  push('');
-
-  push(`## ${words.tasks}`, '');
-  if (operation.tasks.length === 0) push(words.noTasks);
-  for (const task of operation.tasks) {
-    const due = task.dueAt ? `, ${words.due} ${when.format(task.dueAt)}` : '';
-    push(
-      `- [${task.status === 'DONE' ? 'x' : ' '}] ${task.title} — ${agency(task.assigneeAgencyId).name}, ${term(words, task.status)}${due}${task.outcome ? `; ${words.outcome}: ${task.outcome}` : ''}`,
-    );
-  }
-  push('');
-
-  push(`## ${words.results}`, '');
-  if (operation.results.length === 0) push(words.noResults, '');
-  else {
-    push('| | | | | |', '| --- | --- | --- | --- | --- |');
-    for (const r of json.results) {
-      const what =
-        r.kind === 'SEIZURE'
-          ? `${term(words, r.productCategory ?? 'OTHER')}: ${number.format(r.quantity as unknown as number)} ${term(words, r.unit ?? 'PIECE')}`
-          : String(r.count);
-      const value = r.marketValue ? money(r.marketValue.amount, r.marketValue.currency) : '';
-      push(
-        `| ${cell(r.agency.name)} | ${term(words, r.kind)} | ${cell(what)} | ${value} | ${cell([r.detectionPoint ? term(words, r.detectionPoint) : '', r.description ?? ''].filter(Boolean).join('; '))} |`,
-      );
-    }
-    push('');
-  }
-
-  const totalLines = (t: ResultTotals, indent = '') => {
-    for (const k of t.byKind) push(`${indent}- ${term(words, k.kind)}: ${number.format(k.count)}`);
-    for (const s of t.seizures)
-      push(
-        `${indent}- ${words.seized} ${term(words, s.productCategory)}: ${number.format(s.quantity as unknown as number)} ${term(words, s.unit)} (${s.seizures} ${words.seizures})`,
-      );
-    for (const v of t.marketValue)
-      push(`${indent}- ${words.marketValue}: ${money(v.amount, v.currency)}`);
-  };
-  push(`## ${words.totals}`, '');
-  totalLines(totals.total);
-  if (json.totals.byAgency.length > 1) {
-    push('', `### ${words.byAgency}`, '');
-    for (const a of json.totals.byAgency) {
-      push(`- **${a.agency.name}**`);
-      totalLines(a, '  ');
-    }
-  }
-  push('');
-
-  push(`## ${words.linkedIntel}`, '');
-  if (visibleReports.length === 0) push(words.noLinkedIntel);
-  for (const report of visibleReports) {
-    push(
-      `- ${report.title} (TLP:${report.tlp.replace('_', '+')}, ${term(words, report.category)})`,
-    );
-  }
-  if (json.linkedIntel.notVisibleCount > 0)
-    push('', words.hiddenIntel(json.linkedIntel.notVisibleCount));
-  push('');
-
-  return {
-    locale,
-    generatedAt: new Date(json.generatedAt),
-    json,
-    markdown: lines.join('\n'),
   };
 }

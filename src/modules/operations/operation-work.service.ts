@@ -9,6 +9,7 @@ import {
   Prisma,
   type TaskStatus,
 } from '../../generated/prisma/client.js';
+import { changedFields, changedValues } from '../common/changes.js';
 import { intelReportVisibilityWhere } from '../intel/intel.access.js';
 import { mayContribute, mayLead, mayWork } from './operation.access.js';
 import { type Locked, lockOperation, logEvent, type Tx } from './operation.service.js';
@@ -239,22 +240,10 @@ export async function updateTask(
     if (reassigned || changes.assigneeUserId !== undefined) {
       await checkAssignee(tx, task.operationId, agencyId, userId);
     }
-    const data: Prisma.OperationTaskUncheckedUpdateInput = {};
-    const diff: Record<string, { from: unknown; to: unknown }> = {};
-    const next = { ...changes, assigneeAgencyId: agencyId, assigneeUserId: userId };
-    for (const [key, value] of Object.entries(next)) {
-      if (value === undefined) continue;
-      const from = task[key as keyof OperationTask];
-      const same =
-        from instanceof Date && value instanceof Date
-          ? from.getTime() === value.getTime()
-          : from === value;
-      if (!same) {
-        diff[key] = { from, to: value };
-        Object.assign(data, { [key]: value });
-      }
-    }
+    const proposed = { ...changes, assigneeAgencyId: agencyId, assigneeUserId: userId };
+    const diff = changedFields(task, proposed);
     if (Object.keys(diff).length === 0) return task;
+    const data = changedValues(diff, proposed) as Prisma.OperationTaskUncheckedUpdateInput;
     if (changes.status && changes.status !== task.status) {
       data.completedAt = changes.status === 'DONE' ? new Date() : null;
     }

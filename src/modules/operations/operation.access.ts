@@ -1,5 +1,5 @@
 import type { Viewer } from '../../context.js';
-import type { Prisma } from '../../generated/prisma/client.js';
+import type { OperationParticipant, Prisma } from '../../generated/prisma/client.js';
 import { hasRole } from '../auth/roles.js';
 
 /**
@@ -33,11 +33,24 @@ export function operationPartWhere(viewer: Viewer | null): {
   return { operation: operationWorkWhere(viewer) };
 }
 
-/** What an agency may do in an operation follows from its place there. */
-export interface Membership {
-  role: 'LEAD' | 'PARTICIPANT' | 'OBSERVER';
-  status: 'PENDING' | 'ACCEPTED' | 'DECLINED' | 'WITHDRAWN' | 'REMOVED';
+/**
+ * Participant rows (invitations): with the working data, and an agency's own row for as long
+ * as it sees the operation (its invitation is open or accepted).
+ */
+export function participantVisibilityWhere(
+  viewer: Viewer | null,
+): Prisma.OperationParticipantWhereInput {
+  if (!viewer) return { id: { in: [] } };
+  return {
+    OR: [
+      operationPartWhere(viewer),
+      { agencyId: viewer.agencyId, status: { in: ['ACCEPTED', 'PENDING'] } },
+    ],
+  };
 }
+
+/** What an agency may do in an operation follows from its place there. */
+export type Membership = Pick<OperationParticipant, 'role' | 'status'>;
 
 /** Moves the phase, invites, withdraws, removes, edits, assigns tasks to any participant. */
 export function mayLead(viewer: Viewer, membership: Membership | null): boolean {

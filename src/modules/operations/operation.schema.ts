@@ -1,6 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../builder.js';
-import type { Context } from '../../context.js';
+import { type Context, signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import {
   DetectionPoint,
@@ -15,9 +15,15 @@ import {
 import { RegionEnum } from '../agencies/agency.schema.js';
 import { intelReportVisibilityWhere } from '../intel/intel.access.js';
 import { Money, ProductCategoryEnum, TlpEnum } from '../intel/intel.schema.js';
-import { userVisibilityWhere } from '../users/user.access.js';
+import { findVisibleUser } from '../users/user.access.js';
 import { buildAfterActionReport } from './after-action.js';
-import { mayLead, operationPartWhere, operationVisibilityWhere } from './operation.access.js';
+import {
+  type Membership,
+  mayLead,
+  operationPartWhere,
+  operationVisibilityWhere,
+  participantVisibilityWhere,
+} from './operation.access.js';
 import { allowedTransitions } from './phases.js';
 import { type AgencyResultTotals, type ResultTotals, resultTotals } from './result-totals.js';
 
@@ -37,12 +43,9 @@ export const QuantityUnitEnum = builder.enumType(QuantityUnit, { name: 'Quantity
 const OperationLogKindEnum = builder.enumType(OperationLogKind, { name: 'OperationLogKind' });
 
 /** The viewer's agency's place in an operation, loaded once per operation and request. */
-const memberships = new WeakMap<
-  Context,
-  Map<string, Promise<{ role: ParticipantRole; status: ParticipationStatus } | null>>
->();
+const memberships = new WeakMap<Context, Map<string, Promise<Membership | null>>>();
 
-export function membershipOf(context: Context, operationId: string) {
+function membershipOf(context: Context, operationId: string): Promise<Membership | null> {
   const viewer = context.viewer;
   if (!viewer) return Promise.resolve(null);
   const cache = memberships.get(context) ?? new Map();
@@ -56,12 +59,6 @@ export function membershipOf(context: Context, operationId: string) {
     cache.set(operationId, found);
   }
   return found;
-}
-
-/** A person of another agency is shown as null, as everywhere (see user.access). */
-function visibleUser(context: Context, id: string | null) {
-  if (!id) return null;
-  return prisma.user.findFirst({ where: { id, AND: [userVisibilityWhere(context.viewer)] } });
 }
 
 export const OperationRef = builder.prismaNode('Operation', {
@@ -100,7 +97,7 @@ export const OperationRef = builder.prismaNode('Operation', {
           where: {
             operationId_agencyId: {
               operationId: operation.id,
-              agencyId: context.viewer?.agencyId ?? '00000000-0000-0000-0000-000000000000',
+              agencyId: signedInViewer(context).agencyId,
             },
           },
         }),
@@ -127,17 +124,7 @@ export const OperationParticipantRef = builder.prismaNode('OperationParticipant'
   id: { field: 'id' },
   nullable: true,
   authScopes: { signedIn: true },
-  // A participant row is seen with the operation's working data, or by its own agency.
-  findUnique: (id, context) => ({
-    id,
-    OR: [
-      operationPartWhere(context.viewer),
-      {
-        agencyId: context.viewer?.agencyId ?? '00000000-0000-0000-0000-000000000000',
-        operation: operationVisibilityWhere(context.viewer),
-      },
-    ],
-  }),
+  findUnique: (id, context) => ({ id, AND: [participantVisibilityWhere(context.viewer)] }),
   description: "An agency's place in an operation: the lead, or an invitation and its answer.",
   fields: (t) => ({
     agency: t.relation('agency'),
@@ -171,7 +158,8 @@ builder.prismaObject('OperationPhaseChange', {
       type: 'User',
       nullable: true,
       description: 'Null when you may not see the person (another agency).',
-      resolve: (_query, change, _args, context) => visibleUser(context, change.changedById),
+      resolve: (query, change, _args, context) =>
+        findVisibleUser(context.viewer, change.changedById, query),
     }),
   }),
 });
@@ -190,7 +178,8 @@ export const OperationTaskRef = builder.prismaNode('OperationTask', {
       type: 'User',
       nullable: true,
       description: 'The person at the assignee agency, when one is named and you may see them.',
-      resolve: (_query, task, _args, context) => visibleUser(context, task.assigneeUserId),
+      resolve: (query, task, _args, context) =>
+        findVisibleUser(context.viewer, task.assigneeUserId, query),
     }),
     dueAt: t.expose('dueAt', { type: 'DateTime', nullable: true }),
     status: t.expose('status', { type: TaskStatusEnum }),
@@ -214,7 +203,8 @@ builder.prismaObject('OperationTaskComment', {
       type: 'User',
       nullable: true,
       description: 'Null when you may not see the person (another agency).',
-      resolve: (_query, comment, _args, context) => visibleUser(context, comment.authorId),
+      resolve: (query, comment, _args, context) =>
+        findVisibleUser(context.viewer, comment.authorId, query),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
@@ -237,7 +227,8 @@ export const OperationLogEntryRef = builder.prismaObject('OperationLogEntry', {
       type: 'User',
       nullable: true,
       description: 'Null when you may not see the person (another agency).',
-      resolve: (_query, entry, _args, context) => visibleUser(context, entry.actorId),
+      resolve: (query, entry, _args, context) =>
+        findVisibleUser(context.viewer, entry.actorId, query),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
@@ -289,7 +280,7 @@ export const OperationResultRef = builder.prismaNode('OperationResult', {
       type: 'User',
       nullable: true,
       description: 'Null when you may not see the person (another agency).',
-      resolve: (_query, r, _args, context) => visibleUser(context, r.recordedById),
+      resolve: (query, r, _args, context) => findVisibleUser(context.viewer, r.recordedById, query),
     }),
     corrects: t.relation('corrects', { nullable: true }),
     correctionReason: t.exposeString('correctionReason', { nullable: true }),

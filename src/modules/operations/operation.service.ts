@@ -1,5 +1,5 @@
 import type { Viewer } from '../../context.js';
-import { prisma } from '../../db.js';
+import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type {
   Operation,
@@ -10,6 +10,7 @@ import type {
   Region,
   Tlp,
 } from '../../generated/prisma/client.js';
+import { changedFields, changedValues } from '../common/changes.js';
 import {
   type Membership,
   mayAnswerInvitation,
@@ -92,81 +93,78 @@ export interface OperationFields {
   tlp: Tlp;
 }
 
-async function requireFreeCodeName(tx: Tx, codeName: string, exceptId?: string) {
-  const taken = await tx.operation.findFirst({
-    where: { codeName, ...(exceptId ? { id: { not: exceptId } } : {}) },
-    select: { id: true },
-  });
-  // Code names are unique network-wide; the message does not say whose operation holds it.
-  if (taken) {
+/** Code names are unique network-wide; the message does not say whose operation holds it. */
+function codeNameTaken(error: unknown): never {
+  if (isUniqueViolation(error)) {
     throw ValidationError.single(['input', 'codeName'], 'this code name is already in use');
   }
+  throw error;
 }
 
 export async function proposeOperation(actor: Viewer, input: OperationFields): Promise<Operation> {
-  return prisma.$transaction(async (tx) => {
-    await requireFreeCodeName(tx, input.codeName);
-    const operation = await tx.operation.create({
-      data: {
-        ...input,
-        targetCountries: input.targetCountries ?? [],
-        targetRegions: input.targetRegions ?? [],
-        leadAgencyId: actor.agencyId,
-        proposedById: actor.userId,
-      },
-    });
-    await tx.operationParticipant.create({
-      data: {
-        operationId: operation.id,
-        agencyId: actor.agencyId,
-        role: 'LEAD',
-        status: 'ACCEPTED',
-        respondedById: actor.userId,
-        respondedAt: operation.createdAt,
-      },
-    });
-    await tx.operationPhaseChange.create({
-      data: { operationId: operation.id, toPhase: 'PROPOSED', changedById: actor.userId },
-    });
-    await logEvent(tx, operation.id, actor, 'OPERATION_PROPOSED', { codeName: input.codeName });
-    return operation;
-  });
+  return prisma
+    .$transaction(async (tx) => {
+      const operation = await tx.operation.create({
+        data: {
+          ...input,
+          targetCountries: input.targetCountries ?? [],
+          targetRegions: input.targetRegions ?? [],
+          leadAgencyId: actor.agencyId,
+          proposedById: actor.userId,
+        },
+      });
+      await tx.operationParticipant.create({
+        data: {
+          operationId: operation.id,
+          agencyId: actor.agencyId,
+          role: 'LEAD',
+          status: 'ACCEPTED',
+          respondedById: actor.userId,
+          respondedAt: operation.createdAt,
+        },
+      });
+      await tx.operationPhaseChange.create({
+        data: { operationId: operation.id, toPhase: 'PROPOSED', changedById: actor.userId },
+      });
+      await logEvent(tx, operation.id, actor, 'OPERATION_PROPOSED', { codeName: input.codeName });
+      return operation;
+    })
+    .catch(codeNameTaken);
 }
 
-function comparable(value: unknown): string {
-  return JSON.stringify(value instanceof Date ? value.toISOString() : (value ?? null));
-}
+const LIST_FIELDS = new Set(['targetCountries', 'targetRegions']);
 
 export async function updateOperation(
   actor: Viewer,
   operationId: string,
   input: Partial<OperationFields>,
 ): Promise<Operation> {
-  return prisma.$transaction(async (tx) => {
-    const { operation, membership } = await lockOperation(tx, actor, operationId);
-    requireLead(actor, membership);
-    requirePhase(operation.phase, 'edit');
-    const start = input.plannedStart ?? operation.plannedStart;
-    const end = input.plannedEnd ?? operation.plannedEnd;
-    if (end <= start) {
-      throw ValidationError.single(['input', 'plannedEnd'], 'must be after plannedStart');
-    }
-    if (input.codeName) await requireFreeCodeName(tx, input.codeName, operationId);
-    const changes: Record<string, { from: unknown; to: unknown }> = {};
-    const data: Prisma.OperationUpdateInput = {};
-    for (const [key, value] of Object.entries(input)) {
-      if (value === undefined) continue;
-      const to = value ?? (key === 'targetCountries' || key === 'targetRegions' ? [] : null);
-      const from = operation[key as keyof Operation];
-      if (comparable(from) !== comparable(to)) {
-        changes[key] = { from, to };
-        Object.assign(data, { [key]: to });
+  return prisma
+    .$transaction(async (tx) => {
+      const { operation, membership } = await lockOperation(tx, actor, operationId);
+      requireLead(actor, membership);
+      requirePhase(operation.phase, 'edit');
+      const start = input.plannedStart ?? operation.plannedStart;
+      const end = input.plannedEnd ?? operation.plannedEnd;
+      if (end <= start) {
+        throw ValidationError.single(['input', 'plannedEnd'], 'must be after plannedStart');
       }
-    }
-    if (Object.keys(changes).length === 0) return operation;
-    await logEvent(tx, operationId, actor, 'OPERATION_UPDATED', { changes });
-    return tx.operation.update({ where: { id: operationId }, data });
-  });
+      // A list set to null is stored empty; any other field set to null is cleared.
+      const proposed = Object.fromEntries(
+        Object.entries(input).map(([key, value]) => [
+          key,
+          value === null && LIST_FIELDS.has(key) ? [] : value,
+        ]),
+      );
+      const changes = changedFields(operation, proposed);
+      if (Object.keys(changes).length === 0) return operation;
+      await logEvent(tx, operationId, actor, 'OPERATION_UPDATED', { changes });
+      return tx.operation.update({
+        where: { id: operationId },
+        data: changedValues(changes, proposed) as Prisma.OperationUpdateInput,
+      });
+    })
+    .catch(codeNameTaken);
 }
 
 export interface InvitationInput {

@@ -13,10 +13,6 @@ const NEXT: Record<OperationPhase, OperationPhase | null> = {
   CANCELLED: null,
 };
 
-export function nextPhase(phase: OperationPhase): OperationPhase | null {
-  return NEXT[phase];
-}
-
 export function isFinished(phase: OperationPhase): boolean {
   return phase === 'CLOSED' || phase === 'CANCELLED';
 }

@@ -1,9 +1,9 @@
 import { prisma } from '../../db.js';
-import type {
+import {
   Prisma,
-  ProductCategory,
-  QuantityUnit,
-  ResultKind,
+  type ProductCategory,
+  type QuantityUnit,
+  type ResultKind,
 } from '../../generated/prisma/client.js';
 
 // Totals of operation results. Amounts are added per currency and quantities per unit, as
@@ -58,57 +58,59 @@ type Group = {
   _count: { _all: number };
 };
 
-function add(a: string | undefined, b: Prisma.Decimal | null): string {
-  if (!b) return a ?? '0';
-  return a === undefined ? b.toString() : b.plus(a).toString();
+type Sum = { amount: Prisma.Decimal; seizures: number };
+
+/** Adds a group's decimal and its number of seizures to the sum kept under `key`. */
+function addTo(sums: Map<string, Sum>, key: string, amount: Prisma.Decimal, seizures: number) {
+  const sum = sums.get(key) ?? { amount: new Prisma.Decimal(0), seizures: 0 };
+  sums.set(key, { amount: sum.amount.plus(amount), seizures: sum.seizures + seizures });
+}
+
+/** The sums in key order, each key split back into its parts. */
+function entries(sums: Map<string, Sum>): [string[], Sum][] {
+  return [...sums.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, sum]) => [key.split('|'), sum]);
 }
 
 function fold(groups: Group[]): ResultTotals {
   const kinds = new Map<ResultKind, number>();
-  const seizures = new Map<string, SeizureTotal>();
-  const values = new Map<string, ValueTotal>();
-  const categoryValues = new Map<string, CategoryValueTotal>();
+  const quantities = new Map<string, Sum>(); // category|unit
+  const values = new Map<string, Sum>(); // currency
+  const categoryValues = new Map<string, Sum>(); // category|currency
   for (const g of groups) {
     kinds.set(g.kind, (kinds.get(g.kind) ?? 0) + (g._sum.count ?? 0));
-    if (g.kind !== 'SEIZURE') continue;
-    if (g.productCategory && g.unit) {
-      const key = `${g.productCategory}/${g.unit}`;
-      const entry = seizures.get(key);
-      seizures.set(key, {
-        productCategory: g.productCategory,
-        unit: g.unit,
-        quantity: add(entry?.quantity, g._sum.quantity),
-        seizures: (entry?.seizures ?? 0) + g._count._all,
-      });
+    if (g.kind !== 'SEIZURE' || !g.productCategory) continue;
+    const seizures = g._count._all;
+    if (g.unit && g._sum.quantity) {
+      addTo(quantities, `${g.productCategory}|${g.unit}`, g._sum.quantity, seizures);
     }
     if (g.currency && g._sum.marketValue) {
-      const value = values.get(g.currency);
-      values.set(g.currency, {
-        currency: g.currency,
-        amount: add(value?.amount, g._sum.marketValue),
-        seizures: (value?.seizures ?? 0) + g._count._all,
-      });
-      if (g.productCategory) {
-        const key = `${g.productCategory}/${g.currency}`;
-        const entry = categoryValues.get(key);
-        categoryValues.set(key, {
-          productCategory: g.productCategory,
-          currency: g.currency,
-          amount: add(entry?.amount, g._sum.marketValue),
-          seizures: (entry?.seizures ?? 0) + g._count._all,
-        });
-      }
+      addTo(values, g.currency, g._sum.marketValue, seizures);
+      addTo(categoryValues, `${g.productCategory}|${g.currency}`, g._sum.marketValue, seizures);
     }
   }
-  const byKey = <T>(map: Map<string, T>) =>
-    [...map.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
   return {
     byKind: [...kinds.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([kind, count]) => ({ kind, count })),
-    seizures: byKey(seizures),
-    marketValue: byKey(values),
-    marketValueByCategory: byKey(categoryValues),
+    seizures: entries(quantities).map(([[productCategory, unit], sum]) => ({
+      productCategory: productCategory as ProductCategory,
+      unit: unit as QuantityUnit,
+      quantity: sum.amount.toString(),
+      seizures: sum.seizures,
+    })),
+    marketValue: entries(values).map(([[currency], sum]) => ({
+      currency: currency as string,
+      amount: sum.amount.toString(),
+      seizures: sum.seizures,
+    })),
+    marketValueByCategory: entries(categoryValues).map(([[productCategory, currency], sum]) => ({
+      productCategory: productCategory as ProductCategory,
+      currency: currency as string,
+      amount: sum.amount.toString(),
+      seizures: sum.seizures,
+    })),
   };
 }
 

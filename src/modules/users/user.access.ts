@@ -1,4 +1,5 @@
 import type { Viewer } from '../../context.js';
+import { prisma } from '../../db.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { isNetworkAdmin } from '../auth/roles.js';
 
@@ -11,4 +12,18 @@ export function userVisibilityWhere(viewer: Viewer | null): Prisma.UserWhereInpu
   if (!viewer) return { id: { in: [] } };
   if (isNetworkAdmin(viewer)) return {};
   return { agencyId: viewer.agencyId };
+}
+
+/**
+ * One user by id through the rule above: null when there is none or the viewer may not see
+ * them. For fields that name a person (authors, assignees, who changed what); `query` is the
+ * Pothos selection of the field.
+ */
+export function findVisibleUser(
+  viewer: Viewer | null,
+  id: string | null,
+  query: { include?: Prisma.UserInclude; select?: Prisma.UserSelect } = {},
+) {
+  if (!id) return Promise.resolve(null);
+  return prisma.user.findFirst({ ...query, where: { id, AND: [userVisibilityWhere(viewer)] } });
 }

@@ -1,5 +1,5 @@
 import type { Viewer } from '../../context.js';
-import { prisma } from '../../db.js';
+import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Role } from '../../generated/prisma/enums.js';
@@ -48,7 +48,7 @@ export async function createUser(actor: Viewer, input: CreateUserInput) {
       },
     });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    if (isUniqueViolation(error)) {
       throw new ConflictError(`A user with the e-mail address ${email} already exists.`);
     }
     throw error;

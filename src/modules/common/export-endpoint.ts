@@ -1,0 +1,64 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import type { Plugin } from 'graphql-yoga';
+import { type Context, createContext } from '../../context.js';
+import { AppError, httpStatusOf } from '../../errors.js';
+
+// Plain HTTP GET endpoints that export one entity (STIX bundles, after-action reports) for
+// people and tools that fetch over HTTP. Same session as GraphQL (Bearer token or cookie), the
+// same services and so the same rules; expected errors answer with their HTTP status and
+// message, anything else is logged and masked.
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The database id in a path segment: a raw UUID or a global id of `typename`. */
+function entityIdOf(raw: string, typename: string): string | null {
+  const value = decodeURIComponent(raw);
+  if (UUID.test(value)) return value;
+  try {
+    const decoded = decodeGlobalID(value);
+    return decoded.typename === typename && UUID.test(decoded.id) ? decoded.id : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface ExportEndpoint {
+  /** Matches the path; its first group is the entity's id. */
+  path: RegExp;
+  typename: string;
+  /** What the failure log says, e.g. "STIX export failed". */
+  failure: string;
+  render(
+    context: Context,
+    id: string,
+    match: RegExpExecArray,
+    url: URL,
+  ): Promise<{ body: string; type: string }>;
+}
+
+export function useExportEndpoint(endpoint: ExportEndpoint): Plugin {
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      const match = endpoint.path.exec(url.pathname);
+      if (!match?.[1] || request.method !== 'GET') return;
+      const respond = (body: string, status: number, type: string) =>
+        endResponse(new fetchAPI.Response(body, { status, headers: { 'content-type': type } }));
+      const refuse = (message: string, status: number) =>
+        respond(JSON.stringify({ error: message }), status, 'application/json');
+      const context = await createContext({ request });
+      if (!context.viewer) {
+        return refuse('Sign in first: send your session token as a Bearer header.', 401);
+      }
+      const id = entityIdOf(match[1], endpoint.typename);
+      if (!id) return refuse(`The path does not hold a ${endpoint.typename} id.`, 404);
+      try {
+        const { body, type } = await endpoint.render(context, id, match, url);
+        respond(body, 200, type);
+      } catch (error) {
+        if (error instanceof AppError) return refuse(error.message, httpStatusOf(error));
+        context.log.error({ err: error }, endpoint.failure);
+        refuse('Unexpected error.', 500);
+      }
+    },
+  };
+}
