@@ -6,6 +6,7 @@ import {
   advance,
   invite,
   mutate,
+  operationInput,
   propose,
   recordResult,
   respond,
@@ -654,6 +655,21 @@ describe('demo operations and network statistics', () => {
     expect(myStats.results.byKind).toEqual([]);
 
     const hkStats = (await gql(STATS, {}, { token: hk })).data?.networkStatistics;
+    expect(hkStats.operationsByPhase).toEqual([
+      { phase: 'CLOSED', count: 1 },
+      { phase: 'PREPARATION', count: 1 },
+    ]);
+    // By region: only PEARL SHIELD targets the Belt and Road.
+    const byRegion = await gql(
+      `{ networkStatistics(from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", region: BELT_AND_ROAD) {
+        region operationsByPhase { phase count } } }`,
+      {},
+      { token: hk },
+    );
+    expect(byRegion.data?.networkStatistics).toEqual({
+      region: 'BELT_AND_ROAD',
+      operationsByPhase: [{ phase: 'PREPARATION', count: 1 }],
+    });
     expect(hkStats.results.byKind).toContainEqual({ kind: 'REFERRED_TO_COURT', count: 1 });
     expect(hkStats.results.byKind).toContainEqual({ kind: 'ARREST', count: 9 });
 
@@ -675,5 +691,127 @@ describe('demo operations and network statistics', () => {
       (await gql(`{ operations(first: 10) { totalCount } }`, {}, { token: admin })).data?.operations
         .totalCount,
     ).toBe(0);
+  });
+});
+
+describe('changing an operation and its links', () => {
+  it('the lead changes the operation, every change is logged; others and bad windows are refused', async () => {
+    const { gz, hk } = await bay();
+    const op = await propose(gz.token);
+    await invite(gz.token, op.id, [
+      { agencyId: globalId('Agency', hk.agency.id), role: 'PARTICIPANT' },
+    ]);
+    await respond(hk.token, op.id, 'ACCEPT');
+    const UPDATE = ['$id: ID!, $input: OperationChanges!', 'id: $id, input: $input'] as const;
+    const changed = await mutate(
+      gz.token,
+      'updateOperation',
+      ...UPDATE,
+      {
+        id: op.id,
+        input: { title: 'Batteries only', targetRegions: null, plannedEnd: '2026-06-10T00:00:00Z' },
+      },
+      '... on UpdateOperationSuccess { operation { title targetRegions plannedEnd } }',
+    );
+    expect(changed.operation).toEqual({
+      title: 'Batteries only',
+      targetRegions: [],
+      plannedEnd: '2026-06-10T00:00:00.000Z',
+    });
+    const logged = await prisma.operationLogEntry.findMany({
+      where: { operationId: dbId(op.id), event: 'OPERATION_UPDATED' },
+    });
+    expect(logged).toHaveLength(1);
+    expect(logged[0]?.data).toEqual({
+      changes: {
+        title: { from: 'Counterfeit batteries and cosmetics across the Bay', to: 'Batteries only' },
+        targetRegions: { from: ['GREATER_BAY_AREA'], to: [] },
+        plannedEnd: { from: '2026-06-08T00:00:00.000Z', to: '2026-06-10T00:00:00.000Z' },
+      },
+    });
+    // The same values again change nothing and log nothing.
+    await mutate(gz.token, 'updateOperation', ...UPDATE, {
+      id: op.id,
+      input: { title: 'Batteries only' },
+    });
+    expect(
+      await prisma.operationLogEntry.count({
+        where: { operationId: dbId(op.id), event: 'OPERATION_UPDATED' },
+      }),
+    ).toBe(1);
+    expectType(
+      await mutate(hk.token, 'updateOperation', ...UPDATE, { id: op.id, input: { title: 'Mine' } }),
+      'ForbiddenError',
+    );
+    const backwards = await mutate(gz.token, 'updateOperation', ...UPDATE, {
+      id: op.id,
+      input: { plannedStart: '2026-07-01T00:00:00Z' },
+    });
+    expect(backwards.issues).toEqual([
+      { path: ['input', 'plannedEnd'], message: 'must be after plannedStart' },
+    ]);
+    expect(
+      await prisma.operation.findUniqueOrThrow({
+        where: { id: dbId(op.id) },
+        select: { title: true, plannedStart: true },
+      }),
+    ).toEqual({ title: 'Batteries only', plannedStart: new Date('2026-06-01T00:00:00Z') });
+  });
+
+  it('refuses a code name already in use, by proposal or change, and writes nothing', async () => {
+    const { gz } = await bay();
+    const first = await propose(gz.token);
+    const second = await propose(gz.token);
+    const before = await prisma.operation.count();
+    const again = await mutate(
+      gz.token,
+      'proposeOperation',
+      '$input: OperationInput!',
+      'input: $input',
+      { input: operationInput({ codeName: first.codeName.toLowerCase() }) },
+    );
+    expect(again.issues).toEqual([
+      { path: ['input', 'codeName'], message: 'this code name is already in use' },
+    ]);
+    expect(await prisma.operation.count()).toBe(before);
+    const rename = await mutate(
+      gz.token,
+      'updateOperation',
+      '$id: ID!, $input: OperationChanges!',
+      'id: $id, input: $input',
+      { id: second.id, input: { codeName: first.codeName } },
+    );
+    expect(rename.__typename).toBe('ValidationError');
+    expect(
+      (await prisma.operation.findUniqueOrThrow({ where: { id: dbId(second.id) } })).codeName,
+    ).toBe(second.codeName);
+  });
+
+  it('a report is unlinked by the agency that linked it or by the lead, no one else', async () => {
+    const { gz, hk, mo } = await bay();
+    const op = await propose(gz.token);
+    await invite(gz.token, op.id, [
+      { agencyId: globalId('Agency', hk.agency.id), role: 'PARTICIPANT' },
+      { agencyId: globalId('Agency', mo.agency.id), role: 'PARTICIPANT' },
+    ]);
+    await respond(hk.token, op.id, 'ACCEPT');
+    await respond(mo.token, op.id, 'ACCEPT');
+    const report = await publishedReport(mo.token);
+    const LINK = ['$id: ID!, $report: ID!', 'operationId: $id, reportId: $report'] as const;
+    const vars = { id: op.id, report };
+    expectType(await mutate(mo.token, 'linkIntelReport', ...LINK, vars), 'LinkIntelReportSuccess');
+    expectType(await mutate(mo.token, 'linkIntelReport', ...LINK, vars), 'ConflictError');
+    expectType(await mutate(hk.token, 'unlinkIntelReport', ...LINK, vars), 'ForbiddenError');
+    expect(await prisma.operationIntelLink.count({ where: { operationId: dbId(op.id) } })).toBe(1);
+    expectType(
+      await mutate(gz.token, 'unlinkIntelReport', ...LINK, vars),
+      'UnlinkIntelReportSuccess',
+    );
+    expect(await prisma.operationIntelLink.count({ where: { operationId: dbId(op.id) } })).toBe(0);
+    expect(
+      await prisma.operationLogEntry.count({
+        where: { operationId: dbId(op.id), event: { in: ['INTEL_LINKED', 'INTEL_UNLINKED'] } },
+      }),
+    ).toBe(2);
   });
 });

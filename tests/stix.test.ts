@@ -166,5 +166,16 @@ describe('STIX 2.1 export', () => {
       headers: { authorization: `Bearer ${outsider.token}` },
     });
     expect(http.status).toBe(404);
+    // Ids that are not a report's (another type, or not a UUID inside) are 404, not a crash.
+    for (const id of [
+      globalId('Agency', author.agency.id),
+      globalId('IntelReport', 'x1'),
+      'nope',
+    ]) {
+      const bad = await yoga.fetch(`http://localhost/stix/reports/${encodeURIComponent(id)}`, {
+        headers: { authorization: `Bearer ${outsider.token}` },
+      });
+      expect(bad.status).toBe(404);
+    }
   });
 });

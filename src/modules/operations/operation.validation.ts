@@ -70,18 +70,8 @@ function windowInOrder(
 
 export const proposeOperationInput = z.object(operationFields).superRefine(windowInOrder);
 
-export const updateOperationInput = z
-  .object({
-    ...operationFields,
-    codeName: codeName.optional(),
-    title: operationFields.title.optional(),
-    objective: operationFields.objective.optional(),
-    plannedStart: z.date().optional(),
-    plannedEnd: z.date().optional(),
-    timeZone: timeZone.optional(),
-    tlp: z.enum(Tlp).optional(),
-  })
-  .superRefine(windowInOrder);
+// partial(): a field left out stays undefined (it is not run through its transform to null).
+export const updateOperationInput = z.object(operationFields).partial().superRefine(windowInOrder);
 
 export const invitationMessage = optionalText(2000);
 

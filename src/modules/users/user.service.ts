@@ -1,7 +1,6 @@
 import type { Viewer } from '../../context.js';
 import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
-import { Prisma } from '../../generated/prisma/client.js';
 import type { Role } from '../../generated/prisma/enums.js';
 import { normaliseEmail } from '../auth/auth.service.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
