@@ -148,7 +148,7 @@ builder.queryField('intelReportCount', (t) =>
   t.field({
     type: IntelReportCount,
     description:
-      "Counts the reports you may see that match a filter, stopping at `upTo`. Unlike a connection's totalCount, its cost is bounded however many reports the network holds.",
+      "Counts the reports you may see that match a filter, stopping at `upTo`: unlike a connection's totalCount, a broad filter does not visit every matching report.",
     authScopes: { signedIn: true },
     args: {
       filter: t.arg({ type: IntelReportFilter, required: false }),

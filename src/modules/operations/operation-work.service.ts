@@ -196,14 +196,28 @@ export interface TaskChanges {
 /** What the assignee agency may change on its own; everything else is the lead's. */
 const ASSIGNEE_FIELDS = new Set(['status', 'outcome', 'assigneeUserId']);
 
+/**
+ * The operation of a task or result, locked for a change. A part of an operation whose working
+ * data the actor may not see is NotFound, exactly like a part that does not exist.
+ */
+async function lockOperationOf<Part extends { operationId: string }>(
+  tx: Tx,
+  actor: Viewer,
+  part: Part | null,
+  entity: string,
+): Promise<{ part: Part; locked: Locked }> {
+  if (!part) throw new NotFoundError(entity);
+  const locked = await lockOperation(tx, actor, part.operationId).catch((error: unknown) => {
+    throw error instanceof NotFoundError ? new NotFoundError(entity) : error;
+  });
+  if (locked.membership?.status !== 'ACCEPTED') throw new NotFoundError(entity);
+  return { part, locked };
+}
+
 async function taskForChange(tx: Tx, actor: Viewer, taskId: string) {
   const task = await tx.operationTask.findUnique({ where: { id: taskId } });
-  if (!task) throw new NotFoundError('task');
-  const locked = await lockOperation(tx, actor, task.operationId).catch((error: unknown) => {
-    throw error instanceof NotFoundError ? new NotFoundError('task') : error;
-  });
-  if (locked.membership?.status !== 'ACCEPTED') throw new NotFoundError('task');
-  return { task, locked };
+  const { part, locked } = await lockOperationOf(tx, actor, task, 'task');
+  return { task: part, locked };
 }
 
 export async function updateTask(
@@ -348,12 +362,12 @@ export async function correctResult(
   reason: string,
 ): Promise<OperationResult> {
   return prisma.$transaction(async (tx) => {
-    const original = await tx.operationResult.findUnique({ where: { id: resultId } });
-    if (!original) throw new NotFoundError('result');
-    const locked = await lockOperation(tx, actor, original.operationId).catch((error: unknown) => {
-      throw error instanceof NotFoundError ? new NotFoundError('result') : error;
-    });
-    if (locked.membership?.status !== 'ACCEPTED') throw new NotFoundError('result');
+    const { part: original, locked } = await lockOperationOf(
+      tx,
+      actor,
+      await tx.operationResult.findUnique({ where: { id: resultId } }),
+      'result',
+    );
     requireContributor(actor, locked);
     if (original.agencyId !== actor.agencyId) {
       throw new ForbiddenError('Only the agency that recorded a result may correct it.');
