@@ -12,6 +12,9 @@ import './modules/intel/intel-sharing.schema.js';
 import './modules/operations/operation.schema.js';
 import './modules/operations/operation-queries.schema.js';
 import './modules/operations/operation-mutations.schema.js';
+import './modules/forums/forum.schema.js';
+import './modules/forums/forum-queries.schema.js';
+import './modules/forums/forum-mutations.schema.js';
 import './modules/statistics/statistics.schema.js';
 import './modules/system/system.schema.js';
 

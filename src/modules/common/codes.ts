@@ -40,3 +40,22 @@ export const text = (label: string, max: number) =>
     .trim()
     .min(1, { error: `give the ${label}` })
     .max(max, { error: `must be at most ${max} characters long` });
+
+/** Optional free text: trimmed and bounded; empty becomes null. */
+export const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { error: `must be at most ${max} characters long` })
+    .nullish()
+    .transform((value) => (value ? value : null));
+
+const TIME_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
+
+/** An IANA time zone name. */
+export const timeZone = z
+  .string()
+  .trim()
+  .refine((zone) => TIME_ZONES.has(zone), {
+    error: 'must be an IANA time zone such as Asia/Hong_Kong, Asia/Shanghai or Asia/Macau',
+  });

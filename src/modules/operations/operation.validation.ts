@@ -9,27 +9,17 @@ import {
   Tlp,
 } from '../../generated/prisma/enums.js';
 
-import { currency, hsCode, jurisdictionSchema, text } from '../common/codes.js';
+import {
+  currency,
+  hsCode,
+  jurisdictionSchema,
+  optionalText,
+  text,
+  timeZone,
+} from '../common/codes.js';
 
 // Input rules of joint operations, checked as whole inputs so that every problem is reported
 // at once. Rules that need the database (phases, membership) live in the services.
-
-const TIME_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
-
-const timeZone = z
-  .string()
-  .trim()
-  .refine((zone) => TIME_ZONES.has(zone), {
-    error: 'must be an IANA time zone such as Asia/Hong_Kong, Asia/Shanghai or Asia/Macau',
-  });
-
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, { error: `must be at most ${max} characters long` })
-    .nullish()
-    .transform((value) => (value ? value : null));
 
 const codeName = z
   .string()

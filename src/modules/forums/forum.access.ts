@@ -1,0 +1,87 @@
+import type { Viewer } from '../../context.js';
+import type { ForumEvent, ForumRegistration, Prisma } from '../../generated/prisma/client.js';
+import { hasRole } from '../auth/roles.js';
+
+/**
+ * THE rule for who may see which forum event. Every read path applies it: `forumEvents`,
+ * `node(id:)`, counts, the iCalendar export and its endpoint, registration.
+ *
+ * - PUBLIC events: anyone, signed in or not, once published.
+ * - NETWORK events: every signed-in member, once published.
+ * - INVITATION_ONLY events: the people registered for it (invited), and the admins of their
+ *   agencies, once published.
+ * - The organizer agency's ORGANIZERs see their agency's events in every status, drafts too.
+ */
+export function forumEventVisibilityWhere(viewer: Viewer | null): Prisma.ForumEventWhereInput {
+  const published = { status: { not: 'DRAFT' as const } };
+  const rules: Prisma.ForumEventWhereInput[] = [{ ...published, visibility: 'PUBLIC' }];
+  if (viewer) {
+    rules.push({ ...published, visibility: 'NETWORK' });
+    rules.push({
+      ...published,
+      visibility: 'INVITATION_ONLY',
+      registrations: { some: { userId: viewer.userId } },
+    });
+    if (hasRole(viewer, 'AGENCY_ADMIN')) {
+      rules.push({
+        ...published,
+        visibility: 'INVITATION_ONLY',
+        registrations: { some: { agencyId: viewer.agencyId } },
+      });
+    }
+    if (hasRole(viewer, 'ORGANIZER')) rules.push({ organizerAgencyId: viewer.agencyId });
+  }
+  return { OR: rules };
+}
+
+/** Manages the event: edits, sessions, decisions, invitations, check-in, exports, erasure. */
+export function mayOrganize(
+  viewer: Viewer | null,
+  event: Pick<ForumEvent, 'organizerAgencyId'>,
+): boolean {
+  return hasRole(viewer, 'ORGANIZER') && viewer?.agencyId === event.organizerAgencyId;
+}
+
+/**
+ * THE rule for registrations: the registrant, the event's organizers, and the admins of the
+ * registrant's agency (who nominate delegates and give the home agency's approval). Guests
+ * reach their own registration with its check-in code instead (`forumRegistrationByCode`).
+ */
+export function registrationVisibilityWhere(
+  viewer: Viewer | null,
+): Prisma.ForumRegistrationWhereInput {
+  if (!viewer) return { id: { in: [] } };
+  const rules: Prisma.ForumRegistrationWhereInput[] = [{ userId: viewer.userId }];
+  if (hasRole(viewer, 'ORGANIZER')) {
+    rules.push({ event: { organizerAgencyId: viewer.agencyId } });
+  }
+  if (hasRole(viewer, 'AGENCY_ADMIN')) rules.push({ agencyId: viewer.agencyId });
+  return { OR: rules };
+}
+
+/**
+ * Contact details (e-mail, organisation, country), the check-in code and the QR code: only the
+ * registrant and the event's organizers. `unlockedByCode`: the caller showed the check-in code.
+ */
+export function mayReadPersonalData(
+  viewer: Viewer | null,
+  registration: Pick<ForumRegistration, 'userId'>,
+  event: Pick<ForumEvent, 'organizerAgencyId'>,
+  unlockedByCode: boolean,
+): boolean {
+  if (unlockedByCode) return true;
+  if (!viewer) return false;
+  return registration.userId === viewer.userId || mayOrganize(viewer, event);
+}
+
+/** Gives or refuses the home agency's approval: admins of the registrant's agency. */
+export function mayApproveForAgency(
+  viewer: Viewer | null,
+  registration: Pick<ForumRegistration, 'agencyId'>,
+): boolean {
+  return (
+    hasRole(viewer, 'AGENCY_ADMIN') &&
+    registration.agencyId !== null &&
+    viewer?.agencyId === registration.agencyId
+  );
+}

@@ -1,0 +1,398 @@
+import { builder } from '../../builder.js';
+import type { Context } from '../../context.js';
+import { prisma } from '../../db.js';
+import {
+  ApprovalStage,
+  ForumEventKind,
+  ForumEventStatus,
+  ForumVisibility,
+  RegistrationStatus,
+  RegistrationType,
+} from '../../generated/prisma/enums.js';
+import { LocaleEnum } from '../i18n/locale.schema.js';
+import { localizedName } from '../i18n/locale.js';
+import {
+  forumEventVisibilityWhere,
+  mayOrganize,
+  mayReadPersonalData,
+  registrationVisibilityWhere,
+} from './forum.access.js';
+import { attendeesCsv, checkInQrCode, eventCalendar, localized } from './forum-exports.js';
+import { SEATED_STATUSES } from './outbox.js';
+
+// GraphQL types of forum events and registration. Events go through forumEventVisibilityWhere
+// (anonymous readers see PUBLIC events); registrations through registrationVisibilityWhere, and
+// their personal data (contact details, check-in code, QR code) only to the registrant and the
+// event's organizers.
+
+export const ForumEventKindEnum = builder.enumType(ForumEventKind, { name: 'ForumEventKind' });
+export const ForumVisibilityEnum = builder.enumType(ForumVisibility, { name: 'ForumVisibility' });
+export const ForumEventStatusEnum = builder.enumType(ForumEventStatus, {
+  name: 'ForumEventStatus',
+});
+export const RegistrationTypeEnum = builder.enumType(RegistrationType, {
+  name: 'RegistrationType',
+});
+export const RegistrationStatusEnum = builder.enumType(RegistrationStatus, {
+  name: 'RegistrationStatus',
+});
+const ApprovalStageEnum = builder.enumType(ApprovalStage, { name: 'ApprovalStage' });
+
+export const QrFormatEnum = builder.enumType('QrFormat', {
+  values: {
+    SVG: { description: 'SVG markup.' },
+    PNG: { description: 'A PNG image as a data: URL.' },
+  } as const,
+});
+
+/** Registrations whose check-in code was shown in this request (guests reach theirs so). */
+const unlocked = new WeakMap<Context, Set<string>>();
+
+export function unlockByCode(context: Context, registrationId: string): void {
+  const ids = unlocked.get(context) ?? new Set();
+  ids.add(registrationId);
+  unlocked.set(context, ids);
+}
+
+interface SeatCounts {
+  capacity: number | null;
+  confirmed: number;
+  waitlisted: number;
+  available: number | null;
+}
+
+const Seats = builder.objectRef<SeatCounts>('ForumSeats').implement({
+  description: 'Seats of an event or session now.',
+  fields: (t) => ({
+    capacity: t.exposeInt('capacity', { nullable: true, description: 'Null: as many as the event.' }),
+    confirmed: t.exposeInt('confirmed', { description: 'Confirmed and checked-in registrations.' }),
+    waitlisted: t.exposeInt('waitlisted'),
+    available: t.exposeInt('available', { nullable: true }),
+  }),
+});
+
+async function seatsOfEvent(eventId: string, capacity: number) {
+  const counts = await prisma.forumRegistration.groupBy({
+    by: ['status'],
+    where: { eventId, status: { in: [...SEATED_STATUSES, 'WAITLISTED'] } },
+    _count: { _all: true },
+  });
+  const of = (status: string) => counts.find((c) => c.status === status)?._count._all ?? 0;
+  const confirmed = of('CONFIRMED') + of('CHECKED_IN');
+  return {
+    capacity,
+    confirmed,
+    waitlisted: of('WAITLISTED'),
+    available: Math.max(0, capacity - confirmed),
+  };
+}
+
+interface Participant {
+  name: string;
+  organisation: string | null;
+  country: string | null;
+  type: RegistrationType;
+}
+
+const ForumParticipant = builder.objectRef<Participant>('ForumParticipant').implement({
+  description: 'A person in the published list of participants (they agreed to be listed).',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    organisation: t.exposeString('organisation', { nullable: true }),
+    country: t.exposeString('country', { nullable: true }),
+    type: t.expose('type', { type: RegistrationTypeEnum }),
+  }),
+});
+
+export const ForumEventRef = builder.prismaNode('ForumEvent', {
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, context) => ({ id, AND: [forumEventVisibilityWhere(context.viewer)] }),
+  description:
+    'A forum, workshop, training or meeting. PUBLIC events can be read without signing in.',
+  fields: (t) => ({
+    kind: t.expose('kind', { type: ForumEventKindEnum }),
+    name: t.string({
+      description: 'The name in `locale`, else in the locale of the request.',
+      args: { locale: t.arg({ type: LocaleEnum, required: false }) },
+      resolve: (event, args, context) => localized(event, 'name', args.locale ?? context.locale),
+    }),
+    nameEn: t.exposeString('nameEn'),
+    nameZhHans: t.exposeString('nameZhHans'),
+    nameZhHant: t.exposeString('nameZhHant'),
+    namePt: t.exposeString('namePt', { nullable: true }),
+    description: t.string({
+      args: { locale: t.arg({ type: LocaleEnum, required: false }) },
+      resolve: (event, args, context) =>
+        localized(event, 'description', args.locale ?? context.locale),
+    }),
+    descriptionEn: t.exposeString('descriptionEn'),
+    descriptionZhHans: t.exposeString('descriptionZhHans'),
+    descriptionZhHant: t.exposeString('descriptionZhHant'),
+    descriptionPt: t.exposeString('descriptionPt', { nullable: true }),
+    organizer: t.string({
+      description: "The organizer agency's name in the request's locale.",
+      select: { organizerAgency: true },
+      resolve: (event, _args, context) => localizedName(event.organizerAgency, context.locale),
+    }),
+    organizerAgency: t.relation('organizerAgency', { authScopes: { signedIn: true } }),
+    venue: t.exposeString('venue', { nullable: true }),
+    onlineUrl: t.exposeString('onlineUrl', { nullable: true }),
+    startsAt: t.expose('startsAt', { type: 'DateTime' }),
+    endsAt: t.expose('endsAt', { type: 'DateTime' }),
+    timeZone: t.exposeString('timeZone', { description: 'IANA time zone of the venue.' }),
+    registrationOpensAt: t.expose('registrationOpensAt', { type: 'DateTime' }),
+    registrationClosesAt: t.expose('registrationClosesAt', { type: 'DateTime' }),
+    registrationOpen: t.boolean({
+      description: 'Open now: the event is OPEN and within its registration window.',
+      resolve: (event) => {
+        const now = new Date();
+        return (
+          event.status === 'OPEN' &&
+          now >= event.registrationOpensAt &&
+          now < event.registrationClosesAt
+        );
+      },
+    }),
+    visibility: t.expose('visibility', { type: ForumVisibilityEnum }),
+    status: t.expose('status', { type: ForumEventStatusEnum }),
+    cancelReason: t.exposeString('cancelReason', { nullable: true }),
+    agencyQuota: t.exposeInt('agencyQuota', {
+      nullable: true,
+      description: 'Seats each agency delegation may hold (null: no quota).',
+    }),
+    agencyQuotas: t.relation('quotas', {
+      description: 'Agencies with a quota of their own.',
+    }),
+    waitingList: t.exposeBoolean('waitingList'),
+    requiresApproval: t.exposeBoolean('requiresApproval'),
+    requiresAgencyApproval: t.exposeBoolean('requiresAgencyApproval'),
+    seats: t.field({
+      type: Seats,
+      resolve: (event) => seatsOfEvent(event.id, event.capacity),
+    }),
+    sessions: t.relation('sessions', {
+      query: { orderBy: [{ startsAt: 'asc' }, { id: 'asc' }] },
+    }),
+    mayOrganize: t.boolean({
+      description: 'You organize this event.',
+      resolve: (event, _args, context) => mayOrganize(context.viewer, event),
+    }),
+    myRegistration: t.prismaField({
+      type: 'ForumRegistration',
+      nullable: true,
+      description: 'Your latest registration for this event.',
+      resolve: (query, event, _args, context) =>
+        context.viewer
+          ? prisma.forumRegistration.findFirst({
+              ...query,
+              where: { eventId: event.id, userId: context.viewer.userId },
+              orderBy: { createdAt: 'desc' },
+            })
+          : null,
+    }),
+    registrations: t.relatedConnection('registrations', {
+      cursor: 'id',
+      description:
+        "Registrations you may see: all of them for the organizers, your agency's for its admins, your own otherwise.",
+      args: { status: t.arg({ type: [RegistrationStatusEnum], required: false }) },
+      authScopes: { signedIn: true },
+      totalCount: true,
+      query: (args, context) => ({
+        where: {
+          AND: [
+            registrationVisibilityWhere(context.viewer),
+            args.status?.length ? { status: { in: args.status } } : {},
+          ],
+        },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      }),
+    }),
+    participants: t.field({
+      type: [ForumParticipant],
+      description:
+        'The published list: confirmed participants who agreed to be listed. No contact details.',
+      resolve: async (event) => {
+        const listed = await prisma.forumRegistration.findMany({
+          where: {
+            eventId: event.id,
+            listConsent: true,
+            erasedAt: null,
+            status: { in: [...SEATED_STATUSES] },
+          },
+          orderBy: [{ name: 'asc' }, { id: 'asc' }],
+          select: { name: true, organisation: true, country: true, type: true },
+        });
+        return listed;
+      },
+    }),
+    icalendar: t.string({
+      description: 'The event and its sessions as an RFC 5545 calendar (also GET /forum-events/{id}/calendar.ics).',
+      args: { locale: t.arg({ type: LocaleEnum, required: false }) },
+      select: { sessions: { orderBy: [{ startsAt: 'asc' }, { id: 'asc' }] } },
+      resolve: (event, args, context) =>
+        eventCalendar(event, args.locale ?? context.locale, null),
+    }),
+    attendeesCsv: t.string({
+      nullable: true,
+      description:
+        'Every registration as CSV (UTF-8 with BOM), for the organizers; null for others. Also GET /forum-events/{id}/attendees.csv.',
+      resolve: (event, _args, context) =>
+        context.viewer && mayOrganize(context.viewer, event)
+          ? attendeesCsv(context.viewer, event.id)
+          : null,
+    }),
+    revision: t.exposeInt('revision', {
+      description: 'Raised at each change registrants were told about (iCalendar SEQUENCE).',
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.prismaObject('ForumAgencyQuota', {
+  fields: (t) => ({
+    agency: t.relation('agency'),
+    seats: t.exposeInt('seats'),
+  }),
+});
+
+export const ForumSessionRef = builder.prismaNode('ForumSession', {
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, context) => ({ id, event: forumEventVisibilityWhere(context.viewer) }),
+  fields: (t) => ({
+    event: t.relation('event'),
+    title: t.string({
+      args: { locale: t.arg({ type: LocaleEnum, required: false }) },
+      resolve: (session, args, context) =>
+        localized(session, 'title', args.locale ?? context.locale),
+    }),
+    titleEn: t.exposeString('titleEn'),
+    titleZhHans: t.exposeString('titleZhHans'),
+    titleZhHant: t.exposeString('titleZhHant'),
+    titlePt: t.exposeString('titlePt', { nullable: true }),
+    startsAt: t.expose('startsAt', { type: 'DateTime' }),
+    endsAt: t.expose('endsAt', { type: 'DateTime' }),
+    room: t.exposeString('room', { nullable: true }),
+    seats: t.field({
+      type: Seats,
+      resolve: async (session) => {
+        const seated = await prisma.forumSessionChoice.count({
+          where: { sessionId: session.id, registration: { status: { in: [...SEATED_STATUSES] } } },
+        });
+        const waiting = await prisma.forumSessionChoice.count({
+          where: { sessionId: session.id, registration: { status: 'WAITLISTED' } },
+        });
+        return {
+          capacity: session.capacity,
+          confirmed: seated,
+          waitlisted: waiting,
+          available: session.capacity === null ? null : Math.max(0, session.capacity - seated),
+        };
+      },
+    }),
+  }),
+});
+
+/** Personal data of a registration, or null for those who may not read it. */
+function personal<T>(
+  context: Context,
+  registration: { id: string; userId: string | null; event: { organizerAgencyId: string } },
+  value: T,
+): T | null {
+  const byCode = unlocked.get(context)?.has(registration.id) ?? false;
+  return mayReadPersonalData(context.viewer, registration, registration.event, byCode)
+    ? value
+    : null;
+}
+
+const eventOwner = { event: { select: { organizerAgencyId: true } } } as const;
+
+export const ForumRegistrationRef = builder.prismaNode('ForumRegistration', {
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, context) => ({ id, AND: [registrationVisibilityWhere(context.viewer)] }),
+  description:
+    "A person's registration. Contact details, the check-in code and the QR code are shown only to the registrant and the event's organizers.",
+  fields: (t) => ({
+    event: t.relation('event'),
+    name: t.exposeString('name'),
+    type: t.expose('type', { type: RegistrationTypeEnum }),
+    status: t.expose('status', { type: RegistrationStatusEnum }),
+    approvalStage: t.expose('approvalStage', {
+      type: ApprovalStageEnum,
+      nullable: true,
+      description: 'Whose approval a PENDING_APPROVAL registration awaits.',
+    }),
+    guest: t.boolean({ resolve: (r) => r.userId === null && r.erasedAt === null }),
+    agency: t.relation('agency', { nullable: true }),
+    email: t.string({
+      nullable: true,
+      select: eventOwner,
+      resolve: (r, _args, context) => personal(context, r, r.email),
+    }),
+    organisation: t.string({
+      nullable: true,
+      select: eventOwner,
+      resolve: (r, _args, context) => personal(context, r, r.organisation),
+    }),
+    country: t.string({
+      nullable: true,
+      select: eventOwner,
+      resolve: (r, _args, context) => personal(context, r, r.country),
+    }),
+    locale: t.exposeString('locale', { description: 'Language of the messages sent.' }),
+    listConsent: t.exposeBoolean('listConsent'),
+    checkInCode: t.string({
+      nullable: true,
+      description: 'Shown at the door. Only for confirmed registrations, to the registrant and organizers.',
+      select: eventOwner,
+      resolve: (r, _args, context) =>
+        r.status === 'CONFIRMED' || r.status === 'CHECKED_IN'
+          ? personal(context, r, r.checkInCode)
+          : null,
+    }),
+    qrCode: t.string({
+      nullable: true,
+      description: 'The check-in code as a QR code (SVG markup or PNG data: URL).',
+      args: { format: t.arg({ type: QrFormatEnum, defaultValue: 'SVG' }) },
+      select: eventOwner,
+      resolve: (r, args, context) => {
+        const code =
+          r.status === 'CONFIRMED' || r.status === 'CHECKED_IN'
+            ? personal(context, r, r.checkInCode)
+            : null;
+        return code ? checkInQrCode(code, args.format) : null;
+      },
+    }),
+    sessions: t.field({
+      type: [ForumSessionRef],
+      select: { sessions: { select: { session: true } } },
+      resolve: (r) => r.sessions.map((choice) => choice.session),
+    }),
+    declineReason: t.exposeString('declineReason', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    confirmedAt: t.expose('confirmedAt', { type: 'DateTime', nullable: true }),
+    waitlistedAt: t.expose('waitlistedAt', { type: 'DateTime', nullable: true }),
+    cancelledAt: t.expose('cancelledAt', { type: 'DateTime', nullable: true }),
+    checkedInAt: t.expose('checkedInAt', { type: 'DateTime', nullable: true }),
+    erasedAt: t.expose('erasedAt', { type: 'DateTime', nullable: true }),
+    waitingListPosition: t.int({
+      nullable: true,
+      description: 'Entries ahead of yours in line, plus one; null unless WAITLISTED.',
+      select: { request: { select: { seq: true } } },
+      resolve: async (r) => {
+        if (r.status !== 'WAITLISTED') return null;
+        const ahead = await prisma.forumRequest.count({
+          where: {
+            eventId: r.eventId,
+            seq: { lt: r.request.seq },
+            registrations: { some: { status: 'WAITLISTED' } },
+          },
+        });
+        return ahead + 1;
+      },
+    }),
+  }),
+});

@@ -1,0 +1,44 @@
+import type { ForumMessageKind, Prisma } from '../../generated/prisma/client.js';
+
+// Messages to registrants are written to the outbox in the transaction of the change that causes
+// them (seat placements write theirs in SQL, see the forum_events migration), and delivered later
+// by the mailer. They keep kind, recipient and locale only: the text is rendered at delivery.
+
+type Tx = Prisma.TransactionClient;
+
+export interface Recipient {
+  id: string;
+  email: string | null;
+  locale: string;
+}
+
+export async function queueMessages(
+  tx: Tx,
+  eventId: string,
+  kind: ForumMessageKind,
+  recipients: readonly Recipient[],
+  data: Record<string, unknown> = {},
+): Promise<void> {
+  if (recipients.length === 0) return;
+  await tx.forumMessage.createMany({
+    data: recipients.map((r) => ({
+      eventId,
+      registrationId: r.id,
+      kind,
+      recipient: r.email,
+      locale: r.locale,
+      data: data as Prisma.InputJsonValue,
+    })),
+  });
+}
+
+/** Registrations still counting on the event: they hear about changes and cancellation. */
+export const ACTIVE_STATUSES = [
+  'PENDING_APPROVAL',
+  'CONFIRMED',
+  'WAITLISTED',
+  'CHECKED_IN',
+] as const;
+
+/** Registrations that hold a seat. */
+export const SEATED_STATUSES = ['CONFIRMED', 'CHECKED_IN'] as const;

@@ -1,0 +1,559 @@
+import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
+import type { Viewer } from '../../context.js';
+import { isUniqueViolation, prisma } from '../../db.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
+import type {
+  ApprovalStage,
+  ForumEvent,
+  ForumRegistration,
+  RegistrationType,
+} from '../../generated/prisma/client.js';
+import {
+  mayApproveForAgency,
+  mayOrganize,
+  registrationVisibilityWhere,
+} from './forum.access.js';
+import {
+  DuplicateRegistrationError,
+  EventFullError,
+  QuotaReachedError,
+  RegistrationClosedError,
+} from './forum.errors.js';
+import { findVisibleEvent, placeSeats } from './forum-event.service.js';
+import { ACTIVE_STATUSES, queueMessages, SEATED_STATUSES } from './outbox.js';
+
+// Registration: requests for seats (a person, an agency's group, an organizer's invitations),
+// approval, cancellation. A request is written first, in line (WAITLISTED) or awaiting approval;
+// seats are then placed by forum_place_seats, one statement under the event's row lock. So a
+// request is never lost (a crash in between leaves it in line, placed by the next pass or at
+// start-up) and seats are never oversold, whatever the concurrency.
+
+export interface Person {
+  userId: string | null;
+  agencyId: string | null;
+  name: string;
+  email: string | null;
+  organisation: string | null;
+  country: string | null;
+  locale: string;
+}
+
+type VisibleEvent = Awaited<ReturnType<typeof findVisibleEvent>>;
+
+interface Request {
+  event: VisibleEvent;
+  requesterKey: string;
+  idempotencyKey: string | null;
+  agencyId: string | null;
+  invitation: boolean;
+  people: Person[];
+  type: RegistrationType;
+  sessionIds: string[];
+  listConsent: boolean;
+  /** Whose approval the request awaits (null: none, straight into line). */
+  stage: ApprovalStage | null;
+  invitedById?: string;
+  nominatedById?: string;
+  /** The home agency's approval, given by the agency admin who nominated. */
+  agencyDecidedById?: string;
+  message?: string | null;
+}
+
+/** Unguessable (120 random bits): it admits the holder and opens a guest's registration. */
+export function newCheckInCode(): string {
+  return encodeBase32UpperCaseNoPadding(crypto.getRandomValues(new Uint8Array(15)));
+}
+
+function personKey(person: Person): string {
+  return person.userId ?? `guest:${person.email}`;
+}
+
+function requireOpen(event: ForumEvent, now = new Date()): void {
+  if (
+    event.status !== 'OPEN' ||
+    now < event.registrationOpensAt ||
+    now >= event.registrationClosesAt
+  ) {
+    throw new RegistrationClosedError(
+      event.status,
+      event.registrationOpensAt,
+      event.registrationClosesAt,
+    );
+  }
+}
+
+function checkSessions(event: VisibleEvent, sessionIds: string[]): void {
+  const known = new Set(event.sessions.map((session) => session.id));
+  sessionIds.forEach((id, index) => {
+    if (!known.has(id)) {
+      throw ValidationError.single(['input', 'sessionIds', String(index)], 'is not a session of this event');
+    }
+  });
+}
+
+async function previousAnswer(request: Request): Promise<ForumRegistration[] | null> {
+  if (!request.idempotencyKey) return null;
+  const earlier = await prisma.forumRequest.findUnique({
+    where: {
+      requesterKey_idempotencyKey: {
+        requesterKey: request.requesterKey,
+        idempotencyKey: request.idempotencyKey,
+      },
+    },
+    include: { registrations: { orderBy: { createdAt: 'asc' } } },
+  });
+  if (!earlier) return null;
+  if (earlier.eventId !== request.event.id) {
+    throw ValidationError.single(
+      ['input', 'idempotencyKey'],
+      'this key was used for another event; use a new key for a new request',
+    );
+  }
+  return earlier.registrations;
+}
+
+async function refuseDuplicates(eventId: string, people: Person[]): Promise<void> {
+  const keys = people.map(personKey);
+  if (new Set(keys).size !== keys.length) {
+    throw ValidationError.single(['input'], 'names the same person twice');
+  }
+  const existing = await prisma.forumRegistration.findFirst({
+    where: { eventId, personKey: { in: keys }, status: { in: [...ACTIVE_STATUSES] } },
+    select: { name: true },
+  });
+  if (existing) throw new DuplicateRegistrationError(existing.name);
+}
+
+/** Why a request that did not fit was refused, for events without a waiting list. */
+async function refusal(request: Request): Promise<Error> {
+  const event = await prisma.forumEvent.findUniqueOrThrow({ where: { id: request.event.id } });
+  if (event.status === 'CANCELLED' || event.endsAt <= new Date()) {
+    return new RegistrationClosedError(
+      event.status,
+      event.registrationOpensAt,
+      event.registrationClosesAt,
+    );
+  }
+  if (request.agencyId && !request.invitation) {
+    const override = await prisma.forumAgencyQuota.findUnique({
+      where: { eventId_agencyId: { eventId: event.id, agencyId: request.agencyId } },
+    });
+    const quota = override?.seats ?? event.agencyQuota;
+    if (quota !== null) {
+      const held = await prisma.forumRegistration.count({
+        where: { eventId: event.id, agencyId: request.agencyId, status: { in: [...SEATED_STATUSES] } },
+      });
+      if (held + request.people.length > quota) return new QuotaReachedError(quota, held);
+    }
+  }
+  return new EventFullError(event.capacity);
+}
+
+/** Writes a request and places it; all of it or nothing. Returns its registrations. */
+async function submit(request: Request): Promise<ForumRegistration[]> {
+  const earlier = await previousAnswer(request);
+  if (earlier) return earlier;
+  const { event } = request;
+  checkSessions(event, request.sessionIds);
+  await refuseDuplicates(event.id, request.people);
+  const status = request.stage ? 'PENDING_APPROVAL' : 'WAITLISTED';
+  let requestId: string;
+  try {
+    requestId = await prisma.$transaction(async (tx) => {
+      const created = await tx.forumRequest.create({
+        data: {
+          eventId: event.id,
+          requesterKey: request.requesterKey,
+          idempotencyKey: request.idempotencyKey,
+          agencyId: request.agencyId,
+          invitation: request.invitation,
+        },
+      });
+      const now = new Date();
+      const registrations = await tx.forumRegistration.createManyAndReturn({
+        data: request.people.map((person) => ({
+          ...person,
+          eventId: event.id,
+          requestId: created.id,
+          personKey: personKey(person),
+          type: request.type,
+          status,
+          approvalStage: request.stage,
+          listConsent: request.listConsent,
+          checkInCode: newCheckInCode(),
+          invitedById: request.invitedById ?? null,
+          nominatedById: request.nominatedById ?? null,
+          agencyDecidedById: request.agencyDecidedById ?? null,
+          agencyDecidedAt: request.agencyDecidedById ? now : null,
+        })),
+        select: { id: true, email: true, locale: true },
+      });
+      await tx.forumSessionChoice.createMany({
+        data: registrations.flatMap((registration) =>
+          [...new Set(request.sessionIds)].map((sessionId) => ({
+            registrationId: registration.id,
+            sessionId,
+          })),
+        ),
+      });
+      if (request.invitation) {
+        await queueMessages(tx, event.id, 'INVITED', registrations, {
+          message: request.message ?? null,
+        });
+      } else if (request.stage) {
+        await queueMessages(tx, event.id, 'REGISTRATION_RECEIVED', registrations);
+      }
+      return created.id;
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    // The same key raced in from a retry, or the same person from elsewhere.
+    const raced = await previousAnswer(request);
+    if (raced) return raced;
+    await refuseDuplicates(event.id, request.people);
+    throw error;
+  }
+  if (!request.stage) await placeSeats(prisma, event.id, requestId);
+  const registrations = await prisma.forumRegistration.findMany({
+    where: { requestId },
+    orderBy: { createdAt: 'asc' },
+  });
+  if (registrations.length === 0) throw await refusal(request);
+  return registrations;
+}
+
+export interface RegisterInput {
+  eventId: string;
+  type: RegistrationType;
+  sessionIds: string[];
+  listConsent: boolean;
+  locale: string | null;
+  guest: { name: string; email: string; organisation: string; country: string } | null;
+  idempotencyKey: string;
+}
+
+/** A member registers themselves, or a guest registers for a PUBLIC event. */
+export async function registerForEvent(
+  viewer: Viewer | null,
+  input: RegisterInput,
+  requestLocale: string,
+): Promise<ForumRegistration> {
+  const event = await findVisibleEvent(viewer, input.eventId);
+  requireOpen(event);
+  if (event.visibility === 'INVITATION_ONLY') {
+    throw new ForbiddenError('This event is by invitation only.');
+  }
+  let person: Person;
+  let stage: ApprovalStage | null = event.requiresApproval ? 'ORGANIZER' : null;
+  if (viewer) {
+    if (input.guest) {
+      throw ValidationError.single(
+        ['input', 'guest'],
+        'signed-in members register themselves; leave guest out',
+      );
+    }
+    const user = await prisma.user.findUniqueOrThrow({
+      where: { id: viewer.userId },
+      include: { agency: true },
+    });
+    person = {
+      userId: user.id,
+      agencyId: user.agencyId,
+      name: user.displayName,
+      email: user.email,
+      organisation: user.agency.nameEn,
+      country: user.agency.jurisdiction.slice(0, 2),
+      locale: input.locale ?? user.locale ?? requestLocale,
+    };
+    if (event.requiresAgencyApproval) stage = 'AGENCY';
+  } else {
+    if (!input.guest) {
+      throw ValidationError.single(
+        ['input', 'guest'],
+        'guests give their name, e-mail, organisation and country (members sign in first)',
+      );
+    }
+    person = {
+      userId: null,
+      agencyId: null,
+      ...input.guest,
+      locale: input.locale ?? requestLocale,
+    };
+  }
+  const [registration] = await submit({
+    event,
+    requesterKey: personKey(person),
+    idempotencyKey: input.idempotencyKey,
+    agencyId: person.agencyId,
+    invitation: false,
+    people: [person],
+    type: input.type,
+    sessionIds: input.sessionIds,
+    listConsent: input.listConsent,
+    stage,
+  });
+  if (!registration) throw new NotFoundError('registration');
+  return registration;
+}
+
+async function members(userIds: string[], agencyId: string | null): Promise<Person[]> {
+  const users = await prisma.user.findMany({
+    where: { id: { in: userIds }, active: true, ...(agencyId ? { agencyId } : {}) },
+    include: { agency: true },
+  });
+  const byId = new Map(users.map((user) => [user.id, user]));
+  return userIds.map((id, index) => {
+    const user = byId.get(id);
+    if (!user) {
+      throw ValidationError.single(
+        ['input', agencyId ? 'userIds' : 'invitees', String(index)],
+        agencyId ? 'is not an active colleague of your agency' : 'is not an active member',
+      );
+    }
+    return {
+      userId: user.id,
+      agencyId: user.agencyId,
+      name: user.displayName,
+      email: user.email,
+      organisation: user.agency.nameEn,
+      country: user.agency.jurisdiction.slice(0, 2),
+      locale: user.locale ?? 'en',
+    };
+  });
+}
+
+export interface NominateInput {
+  eventId: string;
+  userIds: string[];
+  type: RegistrationType;
+  sessionIds: string[];
+  idempotencyKey: string;
+}
+
+/** An agency admin registers colleagues as one group: all seated together or none. */
+export async function nominateDelegates(
+  actor: Viewer,
+  input: NominateInput,
+): Promise<ForumRegistration[]> {
+  const event = await findVisibleEvent(actor, input.eventId);
+  requireOpen(event);
+  if (event.visibility === 'INVITATION_ONLY') {
+    throw new ForbiddenError('This event is by invitation only.');
+  }
+  const people = await members(input.userIds, actor.agencyId);
+  return submit({
+    event,
+    requesterKey: actor.userId,
+    idempotencyKey: input.idempotencyKey,
+    agencyId: actor.agencyId,
+    invitation: false,
+    people,
+    type: input.type,
+    sessionIds: input.sessionIds,
+    listConsent: false,
+    // The nominating admin gives the home agency's approval.
+    stage: event.requiresApproval ? 'ORGANIZER' : null,
+    nominatedById: actor.userId,
+    agencyDecidedById: event.requiresAgencyApproval ? actor.userId : undefined,
+  });
+}
+
+export interface Invitee {
+  userId: string | null;
+  guest: { name: string; email: string; organisation: string; country: string } | null;
+}
+
+/** Organizers invite named people: no approval, no delegation quota; capacity still holds. */
+export async function inviteToEvent(
+  actor: Viewer,
+  input: {
+    eventId: string;
+    invitees: Invitee[];
+    type: RegistrationType;
+    sessionIds: string[];
+    message: string | null;
+  },
+): Promise<ForumRegistration[]> {
+  const event = await findVisibleEvent(actor, input.eventId);
+  if (!mayOrganize(actor, event)) {
+    throw new ForbiddenError("Only the organizer agency's ORGANIZERs may invite.");
+  }
+  if (event.status === 'CANCELLED' || event.endsAt <= new Date()) {
+    throw new RegistrationClosedError(
+      event.status,
+      event.registrationOpensAt,
+      event.registrationClosesAt,
+    );
+  }
+  const memberIds = input.invitees.flatMap((invitee) => (invitee.userId ? [invitee.userId] : []));
+  const found = new Map((await members(memberIds, null)).map((p) => [p.userId, p]));
+  const people = input.invitees.map((invitee): Person => {
+    if (invitee.userId) return found.get(invitee.userId) as Person;
+    const guest = invitee.guest as NonNullable<Invitee['guest']>;
+    return { userId: null, agencyId: null, ...guest, locale: 'en' };
+  });
+  return submit({
+    event,
+    requesterKey: actor.userId,
+    idempotencyKey: null,
+    agencyId: null,
+    invitation: true,
+    people,
+    type: input.type,
+    sessionIds: input.sessionIds,
+    listConsent: false,
+    stage: null,
+    invitedById: actor.userId,
+    message: input.message,
+  });
+}
+
+/** A registration with its event, when the viewer (or the holder of its code) may see it. */
+export async function findRegistration(
+  viewer: Viewer | null,
+  registrationId: string,
+  code: string | null,
+) {
+  const registration = await prisma.forumRegistration.findFirst({
+    where: {
+      id: registrationId,
+      ...(code ? { checkInCode: code } : registrationVisibilityWhere(viewer)),
+    },
+    include: { event: true },
+  });
+  if (!registration) throw new NotFoundError('registration');
+  return registration;
+}
+
+/**
+ * Cancels a registration: the registrant (or a guest with the code), the event's organizers, or
+ * an admin of the registrant's agency. A freed seat goes to the next in line.
+ */
+export async function cancelRegistration(
+  viewer: Viewer | null,
+  registrationId: string,
+  code: string | null,
+): Promise<ForumRegistration> {
+  const found = await findRegistration(viewer, registrationId, code);
+  const allowed =
+    code !== null ||
+    found.userId === viewer?.userId ||
+    mayOrganize(viewer, found.event) ||
+    mayApproveForAgency(viewer, found);
+  if (!allowed) throw new ForbiddenError('You may not cancel this registration.');
+  const cancelled = await prisma.$transaction(async (tx) => {
+    const [current] = await tx.$queryRaw<ForumRegistration[]>`
+      SELECT * FROM "ForumRegistration" WHERE id = ${registrationId}::uuid FOR UPDATE`;
+    if (!current || !['PENDING_APPROVAL', 'CONFIRMED', 'WAITLISTED'].includes(current.status)) {
+      throw new ConflictError(
+        `This registration is ${current?.status.toLowerCase().replace('_', ' ')}; it cannot be cancelled.`,
+      );
+    }
+    await queueMessages(tx, found.eventId, 'REGISTRATION_CANCELLED', [current]);
+    return tx.forumRegistration.update({
+      where: { id: registrationId },
+      data: { status: 'CANCELLED', cancelledAt: new Date() },
+    });
+  });
+  await placeSeats(prisma, found.eventId);
+  return prisma.forumRegistration.findUniqueOrThrow({ where: { id: cancelled.id } });
+}
+
+/**
+ * Approves or declines a request awaiting approval: the home agency's admins first when the
+ * event asks for it, then the organizers. The decision covers the whole request (a group is
+ * decided together). Approved requests join the line and are seated if they fit.
+ */
+export async function decideRegistration(
+  viewer: Viewer,
+  registrationId: string,
+  approve: boolean,
+  reason: string | null,
+): Promise<ForumRegistration> {
+  const found = await findRegistration(viewer, registrationId, null);
+  if (found.status !== 'PENDING_APPROVAL' || !found.approvalStage) {
+    throw new ConflictError(
+      `This registration is ${found.status.toLowerCase().replace('_', ' ')}; there is nothing to decide.`,
+    );
+  }
+  const stage = found.approvalStage;
+  const allowed =
+    stage === 'AGENCY' ? mayApproveForAgency(viewer, found) : mayOrganize(viewer, found.event);
+  if (!allowed) {
+    throw new ForbiddenError(
+      stage === 'AGENCY'
+        ? "This registration awaits its home agency's approval, by that agency's admins."
+        : "This registration awaits the organizers' approval.",
+    );
+  }
+  const now = new Date();
+  const queued = await prisma.$transaction(async (tx) => {
+    const group = await tx.$queryRaw<ForumRegistration[]>`
+      SELECT * FROM "ForumRegistration"
+       WHERE "requestId" = ${found.requestId}::uuid AND status = 'PENDING_APPROVAL'
+         AND "approvalStage" = ${stage}::"ApprovalStage"
+       FOR UPDATE`;
+    if (!group.some((registration) => registration.id === registrationId)) {
+      throw new ConflictError('This registration was decided meanwhile; reload it.');
+    }
+    const ids = group.map((registration) => registration.id);
+    const decided =
+      stage === 'AGENCY'
+        ? { agencyDecidedById: viewer.userId, agencyDecidedAt: now }
+        : { decidedById: viewer.userId, decidedAt: now };
+    if (!approve) {
+      await tx.forumRegistration.updateMany({
+        where: { id: { in: ids } },
+        data: { ...decided, status: 'DECLINED', approvalStage: null, declineReason: reason },
+      });
+      await queueMessages(tx, found.eventId, 'REGISTRATION_DECLINED', group, { reason });
+      return false;
+    }
+    const organizerNext = stage === 'AGENCY' && found.event.requiresApproval;
+    await tx.forumRegistration.updateMany({
+      where: { id: { in: ids } },
+      data: organizerNext
+        ? { ...decided, approvalStage: 'ORGANIZER' }
+        : { ...decided, status: 'WAITLISTED', approvalStage: null },
+    });
+    return !organizerNext;
+  });
+  if (queued) await placeSeats(prisma, found.eventId);
+  return prisma.forumRegistration.findUniqueOrThrow({ where: { id: registrationId } });
+}
+
+/** Personal data is erased after the event; the record stays, anonymised, for the figures. */
+export async function eraseRegistrantData(
+  viewer: Viewer,
+  registrationId: string,
+): Promise<ForumRegistration> {
+  const found = await findRegistration(viewer, registrationId, null);
+  if (!mayOrganize(viewer, found.event)) {
+    throw new ForbiddenError("Only the event's organizers may erase registrants' data.");
+  }
+  if (found.event.endsAt > new Date()) {
+    throw new ConflictError(
+      `Personal data is erased after the event, which ends ${found.event.endsAt.toISOString()}.`,
+    );
+  }
+  if (found.erasedAt) return found;
+  return prisma.$transaction(async (tx) => {
+    await tx.forumMessage.updateMany({
+      where: { registrationId },
+      data: { recipient: null, data: {} },
+    });
+    return tx.forumRegistration.update({
+      where: { id: registrationId },
+      data: {
+        name: 'Erased registrant',
+        email: null,
+        organisation: null,
+        country: null,
+        personKey: null,
+        userId: null,
+        listConsent: false,
+        erasedAt: new Date(),
+      },
+    });
+  });
+}
