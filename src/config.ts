@@ -55,6 +55,17 @@ const ConfigSchema = z.object({
   MAX_BODY_BYTES: positiveInt.default(1_000_000),
   EXECUTION_TIMEOUT_MS: positiveInt.default(15_000),
   SHUTDOWN_GRACE_MS: positiveInt.default(10_000),
+  /**
+   * SMTP server for messages to registrants, e.g. smtps://user:pass@mail.example.org:465.
+   * Unset: messages wait in the outbox (forum messages) and nothing is sent.
+   */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('GBA IPNet <no-reply@ipnet.invalid>'),
+  /** How often the outbox is checked for messages to send. */
+  MAIL_POLL_SECONDS: positiveInt.default(5),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -19,6 +19,8 @@ const { databaseIsEmpty, seedDemoNetwork } = await import('./demo/seed.js');
 const { DEMO_ROLE_ACCOUNTS, NETWORK_ADMIN_EMAIL } = await import('./demo/demo-network.js');
 const { buildApp } = await import('./server.js');
 const { deleteExpiredSessions } = await import('./modules/auth/session.service.js');
+const { placeWaitingEverywhere } = await import('./modules/forums/forum-event.service.js');
+const { startForumMailer } = await import('./modules/forums/forum-mailer.js');
 
 const cfg = config();
 
@@ -46,6 +48,16 @@ try {
     );
   await sweepSessions();
   setInterval(sweepSessions, 3_600_000).unref();
+
+  const placed = await placeWaitingEverywhere();
+  if (placed > 0) logger.info({ placed }, 'placed forum registrations left in line');
+  const stopMailer = startForumMailer();
+  logger.info(
+    { smtp: stopMailer !== null },
+    stopMailer
+      ? 'forum messages are sent by e-mail'
+      : 'SMTP_URL unset: forum messages stay in the outbox',
+  );
 
   const app = buildApp();
   const { url } = await app.start();
@@ -79,6 +91,7 @@ try {
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     try {
+      stopMailer?.();
       await app.stop();
       logger.info('stopped cleanly');
       process.exit(0);

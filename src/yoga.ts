@@ -18,6 +18,10 @@ import { type Context, type ContextSource, createContext } from './context.js';
 import { databaseReachable, sqlStatements } from './db.js';
 import { AppError } from './errors.js';
 import { logger } from './logger.js';
+import {
+  useAttendeesCsvEndpoint,
+  useForumCalendarEndpoint,
+} from './modules/forums/forum-exports.http.js';
 import { useStixEndpoint } from './modules/intel/stix.http.js';
 import { useAfterActionEndpoint } from './modules/operations/after-action.http.js';
 import { schema } from './schema.js';
@@ -208,6 +212,8 @@ export function buildYoga(): IpnetYoga {
       useHealthEndpoints(),
       useStixEndpoint(),
       useAfterActionEndpoint(),
+      useForumCalendarEndpoint(),
+      useAttendeesCsvEndpoint(),
       useCookies(),
       useExecutionCancellation(),
       maxTokensPlugin({ n: cfg.MAX_TOKENS }),

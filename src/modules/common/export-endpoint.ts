@@ -28,12 +28,14 @@ export interface ExportEndpoint {
   typename: string;
   /** What the failure log says, e.g. "STIX export failed". */
   failure: string;
+  /** Serve callers without a session too (render applies the entity's rule to them). */
+  anonymous?: boolean;
   render(
     context: Context,
     id: string,
     match: RegExpExecArray,
     url: URL,
-  ): Promise<{ body: string; type: string }>;
+  ): Promise<{ body: string; type: string; filename?: string }>;
 }
 
 export function useExportEndpoint(endpoint: ExportEndpoint): Plugin {
@@ -41,21 +43,35 @@ export function useExportEndpoint(endpoint: ExportEndpoint): Plugin {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       const match = endpoint.path.exec(url.pathname);
       if (!match?.[1] || request.method !== 'GET') return;
-      const respond = (body: string, status: number, type: string) =>
-        endResponse(new fetchAPI.Response(body, { status, headers: { 'content-type': type } }));
+      const respond = (body: string, status: number, type: string, filename?: string) =>
+        endResponse(
+          new fetchAPI.Response(body, {
+            status,
+            headers: {
+              'content-type': type,
+              ...(filename ? { 'content-disposition': `attachment; filename="${filename}"` } : {}),
+            },
+          }),
+        );
       const refuse = (message: string, status: number) =>
         respond(JSON.stringify({ error: message }), status, 'application/json');
       const context = await createContext({ request });
-      if (!context.viewer) {
+      if (!context.viewer && !endpoint.anonymous) {
         return refuse('Sign in first: send your session token as a Bearer header.', 401);
       }
       const id = entityIdOf(match[1], endpoint.typename);
       if (!id) return refuse(`The path does not hold a ${endpoint.typename} id.`, 404);
       try {
-        const { body, type } = await endpoint.render(context, id, match, url);
-        respond(body, 200, type);
+        const { body, type, filename } = await endpoint.render(context, id, match, url);
+        respond(body, 200, type, filename);
       } catch (error) {
-        if (error instanceof AppError) return refuse(error.message, httpStatusOf(error));
+        if (error instanceof AppError) {
+          // A caller without a session learns to sign in rather than that the entity is missing.
+          if (!context.viewer && error.code === 'NOT_FOUND') {
+            return refuse('Sign in first, or no such entity exists.', 401);
+          }
+          return refuse(error.message, httpStatusOf(error));
+        }
         context.log.error({ err: error }, endpoint.failure);
         refuse('Unexpected error.', 500);
       }

@@ -40,7 +40,11 @@ export async function lockEventToOrganize(
   return event;
 }
 
-export async function lockEvent(tx: Tx, actor: Viewer | null, eventId: string): Promise<ForumEvent> {
+export async function lockEvent(
+  tx: Tx,
+  actor: Viewer | null,
+  eventId: string,
+): Promise<ForumEvent> {
   const visible = await tx.forumEvent.findFirst({
     where: { id: eventId, AND: [forumEventVisibilityWhere(actor)] },
     select: { id: true },
@@ -75,6 +79,24 @@ export async function placeSeats(
   const rows = await db.$queryRaw<{ id: string }[]>`
     SELECT id FROM "forum_place_seats"(${eventId}::uuid, ${requestId}::uuid) AS id`;
   return rows.map((row) => row.id);
+}
+
+/**
+ * Runs a placement pass for every event with people in line: at start-up, so that a request
+ * written just before a crash (and not yet placed) gets its seat.
+ */
+export async function placeWaitingEverywhere(): Promise<number> {
+  const events = await prisma.forumEvent.findMany({
+    where: {
+      status: { not: 'CANCELLED' },
+      endsAt: { gt: new Date() },
+      registrations: { some: { status: 'WAITLISTED' } },
+    },
+    select: { id: true },
+  });
+  let placed = 0;
+  for (const event of events) placed += (await placeSeats(prisma, event.id)).length;
+  return placed;
 }
 
 function quotaRows(eventId: string, quotas: readonly QuotaOverride[]) {
@@ -184,7 +206,9 @@ async function changeStatus(
   return prisma.$transaction(async (tx) => {
     const event = await lockEventToOrganize(tx, actor, eventId);
     if (event.status !== from) {
-      throw new ConflictError(`The event is ${event.status.toLowerCase()}, not ${from.toLowerCase()}.`);
+      throw new ConflictError(
+        `The event is ${event.status.toLowerCase()}, not ${from.toLowerCase()}.`,
+      );
     }
     return tx.forumEvent.update({ where: { id: eventId }, data: { status: to } });
   });

@@ -6,6 +6,7 @@ import { AgencyRef } from '../agencies/agency.schema.js';
 import { ErrorInterface } from '../common/errors.schema.js';
 import { LocaleEnum } from '../i18n/locale.schema.js';
 import { UserRef } from '../users/user.schema.js';
+import { checkIn } from './check-in.service.js';
 import {
   CheckInRefusedError,
   DuplicateRegistrationError,
@@ -34,7 +35,6 @@ import {
   sessionInput,
   updateEventInput,
 } from './forum.validation.js';
-import { checkIn } from './check-in.service.js';
 import {
   addSession,
   cancelForumEvent,
@@ -214,7 +214,11 @@ builder.mutationField('updateForumEvent', (t) =>
 );
 
 for (const [name, description, change] of [
-  ['publishForumEvent', 'DRAFT → OPEN: the event becomes visible to its audience.', publishForumEvent],
+  [
+    'publishForumEvent',
+    'DRAFT → OPEN: the event becomes visible to its audience.',
+    publishForumEvent,
+  ],
   ['closeForumEvent', 'OPEN → CLOSED: no new registrations.', closeForumEvent],
 ] as const) {
   builder.mutationField(name, (t) =>
@@ -468,23 +472,21 @@ const SessionCheckInRef = builder.objectRef<SessionCheckInShape>('SessionCheckIn
   }),
 });
 
-const CheckInRef = builder
-  .objectRef<Awaited<ReturnType<typeof checkIn>>>('CheckIn')
-  .implement({
-    description: 'Who came in, and whether they had come in before (then nothing changed).',
-    fields: (t) => ({
-      registration: t.field({ type: ForumRegistrationRef, resolve: (c) => c.registration }),
-      alreadyCheckedIn: t.exposeBoolean('alreadyCheckedIn'),
-      checkedInAt: t.expose('checkedInAt', { type: 'DateTime' }),
-      sessions: t.field({ type: [SessionCheckInRef], resolve: (c) => c.sessions }),
-    }),
-  });
+const CheckInRef = builder.objectRef<Awaited<ReturnType<typeof checkIn>>>('CheckIn').implement({
+  description: 'Who came in, and whether they had come in before (then nothing changed).',
+  fields: (t) => ({
+    registration: t.field({ type: ForumRegistrationRef, resolve: (c) => c.registration }),
+    alreadyCheckedIn: t.exposeBoolean('alreadyCheckedIn'),
+    checkedInAt: t.expose('checkedInAt', { type: 'DateTime' }),
+    sessions: t.field({ type: [SessionCheckInRef], resolve: (c) => c.sessions }),
+  }),
+});
 
 builder.mutationField('checkIn', (t) =>
   t.field({
     type: CheckInRef,
     description:
-      "Checks a registrant in by their code (organizers), at the event and at the sessions listed. Scanning again is harmless: it says when they came in.",
+      'Checks a registrant in by their code (organizers), at the event and at the sessions listed. Scanning again is harmless: it says when they came in.',
     authScopes: { role: 'ORGANIZER' },
     errors: { types: [...common, CheckInRefusedError], dataField: { name: 'checkIn' } },
     args: {

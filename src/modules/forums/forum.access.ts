@@ -45,13 +45,17 @@ export function mayOrganize(
 /**
  * THE rule for registrations: the registrant, the event's organizers, and the admins of the
  * registrant's agency (who nominate delegates and give the home agency's approval). Guests
- * reach their own registration with its check-in code instead (`forumRegistrationByCode`).
+ * reach their own registration with its check-in code (`unlockedIds`: the registrations whose
+ * code the caller showed in this request).
  */
 export function registrationVisibilityWhere(
   viewer: Viewer | null,
+  unlockedIds: readonly string[] = [],
 ): Prisma.ForumRegistrationWhereInput {
-  if (!viewer) return { id: { in: [] } };
-  const rules: Prisma.ForumRegistrationWhereInput[] = [{ userId: viewer.userId }];
+  const rules: Prisma.ForumRegistrationWhereInput[] = [];
+  if (unlockedIds.length > 0) rules.push({ id: { in: [...unlockedIds] } });
+  if (!viewer) return rules.length > 0 ? { OR: rules } : { id: { in: [] } };
+  rules.push({ userId: viewer.userId });
   if (hasRole(viewer, 'ORGANIZER')) {
     rules.push({ event: { organizerAgencyId: viewer.agencyId } });
   }

@@ -9,8 +9,8 @@ import {
   RegistrationStatus,
   RegistrationType,
 } from '../../generated/prisma/enums.js';
-import { LocaleEnum } from '../i18n/locale.schema.js';
 import { localizedName } from '../i18n/locale.js';
+import { LocaleEnum } from '../i18n/locale.schema.js';
 import {
   forumEventVisibilityWhere,
   mayOrganize,
@@ -54,6 +54,10 @@ export function unlockByCode(context: Context, registrationId: string): void {
   unlocked.set(context, ids);
 }
 
+function unlockedIds(context: Context): string[] {
+  return [...(unlocked.get(context) ?? [])];
+}
+
 interface SeatCounts {
   capacity: number | null;
   confirmed: number;
@@ -64,7 +68,10 @@ interface SeatCounts {
 const Seats = builder.objectRef<SeatCounts>('ForumSeats').implement({
   description: 'Seats of an event or session now.',
   fields: (t) => ({
-    capacity: t.exposeInt('capacity', { nullable: true, description: 'Null: as many as the event.' }),
+    capacity: t.exposeInt('capacity', {
+      nullable: true,
+      description: 'Null: as many as the event.',
+    }),
     confirmed: t.exposeInt('confirmed', { description: 'Confirmed and checked-in registrations.' }),
     waitlisted: t.exposeInt('waitlisted'),
     available: t.exposeInt('available', { nullable: true }),
@@ -227,11 +234,11 @@ export const ForumEventRef = builder.prismaNode('ForumEvent', {
       },
     }),
     icalendar: t.string({
-      description: 'The event and its sessions as an RFC 5545 calendar (also GET /forum-events/{id}/calendar.ics).',
+      description:
+        'The event and its sessions as an RFC 5545 calendar (also GET /forum-events/{id}/calendar.ics).',
       args: { locale: t.arg({ type: LocaleEnum, required: false }) },
       select: { sessions: { orderBy: [{ startsAt: 'asc' }, { id: 'asc' }] } },
-      resolve: (event, args, context) =>
-        eventCalendar(event, args.locale ?? context.locale, null),
+      resolve: (event, args, context) => eventCalendar(event, args.locale ?? context.locale, null),
     }),
     attendeesCsv: t.string({
       nullable: true,
@@ -312,7 +319,10 @@ const eventOwner = { event: { select: { organizerAgencyId: true } } } as const;
 export const ForumRegistrationRef = builder.prismaNode('ForumRegistration', {
   id: { field: 'id' },
   nullable: true,
-  findUnique: (id, context) => ({ id, AND: [registrationVisibilityWhere(context.viewer)] }),
+  findUnique: (id, context) => ({
+    id,
+    AND: [registrationVisibilityWhere(context.viewer, unlockedIds(context))],
+  }),
   description:
     "A person's registration. Contact details, the check-in code and the QR code are shown only to the registrant and the event's organizers.",
   fields: (t) => ({
@@ -346,7 +356,8 @@ export const ForumRegistrationRef = builder.prismaNode('ForumRegistration', {
     listConsent: t.exposeBoolean('listConsent'),
     checkInCode: t.string({
       nullable: true,
-      description: 'Shown at the door. Only for confirmed registrations, to the registrant and organizers.',
+      description:
+        'Shown at the door. Only for confirmed registrations, to the registrant and organizers.',
       select: eventOwner,
       resolve: (r, _args, context) =>
         r.status === 'CONFIRMED' || r.status === 'CHECKED_IN'

@@ -1,10 +1,6 @@
 import { z } from 'zod';
-import {
-  ForumEventKind,
-  ForumVisibility,
-  RegistrationType,
-} from '../../generated/prisma/enums.js';
 import type { FieldIssue } from '../../errors.js';
+import { ForumEventKind, ForumVisibility, RegistrationType } from '../../generated/prisma/enums.js';
 import { jurisdictionSchema, optionalText, text, timeZone } from '../common/codes.js';
 import { LOCALES } from '../i18n/locale.js';
 
@@ -94,9 +90,18 @@ const quotaOverride = z.object({
 export const createEventInput = z
   .object({
     ...eventFields,
-    waitingList: z.boolean().nullish().transform((v) => v ?? true),
-    requiresApproval: z.boolean().nullish().transform((v) => v ?? false),
-    requiresAgencyApproval: z.boolean().nullish().transform((v) => v ?? false),
+    waitingList: z
+      .boolean()
+      .nullish()
+      .transform((v) => v ?? true),
+    requiresApproval: z
+      .boolean()
+      .nullish()
+      .transform((v) => v ?? false),
+    requiresAgencyApproval: z
+      .boolean()
+      .nullish()
+      .transform((v) => v ?? false),
     agencyQuotas: z.array(quotaOverride).max(500).nullish(),
   })
   .superRefine(refineEvent(true));
@@ -153,7 +158,10 @@ export const registerInput = z.object({
   eventId: z.unknown(),
   type: z.enum(SELF_TYPES, { error: 'choose DELEGATE, OBSERVER or PRESS (speakers are invited)' }),
   sessionIds,
-  listConsent: z.boolean().nullish().transform((v) => v ?? false),
+  listConsent: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
   locale: z.enum(LOCALES).nullish(),
   guest: guestInput.nullish(),
   idempotencyKey,

@@ -8,11 +8,7 @@ import type {
   ForumRegistration,
   RegistrationType,
 } from '../../generated/prisma/client.js';
-import {
-  mayApproveForAgency,
-  mayOrganize,
-  registrationVisibilityWhere,
-} from './forum.access.js';
+import { mayApproveForAgency, mayOrganize, registrationVisibilityWhere } from './forum.access.js';
 import {
   DuplicateRegistrationError,
   EventFullError,
@@ -86,7 +82,10 @@ function checkSessions(event: VisibleEvent, sessionIds: string[]): void {
   const known = new Set(event.sessions.map((session) => session.id));
   sessionIds.forEach((id, index) => {
     if (!known.has(id)) {
-      throw ValidationError.single(['input', 'sessionIds', String(index)], 'is not a session of this event');
+      throw ValidationError.single(
+        ['input', 'sessionIds', String(index)],
+        'is not a session of this event',
+      );
     }
   });
 }
@@ -141,7 +140,11 @@ async function refusal(request: Request): Promise<Error> {
     const quota = override?.seats ?? event.agencyQuota;
     if (quota !== null) {
       const held = await prisma.forumRegistration.count({
-        where: { eventId: event.id, agencyId: request.agencyId, status: { in: [...SEATED_STATUSES] } },
+        where: {
+          eventId: event.id,
+          agencyId: request.agencyId,
+          status: { in: [...SEATED_STATUSES] },
+        },
       });
       if (held + request.people.length > quota) return new QuotaReachedError(quota, held);
     }

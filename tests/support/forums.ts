@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
+import { expectType, type GqlResult, gql, unique } from './api.js';
+
+// Driving forum events and registration through the real mutations.
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** An event a month ahead, registration open now. */
+export function eventInput(overrides: Record<string, unknown> = {}) {
+  const start = new Date(Date.now() + 30 * DAY);
+  return {
+    kind: 'FORUM',
+    nameEn: `Guangzhou International IP Forum ${unique('f')}`,
+    nameZhHans: '广州国际知识产权论坛',
+    nameZhHant: '廣州國際知識產權論壇',
+    descriptionEn: 'Enforcement across the Greater Bay Area.',
+    descriptionZhHans: '大湾区知识产权执法合作。',
+    descriptionZhHant: '大灣區知識產權執法合作。',
+    venue: 'Guangzhou International Convention Centre',
+    startsAt: start.toISOString(),
+    endsAt: new Date(start.getTime() + 2 * DAY).toISOString(),
+    timeZone: 'Asia/Shanghai',
+    registrationOpensAt: new Date(Date.now() - HOUR).toISOString(),
+    registrationClosesAt: new Date(start.getTime() - DAY).toISOString(),
+    visibility: 'NETWORK',
+    capacity: 50,
+    ...overrides,
+  };
+}
+
+/** Calls a mutation (signed in, or as a guest with a null token); returns its union result. */
+export async function forumMutate(
+  token: string | null,
+  name: string,
+  signature: string,
+  args: string,
+  variables: Record<string, unknown>,
+  selection = '',
+): Promise<any> {
+  const result: GqlResult = await gql(
+    `mutation(${signature}) { ${name}(${args}) { __typename ${selection}
+      ... on ValidationError { issues { path message } }
+      ... on Error { code message } } }`,
+    variables,
+    { token: token ?? undefined },
+  );
+  expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+  return result.data?.[name];
+}
+
+/** Creates and publishes an event; returns its id. */
+export async function openEvent(token: string, overrides: Record<string, unknown> = {}) {
+  const created = await forumMutate(
+    token,
+    'createForumEvent',
+    '$input: ForumEventInput!',
+    'input: $input',
+    { input: eventInput(overrides) },
+    '... on CreateForumEventSuccess { event { id status } }',
+  );
+  const id: string = expectType<any>(created, 'CreateForumEventSuccess').event.id;
+  const published = await forumMutate(
+    token,
+    'publishForumEvent',
+    '$id: ID!',
+    'id: $id',
+    { id },
+    '... on PublishForumEventSuccess { event { status } }',
+  );
+  expect(expectType<any>(published, 'PublishForumEventSuccess').event.status).toBe('OPEN');
+  return id;
+}
+
+export const REGISTRATION = `id name status type email checkInCode approvalStage waitingListPosition`;
+
+export async function register(
+  token: string | null,
+  eventId: string,
+  extra: Record<string, unknown> = {},
+) {
+  return forumMutate(
+    token,
+    'registerForEvent',
+    '$input: RegistrationInput!',
+    'input: $input',
+    { input: { eventId, type: 'DELEGATE', idempotencyKey: randomUUID(), ...extra } },
+    `... on RegisterForEventSuccess { registration { ${REGISTRATION} } }
+     ... on DuplicateRegistrationError { person }
+     ... on QuotaReachedError { quota held }
+     ... on EventFullError { capacity }
+     ... on RegistrationClosedError { status }`,
+  );
+}
+
+/** Registers and expects success; returns the registration. */
+export async function registered(
+  token: string | null,
+  eventId: string,
+  extra: Record<string, unknown> = {},
+) {
+  return expectType<any>(await register(token, eventId, extra), 'RegisterForEventSuccess')
+    .registration;
+}
+
+export function guest(overrides: Record<string, unknown> = {}) {
+  return {
+    name: '李明',
+    email: `${unique('guest')}@example.test`,
+    organisation: 'Université de Lyon',
+    country: 'FR',
+    ...overrides,
+  };
+}
+
+export async function decide(token: string, id: string, decision: string, reason?: string) {
+  return forumMutate(
+    token,
+    'decideRegistration',
+    '$id: ID!, $decision: RegistrationDecision!, $reason: String',
+    'id: $id, decision: $decision, reason: $reason',
+    { id, decision, reason },
+    `... on DecideRegistrationSuccess { registration { ${REGISTRATION} } }`,
+  );
+}
+
+export async function cancel(token: string | null, id: string, code?: string) {
+  return forumMutate(
+    token,
+    'cancelRegistration',
+    '$id: ID!, $code: String',
+    'id: $id, code: $code',
+    { id, code },
+    `... on CancelRegistrationSuccess { registration { ${REGISTRATION} } }`,
+  );
+}
