@@ -4,8 +4,9 @@
 //
 //   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5433/ipnet_bench npm run bench
 //
-// Options: BENCH_SIZES (default 10000,100000), BENCH_REQUESTS (per measurement, default 1000),
-// BENCH_CONCURRENCY (default 20).
+// Options: BENCH_SIZES (default 10000,100000; empty: no search figures), BENCH_REQUESTS (per
+// measurement, default 1000), BENCH_CONCURRENCY (default 20), BENCH_FORUM (registration burst
+// as requests:seats, default 1000:100; empty: none).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
@@ -26,13 +27,15 @@ Object.assign(process.env, {
   NODE_ENV: 'production',
 });
 
-const sizes = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
+const sizes = (process.env.BENCH_SIZES ?? '10000,100000').split(',').filter(Boolean).map(Number);
+const forumBurst = (process.env.BENCH_FORUM ?? '1000:100').split(':').filter(Boolean).map(Number);
 const requests = Number(process.env.BENCH_REQUESTS ?? 1000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 20);
 
 const { migrateDatabase, closeDatabase } = await import('../src/db.js');
 const { seedDemoNetwork } = await import('../src/demo/seed.js');
 const { populate } = await import('./populate.js');
+const { registrationBurst } = await import('./forums.js');
 
 const log = (line: string) => console.error(line);
 
@@ -222,6 +225,42 @@ for (const size of sizes) {
     await new Promise((resolve) => child.once('exit', resolve));
   }
 }
+
+const forumRows: string[] = [];
+if (forumBurst.length === 2) {
+  const [burst = 1000, seats = 100] = forumBurst;
+  log(`\n== forum registration: ${burst} at once for ${seats} seats`);
+  await sql('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;');
+  await migrateDatabase();
+  await seedDemoNetwork(DEMO_PASSWORD);
+  const { child, base } = await startServer();
+  try {
+    const signIn = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `mutation { signIn(email: "organizer@gz-amr.demo", password: "${DEMO_PASSWORD}") { ... on SignInSuccess { session { token } } } }`,
+      }),
+    });
+    const token = ((await signIn.json()) as { data: { signIn: { session: { token: string } } } })
+      .data.signIn.session.token;
+    await registrationBurst(base, token, 50, 10); // warm-up
+    for (let round = 1; round <= 3; round++) {
+      const result = await registrationBurst(base, token, burst, seats);
+      const rows = await sql<{ status: string; n: string }>(
+        `SELECT status, count(*) AS n FROM "ForumRegistration" r JOIN "ForumEvent" e ON e.id = r."eventId"
+          WHERE e.id = '${Buffer.from(result.eventId, 'base64').toString().split(':')[1]}' GROUP BY status`,
+      );
+      const stored = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+      forumRows.push(
+        `| ${round} | ${burst} at once, ${seats} seats | ${result.seconds.toFixed(2)} | ${result.median.toFixed(0)} | ${result.p99.toFixed(0)} | ${stored.CONFIRMED ?? 0} / ${stored.WAITLISTED ?? 0} | ${result.answered.error ?? 0} |`,
+      );
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
 await closeDatabase();
 
 console.log(
@@ -233,3 +272,10 @@ console.log(
 console.log('| reports | measurement | median ms | p99 ms | requests/s | errors |');
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const line of results) console.log(line);
+if (forumRows.length > 0) {
+  console.log(
+    '\n| round | forum registration burst | whole burst s | median ms | p99 ms | confirmed / waitlisted in the database | errors |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const line of forumRows) console.log(line);
+}

@@ -167,10 +167,15 @@ describe('seats, quotas and the waiting list', () => {
   it('confirms up to capacity, queues the rest, and promotes the next in line', async () => {
     const { token } = await organizerAgency();
     const eventId = await openEvent(token, { capacity: 2 });
-    const people = await Promise.all([1, 2, 3].map(() => member(['VIEWER'])));
-    const first = await registered(people[0]!.token, eventId);
-    const second = await registered(people[1]!.token, eventId);
-    const third = await registered(people[2]!.token, eventId);
+    type Member = Awaited<ReturnType<typeof member>>;
+    const people = (await Promise.all([1, 2, 3].map(() => member(['VIEWER'])))) as [
+      Member,
+      Member,
+      Member,
+    ];
+    const first = await registered(people[0].token, eventId);
+    const second = await registered(people[1].token, eventId);
+    const third = await registered(people[2].token, eventId);
     expect([first.status, second.status, third.status]).toEqual([
       'CONFIRMED',
       'CONFIRMED',
@@ -180,14 +185,14 @@ describe('seats, quotas and the waiting list', () => {
     expect(third.checkInCode).toBeNull();
 
     const cancelled = expectType<any>(
-      await cancel(people[0]!.token, first.id),
+      await cancel(people[0].token, first.id),
       'CancelRegistrationSuccess',
     ).registration;
     expect(cancelled.status).toBe('CANCELLED');
     const promoted = await gql(
       `query($id: ID!) { node(id: $id) { ... on ForumRegistration { status checkInCode } } }`,
       { id: third.id },
-      { token: people[2]!.token },
+      { token: people[2].token },
     );
     expect(promoted.data?.node.status).toBe('CONFIRMED');
     expect(promoted.data?.node.checkInCode).toMatch(/^[A-Z2-7]{24}$/);
@@ -202,8 +207,8 @@ describe('seats, quotas and the waiting list', () => {
     expect(await statuses(eventId)).toEqual({ CONFIRMED: 2, CANCELLED: 1 });
 
     // A cancelled registration cannot be cancelled again, and someone else's not at all.
-    expect((await cancel(people[0]!.token, first.id)).__typename).toBe('ConflictError');
-    expect((await cancel(people[0]!.token, second.id)).__typename).toBe('NotFoundError');
+    expect((await cancel(people[0].token, first.id)).__typename).toBe('ConflictError');
+    expect((await cancel(people[0].token, second.id)).__typename).toBe('NotFoundError');
   });
 
   it('places a delegation all or nothing within its quota; the next eligible entry passes', async () => {
@@ -664,5 +669,52 @@ describe('exports', () => {
     );
     expect(field.data?.node.icalendar).toContain('BEGIN:VCALENDAR');
     expect(field.data?.node.attendeesCsv).toBeNull();
+  });
+});
+
+describe('demo forums', () => {
+  it('seeds a full upcoming forum with a waiting list, and a past workshop with check-ins', async () => {
+    const { seedDemoNetwork } = await import('../src/demo/seed.js');
+    await seedDemoNetwork('ipnet-demo-2026');
+    const forum = await prisma.forumEvent.findFirstOrThrow({
+      where: { nameEn: 'Guangzhou International IP Forum 2027' },
+    });
+    const counts = await prisma.forumRegistration.groupBy({
+      by: ['status'],
+      where: { eventId: forum.id },
+      _count: { _all: true },
+    });
+    expect(Object.fromEntries(counts.map((c) => [c.status, c._count._all]))).toEqual({
+      CONFIRMED: 14,
+      WAITLISTED: 2,
+    });
+    // No delegation holds more than its quota (invitations aside).
+    const delegations = await prisma.forumRegistration.groupBy({
+      by: ['agencyId'],
+      where: { eventId: forum.id, status: 'CONFIRMED', request: { invitation: false } },
+      _count: { _all: true },
+    });
+    expect(Math.max(...delegations.filter((d) => d.agencyId).map((d) => d._count._all))).toBe(2);
+
+    const listed = await gql(
+      `{ forumEvents(first: 50, filter: { search: "Guangzhou International IP Forum 2027" }) {
+          edges { node { name(locale: ZH_HANT) seats { confirmed waitlisted available }
+            sessions { title seats { capacity confirmed } } } } } }`,
+    );
+    expect(listed.data?.forumEvents.edges[0].node).toMatchObject({
+      name: '2027廣州國際知識產權論壇',
+      seats: { confirmed: 14, waitlisted: 2, available: 0 },
+    });
+    expect(listed.data?.forumEvents.edges[0].node.sessions[1].seats).toEqual({
+      capacity: 8,
+      confirmed: 8,
+    });
+
+    const workshop = await prisma.forumEvent.findFirstOrThrow({
+      where: { nameEn: 'Workshop: Identifying Counterfeit Cosmetics' },
+      include: { registrations: true },
+    });
+    expect(workshop.endsAt.getTime()).toBeLessThan(Date.now());
+    expect(workshop.registrations.filter((r) => r.status === 'CHECKED_IN')).toHaveLength(3);
   });
 });

@@ -132,7 +132,7 @@ describe('demo network', () => {
     expect(usersAfterFirst).toBe(first.users);
 
     const second = await seedDemoNetwork(DEMO_PASSWORD);
-    expect(second).toEqual({ ...first, reports: 0, operations: 0 });
+    expect(second).toEqual({ ...first, reports: 0, operations: 0, forums: 0 });
     expect(first.reports).toBeGreaterThan(0);
     expect(await prisma.user.count({ where: demoUsers })).toBe(usersAfterFirst);
 

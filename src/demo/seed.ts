@@ -1,5 +1,6 @@
 import { prisma } from '../db.js';
 import { hashPassword } from '../modules/auth/password.js';
+import { seedDemoForums } from './demo-forums.js';
 import { seedDemoIntel } from './demo-intel.js';
 import {
   DEMO_AGENCIES,
@@ -20,6 +21,8 @@ export interface SeedSummary {
   reports: number;
   /** Demo joint operations written by this run (0 when they were already there). */
   operations: number;
+  /** Demo forum events written by this run (0 when they were already there). */
+  forums: number;
 }
 
 export async function seedDemoNetwork(password: string): Promise<SeedSummary> {
@@ -67,7 +70,8 @@ export async function seedDemoNetwork(password: string): Promise<SeedSummary> {
   );
   const reports = await seedDemoIntel();
   const operations = await seedDemoOperations();
-  return { agencies: DEMO_AGENCIES.length, users, reports, operations };
+  const forums = await seedDemoForums();
+  return { agencies: DEMO_AGENCIES.length, users, reports, operations, forums };
 }
 
 export async function databaseIsEmpty(): Promise<boolean> {

@@ -39,8 +39,11 @@ async function claim(limit: number): Promise<ForumMessage[]> {
 
 function formatWhen(start: Date, end: Date, timeZone: string, locale: Locale): string {
   const format = new Intl.DateTimeFormat(locale, {
-    dateStyle: 'long',
-    timeStyle: 'short',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
     timeZone,
     timeZoneName: 'short',
   });

@@ -170,6 +170,7 @@ export const ForumEventRef = builder.prismaNode('ForumEvent', {
     }),
     agencyQuotas: t.relation('quotas', {
       description: 'Agencies with a quota of their own.',
+      authScopes: { signedIn: true },
     }),
     waitingList: t.exposeBoolean('waitingList'),
     requiresApproval: t.exposeBoolean('requiresApproval'),

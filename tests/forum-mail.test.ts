@@ -1,0 +1,102 @@
+import type { AddressInfo } from 'node:net';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prisma } from '../src/db.js';
+import { deliverForumMessages, smtpTransport } from '../src/modules/forums/forum-mailer.js';
+import { member } from './support/api.js';
+import { guest, openEvent, registered } from './support/forums.js';
+
+// Messages to registrants leave the outbox by SMTP, each in the recipient's language. An
+// in-process SMTP server (smtp-server) receives them; mailparser reads them back.
+
+const received: ParsedMail[] = [];
+let server: SMTPServer;
+let port: number;
+
+beforeAll(async () => {
+  server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      simpleParser(stream).then(
+        (mail) => {
+          received.push(mail);
+          callback();
+        },
+        (error) => callback(error),
+      );
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.server.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+function rawId(globalId: string): string {
+  return Buffer.from(globalId, 'base64').toString().split(':')[1] as string;
+}
+
+describe('forum messages by e-mail', () => {
+  it('sends each message once, in the registrant’s language, and records it', async () => {
+    const organizer = await member(['ORGANIZER']);
+    const eventId = await openEvent(organizer.token, { visibility: 'PUBLIC', capacity: 1 });
+    const first = await registered(null, eventId, {
+      guest: guest({ name: '王芳', email: 'wang.fang@example.test' }),
+      locale: 'ZH_HANS',
+    });
+    const second = await registered(null, eventId, {
+      guest: guest({ name: 'Ana Sousa', email: 'ana.sousa@example.test' }),
+      locale: 'PT',
+    });
+    expect([first.status, second.status]).toEqual(['CONFIRMED', 'WAITLISTED']);
+
+    const transport = smtpTransport(`smtp://127.0.0.1:${port}`);
+    const ours = { eventId: rawId(eventId) };
+    // Other test files' messages may be due too (shared PostgreSQL): send until ours are out.
+    for (let pass = 0; pass < 20; pass++) {
+      await deliverForumMessages(transport, { from: 'Forum <forum@ipnet.test>' });
+      if ((await prisma.forumMessage.count({ where: { ...ours, status: 'PENDING' } })) === 0) break;
+    }
+    transport.close();
+
+    const toWang = received.filter((m) => m.to && JSON.stringify(m.to).includes('wang.fang'));
+    expect(toWang).toHaveLength(1);
+    expect(toWang[0]?.subject).toBe('报名已确认：广州国际知识产权论坛');
+    expect(toWang[0]?.text).toContain(`签到码: ${first.checkInCode}`);
+    const toAna = received.filter((m) => m.to && JSON.stringify(m.to).includes('ana.sousa'));
+    expect(toAna.map((m) => m.subject)).toEqual([
+      expect.stringMatching(/^On the waiting list: Guangzhou International IP Forum/),
+    ]);
+    expect(toAna[0]?.text).not.toMatch(/check-in code/i);
+
+    const rows = await prisma.forumMessage.findMany({ where: ours });
+    expect(rows.map((r) => [r.kind, r.status])).toEqual(
+      expect.arrayContaining([
+        ['REGISTRATION_CONFIRMED', 'SENT'],
+        ['REGISTRATION_WAITLISTED', 'SENT'],
+      ]),
+    );
+    expect(rows.every((r) => r.attempts === 1 && r.sentAt !== null)).toBe(true);
+  });
+
+  it('keeps a message for a later try when the server cannot be reached', async () => {
+    const organizer = await member(['ORGANIZER']);
+    const eventId = await openEvent(organizer.token, { visibility: 'PUBLIC' });
+    const person = await registered(null, eventId, { guest: guest() });
+    const unreachable = smtpTransport('smtp://127.0.0.1:1');
+    const before = Date.now();
+    await deliverForumMessages(unreachable, { limit: 1000 });
+    unreachable.close();
+    const row = await prisma.forumMessage.findFirstOrThrow({
+      where: { registrationId: rawId(person.id) },
+    });
+    expect(row).toMatchObject({ status: 'PENDING', attempts: 1, sentAt: null });
+    expect(row.lastError).toBeTruthy();
+    expect(row.nextAttemptAt.getTime()).toBeGreaterThan(before + 60_000);
+  });
+});
