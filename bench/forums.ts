@@ -12,6 +12,12 @@ export interface BurstResult {
   answered: Record<string, number>;
 }
 
+/** The fields this benchmark reads from its answers. */
+interface Answer {
+  createForumEvent: { event: { id: string } };
+  registerForEvent: { __typename: string; registration?: { status: string } };
+}
+
 async function post(base: string, query: string, variables: object, token?: string) {
   const response = await fetch(`${base}/graphql`, {
     method: 'POST',
@@ -21,8 +27,8 @@ async function post(base: string, query: string, variables: object, token?: stri
     },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { data?: any; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  const body = (await response.json()) as { data?: Answer; errors?: unknown[] };
+  if (body.errors || !body.data) throw new Error(JSON.stringify(body.errors));
   return body.data;
 }
 
@@ -97,8 +103,9 @@ export async function registrationBurst(
         const status =
           data.registerForEvent.registration?.status ?? data.registerForEvent.__typename;
         answered[status] = (answered[status] ?? 0) + 1;
-      } catch {
+      } catch (error) {
         answered.error = (answered.error ?? 0) + 1;
+        if (answered.error === 1) console.error(`  first error: ${String(error).slice(0, 300)}`);
       }
       latencies.push(performance.now() - t);
     }),

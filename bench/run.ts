@@ -248,8 +248,8 @@ if (forumBurst.length === 2) {
     for (let round = 1; round <= 3; round++) {
       const result = await registrationBurst(base, token, burst, seats);
       const rows = await sql<{ status: string; n: string }>(
-        `SELECT status, count(*) AS n FROM "ForumRegistration" r JOIN "ForumEvent" e ON e.id = r."eventId"
-          WHERE e.id = '${Buffer.from(result.eventId, 'base64').toString().split(':')[1]}' GROUP BY status`,
+        `SELECT r.status, count(*) AS n FROM "ForumRegistration" r
+          WHERE r."eventId" = '${Buffer.from(result.eventId, 'base64').toString().split(':')[1]}' GROUP BY r.status`,
       );
       const stored = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
       forumRows.push(

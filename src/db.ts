@@ -131,7 +131,14 @@ export async function databaseReachable(): Promise<boolean> {
   }
 }
 
-/** A write refused by a unique constraint (Prisma's P2002): a name or address already taken. */
+/**
+ * A write refused by a unique constraint: a name or address already taken. Prisma reports it as
+ * P2002 for its own queries, and as a failed raw query carrying PostgreSQL's SQLSTATE 23505.
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  return (
+    error.code === 'P2002' ||
+    (error.code === 'P2010' && JSON.stringify(error.meta ?? {}).includes('23505'))
+  );
 }

@@ -58,8 +58,8 @@ describe('forum messages by e-mail', () => {
     const transport = smtpTransport(`smtp://127.0.0.1:${port}`);
     const ours = { eventId: rawId(eventId) };
     // Other test files' messages may be due too (shared PostgreSQL): send until ours are out.
-    for (let pass = 0; pass < 20; pass++) {
-      await deliverForumMessages(transport, { from: 'Forum <forum@ipnet.test>' });
+    for (let pass = 0; pass < 100; pass++) {
+      await deliverForumMessages(transport, { from: 'Forum <forum@ipnet.test>', limit: 500 });
       if ((await prisma.forumMessage.count({ where: { ...ours, status: 'PENDING' } })) === 0) break;
     }
     transport.close();

@@ -56,14 +56,24 @@ export async function lockEvent(
   return event;
 }
 
-/** The event with its sessions, when the viewer may see it (NotFound otherwise). */
-export async function findVisibleEvent(viewer: Viewer | null, eventId: string) {
+/** The event, when the viewer may see it (NotFound otherwise). */
+export async function findVisibleEvent(
+  viewer: Viewer | null,
+  eventId: string,
+): Promise<ForumEvent> {
   const event = await prisma.forumEvent.findFirst({
     where: { id: eventId, AND: [forumEventVisibilityWhere(viewer)] },
-    include: { sessions: { orderBy: [{ startsAt: 'asc' }, { id: 'asc' }] } },
   });
   if (!event) throw new NotFoundError('event');
   return event;
+}
+
+/** An event's sessions in time order. */
+export function sessionsOf(eventId: string): Promise<ForumSession[]> {
+  return prisma.forumSession.findMany({
+    where: { eventId },
+    orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+  });
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Plugin } from 'graphql-yoga';
 import { signedInViewer } from '../../context.js';
 import { useExportEndpoint } from '../common/export-endpoint.js';
 import { matchLocale } from '../i18n/locale.js';
-import { findVisibleEvent } from './forum-event.service.js';
+import { findVisibleEvent, sessionsOf } from './forum-event.service.js';
 import { attendeesCsv, eventCalendar } from './forum-exports.js';
 
 // GET /forum-events/{id}/calendar.ics: the event's calendar, without a session for PUBLIC events
@@ -19,7 +19,7 @@ export function useForumCalendarEndpoint(): Plugin {
       const event = await findVisibleEvent(context.viewer, eventId);
       const locale = matchLocale(url.searchParams.get('locale') ?? '') ?? context.locale;
       return {
-        body: eventCalendar(event, locale, url.origin),
+        body: eventCalendar({ ...event, sessions: await sessionsOf(event.id) }, locale, url.origin),
         type: 'text/calendar; charset=utf-8',
         filename: `event-${event.id}.ics`,
       };

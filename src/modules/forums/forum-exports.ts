@@ -7,7 +7,7 @@ import { ForbiddenError } from '../../errors.js';
 import type { ForumEvent, ForumSession } from '../../generated/prisma/client.js';
 import type { Locale } from '../i18n/locale.js';
 import { mayOrganize } from './forum.access.js';
-import { findVisibleEvent } from './forum-event.service.js';
+import { findVisibleEvent, sessionsOf } from './forum-event.service.js';
 
 // Exports of a forum event: its calendar (RFC 5545, ical-generator), the attendee list (CSV,
 // csv-stringify) and check-in QR codes (qrcode). The HTTP endpoints and the GraphQL fields both
@@ -90,7 +90,7 @@ export async function attendeesCsv(viewer: Viewer, eventId: string): Promise<str
       sessions: { select: { sessionId: true, checkedInAt: true } },
     },
   });
-  const sessionTitles = new Map(event.sessions.map((s) => [s.id, s.titleEn]));
+  const sessionTitles = new Map((await sessionsOf(eventId)).map((s) => [s.id, s.titleEn]));
   const rows = registrations.map((r) => ({
     name: r.name,
     email: r.email ?? '',

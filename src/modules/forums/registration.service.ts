@@ -34,7 +34,7 @@ export interface Person {
   locale: string;
 }
 
-type VisibleEvent = Awaited<ReturnType<typeof findVisibleEvent>>;
+type VisibleEvent = ForumEvent;
 
 interface Request {
   event: VisibleEvent;
@@ -78,8 +78,16 @@ function requireOpen(event: ForumEvent, now = new Date()): void {
   }
 }
 
-function checkSessions(event: VisibleEvent, sessionIds: string[]): void {
-  const known = new Set(event.sessions.map((session) => session.id));
+async function checkSessions(event: VisibleEvent, sessionIds: string[]): Promise<void> {
+  if (sessionIds.length === 0) return;
+  const known = new Set(
+    (
+      await prisma.forumSession.findMany({
+        where: { eventId: event.id, id: { in: sessionIds } },
+        select: { id: true },
+      })
+    ).map((session) => session.id),
+  );
   sessionIds.forEach((id, index) => {
     if (!known.has(id)) {
       throw ValidationError.single(
@@ -152,62 +160,70 @@ async function refusal(request: Request): Promise<Error> {
   return new EventFullError(event.capacity);
 }
 
-/** Writes a request and places it; all of it or nothing. Returns its registrations. */
+/**
+ * Writes a request, its registrations, their session choices and first messages in one
+ * statement (all of it or nothing, and one round trip: registration bursts are the load this
+ * path is built for), then places it. Returns its registrations.
+ */
 async function submit(request: Request): Promise<ForumRegistration[]> {
   const earlier = await previousAnswer(request);
   if (earlier) return earlier;
   const { event } = request;
-  checkSessions(event, request.sessionIds);
-  await refuseDuplicates(event.id, request.people);
+  if (new Set(request.people.map(personKey)).size !== request.people.length) {
+    throw ValidationError.single(['input'], 'names the same person twice');
+  }
+  await checkSessions(event, request.sessionIds);
+  const people = request.people.map((person, n) => ({
+    ...person,
+    n,
+    personKey: personKey(person),
+    checkInCode: newCheckInCode(),
+  }));
   const status = request.stage ? 'PENDING_APPROVAL' : 'WAITLISTED';
-  let requestId: string;
+  const firstMessage = request.invitation
+    ? 'INVITED'
+    : request.stage
+      ? 'REGISTRATION_RECEIVED'
+      : null;
+  const messageData = JSON.stringify(
+    request.invitation ? { message: request.message ?? null } : {},
+  );
+  const agencyDecidedById = request.agencyDecidedById ?? null;
+  let rows: ForumRegistration[];
   try {
-    requestId = await prisma.$transaction(async (tx) => {
-      const created = await tx.forumRequest.create({
-        data: {
-          eventId: event.id,
-          requesterKey: request.requesterKey,
-          idempotencyKey: request.idempotencyKey,
-          agencyId: request.agencyId,
-          invitation: request.invitation,
-        },
-      });
-      const now = new Date();
-      const registrations = await tx.forumRegistration.createManyAndReturn({
-        data: request.people.map((person) => ({
-          ...person,
-          eventId: event.id,
-          requestId: created.id,
-          personKey: personKey(person),
-          type: request.type,
-          status,
-          approvalStage: request.stage,
-          listConsent: request.listConsent,
-          checkInCode: newCheckInCode(),
-          invitedById: request.invitedById ?? null,
-          nominatedById: request.nominatedById ?? null,
-          agencyDecidedById: request.agencyDecidedById ?? null,
-          agencyDecidedAt: request.agencyDecidedById ? now : null,
-        })),
-        select: { id: true, email: true, locale: true },
-      });
-      await tx.forumSessionChoice.createMany({
-        data: registrations.flatMap((registration) =>
-          [...new Set(request.sessionIds)].map((sessionId) => ({
-            registrationId: registration.id,
-            sessionId,
-          })),
-        ),
-      });
-      if (request.invitation) {
-        await queueMessages(tx, event.id, 'INVITED', registrations, {
-          message: request.message ?? null,
-        });
-      } else if (request.stage) {
-        await queueMessages(tx, event.id, 'REGISTRATION_RECEIVED', registrations);
-      }
-      return created.id;
-    });
+    rows = await prisma.$queryRaw<ForumRegistration[]>`
+      WITH req AS (
+        INSERT INTO "ForumRequest" (id, "eventId", "requesterKey", "idempotencyKey", "agencyId", invitation)
+        VALUES (gen_random_uuid(), ${event.id}::uuid, ${request.requesterKey}, ${request.idempotencyKey},
+                ${request.agencyId}::uuid, ${request.invitation})
+        RETURNING id
+      ), regs AS (
+        INSERT INTO "ForumRegistration" (
+          id, "eventId", "requestId", "userId", "agencyId", "personKey", name, email, organisation,
+          country, locale, type, status, "approvalStage", "listConsent", "checkInCode",
+          "invitedById", "nominatedById", "agencyDecidedById", "agencyDecidedAt", "updatedAt")
+        SELECT gen_random_uuid(), ${event.id}::uuid, req.id, p."userId", p."agencyId", p."personKey",
+               p.name, p.email, p.organisation, p.country, p.locale,
+               ${request.type}::"RegistrationType", ${status}::"RegistrationStatus",
+               ${request.stage}::"ApprovalStage", ${request.listConsent}, p."checkInCode",
+               ${request.invitedById ?? null}::uuid, ${request.nominatedById ?? null}::uuid,
+               ${agencyDecidedById}::uuid,
+               CASE WHEN ${agencyDecidedById}::uuid IS NULL THEN NULL ELSE now() END, now()
+          FROM req, jsonb_to_recordset(${JSON.stringify(people)}::jsonb) AS p(
+                 "userId" uuid, "agencyId" uuid, "personKey" text, name text, email text,
+                 organisation text, country text, locale text, "checkInCode" text, n integer)
+         ORDER BY p.n
+        RETURNING *
+      ), choices AS (
+        INSERT INTO "ForumSessionChoice" ("registrationId", "sessionId")
+        SELECT regs.id, session::uuid FROM regs, unnest(${[...new Set(request.sessionIds)]}::text[]) AS session
+      ), messages AS (
+        INSERT INTO "ForumMessage" (id, "eventId", "registrationId", kind, recipient, locale, data)
+        SELECT gen_random_uuid(), ${event.id}::uuid, regs.id, ${firstMessage}::"ForumMessageKind",
+               regs.email, regs.locale, ${messageData}::jsonb
+          FROM regs WHERE ${firstMessage}::text IS NOT NULL
+      )
+      SELECT * FROM regs`;
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     // The same key raced in from a retry, or the same person from elsewhere.
@@ -216,13 +232,20 @@ async function submit(request: Request): Promise<ForumRegistration[]> {
     await refuseDuplicates(event.id, request.people);
     throw error;
   }
-  if (!request.stage) await placeSeats(prisma, event.id, requestId);
+  const requestId = rows[0]?.requestId;
+  if (!requestId) throw new Error('a request was written without registrations');
+  if (request.stage) return rows;
+  await placeSeats(prisma, event.id, requestId);
   const registrations = await prisma.forumRegistration.findMany({
     where: { requestId },
-    orderBy: { createdAt: 'asc' },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   });
   if (registrations.length === 0) throw await refusal(request);
-  return registrations;
+  // Same order as the people named in the request.
+  const order = new Map(people.map((person, index) => [person.personKey, index]));
+  return registrations.sort(
+    (a, b) => (order.get(a.personKey ?? '') ?? 0) - (order.get(b.personKey ?? '') ?? 0),
+  );
 }
 
 export interface RegisterInput {
