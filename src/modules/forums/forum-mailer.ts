@@ -23,7 +23,7 @@ function backoffMinutes(attempts: number): number {
   return Math.min(2 ** attempts, 24 * 60);
 }
 
-async function claim(limit: number): Promise<ForumMessage[]> {
+async function claim(limit: number, eventId: string | null): Promise<ForumMessage[]> {
   return prisma.$queryRaw<ForumMessage[]>`
     UPDATE "ForumMessage"
        SET attempts = attempts + 1,
@@ -31,6 +31,7 @@ async function claim(limit: number): Promise<ForumMessage[]> {
      WHERE id IN (
        SELECT id FROM "ForumMessage"
         WHERE status = 'PENDING' AND "nextAttemptAt" <= now()
+          AND (${eventId}::uuid IS NULL OR "eventId" = ${eventId}::uuid)
         ORDER BY "createdAt", id
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED)
@@ -69,14 +70,14 @@ async function compose(message: ForumMessage) {
   });
 }
 
-/** Sends what is due; returns how many were sent. */
+/** Sends what is due (of one event only, with `eventId`); returns how many were sent. */
 export async function deliverForumMessages(
   transport: Transporter,
-  options: { from?: string; limit?: number } = {},
+  options: { from?: string; limit?: number; eventId?: string } = {},
 ): Promise<number> {
   const from = options.from ?? config().MAIL_FROM;
   let sent = 0;
-  for (const message of await claim(options.limit ?? 50)) {
+  for (const message of await claim(options.limit ?? 50, options.eventId ?? null)) {
     try {
       if (!message.recipient) {
         await prisma.forumMessage.update({
