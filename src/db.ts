@@ -121,6 +121,9 @@ export async function closeDatabase(): Promise<void> {
   await opened.close();
 }
 
+/** A transaction's client: services that write in several steps take one. */
+export type Tx = Prisma.TransactionClient;
+
 /** True when the database answers a trivial query. */
 export async function databaseReachable(): Promise<boolean> {
   try {

@@ -4,7 +4,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
 import { deliverForumMessages, smtpTransport } from '../src/modules/forums/forum-mailer.js';
-import { member } from './support/api.js';
+import { member, rawId } from './support/api.js';
 import { guest, openEvent, registered } from './support/forums.js';
 
 // Messages to registrants leave the outbox by SMTP, each in the recipient's language. An
@@ -36,10 +36,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
-
-function rawId(globalId: string): string {
-  return Buffer.from(globalId, 'base64').toString().split(':')[1] as string;
-}
 
 describe('forum messages by e-mail', () => {
   it('sends each message once, in the registrant’s language, and records it', async () => {

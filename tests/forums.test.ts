@@ -3,12 +3,21 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
-import { expectType, gql, makeUser, member, tokenFor, yoga } from './support/api.js';
+import {
+  expectType,
+  globalId,
+  gql,
+  makeUser,
+  member,
+  mutation,
+  rawId,
+  tokenFor,
+  yoga,
+} from './support/api.js';
 import {
   cancel,
   decide,
   eventInput,
-  forumMutate,
   guest,
   openEvent,
   REGISTRATION,
@@ -18,11 +27,6 @@ import {
 
 // Forum registration through the GraphQL API: capacity, quotas and the waiting list, approval,
 // idempotent retries, check-in, exports and personal data. Each test builds its own agencies.
-
-async function organizerAgency() {
-  const organizer = await member(['ORGANIZER']);
-  return organizer;
-}
 
 async function colleague(agencyId: string, roles: Parameters<typeof makeUser>[1] = ['VIEWER']) {
   const user = await makeUser(agencyId, roles);
@@ -36,10 +40,6 @@ async function statuses(eventId: string) {
     _count: { _all: true },
   });
   return Object.fromEntries(rows.map((row) => [row.status, row._count._all]));
-}
-
-function rawId(globalId: string): string {
-  return Buffer.from(globalId, 'base64').toString().split(':')[1] as string;
 }
 
 /** The first hour of the event, for a session. */
@@ -61,8 +61,8 @@ async function messagesOf(registrationGlobalId: string) {
 
 describe('forum events', () => {
   it('reports every problem of a bad event at once and writes nothing', async () => {
-    const { token, agency } = await organizerAgency();
-    const result = await forumMutate(
+    const { token, agency } = await member(['ORGANIZER']);
+    const result = await mutation(
       token,
       'createForumEvent',
       '$input: ForumEventInput!',
@@ -92,10 +92,10 @@ describe('forum events', () => {
   });
 
   it('shows drafts to their organizers only, NETWORK events to members, PUBLIC ones to all', async () => {
-    const { token } = await organizerAgency();
+    const { token } = await member(['ORGANIZER']);
     const other = await member(['ORGANIZER', 'AGENCY_ADMIN']);
     const draft = expectType<any>(
-      await forumMutate(
+      await mutation(
         token,
         'createForumEvent',
         '$input: ForumEventInput!',
@@ -138,10 +138,22 @@ describe('forum events', () => {
     expect(await node(draft, other.token)).toBeNull();
     expect(await node(invitationOnly, other.token)).toBeNull();
 
+    // Invitations wait for publication: an invitee must be able to read the event.
+    const early = await mutation(
+      token,
+      'inviteToEvent',
+      '$input: EventInvitationInput!',
+      'input: $input',
+      { input: { eventId: draft, invitees: [{ guest: guest() }], type: 'SPEAKER' } },
+      '... on RegistrationClosedError { status }',
+    );
+    expect(expectType<any>(early, 'RegistrationClosedError').status).toBe('DRAFT');
+    expect(await prisma.forumRegistration.count({ where: { eventId: rawId(draft) } })).toBe(0);
+
     // Members of an invitation-only event cannot register themselves; invited people are in.
     const self = await register(other.token, invitationOnly);
     expect(self.__typename).toBe('NotFoundError');
-    const invited = await forumMutate(
+    const invited = await mutation(
       token,
       'inviteToEvent',
       '$input: EventInvitationInput!',
@@ -149,7 +161,7 @@ describe('forum events', () => {
       {
         input: {
           eventId: invitationOnly,
-          invitees: [{ userId: Buffer.from(`User:${other.user.id}`).toString('base64') }],
+          invitees: [{ userId: globalId('User', other.user.id) }],
           type: 'SPEAKER',
           message: 'We would be honoured to hear you on the opening panel.',
         },
@@ -165,7 +177,7 @@ describe('forum events', () => {
 
 describe('seats, quotas and the waiting list', () => {
   it('confirms up to capacity, queues the rest, and promotes the next in line', async () => {
-    const { token } = await organizerAgency();
+    const { token } = await member(['ORGANIZER']);
     const eventId = await openEvent(token, { capacity: 2 });
     type Member = Awaited<ReturnType<typeof member>>;
     const people = (await Promise.all([1, 2, 3].map(() => member(['VIEWER'])))) as [
@@ -212,12 +224,12 @@ describe('seats, quotas and the waiting list', () => {
   });
 
   it('places a delegation all or nothing within its quota; the next eligible entry passes', async () => {
-    const { token } = await organizerAgency();
+    const { token } = await member(['ORGANIZER']);
     const eventId = await openEvent(token, { capacity: 10, agencyQuota: 2 });
     const admin = await member(['AGENCY_ADMIN']);
     const delegates = await Promise.all([1, 2, 3].map(() => makeUser(admin.agency.id, ['VIEWER'])));
     const nominate = (userIds: string[], key = randomUUID()) =>
-      forumMutate(
+      mutation(
         admin.token,
         'nominateDelegates',
         '$input: NominationInput!',
@@ -225,7 +237,7 @@ describe('seats, quotas and the waiting list', () => {
         {
           input: {
             eventId,
-            userIds: userIds.map((id) => Buffer.from(`User:${id}`).toString('base64')),
+            userIds: userIds.map((id) => globalId('User', id)),
             type: 'DELEGATE',
             idempotencyKey: key,
           },
@@ -245,7 +257,7 @@ describe('seats, quotas and the waiting list', () => {
     expect((await registered(outsider.token, eventId)).status).toBe('CONFIRMED');
 
     // Raising the agency's quota to 3 lets the group in, together.
-    const raised = await forumMutate(
+    const raised = await mutation(
       token,
       'updateForumEvent',
       '$id: ID!, $input: ForumEventChanges!',
@@ -253,9 +265,7 @@ describe('seats, quotas and the waiting list', () => {
       {
         id: eventId,
         input: {
-          agencyQuotas: [
-            { agencyId: Buffer.from(`Agency:${admin.agency.id}`).toString('base64'), seats: 3 },
-          ],
+          agencyQuotas: [{ agencyId: globalId('Agency', admin.agency.id), seats: 3 }],
         },
       },
     );
@@ -268,7 +278,7 @@ describe('seats, quotas and the waiting list', () => {
     // Without a waiting list a request beyond the quota is refused and leaves nothing.
     const strict = await openEvent(token, { capacity: 10, agencyQuota: 2, waitingList: false });
     const before = await prisma.forumRegistration.count();
-    const refused = await forumMutate(
+    const refused = await mutation(
       admin.token,
       'nominateDelegates',
       '$input: NominationInput!',
@@ -276,7 +286,7 @@ describe('seats, quotas and the waiting list', () => {
       {
         input: {
           eventId: strict,
-          userIds: delegates.map((d) => Buffer.from(`User:${d.id}`).toString('base64')),
+          userIds: delegates.map((d) => globalId('User', d.id)),
           type: 'DELEGATE',
           idempotencyKey: randomUUID(),
         },
@@ -289,7 +299,7 @@ describe('seats, quotas and the waiting list', () => {
   });
 
   it('refuses a full event without a waiting list, and closed registration', async () => {
-    const { token } = await organizerAgency();
+    const { token } = await member(['ORGANIZER']);
     const eventId = await openEvent(token, { capacity: 1, waitingList: false });
     const [a, b] = await Promise.all([member(['VIEWER']), member(['VIEWER'])]);
     expect((await registered(a.token, eventId)).status).toBe('CONFIRMED');
@@ -297,7 +307,7 @@ describe('seats, quotas and the waiting list', () => {
     expect(expectType<any>(full, 'EventFullError').capacity).toBe(1);
     expect(await statuses(eventId)).toEqual({ CONFIRMED: 1 });
 
-    const closed = await forumMutate(
+    const closed = await mutation(
       token,
       'closeForumEvent',
       '$id: ID!',
@@ -310,7 +320,7 @@ describe('seats, quotas and the waiting list', () => {
   });
 
   it('never oversells: 300 concurrent registrations for 50 seats', async () => {
-    const { token } = await organizerAgency();
+    const { token } = await member(['ORGANIZER']);
     const eventId = await openEvent(token, { capacity: 50, visibility: 'PUBLIC' });
     const results = await Promise.all(
       Array.from({ length: 300 }, (_, i) =>
@@ -332,7 +342,7 @@ describe('seats, quotas and the waiting list', () => {
 
 describe('approval and idempotency', () => {
   it('runs two-step approval: home agency first, then the organizers', async () => {
-    const { token } = await organizerAgency();
+    const { token } = await member(['ORGANIZER']);
     const eventId = await openEvent(token, {
       requiresApproval: true,
       requiresAgencyApproval: true,
@@ -390,7 +400,7 @@ describe('approval and idempotency', () => {
   });
 
   it('answers a retry with the first answer, and refuses a second registration', async () => {
-    const { token } = await organizerAgency();
+    const { token } = await member(['ORGANIZER']);
     const eventId = await openEvent(token);
     const person = await member(['VIEWER']);
     const key = randomUUID();
@@ -411,10 +421,10 @@ describe('approval and idempotency', () => {
 
 describe('check-in', () => {
   it('checks in once, says so on a second scan, and works for sessions', async () => {
-    const { token } = await organizerAgency();
+    const { token } = await member(['ORGANIZER']);
     const eventId = await openEvent(token, { capacity: 1 });
     const session = expectType<any>(
-      await forumMutate(
+      await mutation(
         token,
         'addSession',
         '$eventId: ID!, $input: ForumSessionInput!',
@@ -445,7 +455,7 @@ describe('check-in', () => {
     expect(qr.data?.node.png).toMatch(/^data:image\/png;base64,/);
 
     const scan = (code: string, sessionIds?: string[]) =>
-      forumMutate(
+      mutation(
         token,
         'checkIn',
         '$code: String!, $sessionIds: [ID!]',
@@ -478,7 +488,7 @@ describe('check-in', () => {
       'WAITLISTED',
     );
     const stranger = await member(['ORGANIZER']);
-    const foreign = await forumMutate(stranger.token, 'checkIn', '$code: String!', 'code: $code', {
+    const foreign = await mutation(stranger.token, 'checkIn', '$code: String!', 'code: $code', {
       code: mine.checkInCode,
     });
     expect(foreign.__typename).toBe('NotFoundError');
@@ -491,7 +501,7 @@ describe('check-in', () => {
 
 describe('guests and personal data', () => {
   it('lets guests register for PUBLIC events and see only their own registration', async () => {
-    const { token } = await organizerAgency();
+    const { token } = await member(['ORGANIZER']);
     const eventId = await openEvent(token, { visibility: 'PUBLIC' });
     const networkOnly = await openEvent(token, { visibility: 'NETWORK' });
     const alice = guest({ name: '陈美玲', email: 'mei.ling.chen@example.test' });
@@ -539,6 +549,24 @@ describe('guests and personal data', () => {
     );
     expect(seen.data?.node.registrations.totalCount).toBe(0);
 
+    // A guest invited to a NETWORK event reads it through their code, and only so.
+    const invited = await mutation(
+      token,
+      'inviteToEvent',
+      '$input: EventInvitationInput!',
+      'input: $input',
+      { input: { eventId: networkOnly, invitees: [{ guest: guest() }], type: 'SPEAKER' } },
+      `... on InviteToEventSuccess { registrations { ${REGISTRATION} } }`,
+    );
+    const [speaker] = expectType<any>(invited, 'InviteToEventSuccess').registrations;
+    const speakerView = await gql(
+      `query($code: String!) { forumRegistrationByCode(code: $code) { event { id } } }`,
+      { code: speaker.checkInCode },
+    );
+    expect(speakerView.data?.forumRegistrationByCode.event).toEqual({ id: networkOnly });
+    const withoutCode = await gql(`query($id: ID!) { node(id: $id) { id } }`, { id: networkOnly });
+    expect(withoutCode.data?.node).toBeNull();
+
     // The guest cancels with their code.
     const cancelled = expectType<any>(
       await cancel(null, mine.id, mine.checkInCode),
@@ -549,11 +577,11 @@ describe('guests and personal data', () => {
   });
 
   it('erases personal data after the event and keeps the anonymised record', async () => {
-    const { token } = await organizerAgency();
+    const { token } = await member(['ORGANIZER']);
     const eventId = await openEvent(token, { visibility: 'PUBLIC' });
     const person = await registered(null, eventId, { guest: guest({ name: 'Erika Muster' }) });
     const erase = () =>
-      forumMutate(
+      mutation(
         token,
         'eraseRegistrantData',
         '$id: ID!',
@@ -564,7 +592,7 @@ describe('guests and personal data', () => {
     expect((await erase()).__typename).toBe('ConflictError');
 
     const past = Date.now() - 10 * 24 * 3_600_000;
-    const moved = await forumMutate(
+    const moved = await mutation(
       token,
       'updateForumEvent',
       '$id: ID!, $input: ForumEventChanges!',
@@ -594,9 +622,9 @@ describe('guests and personal data', () => {
 
 describe('exports', () => {
   it('publishes an RFC 5545 calendar and a CSV that keeps Chinese names', async () => {
-    const { token } = await organizerAgency();
+    const { token } = await member(['ORGANIZER']);
     const eventId = await openEvent(token, { visibility: 'PUBLIC' });
-    await forumMutate(
+    await mutation(
       token,
       'addSession',
       '$eventId: ID!, $input: ForumSessionInput!',

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
-import { expectType, gql, member, unique } from './support/api.js';
+import { expectType, gql, member, rawId, unique } from './support/api.js';
 import { publishedReport, uniqueAirWaybill, uniqueContainer } from './support/intel.js';
-
-function dbId(id: string): string {
-  return Buffer.from(id, 'base64').toString().split(':')[1] as string;
-}
 
 const MATCHES = `{ intelMatches(first: 20) { totalCount edges { node { id observableType createdAt
   report { id } counterpartAgency { slug } accessRequest { status } } } } }`;
@@ -47,7 +43,7 @@ describe('hit/no-hit', () => {
 
     // Nothing of the hidden report leaks through the match, its node, or the API response.
     const text = JSON.stringify(hkMatches);
-    expect(text).not.toContain(dbId(mine));
+    expect(text).not.toContain(rawId(mine));
     expect(text).not.toContain(mine);
     expect(text).not.toContain(secretTitle);
     expect(text.toUpperCase()).not.toContain(container);
@@ -60,7 +56,7 @@ describe('hit/no-hit', () => {
 
     // The match was found by keyed hashes: the stored hash is not a plain digest of the value.
     const stored = await prisma.intelObservable.findFirstOrThrow({
-      where: { reportId: dbId(mine) },
+      where: { reportId: rawId(mine) },
     });
     expect(Buffer.from(stored.valueHash).toString('hex')).not.toContain(
       Buffer.from(container).toString('hex'),
@@ -188,7 +184,7 @@ describe('access requests', () => {
       report: { id: ownerReport },
     });
     const grant = await prisma.intelAudienceAgency.findFirstOrThrow({
-      where: { reportId: dbId(ownerReport), agencyId: asker.agency.id },
+      where: { reportId: rawId(ownerReport), agencyId: asker.agency.id },
     });
     expect(grant.grantedVia).toBe('ACCESS_REQUEST');
 
@@ -231,7 +227,7 @@ describe('access requests', () => {
     expect(hidden.data?.node).toBeNull();
     expect(
       await prisma.intelAudienceAgency.count({
-        where: { reportId: dbId(ownerReport), agencyId: asker.agency.id },
+        where: { reportId: rawId(ownerReport), agencyId: asker.agency.id },
       }),
     ).toBe(0);
   });
@@ -312,6 +308,6 @@ describe('sightings', () => {
       { token: outsider.token },
     );
     expectType(result.data?.reportSighting, 'NotFoundError');
-    expect(await prisma.intelSighting.count({ where: { reportId: dbId(id) } })).toBe(0);
+    expect(await prisma.intelSighting.count({ where: { reportId: rawId(id) } })).toBe(0);
   });
 });

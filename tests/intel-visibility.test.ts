@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
-import { globalId, gql, makeAgency, makeUser, tokenFor, unique } from './support/api.js';
+import { globalId, gql, makeAgency, makeUser, rawId, tokenFor, unique } from './support/api.js';
 import { createReport, publishedReport, retractReport } from './support/intel.js';
 
 // The visibility matrix: markings × audiences × viewers, checked on every read path.
@@ -184,10 +184,6 @@ describe('without a session', () => {
 
 const OPEN = `query($id: ID!, $purpose: String) { intelReport(id: $id, purpose: $purpose) { id title } }`;
 
-function dbId(globalId: string): string {
-  return Buffer.from(globalId, 'base64').toString().split(':')[1] as string;
-}
-
 describe('TLP:RED opens only with a stated purpose, and each opening is logged', () => {
   it('the named recipient is told of the report, and reads it with a purpose', async () => {
     const notices = await gql(
@@ -211,7 +207,7 @@ describe('TLP:RED opens only with a stated purpose, and each opening is logged',
     expect(opened.data?.intelReport.id).toBe(reports.redToB1);
 
     const log = await prisma.intelAccessLog.findMany({
-      where: { reportId: dbId(reports.redToB1 as string) },
+      where: { reportId: rawId(reports.redToB1 as string) },
     });
     expect(log).toEqual([expect.objectContaining({ userId: userIds.b1, action: 'VIEW', purpose })]);
     const again = await gql('{ redReportsForMe { reportId opened } }', {}, { token: tokens.b1 });
@@ -234,7 +230,7 @@ describe('TLP:RED opens only with a stated purpose, and each opening is logged',
       expect(notices.data?.redReportsForMe).toEqual([]);
     }
     const log = await prisma.intelAccessLog.count({
-      where: { reportId: dbId(reports.redToB1 as string), userId: { not: userIds.b1 } },
+      where: { reportId: rawId(reports.redToB1 as string), userId: { not: userIds.b1 } },
     });
     expect(log).toBe(0);
   });
@@ -242,7 +238,7 @@ describe('TLP:RED opens only with a stated purpose, and each opening is logged',
 
 describe('the access log', () => {
   it('records readings of AMBER+STRICT by other agencies, once per request, and only those', async () => {
-    const reportId = dbId(reports.amberStrictAgencyB as string);
+    const reportId = rawId(reports.amberStrictAgencyB as string);
     const before = await prisma.intelAccessLog.count({ where: { reportId } });
     const both = `query($id: ID!) { a: node(id: $id) { id } b: intelReport(id: $id) { id } }`;
     await gql(both, { id: reports.amberStrictAgencyB }, { token: tokens.b2 });
@@ -256,7 +252,7 @@ describe('the access log', () => {
     expect(entries.at(-1)).toMatchObject({ userId: userIds.b2, action: 'VIEW' });
     expect(
       await prisma.intelAccessLog.count({
-        where: { reportId: dbId(reports.greenNetwork as string) },
+        where: { reportId: rawId(reports.greenNetwork as string) },
       }),
     ).toBe(0);
   });

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
-import { errorCode, expectType, globalId, gql, makeUser, member, unique } from './support/api.js';
+import {
+  errorCode,
+  expectType,
+  globalId,
+  gql,
+  makeUser,
+  member,
+  rawId,
+  unique,
+} from './support/api.js';
 import { createReport, publishedReport, reportInput, retractReport } from './support/intel.js';
 
 const CREATE = /* GraphQL */ `
@@ -273,7 +282,7 @@ describe('lifecycle', () => {
     const edit = await gql(UPDATE, { id, input: { title: 'Too late' } }, { token });
     expectType(edit.data?.updateIntelReport, 'ConflictError');
     const row = await prisma.intelReport.findUniqueOrThrow({
-      where: { id: Buffer.from(id, 'base64').toString().split(':')[1] as string },
+      where: { id: rawId(id) },
     });
     expect(row).toMatchObject({
       status: 'RETRACTED',
@@ -325,7 +334,7 @@ describe('lifecycle', () => {
       { token },
     );
     expect(Object.keys(issuesOf(bad.data?.addObservables))).toEqual(['observables.1.value']);
-    const reportId = Buffer.from(id, 'base64').toString().split(':')[1] as string;
+    const reportId = rawId(id);
     expect(await prisma.intelObservable.count({ where: { reportId } })).toBe(0);
 
     const good = await gql(

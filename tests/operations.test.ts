@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
-import { expectType, globalId, gql, makeUser, member, tokenFor, yoga } from './support/api.js';
+import {
+  expectType,
+  globalId,
+  gql,
+  makeUser,
+  member,
+  rawId,
+  tokenFor,
+  yoga,
+} from './support/api.js';
 import { publishedReport } from './support/intel.js';
 import {
   advance,
@@ -12,10 +21,6 @@ import {
   respond,
   seizure,
 } from './support/operations.js';
-
-function dbId(id: string): string {
-  return Buffer.from(id, 'base64').toString().split(':')[1] as string;
-}
 
 /** Three customs agencies of the Bay and their coordinators and analysts. */
 async function bay() {
@@ -68,7 +73,7 @@ describe('a joint operation through every phase, with three agencies', () => {
     });
     expect(
       await prisma.notification.count({
-        where: { agencyId: hk.agency.id, kind: 'OPERATION_INVITATION', operationId: dbId(op.id) },
+        where: { agencyId: hk.agency.id, kind: 'OPERATION_INVITATION', operationId: rawId(op.id) },
       }),
     ).toBe(1);
 
@@ -106,7 +111,7 @@ describe('a joint operation through every phase, with three agencies', () => {
     );
     const taskId = expectType<any>(task, 'CreateTaskSuccess').task.id;
     const assigned = await prisma.notification.findFirst({
-      where: { agencyId: hk.agency.id, kind: 'TASK_ASSIGNED', subjectId: dbId(taskId) },
+      where: { agencyId: hk.agency.id, kind: 'TASK_ASSIGNED', subjectId: rawId(taskId) },
     });
     expect(assigned?.data).toMatchObject({
       title: 'Profile inbound courier parcels from Shenzhen',
@@ -352,7 +357,7 @@ describe('a joint operation through every phase, with three agencies', () => {
     });
     expect(
       await prisma.operation.findUniqueOrThrow({
-        where: { id: dbId(op.id) },
+        where: { id: rawId(op.id) },
         select: { phase: true },
       }),
     ).toEqual({ phase: 'CLOSED' });
@@ -419,8 +424,8 @@ describe('refusals change nothing', () => {
       '... on CancelOperationSuccess { operation { phase cancelReason } }',
     );
     expect(cancel.operation).toEqual({ phase: 'CANCELLED', cancelReason: 'Targets moved' });
-    expect(await prisma.operationResult.count({ where: { operationId: dbId(op.id) } })).toBe(0);
-    expect(await prisma.operationTask.count({ where: { operationId: dbId(op.id) } })).toBe(0);
+    expect(await prisma.operationResult.count({ where: { operationId: rawId(op.id) } })).toBe(0);
+    expect(await prisma.operationTask.count({ where: { operationId: rawId(op.id) } })).toBe(0);
   });
 
   it('refuses a bad proposal with every problem and writes nothing', async () => {
@@ -573,7 +578,7 @@ describe('an uninvited agency finds no trace of an operation', () => {
     expectType(await respond(token, op.id, 'ACCEPT'), 'NotFoundError');
     expect(
       await prisma.operationLogEntry.count({
-        where: { operationId: dbId(op.id), agencyId: outsider.agency.id },
+        where: { operationId: rawId(op.id), agencyId: outsider.agency.id },
       }),
     ).toBe(0);
     // The participants do see it, through the same paths.
@@ -589,9 +594,9 @@ describe('an uninvited agency finds no trace of an operation', () => {
     const { gz } = await bay();
     const op = await propose(gz.token);
     await expect(
-      prisma.operationLogEntry.deleteMany({ where: { operationId: dbId(op.id) } }),
+      prisma.operationLogEntry.deleteMany({ where: { operationId: rawId(op.id) } }),
     ).rejects.toThrow(/append-only/);
-    expect(await prisma.operationLogEntry.count({ where: { operationId: dbId(op.id) } })).toBe(1);
+    expect(await prisma.operationLogEntry.count({ where: { operationId: rawId(op.id) } })).toBe(1);
   });
 });
 
@@ -719,7 +724,7 @@ describe('changing an operation and its links', () => {
       plannedEnd: '2026-06-10T00:00:00.000Z',
     });
     const logged = await prisma.operationLogEntry.findMany({
-      where: { operationId: dbId(op.id), event: 'OPERATION_UPDATED' },
+      where: { operationId: rawId(op.id), event: 'OPERATION_UPDATED' },
     });
     expect(logged).toHaveLength(1);
     expect(logged[0]?.data).toEqual({
@@ -736,7 +741,7 @@ describe('changing an operation and its links', () => {
     });
     expect(
       await prisma.operationLogEntry.count({
-        where: { operationId: dbId(op.id), event: 'OPERATION_UPDATED' },
+        where: { operationId: rawId(op.id), event: 'OPERATION_UPDATED' },
       }),
     ).toBe(1);
     expectType(
@@ -752,7 +757,7 @@ describe('changing an operation and its links', () => {
     ]);
     expect(
       await prisma.operation.findUniqueOrThrow({
-        where: { id: dbId(op.id) },
+        where: { id: rawId(op.id) },
         select: { title: true, plannedStart: true },
       }),
     ).toEqual({ title: 'Batteries only', plannedStart: new Date('2026-06-01T00:00:00Z') });
@@ -783,7 +788,7 @@ describe('changing an operation and its links', () => {
     );
     expect(rename.__typename).toBe('ValidationError');
     expect(
-      (await prisma.operation.findUniqueOrThrow({ where: { id: dbId(second.id) } })).codeName,
+      (await prisma.operation.findUniqueOrThrow({ where: { id: rawId(second.id) } })).codeName,
     ).toBe(second.codeName);
   });
 
@@ -802,15 +807,15 @@ describe('changing an operation and its links', () => {
     expectType(await mutate(mo.token, 'linkIntelReport', ...LINK, vars), 'LinkIntelReportSuccess');
     expectType(await mutate(mo.token, 'linkIntelReport', ...LINK, vars), 'ConflictError');
     expectType(await mutate(hk.token, 'unlinkIntelReport', ...LINK, vars), 'ForbiddenError');
-    expect(await prisma.operationIntelLink.count({ where: { operationId: dbId(op.id) } })).toBe(1);
+    expect(await prisma.operationIntelLink.count({ where: { operationId: rawId(op.id) } })).toBe(1);
     expectType(
       await mutate(gz.token, 'unlinkIntelReport', ...LINK, vars),
       'UnlinkIntelReportSuccess',
     );
-    expect(await prisma.operationIntelLink.count({ where: { operationId: dbId(op.id) } })).toBe(0);
+    expect(await prisma.operationIntelLink.count({ where: { operationId: rawId(op.id) } })).toBe(0);
     expect(
       await prisma.operationLogEntry.count({
-        where: { operationId: dbId(op.id), event: { in: ['INTEL_LINKED', 'INTEL_UNLINKED'] } },
+        where: { operationId: rawId(op.id), event: { in: ['INTEL_LINKED', 'INTEL_UNLINKED'] } },
       }),
     ).toBe(2);
   });

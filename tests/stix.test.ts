@@ -5,7 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
-import { globalId, gql, member, unique, yoga } from './support/api.js';
+import { globalId, gql, member, rawId, unique, yoga } from './support/api.js';
 import { publishedReport, uniqueContainer } from './support/intel.js';
 
 // The export must be a valid STIX 2.1 bundle by the OASIS JSON schemas, object by object.
@@ -115,7 +115,7 @@ describe('STIX 2.1 export', () => {
   });
 
   it('is served over HTTP with the STIX media type, and each export is logged', async () => {
-    const dbId = Buffer.from(reportId, 'base64').toString().split(':')[1] as string;
+    const dbId = rawId(reportId);
     const before = await prisma.intelAccessLog.count({
       where: { reportId: dbId, action: 'EXPORT' },
     });

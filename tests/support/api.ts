@@ -59,6 +59,29 @@ export function expectType<T extends { __typename: string }>(value: unknown, typ
   return value as T;
 }
 
+/**
+ * Calls a mutation (signed in, or without a session when `token` is null) and returns its union
+ * result: the payload or a typed error, with the fields every error has.
+ */
+export async function mutation(
+  token: string | null,
+  name: string,
+  signature: string,
+  args: string,
+  variables: Record<string, unknown>,
+  selection = '',
+): Promise<any> {
+  const result: GqlResult = await gql(
+    `mutation(${signature}) { ${name}(${args}) { __typename ${selection}
+      ... on ValidationError { issues { path message } }
+      ... on Error { code message } } }`,
+    variables,
+    { token: token ?? undefined },
+  );
+  expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+  return result.data?.[name];
+}
+
 export function unique(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
@@ -144,4 +167,9 @@ export async function member(roles: Role[], agencyOverrides = {}) {
 
 export function globalId(typename: string, id: string): string {
   return Buffer.from(`${typename}:${id}`).toString('base64');
+}
+
+/** The database id inside a global id. */
+export function rawId(globalIdValue: string): string {
+  return Buffer.from(globalIdValue, 'base64').toString().split(':')[1] as string;
 }

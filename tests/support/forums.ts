@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { expectType, type GqlResult, gql, unique } from './api.js';
+import { expectType, mutation, unique } from './api.js';
 
 // Driving forum events and registration through the real mutations.
 
@@ -30,29 +30,9 @@ export function eventInput(overrides: Record<string, unknown> = {}) {
   };
 }
 
-/** Calls a mutation (signed in, or as a guest with a null token); returns its union result. */
-export async function forumMutate(
-  token: string | null,
-  name: string,
-  signature: string,
-  args: string,
-  variables: Record<string, unknown>,
-  selection = '',
-): Promise<any> {
-  const result: GqlResult = await gql(
-    `mutation(${signature}) { ${name}(${args}) { __typename ${selection}
-      ... on ValidationError { issues { path message } }
-      ... on Error { code message } } }`,
-    variables,
-    { token: token ?? undefined },
-  );
-  expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
-  return result.data?.[name];
-}
-
 /** Creates and publishes an event; returns its id. */
 export async function openEvent(token: string, overrides: Record<string, unknown> = {}) {
-  const created = await forumMutate(
+  const created = await mutation(
     token,
     'createForumEvent',
     '$input: ForumEventInput!',
@@ -61,7 +41,7 @@ export async function openEvent(token: string, overrides: Record<string, unknown
     '... on CreateForumEventSuccess { event { id status } }',
   );
   const id: string = expectType<any>(created, 'CreateForumEventSuccess').event.id;
-  const published = await forumMutate(
+  const published = await mutation(
     token,
     'publishForumEvent',
     '$id: ID!',
@@ -80,7 +60,7 @@ export async function register(
   eventId: string,
   extra: Record<string, unknown> = {},
 ) {
-  return forumMutate(
+  return mutation(
     token,
     'registerForEvent',
     '$input: RegistrationInput!',
@@ -115,7 +95,7 @@ export function guest(overrides: Record<string, unknown> = {}) {
 }
 
 export async function decide(token: string, id: string, decision: string, reason?: string) {
-  return forumMutate(
+  return mutation(
     token,
     'decideRegistration',
     '$id: ID!, $decision: RegistrationDecision!, $reason: String',
@@ -126,7 +106,7 @@ export async function decide(token: string, id: string, decision: string, reason
 }
 
 export async function cancel(token: string | null, id: string, code?: string) {
-  return forumMutate(
+  return mutation(
     token,
     'cancelRegistration',
     '$id: ID!, $code: String',

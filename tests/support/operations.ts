@@ -1,5 +1,4 @@
-import { expect } from 'vitest';
-import { expectType, type GqlResult, gql, unique } from './api.js';
+import { expectType, mutation, unique } from './api.js';
 
 // Driving joint operations through the real mutations.
 
@@ -19,8 +18,8 @@ export function operationInput(overrides: Record<string, unknown> = {}) {
   };
 }
 
-/** Calls a mutation and returns its union result (the payload or a typed error). */
-export async function mutate(
+/** Calls an operations mutation: `mutation` with the phase error's fields too. */
+export function mutate(
   token: string,
   name: string,
   signature: string,
@@ -28,16 +27,14 @@ export async function mutate(
   variables: Record<string, unknown>,
   selection = '',
 ): Promise<any> {
-  const result: GqlResult = await gql(
-    `mutation(${signature}) { ${name}(${args}) { __typename ${selection}
-      ... on ValidationError { issues { path message } }
-      ... on IllegalPhaseTransitionError { from to allowed }
-      ... on Error { code message } } }`,
+  return mutation(
+    token,
+    name,
+    signature,
+    args,
     variables,
-    { token },
+    `${selection} ... on IllegalPhaseTransitionError { from to allowed }`,
   );
-  expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
-  return result.data?.[name];
 }
 
 export async function propose(token: string, overrides: Record<string, unknown> = {}) {

@@ -59,3 +59,10 @@ export const timeZone = z
   .refine((zone) => TIME_ZONES.has(zone), {
     error: 'must be an IANA time zone such as Asia/Hong_Kong, Asia/Shanghai or Asia/Macau',
   });
+
+/** A reason someone must give: declining, withdrawing, retracting, cancelling, correcting. */
+export const reason = z
+  .string()
+  .trim()
+  .min(5, { error: 'say why, in at least 5 characters' })
+  .max(2000, { error: 'must be at most 2000 characters long' });

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import type { Viewer } from '../../context.js';
-import { prisma } from '../../db.js';
+import { prisma, type Tx } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
-import type { ForumEvent, ForumSession, Prisma } from '../../generated/prisma/client.js';
+import type { ForumEvent, ForumSession } from '../../generated/prisma/client.js';
 import { changedFields } from '../common/changes.js';
 import { forumEventVisibilityWhere, mayOrganize } from './forum.access.js';
 import { type createEventInput, eventIssues, type sessionInput } from './forum.validation.js';
@@ -11,8 +11,6 @@ import { ACTIVE_STATUSES, queueMessages, SEATED_STATUSES } from './outbox.js';
 // Rules and writes of a forum event's life: drafting, publishing, changes, sessions, closing and
 // cancellation. Every write is one transaction that locks the event row, the same lock under
 // which seats are placed (forum_place_seats), so changes and placements happen in order.
-
-export type Tx = Prisma.TransactionClient;
 
 export type EventFields = z.output<typeof createEventInput>;
 export type EventChanges = Partial<EventFields>;

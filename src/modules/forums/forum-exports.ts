@@ -5,24 +5,13 @@ import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ForbiddenError } from '../../errors.js';
 import type { ForumEvent, ForumSession } from '../../generated/prisma/client.js';
-import type { Locale } from '../i18n/locale.js';
+import { type Locale, localizedText } from '../i18n/locale.js';
 import { mayOrganize } from './forum.access.js';
 import { findVisibleEvent, sessionsOf } from './forum-event.service.js';
 
 // Exports of a forum event: its calendar (RFC 5545, ical-generator), the attendee list (CSV,
 // csv-stringify) and check-in QR codes (qrcode). The HTTP endpoints and the GraphQL fields both
 // call these, after the same visibility rule.
-
-/** Localised text of an event or session field (`name`, `description`, `title`). */
-export function localized(
-  row: Record<string, unknown>,
-  field: 'name' | 'description' | 'title',
-  locale: Locale,
-): string {
-  const suffix = { en: 'En', 'zh-Hans': 'ZhHans', 'zh-Hant': 'ZhHant', pt: 'Pt' }[locale];
-  const value = row[`${field}${suffix}`] ?? row[`${field}En`];
-  return typeof value === 'string' ? value : '';
-}
 
 /**
  * The event and its sessions as an iCalendar file. Times are written in UTC, which every
@@ -36,7 +25,7 @@ export function eventCalendar(
 ): string {
   const status =
     event.status === 'CANCELLED' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED;
-  const name = localized(event, 'name', locale);
+  const name = localizedText(event, 'name', locale);
   const calendar = ical({
     prodId: { company: 'GBA IPNet', product: 'Forums', language: locale.slice(0, 2).toUpperCase() },
     name,
@@ -49,7 +38,7 @@ export function eventCalendar(
     start: event.startsAt,
     end: event.endsAt,
     summary: name,
-    description: localized(event, 'description', locale),
+    description: localizedText(event, 'description', locale),
     location,
     url: event.onlineUrl ?? (baseUrl ? `${baseUrl}/forum-events/${event.id}` : null),
     sequence: event.revision,
@@ -61,7 +50,7 @@ export function eventCalendar(
       id: `${session.id}@gba-ipnet`,
       start: session.startsAt,
       end: session.endsAt,
-      summary: `${localized(session, 'title', locale)} — ${name}`,
+      summary: `${localizedText(session, 'title', locale)} — ${name}`,
       location: [session.room, event.venue].filter(Boolean).join(', ') || location,
       sequence: event.revision,
       stamp: event.updatedAt,

@@ -3,8 +3,7 @@ import { config } from '../../config.js';
 import { prisma } from '../../db.js';
 import type { ForumMessage } from '../../generated/prisma/client.js';
 import { logger } from '../../logger.js';
-import { type Locale, matchLocale } from '../i18n/locale.js';
-import { localized } from './forum-exports.js';
+import { type Locale, localizedText, matchLocale } from '../i18n/locale.js';
 import { renderMessage } from './forum-messages.i18n.js';
 
 // Delivers the forum outbox by e-mail (nodemailer over SMTP). Messages are claimed with a lease
@@ -61,7 +60,7 @@ async function compose(message: ForumMessage) {
   const seated = registration?.status === 'CONFIRMED' || registration?.status === 'CHECKED_IN';
   return renderMessage(message.kind, locale, {
     name: registration?.name ?? '',
-    eventName: localized(event, 'name', locale),
+    eventName: localizedText(event, 'name', locale),
     when: formatWhen(event.startsAt, event.endsAt, event.timeZone, locale),
     where: [event.venue, event.onlineUrl].filter(Boolean).join(' · '),
     checkInCode: seated ? (registration?.checkInCode ?? null) : null,

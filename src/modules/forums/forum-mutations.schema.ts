@@ -3,6 +3,7 @@ import { signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { AgencyRef } from '../agencies/agency.schema.js';
+import { reason } from '../common/codes.js';
 import { ErrorInterface } from '../common/errors.schema.js';
 import { LocaleEnum } from '../i18n/locale.schema.js';
 import { UserRef } from '../users/user.schema.js';
@@ -15,6 +16,7 @@ import {
   RegistrationClosedError,
 } from './forum.errors.js';
 import {
+  eventVisibilityFor,
   ForumEventKindEnum,
   ForumEventRef,
   ForumEventStatusEnum,
@@ -26,7 +28,6 @@ import {
   unlockByCode,
 } from './forum.schema.js';
 import {
-  cancelReason,
   createEventInput,
   declineReason,
   inviteInput,
@@ -241,7 +242,7 @@ builder.mutationField('cancelForumEvent', (t) =>
     errors: { types: common, dataField: { name: 'event' } },
     args: {
       id: t.arg.globalID({ for: ForumEventRef }),
-      reason: t.arg.string({ validate: cancelReason }),
+      reason: t.arg.string({ validate: reason }),
     },
     resolve: (_parent, { id, reason }, context) =>
       cancelForumEvent(signedInViewer(context), id.id, reason),
@@ -327,7 +328,7 @@ builder.mutationField('registerForEvent', (t) =>
         context.viewer,
         {
           eventId: input.eventId.id,
-          type: input.type as 'DELEGATE',
+          type: input.type,
           sessionIds: ids(input.sessionIds),
           listConsent: input.listConsent ?? false,
           locale: input.locale ?? null,
@@ -381,7 +382,7 @@ const InviteeInput = builder.inputType('InviteeInput', {
   }),
 });
 
-const InvitationToEventInput = builder.inputType('EventInvitationInput', {
+const EventInvitationInput = builder.inputType('EventInvitationInput', {
   fields: (t) => ({
     eventId: t.globalID({ for: ForumEventRef }),
     invitees: t.field({ type: [InviteeInput] }),
@@ -399,7 +400,7 @@ builder.mutationField('inviteToEvent', (t) =>
       'Invites named people (organizers): registered without approval and outside delegation quotas; capacity still holds.',
     authScopes: { role: 'ORGANIZER' },
     errors: { types: registrationErrors, dataField: { name: 'registrations' } },
-    args: { input: t.arg({ type: InvitationToEventInput }) },
+    args: { input: t.arg({ type: EventInvitationInput }) },
     resolve: (_parent, { input }, context) =>
       inviteToEvent(signedInViewer(context), {
         eventId: input.eventId.id,
@@ -464,8 +465,11 @@ const SessionCheckInRef = builder.objectRef<SessionCheckInShape>('SessionCheckIn
   fields: (t) => ({
     session: t.prismaField({
       type: 'ForumSession',
-      resolve: (query, entry) =>
-        prisma.forumSession.findUniqueOrThrow({ ...query, where: { id: entry.sessionId } }),
+      resolve: (query, entry, _args, context) =>
+        prisma.forumSession.findFirstOrThrow({
+          ...query,
+          where: { id: entry.sessionId, event: eventVisibilityFor(context) },
+        }),
     }),
     alreadyCheckedIn: t.exposeBoolean('alreadyCheckedIn'),
     checkedInAt: t.expose('checkedInAt', { type: 'DateTime' }),

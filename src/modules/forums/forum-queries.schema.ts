@@ -1,13 +1,15 @@
 import { builder } from '../../builder.js';
-import { signedInViewer } from '../../context.js';
+import { type Context, signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
-import type { Prisma } from '../../generated/prisma/client.js';
+import type { Prisma, RegistrationStatus } from '../../generated/prisma/client.js';
 import { hasRole } from '../auth/roles.js';
-import { forumEventVisibilityWhere, registrationVisibilityWhere } from './forum.access.js';
+import { registrationVisibilityWhere } from './forum.access.js';
 import {
+  eventVisibilityFor,
   ForumEventKindEnum,
   ForumEventStatusEnum,
   RegistrationStatusEnum,
+  registrationVisibilityFor,
   unlockByCode,
 } from './forum.schema.js';
 
@@ -59,25 +61,32 @@ builder.queryField('forumEvents', (t) =>
     totalCount: (_parent, args, context) =>
       prisma.forumEvent.count({
         where: {
-          AND: [
-            forumEventVisibilityWhere(context.viewer),
-            ...filterWhere(args.filter, context.viewer?.agencyId),
-          ],
+          AND: [eventVisibilityFor(context), ...filterWhere(args.filter, context.viewer?.agencyId)],
         },
       }),
     resolve: (query, _parent, args, context) =>
       prisma.forumEvent.findMany({
         ...query,
         where: {
-          AND: [
-            forumEventVisibilityWhere(context.viewer),
-            ...filterWhere(args.filter, context.viewer?.agencyId),
-          ],
+          AND: [eventVisibilityFor(context), ...filterWhere(args.filter, context.viewer?.agencyId)],
         },
         orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
       }),
   }),
 );
+
+function myRegistrationsWhere(
+  context: Context,
+  status: readonly RegistrationStatus[] | null | undefined,
+): Prisma.ForumRegistrationWhereInput {
+  return {
+    AND: [
+      registrationVisibilityFor(context),
+      { userId: signedInViewer(context).userId },
+      status?.length ? { status: { in: [...status] } } : {},
+    ],
+  };
+}
 
 builder.queryField('myRegistrations', (t) =>
   t.prismaConnection({
@@ -87,19 +96,11 @@ builder.queryField('myRegistrations', (t) =>
     authScopes: { signedIn: true },
     args: { status: t.arg({ type: [RegistrationStatusEnum], required: false }) },
     totalCount: (_parent, args, context) =>
-      prisma.forumRegistration.count({
-        where: {
-          userId: signedInViewer(context).userId,
-          ...(args.status?.length ? { status: { in: args.status } } : {}),
-        },
-      }),
+      prisma.forumRegistration.count({ where: myRegistrationsWhere(context, args.status) }),
     resolve: (query, _parent, args, context) =>
       prisma.forumRegistration.findMany({
         ...query,
-        where: {
-          userId: signedInViewer(context).userId,
-          ...(args.status?.length ? { status: { in: args.status } } : {}),
-        },
+        where: myRegistrationsWhere(context, args.status),
         orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
       }),
   }),

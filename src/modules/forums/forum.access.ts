@@ -10,11 +10,22 @@ import { hasRole } from '../auth/roles.js';
  * - NETWORK events: every signed-in member, once published.
  * - INVITATION_ONLY events: the people registered for it (invited), and the admins of their
  *   agencies, once published.
+ * - Any published event to a guest who showed the check-in code of a registration for it
+ *   (`unlockedRegistrationIds`, see registrationVisibilityWhere).
  * - The organizer agency's ORGANIZERs see their agency's events in every status, drafts too.
  */
-export function forumEventVisibilityWhere(viewer: Viewer | null): Prisma.ForumEventWhereInput {
+export function forumEventVisibilityWhere(
+  viewer: Viewer | null,
+  unlockedRegistrationIds: readonly string[] = [],
+): Prisma.ForumEventWhereInput {
   const published = { status: { not: 'DRAFT' as const } };
   const rules: Prisma.ForumEventWhereInput[] = [{ ...published, visibility: 'PUBLIC' }];
+  if (unlockedRegistrationIds.length > 0) {
+    rules.push({
+      ...published,
+      registrations: { some: { id: { in: [...unlockedRegistrationIds] } } },
+    });
+  }
   if (viewer) {
     rules.push({ ...published, visibility: 'NETWORK' });
     rules.push({

@@ -9,7 +9,7 @@ import {
   RegistrationStatus,
   RegistrationType,
 } from '../../generated/prisma/enums.js';
-import { localizedName } from '../i18n/locale.js';
+import { localizedName, localizedText } from '../i18n/locale.js';
 import { LocaleEnum } from '../i18n/locale.schema.js';
 import {
   forumEventVisibilityWhere,
@@ -17,7 +17,7 @@ import {
   mayReadPersonalData,
   registrationVisibilityWhere,
 } from './forum.access.js';
-import { attendeesCsv, checkInQrCode, eventCalendar, localized } from './forum-exports.js';
+import { attendeesCsv, checkInQrCode, eventCalendar } from './forum-exports.js';
 import { SEATED_STATUSES } from './outbox.js';
 
 // GraphQL types of forum events and registration. Events go through forumEventVisibilityWhere
@@ -56,6 +56,16 @@ export function unlockByCode(context: Context, registrationId: string): void {
 
 function unlockedIds(context: Context): string[] {
   return [...(unlocked.get(context) ?? [])];
+}
+
+/** The event rule for this request's caller (with the registrations their code opened). */
+export function eventVisibilityFor(context: Context) {
+  return forumEventVisibilityWhere(context.viewer, unlockedIds(context));
+}
+
+/** The registration rule for this request's caller. */
+export function registrationVisibilityFor(context: Context) {
+  return registrationVisibilityWhere(context.viewer, unlockedIds(context));
 }
 
 interface SeatCounts {
@@ -114,7 +124,7 @@ const ForumParticipant = builder.objectRef<Participant>('ForumParticipant').impl
 export const ForumEventRef = builder.prismaNode('ForumEvent', {
   id: { field: 'id' },
   nullable: true,
-  findUnique: (id, context) => ({ id, AND: [forumEventVisibilityWhere(context.viewer)] }),
+  findUnique: (id, context) => ({ id, AND: [eventVisibilityFor(context)] }),
   description:
     'A forum, workshop, training or meeting. PUBLIC events can be read without signing in.',
   fields: (t) => ({
@@ -122,7 +132,8 @@ export const ForumEventRef = builder.prismaNode('ForumEvent', {
     name: t.string({
       description: 'The name in `locale`, else in the locale of the request.',
       args: { locale: t.arg({ type: LocaleEnum, required: false }) },
-      resolve: (event, args, context) => localized(event, 'name', args.locale ?? context.locale),
+      resolve: (event, args, context) =>
+        localizedText(event, 'name', args.locale ?? context.locale),
     }),
     nameEn: t.exposeString('nameEn'),
     nameZhHans: t.exposeString('nameZhHans'),
@@ -131,7 +142,7 @@ export const ForumEventRef = builder.prismaNode('ForumEvent', {
     description: t.string({
       args: { locale: t.arg({ type: LocaleEnum, required: false }) },
       resolve: (event, args, context) =>
-        localized(event, 'description', args.locale ?? context.locale),
+        localizedText(event, 'description', args.locale ?? context.locale),
     }),
     descriptionEn: t.exposeString('descriptionEn'),
     descriptionZhHans: t.exposeString('descriptionZhHans'),
@@ -209,7 +220,7 @@ export const ForumEventRef = builder.prismaNode('ForumEvent', {
       query: (args, context) => ({
         where: {
           AND: [
-            registrationVisibilityWhere(context.viewer),
+            registrationVisibilityFor(context),
             args.status?.length ? { status: { in: args.status } } : {},
           ],
         },
@@ -268,13 +279,13 @@ builder.prismaObject('ForumAgencyQuota', {
 export const ForumSessionRef = builder.prismaNode('ForumSession', {
   id: { field: 'id' },
   nullable: true,
-  findUnique: (id, context) => ({ id, event: forumEventVisibilityWhere(context.viewer) }),
+  findUnique: (id, context) => ({ id, event: eventVisibilityFor(context) }),
   fields: (t) => ({
     event: t.relation('event'),
     title: t.string({
       args: { locale: t.arg({ type: LocaleEnum, required: false }) },
       resolve: (session, args, context) =>
-        localized(session, 'title', args.locale ?? context.locale),
+        localizedText(session, 'title', args.locale ?? context.locale),
     }),
     titleEn: t.exposeString('titleEn'),
     titleZhHans: t.exposeString('titleZhHans'),
@@ -320,14 +331,20 @@ const eventOwner = { event: { select: { organizerAgencyId: true } } } as const;
 export const ForumRegistrationRef = builder.prismaNode('ForumRegistration', {
   id: { field: 'id' },
   nullable: true,
-  findUnique: (id, context) => ({
-    id,
-    AND: [registrationVisibilityWhere(context.viewer, unlockedIds(context))],
-  }),
+  findUnique: (id, context) => ({ id, AND: [registrationVisibilityFor(context)] }),
   description:
     "A person's registration. Contact details, the check-in code and the QR code are shown only to the registrant and the event's organizers.",
   fields: (t) => ({
-    event: t.relation('event'),
+    event: t.prismaField({
+      type: 'ForumEvent',
+      nullable: true,
+      description: 'Null while the event is a draft (invitations go out once it is published).',
+      resolve: (query, registration, _args, context) =>
+        prisma.forumEvent.findFirst({
+          ...query,
+          where: { id: registration.eventId, AND: [eventVisibilityFor(context)] },
+        }),
+    }),
     name: t.exposeString('name'),
     type: t.expose('type', { type: RegistrationTypeEnum }),
     status: t.expose('status', { type: RegistrationStatusEnum }),

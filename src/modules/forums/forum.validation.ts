@@ -199,9 +199,3 @@ export const inviteInput = z.object({
 });
 
 export const declineReason = optionalText(2000);
-
-export const cancelReason = z
-  .string()
-  .trim()
-  .min(5, { error: 'say why, in at least 5 characters' })
-  .max(2000, { error: 'must be at most 2000 characters long' });

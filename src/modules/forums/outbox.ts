@@ -1,10 +1,9 @@
+import type { Tx } from '../../db.js';
 import type { ForumMessageKind, Prisma } from '../../generated/prisma/client.js';
 
 // Messages to registrants are written to the outbox in the transaction of the change that causes
 // them (seat placements write theirs in SQL, see the forum_events migration), and delivered later
 // by the mailer. They keep kind, recipient and locale only: the text is rendered at delivery.
-
-type Tx = Prisma.TransactionClient;
 
 export interface Recipient {
   id: string;

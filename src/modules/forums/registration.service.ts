@@ -3,10 +3,12 @@ import type { Viewer } from '../../context.js';
 import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type {
+  Agency,
   ApprovalStage,
   ForumEvent,
   ForumRegistration,
   RegistrationType,
+  User,
 } from '../../generated/prisma/client.js';
 import { mayApproveForAgency, mayOrganize, registrationVisibilityWhere } from './forum.access.js';
 import {
@@ -34,10 +36,8 @@ export interface Person {
   locale: string;
 }
 
-type VisibleEvent = ForumEvent;
-
 interface Request {
-  event: VisibleEvent;
+  event: ForumEvent;
   requesterKey: string;
   idempotencyKey: string | null;
   agencyId: string | null;
@@ -78,7 +78,7 @@ function requireOpen(event: ForumEvent, now = new Date()): void {
   }
 }
 
-async function checkSessions(event: VisibleEvent, sessionIds: string[]): Promise<void> {
+async function checkSessions(event: ForumEvent, sessionIds: string[]): Promise<void> {
   if (sessionIds.length === 0) return;
   const known = new Set(
     (
@@ -119,13 +119,14 @@ async function previousAnswer(request: Request): Promise<ForumRegistration[] | n
   return earlier.registrations;
 }
 
+/** After a refused insert: whose active registration was in the way. */
 async function refuseDuplicates(eventId: string, people: Person[]): Promise<void> {
-  const keys = people.map(personKey);
-  if (new Set(keys).size !== keys.length) {
-    throw ValidationError.single(['input'], 'names the same person twice');
-  }
   const existing = await prisma.forumRegistration.findFirst({
-    where: { eventId, personKey: { in: keys }, status: { in: [...ACTIVE_STATUSES] } },
+    where: {
+      eventId,
+      personKey: { in: people.map(personKey) },
+      status: { in: [...ACTIVE_STATUSES] },
+    },
     select: { name: true },
   });
   if (existing) throw new DuplicateRegistrationError(existing.name);
@@ -282,15 +283,7 @@ export async function registerForEvent(
       where: { id: viewer.userId },
       include: { agency: true },
     });
-    person = {
-      userId: user.id,
-      agencyId: user.agencyId,
-      name: user.displayName,
-      email: user.email,
-      organisation: user.agency.nameEn,
-      country: user.agency.jurisdiction.slice(0, 2),
-      locale: input.locale ?? user.locale ?? requestLocale,
-    };
+    person = memberPerson(user, input.locale ?? user.locale ?? requestLocale);
     if (event.requiresAgencyApproval) stage = 'AGENCY';
   } else {
     if (!input.guest) {
@@ -322,29 +315,44 @@ export async function registerForEvent(
   return registration;
 }
 
-async function members(userIds: string[], agencyId: string | null): Promise<Person[]> {
+/** A member as a registrant: contact details from the account and its agency. */
+function memberPerson(user: User & { agency: Agency }, locale: string): Person {
+  return {
+    userId: user.id,
+    agencyId: user.agencyId,
+    name: user.displayName,
+    email: user.email,
+    organisation: user.agency.nameEn,
+    country: user.agency.jurisdiction.slice(0, 2),
+    locale,
+  };
+}
+
+/**
+ * The members named by id (null: a guest, left null), active and, with `agencyId`, of that
+ * agency. The error names the offending position in the input list `field`.
+ */
+async function members(
+  userIds: (string | null)[],
+  agencyId: string | null,
+  field: string,
+): Promise<(Person | null)[]> {
+  const wanted = userIds.filter((id): id is string => id !== null);
   const users = await prisma.user.findMany({
-    where: { id: { in: userIds }, active: true, ...(agencyId ? { agencyId } : {}) },
+    where: { id: { in: wanted }, active: true, ...(agencyId ? { agencyId } : {}) },
     include: { agency: true },
   });
   const byId = new Map(users.map((user) => [user.id, user]));
   return userIds.map((id, index) => {
+    if (id === null) return null;
     const user = byId.get(id);
     if (!user) {
       throw ValidationError.single(
-        ['input', agencyId ? 'userIds' : 'invitees', String(index)],
+        ['input', field, String(index)],
         agencyId ? 'is not an active colleague of your agency' : 'is not an active member',
       );
     }
-    return {
-      userId: user.id,
-      agencyId: user.agencyId,
-      name: user.displayName,
-      email: user.email,
-      organisation: user.agency.nameEn,
-      country: user.agency.jurisdiction.slice(0, 2),
-      locale: user.locale ?? 'en',
-    };
+    return memberPerson(user, user.locale ?? 'en');
   });
 }
 
@@ -366,7 +374,7 @@ export async function nominateDelegates(
   if (event.visibility === 'INVITATION_ONLY') {
     throw new ForbiddenError('This event is by invitation only.');
   }
-  const people = await members(input.userIds, actor.agencyId);
+  const people = (await members(input.userIds, actor.agencyId, 'userIds')) as Person[];
   return submit({
     event,
     requesterKey: actor.userId,
@@ -404,17 +412,22 @@ export async function inviteToEvent(
   if (!mayOrganize(actor, event)) {
     throw new ForbiddenError("Only the organizer agency's ORGANIZERs may invite.");
   }
-  if (event.status === 'CANCELLED' || event.endsAt <= new Date()) {
+  // Invitations go out once the event is published: invitees must be able to read it.
+  if (event.status === 'DRAFT' || event.status === 'CANCELLED' || event.endsAt <= new Date()) {
     throw new RegistrationClosedError(
       event.status,
       event.registrationOpensAt,
       event.registrationClosesAt,
     );
   }
-  const memberIds = input.invitees.flatMap((invitee) => (invitee.userId ? [invitee.userId] : []));
-  const found = new Map((await members(memberIds, null)).map((p) => [p.userId, p]));
-  const people = input.invitees.map((invitee): Person => {
-    if (invitee.userId) return found.get(invitee.userId) as Person;
+  const found = await members(
+    input.invitees.map((invitee) => invitee.userId),
+    null,
+    'invitees',
+  );
+  const people = input.invitees.map((invitee, index): Person => {
+    const member = found[index];
+    if (member) return member;
     const guest = invitee.guest as NonNullable<Invitee['guest']>;
     return { userId: null, agencyId: null, ...guest, locale: 'en' };
   });

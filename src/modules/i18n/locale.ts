@@ -43,6 +43,31 @@ export function localeFromAcceptLanguage(header: string | null | undefined): Loc
   return null;
 }
 
+/** The languages texts are written in; Portuguese readers get English until translations are reviewed. */
+export type WrittenLocale = 'en' | 'zh-Hans' | 'zh-Hant';
+
+export function writtenLocale(locale: Locale): WrittenLocale {
+  return locale === 'zh-Hans' || locale === 'zh-Hant' ? locale : 'en';
+}
+
+const SUFFIX: Record<Locale, string> = {
+  en: 'En',
+  'zh-Hans': 'ZhHans',
+  'zh-Hant': 'ZhHant',
+  pt: 'Pt',
+};
+
+/**
+ * A text kept in every language as `<field>En`, `<field>ZhHans`, `<field>ZhHant`, `<field>Pt`
+ * (names, descriptions, titles), in the wanted locale; Portuguese is optional and falls back
+ * to English.
+ */
+export function localizedText(row: object, field: string, locale: Locale): string {
+  const values = row as Record<string, unknown>;
+  const value = values[`${field}${SUFFIX[locale]}`] ?? values[`${field}En`];
+  return typeof value === 'string' ? value : '';
+}
+
 export interface LocalizedNames {
   nameEn: string;
   nameZhHans: string;
@@ -52,14 +77,5 @@ export interface LocalizedNames {
 
 /** A name in the wanted locale; Portuguese falls back to English, as it is optional. */
 export function localizedName(names: LocalizedNames, locale: Locale): string {
-  switch (locale) {
-    case 'zh-Hans':
-      return names.nameZhHans;
-    case 'zh-Hant':
-      return names.nameZhHant;
-    case 'pt':
-      return names.namePt ?? names.nameEn;
-    default:
-      return names.nameEn;
-  }
+  return localizedText(names, 'name', locale);
 }

@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { builder } from '../../builder.js';
 import { signedInViewer } from '../../context.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { AgencyRef, RegionEnum } from '../agencies/agency.schema.js';
+import { reason } from '../common/codes.js';
 import { UserRef } from '../users/user.schema.js';
 import {
   AudienceScopeEnum,
@@ -181,13 +181,7 @@ builder.mutationField('retractIntelReport', (t) =>
     errors: { types: writeErrors, dataField: { name: 'report' } },
     args: {
       id: t.arg.globalID({ for: IntelReportRef }),
-      reason: t.arg.string({
-        validate: z
-          .string()
-          .trim()
-          .min(5, { error: 'say why, in at least 5 characters' })
-          .max(2000),
-      }),
+      reason: t.arg.string({ validate: reason }),
     },
     resolve: (_parent, { id, reason }, context) =>
       retractIntelReport(signedInViewer(context), id.id, reason),

@@ -1,5 +1,5 @@
 import type { Viewer } from '../../context.js';
-import { prisma } from '../../db.js';
+import { prisma, type Tx } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type {
   AudienceScope,
@@ -17,8 +17,6 @@ import { foldForSearch } from './search-text.js';
 
 // Rules and writes of intelligence reports. Every write is one transaction: a refused or failed
 // change leaves nothing behind. Changes to a published report are kept as versions.
-
-type Tx = Prisma.TransactionClient;
 
 export interface AudienceChoice {
   scope: AudienceScope;

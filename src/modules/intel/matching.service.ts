@@ -1,4 +1,5 @@
 import type { Viewer } from '../../context.js';
+import type { Tx } from '../../db.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { viewerForUser } from '../auth/viewer.js';
 import { intelReportVisibilityWhere } from './intel.access.js';
@@ -7,8 +8,6 @@ import { intelReportVisibilityWhere } from './intel.access.js';
 // another agency's published report that one side may not see, each side that may not see the
 // other gets a match record: "agency X holds something on this <observable type>". Neither
 // report's content, id or raw value is revealed; either side may then request access.
-
-type Tx = Prisma.TransactionClient;
 
 /** The author of a report, as a viewer, to ask what they may see. */
 async function authorAsViewer(tx: Tx, reportId: string): Promise<Viewer> {

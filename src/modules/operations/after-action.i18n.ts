@@ -1,13 +1,6 @@
-import type { Locale } from '../i18n/locale.js';
+import type { WrittenLocale } from '../i18n/locale.js';
 
-// Words of the after-action report in the languages it is written in. Portuguese readers get
-// English until a translation is reviewed.
-
-export type ReportLocale = 'en' | 'zh-Hans' | 'zh-Hant';
-
-export function reportLocale(locale: Locale): ReportLocale {
-  return locale === 'zh-Hans' || locale === 'zh-Hant' ? locale : 'en';
-}
+// Words of the after-action report in the languages it is written in (see writtenLocale).
 
 export type Words = {
   title: string;
@@ -257,9 +250,9 @@ const zhHant: Words = {
   },
 };
 
-const WORDS: Record<ReportLocale, Words> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };
+const WORDS: Record<WrittenLocale, Words> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };
 
-export function wordsFor(locale: ReportLocale): Words {
+export function wordsFor(locale: WrittenLocale): Words {
   return WORDS[locale];
 }
 

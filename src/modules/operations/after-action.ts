@@ -2,10 +2,10 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Context } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
-import { isLocale, localizedName } from '../i18n/locale.js';
+import { isLocale, localizedName, writtenLocale } from '../i18n/locale.js';
 import { recordAccess } from '../intel/access-log.js';
 import { intelReportVisibilityWhere } from '../intel/intel.access.js';
-import { reportLocale, wordsFor } from './after-action.i18n.js';
+import { wordsFor } from './after-action.i18n.js';
 import { renderMarkdown } from './after-action.markdown.js';
 import { operationWorkWhere } from './operation.access.js';
 import { resultTotals } from './result-totals.js';
@@ -71,7 +71,7 @@ async function afterActionDocument(
       `The after-action report is built from EVALUATION on; this operation is ${operation.phase}.`,
     );
   }
-  const locale = reportLocale(
+  const locale = writtenLocale(
     requestedLocale && isLocale(requestedLocale) ? requestedLocale : context.locale,
   );
 

@@ -3,6 +3,7 @@ import { builder } from '../../builder.js';
 import { signedInViewer } from '../../context.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { AgencyRef, RegionEnum } from '../agencies/agency.schema.js';
+import { reason } from '../common/codes.js';
 import { ErrorInterface } from '../common/errors.schema.js';
 import { IntelReportRef, ProductCategoryEnum, TlpEnum } from '../intel/intel.schema.js';
 import { UserRef } from '../users/user.schema.js';
@@ -32,7 +33,6 @@ import {
   messageBody,
   note,
   proposeOperationInput,
-  reason,
   resultInput,
   taskChanges,
   taskInput,

@@ -1,5 +1,5 @@
 import type { Viewer } from '../../context.js';
-import { prisma } from '../../db.js';
+import { prisma, type Tx } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import {
   type Operation,
@@ -12,7 +12,7 @@ import {
 import { changedFields, changedValues } from '../common/changes.js';
 import { intelReportVisibilityWhere } from '../intel/intel.access.js';
 import { mayContribute, mayLead, mayWork } from './operation.access.js';
-import { type Locked, lockOperation, logEvent, type Tx } from './operation.service.js';
+import { type Locked, lockOperation, logEvent } from './operation.service.js';
 import type { ResultInput } from './operation.validation.js';
 import { requirePhase } from './phases.js';
 

@@ -1,5 +1,5 @@
 import type { Viewer } from '../../context.js';
-import { isUniqueViolation, prisma } from '../../db.js';
+import { isUniqueViolation, prisma, type Tx } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type {
   Operation,
@@ -27,8 +27,6 @@ import {
 // Rules and writes of an operation's life: proposal, changes, invitations and phases. Every
 // write is one transaction that locks the operation row, so that concurrent changes happen in
 // order and a refused change leaves nothing behind. Every change is written to the log.
-
-export type Tx = Prisma.TransactionClient;
 
 export interface Locked {
   operation: Operation;

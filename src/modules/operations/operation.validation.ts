@@ -65,13 +65,6 @@ export const updateOperationInput = z.object(operationFields).partial().superRef
 
 export const invitationMessage = optionalText(2000);
 
-/** A reason someone must give: declining, withdrawing, cancelling, correcting. */
-export const reason = z
-  .string()
-  .trim()
-  .min(5, { error: 'say why, in at least 5 characters' })
-  .max(2000, { error: 'must be at most 2000 characters long' });
-
 export const note = optionalText(2000);
 
 export const messageBody = text('message', 10_000);
