@@ -66,6 +66,19 @@ const ConfigSchema = z.object({
   MAIL_FROM: z.string().min(3).default('GBA IPNet <no-reply@ipnet.invalid>'),
   /** How often the outbox is checked for messages to send. */
   MAIL_POLL_SECONDS: positiveInt.default(5),
+  /**
+   * Redis shared by several server instances, e.g. redis://redis.internal:6379. It only wakes
+   * the other instances when alerts are written; the alert log in the database stays the source
+   * of truth. Unset: one process, woken in memory.
+   */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+  /** The alert log is also read this often, in case a wake-up signal was lost. */
+  ALERT_POLL_MS: positiveInt.default(1000),
+  /** Sessions behind open subscriptions are re-checked this often (revocation closes them). */
+  LIVE_SESSION_CHECK_MS: positiveInt.default(500),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -7,7 +7,10 @@ import { WebSocketServer } from 'ws';
 import { config } from './config.js';
 import { type ContextSource, findToken } from './context.js';
 import { closeDatabase } from './db.js';
+import { closeLiveBus } from './live-bus.js';
 import { logger } from './logger.js';
+import { alertHub } from './modules/alerts/alert-hub.js';
+import { stopCheckingSessions, watchSession } from './modules/auth/live-sessions.js';
 import { validateSessionToken } from './modules/auth/session.service.js';
 import { buildYoga, isTrustedOrigin } from './yoga.js';
 
@@ -95,7 +98,15 @@ export function buildApp(options: { port?: number; host?: string } = {}): App {
           if (!origin || !isTrustedOrigin(origin, ctx.extra.request.headers.host ?? null))
             return false;
         }
-        return (await validateSessionToken(token)) !== null;
+        const viewer = await validateSessionToken(token);
+        if (!viewer) return false;
+        // The connection lives as long as its session: revoked, it is closed (within
+        // LIVE_SESSION_CHECK_MS), and the client must sign in again.
+        const unwatch = watchSession(viewer.sessionId, () =>
+          ctx.extra.socket.close(4403, 'Session ended'),
+        );
+        ctx.extra.socket.once('close', unwatch);
+        return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
@@ -150,6 +161,9 @@ export function buildApp(options: { port?: number; host?: string } = {}): App {
       await closed;
       clearTimeout(grace);
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+      await alertHub.stop();
+      stopCheckingSessions();
+      await closeLiveBus();
       await closeDatabase();
     },
   };

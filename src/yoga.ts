@@ -18,6 +18,7 @@ import { type Context, type ContextSource, createContext } from './context.js';
 import { databaseReachable, sqlStatements } from './db.js';
 import { AppError } from './errors.js';
 import { logger } from './logger.js';
+import { useAlertAnnouncer } from './modules/alerts/alert-announcer.js';
 import {
   useAttendeesCsvEndpoint,
   useForumCalendarEndpoint,
@@ -223,6 +224,7 @@ export function buildYoga(): IpnetYoga {
       costLimitPlugin({ maxCost: cfg.MAX_QUERY_COST, ignoreIntrospection: true }),
       useCookieCsrfGuard(),
       useQueryTimeout(cfg.EXECUTION_TIMEOUT_MS),
+      useAlertAnnouncer(),
     ],
   });
 }

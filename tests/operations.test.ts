@@ -72,8 +72,12 @@ describe('a joint operation through every phase, with three agencies', () => {
       workspace: null,
     });
     expect(
-      await prisma.notification.count({
-        where: { agencyId: hk.agency.id, kind: 'OPERATION_INVITATION', operationId: rawId(op.id) },
+      await prisma.alert.count({
+        where: {
+          recipientAgencyId: hk.agency.id,
+          kind: 'OPERATION_INVITATION',
+          operationId: rawId(op.id),
+        },
       }),
     ).toBe(1);
 
@@ -110,11 +114,15 @@ describe('a joint operation through every phase, with three agencies', () => {
       '... on CreateTaskSuccess { task { id status assigneeAgency { slug } } }',
     );
     const taskId = expectType<any>(task, 'CreateTaskSuccess').task.id;
-    const assigned = await prisma.notification.findFirst({
-      where: { agencyId: hk.agency.id, kind: 'TASK_ASSIGNED', subjectId: rawId(taskId) },
+    const assigned = await prisma.alert.findFirst({
+      where: {
+        recipientAgencyId: hk.agency.id,
+        kind: 'TASK_ASSIGNED',
+        data: { path: ['taskId'], equals: rawId(taskId) },
+      },
     });
     expect(assigned?.data).toMatchObject({
-      title: 'Profile inbound courier parcels from Shenzhen',
+      task: 'Profile inbound courier parcels from Shenzhen',
     });
     // A participant may not assign work to another agency.
     expectType(

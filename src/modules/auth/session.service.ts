@@ -6,6 +6,7 @@ import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import type { Region, Role } from '../../generated/prisma/enums.js';
 import { isLocale } from '../i18n/locale.js';
+import { announceRevocation } from './live-sessions.js';
 
 // Sessions after Lucia's design (lucia-auth.com, "Basic session API"): the token handed to the
 // client is `<id>.<secret>`, both 160 bits from the CSPRNG. The database keeps the id and only a
@@ -107,11 +108,13 @@ export async function validateSessionToken(token: string): Promise<Viewer | null
 
 export async function invalidateSession(sessionId: string): Promise<void> {
   await prisma.session.deleteMany({ where: { id: sessionId } });
+  announceRevocation();
 }
 
 /** Ends every session of a user; returns how many there were. */
 export async function invalidateUserSessions(userId: string): Promise<number> {
   const { count } = await prisma.session.deleteMany({ where: { userId } });
+  announceRevocation();
   return count;
 }
 

@@ -1,7 +1,10 @@
 import type { Viewer } from '../../context.js';
-import { prisma } from '../../db.js';
+import { prisma, type Tx } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
+import type { IntelAccessRequest } from '../../generated/prisma/client.js';
+import { type NewAlert, recordAlerts } from '../alerts/alert-log.js';
 import { intelReportVisibilityWhere } from './intel.access.js';
+import { reportAlert } from './intel.alerts.js';
 
 // After a hit/no-hit match, the agency that may not see the other report asks its author agency
 // for access. Approval widens the audience to the requester (its agency; for TLP:RED, the
@@ -24,7 +27,7 @@ export async function requestAccess(actor: Viewer, matchId: string, justificatio
     });
     if (pending)
       throw new ConflictError('Your agency already has a pending request for that report.');
-    return tx.intelAccessRequest.create({
+    const request = await tx.intelAccessRequest.create({
       data: {
         reportId,
         matchId: match.id,
@@ -33,6 +36,14 @@ export async function requestAccess(actor: Viewer, matchId: string, justificatio
         justification,
       },
     });
+    const report = await tx.intelReport.findUniqueOrThrow({ where: { id: reportId } });
+    await recordAlerts(tx, [
+      await reportAlert(tx, report, 'ACCESS_REQUESTED', 'WARNING', {
+        recipientAgencyId: report.authorAgencyId,
+        data: { requestId: request.id, requesterAgencyId: actor.agencyId, justification },
+      }),
+    ]);
+    return request;
   });
 }
 
@@ -94,7 +105,7 @@ export async function decideAccessRequest(
         });
       }
     }
-    return tx.intelAccessRequest.update({
+    const decided = await tx.intelAccessRequest.update({
       where: { id: request.id },
       data: {
         status: decision === 'APPROVE' ? 'APPROVED' : 'DECLINED',
@@ -103,5 +114,29 @@ export async function decideAccessRequest(
         decisionReason: reason,
       },
     });
+    await recordAlerts(tx, [await decisionAlert(tx, decided)]);
+    return decided;
   });
+}
+
+/**
+ * The requesting agency hears the answer. An approval points to the report, which it may now
+ * read; a decline points to nothing and names only the request, since the report stays closed.
+ */
+async function decisionAlert(tx: Tx, request: IntelAccessRequest): Promise<NewAlert> {
+  const data = { requestId: request.id, status: request.status, reason: request.decisionReason };
+  if (request.status === 'APPROVED') {
+    const report = await tx.intelReport.findUniqueOrThrow({ where: { id: request.reportId } });
+    return reportAlert(tx, report, 'ACCESS_DECIDED', 'INFO', {
+      recipientAgencyId: request.requesterAgencyId,
+      data,
+    });
+  }
+  return {
+    kind: 'ACCESS_DECIDED',
+    severity: 'INFO',
+    title: 'Access request declined',
+    recipientAgencyId: request.requesterAgencyId,
+    data,
+  };
 }

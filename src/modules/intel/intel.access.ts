@@ -7,6 +7,11 @@ export interface VisibilityOptions {
    * A recipient reads a RED report only that way, so every reading is logged with its purpose.
    */
   openedRed?: readonly string[];
+  /**
+   * Count a retracted report as still published: whoever could read it when it was published
+   * is told of its retraction (the retraction alert), and nothing else reads it that way.
+   */
+  asPublished?: boolean;
 }
 
 /**
@@ -26,6 +31,9 @@ export function intelReportVisibilityWhere(
 ): Prisma.IntelReportWhereInput {
   if (!viewer) return { id: { in: [] } };
   const openedRed = options.openedRed ?? [];
+  const published = options.asPublished
+    ? { status: { in: ['PUBLISHED' as const, 'RETRACTED' as const] } }
+    : { status: 'PUBLISHED' as const };
   return {
     OR: [
       { tlp: { not: 'RED' }, authorAgencyId: viewer.agencyId },
@@ -35,14 +43,14 @@ export function intelReportVisibilityWhere(
             {
               id: { in: [...openedRed] },
               tlp: 'RED' as const,
-              status: 'PUBLISHED' as const,
+              ...published,
               recipients: { some: { userId: viewer.userId } },
             },
           ]
         : []),
       {
         tlp: { not: 'RED' },
-        status: 'PUBLISHED',
+        ...published,
         OR: [
           { audienceScope: 'NETWORK' },
           ...(viewer.agencyRegions.length > 0

@@ -9,8 +9,10 @@ import type {
   Tlp,
 } from '../../generated/prisma/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
+import { recordAlerts } from '../alerts/alert-log.js';
 import { changedFields } from '../common/changes.js';
 import { intelReportVisibilityWhere } from './intel.access.js';
+import { reportAlert } from './intel.alerts.js';
 import { recordMatches } from './matching.service.js';
 import { observableHash } from './observables.js';
 import { foldForSearch } from './search-text.js';
@@ -277,9 +279,18 @@ export async function updateIntelReport(
     if (input.title !== undefined || input.summary !== undefined || input.brands !== undefined) {
       data.searchText = searchTextOf(merged);
     }
-    if (report.status === 'PUBLISHED')
-      data.version = await recordVersion(tx, report, actor, changes);
-    return tx.intelReport.update({ where: { id: report.id }, data });
+    if (report.status !== 'PUBLISHED')
+      return tx.intelReport.update({ where: { id: report.id }, data });
+    data.version = await recordVersion(tx, report, actor, changes);
+    const updated = await tx.intelReport.update({ where: { id: report.id }, data });
+    // Who could read it before and can no longer learns that from the live stream, as
+    // VISIBILITY_LOST; the alert itself reaches the audience as it now is.
+    await recordAlerts(tx, [
+      await reportAlert(tx, updated, 'INTEL_UPDATED', 'INFO', {
+        data: { changed: Object.keys(changes) },
+      }),
+    ]);
+    return updated;
   });
 }
 
@@ -292,7 +303,11 @@ export async function publishIntelReport(actor: Viewer, reportId: string): Promi
       where: { id: report.id },
       data: { status: 'PUBLISHED', publishedAt: now, sortKey: now },
     });
-    await recordMatches(tx, report.id);
+    const found = await recordMatches(tx, report.id);
+    await recordAlerts(tx, [
+      await reportAlert(tx, published, 'INTEL_PUBLISHED', 'INFO', { data: { pap: published.pap } }),
+      ...found,
+    ]);
     return published;
   });
 }
@@ -311,10 +326,14 @@ export async function retractIntelReport(
       status: { from: 'PUBLISHED', to: 'RETRACTED' },
       retractionReason: { from: null, to: reason },
     });
-    return tx.intelReport.update({
+    const retracted = await tx.intelReport.update({
       where: { id: report.id },
       data: { status: 'RETRACTED', retractedAt: new Date(), retractionReason: reason, version },
     });
+    await recordAlerts(tx, [
+      await reportAlert(tx, retracted, 'INTEL_RETRACTED', 'WARNING', { data: { reason } }),
+    ]);
+    return retracted;
   });
 }
 
@@ -330,8 +349,15 @@ export async function addObservables(
     const version = await recordVersion(tx, report, actor, {
       observablesAdded: entries.map((e) => ({ type: e.type, value: e.value })),
     });
-    await recordMatches(tx, report.id);
-    return tx.intelReport.update({ where: { id: report.id }, data: { version } });
+    const found = await recordMatches(tx, report.id);
+    const updated = await tx.intelReport.update({ where: { id: report.id }, data: { version } });
+    await recordAlerts(tx, [
+      await reportAlert(tx, updated, 'INTEL_UPDATED', 'INFO', {
+        data: { changed: ['observables'] },
+      }),
+      ...found,
+    ]);
+    return updated;
   });
 }
 

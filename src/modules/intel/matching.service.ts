@@ -1,8 +1,10 @@
 import type { Viewer } from '../../context.js';
 import type { Tx } from '../../db.js';
-import type { Prisma } from '../../generated/prisma/client.js';
+import type { IntelReport, Prisma } from '../../generated/prisma/client.js';
+import type { NewAlert } from '../alerts/alert-log.js';
 import { viewerForUser } from '../auth/viewer.js';
 import { intelReportVisibilityWhere } from './intel.access.js';
+import { reportAlert } from './intel.alerts.js';
 
 // Hit/no-hit across the wall. When a published report shares an observable (by keyed hash) with
 // another agency's published report that one side may not see, each side that may not see the
@@ -26,21 +28,20 @@ async function sees(tx: Tx, viewer: Viewer, reportId: string): Promise<boolean> 
 }
 
 /**
- * Records matches for `reportId` (just published, or given new observables). Returns how many
- * match records were written. Runs inside the caller's transaction.
+ * Records matches for `reportId` (just published, or given new observables), inside the
+ * caller's transaction. Returns the alerts to record with the change: MATCH_FOUND for each new
+ * match record (about the holder's own report), CORRELATION_FOUND for each agency whose report
+ * shares an observable with this one and that may read this one.
  */
-export async function recordMatches(tx: Tx, reportId: string): Promise<number> {
-  const report = await tx.intelReport.findUniqueOrThrow({
-    where: { id: reportId },
-    select: { id: true, status: true, matchingOptOut: true, authorAgencyId: true },
-  });
-  if (report.status !== 'PUBLISHED' || report.matchingOptOut) return 0;
+export async function recordMatches(tx: Tx, reportId: string): Promise<NewAlert[]> {
+  const report = await tx.intelReport.findUniqueOrThrow({ where: { id: reportId } });
+  if (report.status !== 'PUBLISHED' || report.matchingOptOut) return [];
 
   const observables = await tx.intelObservable.findMany({
     where: { reportId },
     select: { type: true, valueHash: true },
   });
-  if (observables.length === 0) return 0;
+  if (observables.length === 0) return [];
 
   const others = await tx.intelObservable.findMany({
     where: {
@@ -55,7 +56,7 @@ export async function recordMatches(tx: Tx, reportId: string): Promise<number> {
     select: { type: true, report: { select: { id: true, authorAgencyId: true } } },
     take: 1000,
   });
-  if (others.length === 0) return 0;
+  if (others.length === 0) return [];
 
   // Which of the other reports the author may read: one query for all of them.
   const otherIds = [...new Set(others.map((o) => o.report.id))];
@@ -95,7 +96,82 @@ export async function recordMatches(tx: Tx, reportId: string): Promise<number> {
       });
     }
   }
-  if (rows.length === 0) return 0;
-  const { count } = await tx.intelMatch.createMany({ data: rows, skipDuplicates: true });
-  return count;
+  const alerts = await correlationAlerts(tx, report, others, visibleToAuthor, seenByCounterpart);
+  if (rows.length === 0) return alerts;
+  const known = await tx.intelMatch.findMany({
+    where: {
+      OR: rows.map(({ reportId, counterpartReportId, observableType }) => ({
+        reportId,
+        counterpartReportId,
+        observableType,
+      })),
+    },
+    select: { reportId: true, counterpartReportId: true, observableType: true },
+  });
+  const key = (m: { reportId: string; counterpartReportId: string; observableType: string }) =>
+    `${m.reportId}/${m.counterpartReportId}/${m.observableType}`;
+  const knownKeys = new Set(known.map(key));
+  const fresh = rows.filter((row) => !knownKeys.has(key(row)));
+  await tx.intelMatch.createMany({ data: fresh, skipDuplicates: true });
+  return [...alerts, ...(await matchAlerts(tx, fresh))];
+}
+
+/** One alert per agency that holds a report matched across the wall, about its own report. */
+async function matchAlerts(
+  tx: Tx,
+  rows: readonly Prisma.IntelMatchCreateManyInput[],
+): Promise<NewAlert[]> {
+  const holders = new Map<string, Prisma.IntelMatchCreateManyInput[]>();
+  for (const row of rows) holders.set(row.reportId, [...(holders.get(row.reportId) ?? []), row]);
+  const reports = await tx.intelReport.findMany({ where: { id: { in: [...holders.keys()] } } });
+  return Promise.all(
+    reports.map((own) =>
+      reportAlert(tx, own, 'MATCH_FOUND', 'WARNING', {
+        recipientAgencyId: own.authorAgencyId,
+        data: {
+          matches: (holders.get(own.id) ?? []).map((m) => ({
+            agencyId: m.counterpartAgencyId,
+            observableType: m.observableType,
+          })),
+        },
+      }),
+    ),
+  );
+}
+
+/** Agencies whose reports share observables with this one and that may read it are told. */
+async function correlationAlerts(
+  tx: Tx,
+  report: IntelReport,
+  others: readonly { report: { id: string; authorAgencyId: string } }[],
+  visibleToAuthor: ReadonlySet<string>,
+  seenByCounterpart: ReadonlyMap<string, boolean>,
+): Promise<NewAlert[]> {
+  const toAuthor = [...new Set(others.map((o) => o.report.id))].filter((id) =>
+    visibleToAuthor.has(id),
+  );
+  const byAgency = new Map<string, Set<string>>();
+  for (const other of others) {
+    if (!seenByCounterpart.get(other.report.id)) continue;
+    const agency = other.report.authorAgencyId;
+    byAgency.set(agency, (byAgency.get(agency) ?? new Set()).add(other.report.id));
+  }
+  const alerts: NewAlert[] = [];
+  if (toAuthor.length > 0) {
+    alerts.push(
+      await reportAlert(tx, report, 'CORRELATION_FOUND', 'INFO', {
+        recipientAgencyId: report.authorAgencyId,
+        data: { correlatedReportIds: toAuthor },
+      }),
+    );
+  }
+  for (const [agencyId, reportIds] of byAgency) {
+    alerts.push(
+      await reportAlert(tx, report, 'CORRELATION_FOUND', 'INFO', {
+        recipientAgencyId: agencyId,
+        data: { correlatedReportIds: [...reportIds] },
+      }),
+    );
+  }
+  return alerts;
 }

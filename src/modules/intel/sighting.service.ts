@@ -2,7 +2,9 @@ import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { SightingType } from '../../generated/prisma/enums.js';
+import { recordAlerts } from '../alerts/alert-log.js';
 import { intelReportVisibilityWhere } from './intel.access.js';
+import { reportAlert } from './intel.alerts.js';
 
 export interface SightingInput {
   type: SightingType;
@@ -17,7 +19,6 @@ export async function reportSighting(actor: Viewer, reportId: string, input: Sig
   return prisma.$transaction(async (tx) => {
     const report = await tx.intelReport.findFirst({
       where: { id: reportId, AND: [intelReportVisibilityWhere(actor)] },
-      select: { id: true, status: true },
     });
     if (!report) throw new NotFoundError('intelligence report');
     if (report.status !== 'PUBLISHED') {
@@ -44,6 +45,27 @@ export async function reportSighting(actor: Viewer, reportId: string, input: Sig
       where: { id: reportId },
       data: { sightingCount: { increment: 1 }, [counter[input.type]]: { increment: 1 } },
     });
+    // The author agency hears of every sighting but its own; a seizure is urgent news.
+    if (actor.agencyId !== report.authorAgencyId) {
+      await recordAlerts(tx, [
+        await reportAlert(
+          tx,
+          report,
+          'SIGHTING_REPORTED',
+          input.type === 'TRUE_POSITIVE' ? 'URGENT' : 'WARNING',
+          {
+            recipientAgencyId: report.authorAgencyId,
+            data: {
+              sightingId: sighting.id,
+              type: input.type,
+              agencyId: actor.agencyId,
+              country: sighting.country,
+              seenAt: sighting.seenAt.toISOString(),
+            },
+          },
+        ),
+      ]);
+    }
     return sighting;
   });
 }

@@ -9,9 +9,11 @@ import {
   Prisma,
   type TaskStatus,
 } from '../../generated/prisma/client.js';
+import { recordAlerts } from '../alerts/alert-log.js';
 import { changedFields, changedValues } from '../common/changes.js';
 import { intelReportVisibilityWhere } from '../intel/intel.access.js';
 import { mayContribute, mayLead, mayWork } from './operation.access.js';
+import { operationAlert } from './operation.alerts.js';
 import { type Locked, lockOperation, logEvent } from './operation.service.js';
 import type { ResultInput } from './operation.validation.js';
 import { requirePhase } from './phases.js';
@@ -125,17 +127,15 @@ async function checkAssignee(
   }
 }
 
-async function notifyAssignment(tx: Tx, task: OperationTask, codeName: string): Promise<void> {
-  await tx.notification.create({
-    data: {
-      agencyId: task.assigneeAgencyId,
-      userId: task.assigneeUserId,
-      kind: 'TASK_ASSIGNED',
-      operationId: task.operationId,
-      subjectId: task.id,
-      data: { codeName, title: task.title, dueAt: task.dueAt?.toISOString() ?? null },
-    },
-  });
+/** The assignee agency (or the one assigned user) hears of a task given to it. */
+async function notifyAssignment(tx: Tx, task: OperationTask, operation: Operation): Promise<void> {
+  await recordAlerts(tx, [
+    operationAlert(operation, 'TASK_ASSIGNED', 'INFO', {
+      recipientAgencyId: task.assigneeAgencyId,
+      recipientUserId: task.assigneeUserId,
+      data: { taskId: task.id, task: task.title, dueAt: task.dueAt?.toISOString() ?? null },
+    }),
+  ]);
 }
 
 export interface TaskFields {
@@ -173,12 +173,12 @@ export async function createTask(
         createdById: actor.userId,
       },
     });
-    await notifyAssignment(tx, task, locked.operation.codeName);
     await logEvent(tx, operationId, actor, 'TASK_CREATED', {
       taskId: task.id,
       title: task.title,
       assigneeAgencyId: task.assigneeAgencyId,
     });
+    await notifyAssignment(tx, task, locked.operation);
     return task;
   });
 }
@@ -262,10 +262,10 @@ export async function updateTask(
       data.completedAt = changes.status === 'DONE' ? new Date() : null;
     }
     const updated = await tx.operationTask.update({ where: { id: task.id }, data });
-    if (reassigned || (userId && userId !== task.assigneeUserId)) {
-      await notifyAssignment(tx, updated, locked.operation.codeName);
-    }
     await logEvent(tx, task.operationId, actor, 'TASK_UPDATED', { taskId: task.id, changes: diff });
+    if (reassigned || (userId && userId !== task.assigneeUserId)) {
+      await notifyAssignment(tx, updated, locked.operation);
+    }
     return updated;
   });
 }
@@ -297,7 +297,7 @@ export async function postOperationMessage(
     const locked = await lockOperation(tx, actor, operationId);
     requireWorker(actor, locked);
     requirePhase(locked.operation.phase, 'work');
-    return tx.operationLogEntry.create({
+    const entry = await tx.operationLogEntry.create({
       data: {
         operationId,
         kind: 'MESSAGE',
@@ -306,6 +306,12 @@ export async function postOperationMessage(
         agencyId: actor.agencyId,
       },
     });
+    await recordAlerts(tx, [
+      operationAlert(locked.operation, 'OPERATION_MESSAGE', 'INFO', {
+        data: { entryId: entry.id, agencyId: actor.agencyId, excerpt: body.slice(0, 200) },
+      }),
+    ]);
+    return entry;
   });
 }
 

@@ -10,6 +10,7 @@ import type {
   Region,
   Tlp,
 } from '../../generated/prisma/client.js';
+import { type NewAlert, recordAlerts } from '../alerts/alert-log.js';
 import { changedFields, changedValues } from '../common/changes.js';
 import {
   type Membership,
@@ -17,6 +18,7 @@ import {
   mayLead,
   operationVisibilityWhere,
 } from './operation.access.js';
+import { operationAlert } from './operation.alerts.js';
 import {
   allowedTransitions,
   IllegalPhaseTransitionError,
@@ -203,6 +205,7 @@ export async function inviteAgencies(
     if (issues.length > 0) throw new ValidationError(issues);
 
     const now = new Date();
+    const alerts: NewAlert[] = [];
     for (const invitation of invitations) {
       const fields = {
         role: invitation.role,
@@ -222,19 +225,18 @@ export async function inviteAgencies(
         create: { operationId, agencyId: invitation.agencyId, ...fields },
         update: fields,
       });
-      await tx.notification.create({
-        data: {
-          agencyId: invitation.agencyId,
-          kind: 'OPERATION_INVITATION',
-          operationId,
-          data: { codeName: operation.codeName, role: invitation.role },
-        },
-      });
+      alerts.push(
+        operationAlert(operation, 'OPERATION_INVITATION', 'WARNING', {
+          recipientAgencyId: invitation.agencyId,
+          data: { role: invitation.role, message: invitation.message },
+        }),
+      );
       await logEvent(tx, operationId, actor, 'AGENCY_INVITED', {
         agencyId: invitation.agencyId,
         role: invitation.role,
       });
     }
+    await recordAlerts(tx, alerts);
     return operation;
   });
 }
@@ -342,7 +344,16 @@ async function movePhase(
     to,
     ...(note ? { note } : {}),
   });
-  return tx.operation.update({ where: { id: operation.id }, data: { phase: to, ...extra } });
+  const moved = await tx.operation.update({
+    where: { id: operation.id },
+    data: { phase: to, ...extra },
+  });
+  await recordAlerts(tx, [
+    operationAlert(moved, 'OPERATION_PHASE_CHANGED', to === 'CANCELLED' ? 'WARNING' : 'INFO', {
+      data: { from: operation.phase, to, note },
+    }),
+  ]);
+  return moved;
 }
 
 /** Moves the operation to `to`, which must be the phase after its current one. */

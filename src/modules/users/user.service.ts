@@ -3,6 +3,7 @@ import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { Role } from '../../generated/prisma/enums.js';
 import { normaliseEmail } from '../auth/auth.service.js';
+import { announceRevocation } from '../auth/live-sessions.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import { mayGrantRoles, mayManageUsersOf } from '../auth/roles.js';
 import type { Locale } from '../i18n/locale.js';
@@ -97,6 +98,7 @@ export async function deactivateUser(actor: Viewer, userId: string) {
     }),
     prisma.session.deleteMany({ where: { userId: user.id } }),
   ]);
+  announceRevocation();
   return updated;
 }
 
@@ -134,5 +136,6 @@ export async function changePassword(actor: Viewer, currentPassword: string, new
     prisma.user.update({ where: { id: user.id }, data: { passwordHash } }),
     prisma.session.deleteMany({ where: { userId: user.id, id: { not: actor.sessionId } } }),
   ]);
+  announceRevocation();
   return user;
 }

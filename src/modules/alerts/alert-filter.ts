@@ -1,0 +1,54 @@
+import type {
+  AlertKind,
+  AlertSeverity,
+  Prisma,
+  ProductCategory,
+  Region,
+} from '../../generated/prisma/client.js';
+
+// One filter shape for live subscriptions, saved rules, the alert history and webhooks. An empty
+// or absent list does not restrict; several lists restrict together.
+
+export interface AlertFilter {
+  kinds?: readonly AlertKind[] | null;
+  severities?: readonly AlertSeverity[] | null;
+  regions?: readonly Region[] | null;
+  categories?: readonly ProductCategory[] | null;
+  originAgencyIds?: readonly string[] | null;
+  createdAfter?: Date | null;
+}
+
+function some<T>(list: readonly T[] | null | undefined): T[] | null {
+  return list && list.length > 0 ? [...list] : null;
+}
+
+export function alertFilterWhere(filter: AlertFilter | null | undefined): Prisma.AlertWhereInput {
+  if (!filter) return {};
+  const kinds = some(filter.kinds);
+  const severities = some(filter.severities);
+  const regions = some(filter.regions);
+  const categories = some(filter.categories);
+  const origins = some(filter.originAgencyIds);
+  return {
+    ...(kinds ? { kind: { in: kinds } } : {}),
+    ...(severities ? { severity: { in: severities } } : {}),
+    ...(regions ? { regions: { hasSome: regions } } : {}),
+    ...(categories ? { categories: { hasSome: categories } } : {}),
+    ...(origins ? { originAgencyId: { in: origins } } : {}),
+    ...(filter.createdAfter ? { createdAt: { gt: filter.createdAfter } } : {}),
+  };
+}
+
+/** A stable text form, so that subscribers with the same filter share one audience query. */
+export function filterKey(filter: AlertFilter | null | undefined): string {
+  if (!filter) return '';
+  const sorted = (list: readonly string[] | null | undefined) => [...(list ?? [])].sort().join(',');
+  return [
+    sorted(filter.kinds),
+    sorted(filter.severities),
+    sorted(filter.regions),
+    sorted(filter.categories),
+    sorted(filter.originAgencyIds),
+    filter.createdAfter?.toISOString() ?? '',
+  ].join('|');
+}

@@ -1,0 +1,138 @@
+import { config } from '../../config.js';
+import type { Viewer } from '../../context.js';
+import { prisma } from '../../db.js';
+import type { Alert } from '../../generated/prisma/client.js';
+import { liveBus } from '../../live-bus.js';
+import { logger } from '../../logger.js';
+import { alertAudienceWhere } from './alert.access.js';
+import { type AlertFilter, alertFilterWhere, filterKey } from './alert-filter.js';
+import { latestCursor } from './alert-log.js';
+
+// One reader of the alert log per process. Woken when alerts are written (here, or on another
+// instance through the live bus) and every ALERT_POLL_MS in any case, it reads what follows the
+// last cursor it saw and hands each batch to the live subscribers. Subscribers with the same
+// viewer and filter share one audience query per batch: the rule runs in the database, at
+// delivery time, exactly as for the alert history.
+
+export interface HubListener {
+  viewer: Viewer;
+  filter: AlertFilter | null;
+  /** A batch of new alerts and which of them this listener's viewer and filter may receive. */
+  receive(alerts: readonly Alert[], deliverable: ReadonlySet<bigint>): void;
+}
+
+const BATCH = 500;
+
+class AlertHub {
+  private readonly listeners = new Set<HubListener>();
+  private last = 0n;
+  private started: Promise<void> | null = null;
+  private running = false;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+
+  /** Registers a listener; alerts committed from now on reach it. */
+  async add(listener: HubListener): Promise<void> {
+    await this.start();
+    this.listeners.add(listener);
+  }
+
+  remove(listener: HubListener): void {
+    this.listeners.delete(listener);
+  }
+
+  get size(): number {
+    return this.listeners.size;
+  }
+
+  /** Reads the log now (coalesced: one read at a time, one more if woken meanwhile). */
+  wake(): void {
+    if (!this.started) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void this.drain().finally(() => {
+      this.running = false;
+    });
+  }
+
+  private start(): Promise<void> {
+    this.started ??= (async () => {
+      this.last = await latestCursor();
+      const signals = liveBus().subscribe('alerts:written');
+      this.unsubscribe = () => void signals.return?.();
+      void (async () => {
+        for await (const _ of signals) this.wake();
+      })();
+      this.timer = setInterval(() => this.wake(), config().ALERT_POLL_MS);
+      this.timer.unref();
+    })();
+    return this.started;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
+    this.timer = null;
+    this.unsubscribe = null;
+    this.started = null;
+    this.listeners.clear();
+  }
+
+  private async drain(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        for (;;) {
+          const alerts = await prisma.alert.findMany({
+            where: { cursor: { gt: this.last } },
+            orderBy: { cursor: 'asc' },
+            take: BATCH,
+          });
+          if (alerts.length === 0) break;
+          this.last = alerts[alerts.length - 1]?.cursor ?? this.last;
+          if (this.listeners.size > 0) await this.dispatch(alerts);
+          if (alerts.length < BATCH) break;
+        }
+      } catch (error) {
+        logger.error({ err: error }, 'could not read the alert log; retrying at the next wake-up');
+      }
+    } while (this.again);
+  }
+
+  private async dispatch(alerts: readonly Alert[]): Promise<void> {
+    const groups = new Map<string, HubListener[]>();
+    for (const listener of this.listeners) {
+      const key = `${listener.viewer.userId}:${listener.viewer.agencyId}:${filterKey(listener.filter)}`;
+      const group = groups.get(key);
+      if (group) group.push(listener);
+      else groups.set(key, [listener]);
+    }
+    const cursors = alerts.map((a) => a.cursor);
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        const [first] = group;
+        if (!first) return;
+        const rows = await prisma.alert.findMany({
+          where: {
+            cursor: { in: cursors },
+            AND: [alertAudienceWhere(first.viewer), alertFilterWhere(first.filter)],
+          },
+          select: { cursor: true },
+        });
+        const deliverable = new Set(rows.map((r) => r.cursor));
+        for (const listener of group) listener.receive(alerts, deliverable);
+      }),
+    );
+  }
+}
+
+export const alertHub = new AlertHub();
+
+/** Tells every instance (this one included) that alerts may have been written. */
+export function announceAlerts(): void {
+  liveBus().publish('alerts:written');
+}

@@ -1,0 +1,93 @@
+import type { Viewer } from '../../context.js';
+import { prisma } from '../../db.js';
+import type { AlertKind, Prisma } from '../../generated/prisma/client.js';
+import { forumEventVisibilityWhere } from '../forums/forum.access.js';
+import { intelReportVisibilityWhere } from '../intel/intel.access.js';
+import { operationVisibilityWhere, operationWorkWhere } from '../operations/operation.access.js';
+
+/** Alerts about an operation's working data: only agencies taking part receive them. */
+export const OPERATION_WORK_KINDS: readonly AlertKind[] = ['TASK_ASSIGNED', 'OPERATION_MESSAGE'];
+
+/**
+ * THE rule for who receives which alert. Every path applies it, at delivery time: the live
+ * subscription (replay and each live event), the alert history and unread counts, `node(id:)`,
+ * acknowledgements and webhooks (as the endpoint's creator).
+ *
+ * An alert reaches a viewer when every one of these holds:
+ * - it is addressed to nobody in particular, or to the viewer, or to the viewer's agency;
+ * - its report, if any, is one the viewer may read now (intelligence rule); a retraction
+ *   reaches whoever could read the report while it was published;
+ * - its operation, if any, is one the viewer sees now (operations rule), and for tasks and
+ *   messages one whose working data the viewer sees;
+ * - its forum event, if any, is one the viewer sees now (forum rule).
+ * Broadcasts, addressed to nobody and about nothing, reach every signed-in member.
+ */
+export function alertAudienceWhere(viewer: Viewer | null): Prisma.AlertWhereInput {
+  if (!viewer) return { cursor: { in: [] } };
+  const work = [...OPERATION_WORK_KINDS];
+  return {
+    AND: [
+      { OR: [{ recipientUserId: null }, { recipientUserId: viewer.userId }] },
+      { OR: [{ recipientAgencyId: null }, { recipientAgencyId: viewer.agencyId }] },
+      {
+        OR: [
+          { reportId: null },
+          { kind: { not: 'INTEL_RETRACTED' }, report: intelReportVisibilityWhere(viewer) },
+          {
+            kind: 'INTEL_RETRACTED',
+            report: intelReportVisibilityWhere(viewer, { asPublished: true }),
+          },
+        ],
+      },
+      {
+        OR: [
+          { operationId: null },
+          { kind: { in: work }, operation: operationWorkWhere(viewer) },
+          { kind: { notIn: work }, operation: operationVisibilityWhere(viewer) },
+        ],
+      },
+      { OR: [{ forumEventId: null }, { forumEvent: forumEventVisibilityWhere(viewer) }] },
+    ],
+  };
+}
+
+/** What an alert is about, as a subscriber may be watching it. */
+export interface AlertSubject {
+  type: 'IntelReport' | 'Operation' | 'ForumEvent';
+  id: string;
+}
+
+export function subjectOf(alert: {
+  reportId: string | null;
+  operationId: string | null;
+  forumEventId: string | null;
+}): AlertSubject | null {
+  if (alert.reportId) return { type: 'IntelReport', id: alert.reportId };
+  if (alert.operationId) return { type: 'Operation', id: alert.operationId };
+  if (alert.forumEventId) return { type: 'ForumEvent', id: alert.forumEventId };
+  return null;
+}
+
+/** Whether the viewer may still see the subject, by its own entity's rule. */
+export async function maySeeSubject(viewer: Viewer, subject: AlertSubject): Promise<boolean> {
+  switch (subject.type) {
+    case 'IntelReport':
+      return (
+        (await prisma.intelReport.count({
+          where: { id: subject.id, AND: [intelReportVisibilityWhere(viewer)] },
+        })) > 0
+      );
+    case 'Operation':
+      return (
+        (await prisma.operation.count({
+          where: { id: subject.id, AND: [operationVisibilityWhere(viewer)] },
+        })) > 0
+      );
+    case 'ForumEvent':
+      return (
+        (await prisma.forumEvent.count({
+          where: { id: subject.id, AND: [forumEventVisibilityWhere(viewer)] },
+        })) > 0
+      );
+  }
+}

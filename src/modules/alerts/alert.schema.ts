@@ -1,0 +1,170 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { builder } from '../../builder.js';
+import { type Context, signedInViewer } from '../../context.js';
+import { prisma } from '../../db.js';
+import { AlertKind, AlertSeverity } from '../../generated/prisma/enums.js';
+import { AgencyRef, RegionEnum } from '../agencies/agency.schema.js';
+import { eventVisibilityFor } from '../forums/forum.schema.js';
+import { intelReportVisibilityWhere } from '../intel/intel.access.js';
+import { ProductCategoryEnum } from '../intel/intel.schema.js';
+import { operationVisibilityWhere } from '../operations/operation.access.js';
+import { alertAudienceWhere } from './alert.access.js';
+import type { AlertFilter } from './alert-filter.js';
+import type { AlertEvent } from './alert-stream.js';
+import { isAcknowledged } from './inbox.service.js';
+
+// Alert, its live event and the filter shape, shared by the queries, mutations and subscription.
+
+export const AlertKindEnum = builder.enumType(AlertKind, { name: 'AlertKind' });
+export const AlertSeverityEnum = builder.enumType(AlertSeverity, { name: 'AlertSeverity' });
+
+export function alertAudienceFor(context: Context) {
+  return alertAudienceWhere(context.viewer);
+}
+
+export const AlertRef = builder.prismaNode('Alert', {
+  id: { field: 'id' },
+  nullable: true,
+  authScopes: { signedIn: true },
+  findUnique: (id, context) => ({ id, AND: [alertAudienceFor(context)] }),
+  description:
+    'Something that happened in the network, as you may learn of it. What it points to (report, operation, event) comes through that entity’s own visibility rule.',
+  fields: (t) => ({
+    cursor: t.string({
+      description: 'Position in the alert log: resume a subscription `after` it.',
+      resolve: (alert) => alert.cursor.toString(),
+    }),
+    kind: t.expose('kind', { type: AlertKindEnum }),
+    severity: t.expose('severity', { type: AlertSeverityEnum }),
+    title: t.exposeString('title', {
+      description: 'One line in the language of what it is about.',
+    }),
+    data: t.expose('data', {
+      type: 'JSON',
+      description: 'Facts by kind (names, counts, phases, reasons) for display and integrations.',
+    }),
+    originAgency: t.relation('originAgency', { nullable: true }),
+    regions: t.expose('regions', { type: [RegionEnum] }),
+    categories: t.expose('categories', { type: [ProductCategoryEnum] }),
+    report: t.prismaField({
+      type: 'IntelReport',
+      nullable: true,
+      description: 'The report it is about, while you may read it.',
+      resolve: (query, alert, _args, context) =>
+        alert.reportId
+          ? prisma.intelReport.findFirst({
+              ...query,
+              where: { id: alert.reportId, AND: [intelReportVisibilityWhere(context.viewer)] },
+            })
+          : null,
+    }),
+    operation: t.prismaField({
+      type: 'Operation',
+      nullable: true,
+      description: 'The operation it is about, while you see it.',
+      resolve: (query, alert, _args, context) =>
+        alert.operationId
+          ? prisma.operation.findFirst({
+              ...query,
+              where: { id: alert.operationId, AND: [operationVisibilityWhere(context.viewer)] },
+            })
+          : null,
+    }),
+    forumEvent: t.prismaField({
+      type: 'ForumEvent',
+      nullable: true,
+      description: 'The forum event it is about, while you see it.',
+      resolve: (query, alert, _args, context) =>
+        alert.forumEventId
+          ? prisma.forumEvent.findFirst({
+              ...query,
+              where: { id: alert.forumEventId, AND: [eventVisibilityFor(context)] },
+            })
+          : null,
+    }),
+    acknowledged: t.boolean({
+      description: 'You acknowledged it (one by one, or with acknowledgeAllAlerts).',
+      resolve: (alert, _args, context) => isAcknowledged(signedInViewer(context), alert),
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+export const AlertEventTypeEnum = builder.enumType('AlertEventType', {
+  values: {
+    ALERT: { description: 'An alert you may receive.' },
+    VISIBILITY_LOST: {
+      description:
+        'Something you received alerts about is no longer visible to you: no more alerts about it.',
+    },
+  },
+});
+
+export const AlertEventRef = builder.objectRef<AlertEvent>('AlertEvent').implement({
+  description: 'One event of the `alerts` subscription, with its cursor.',
+  fields: (t) => ({
+    type: t.field({ type: AlertEventTypeEnum, resolve: (e) => e.type }),
+    cursor: t.string({
+      description: 'Resume after this cursor to receive what follows.',
+      resolve: (e) => e.cursor.toString(),
+    }),
+    alert: t.field({
+      type: AlertRef,
+      nullable: true,
+      resolve: (e) => (e.type === 'ALERT' ? e.alert : null),
+    }),
+    lostSubject: t.id({
+      nullable: true,
+      description: 'For VISIBILITY_LOST: the id of the report, operation or event.',
+      resolve: (e) =>
+        e.type === 'VISIBILITY_LOST' ? encodeGlobalID(e.subject.type, e.subject.id) : null,
+    }),
+  }),
+});
+
+type FilterFields = PothosSchemaTypes.InputFieldBuilder<
+  typeof builder.$inferSchemaTypes,
+  'InputObject'
+>;
+
+/** The filter's fields, shared by the filter input and saved rules. */
+export function alertFilterFields(t: FilterFields) {
+  return {
+    kinds: t.field({ type: [AlertKindEnum], required: false }),
+    severities: t.field({ type: [AlertSeverityEnum], required: false }),
+    regions: t.field({
+      type: [RegionEnum],
+      required: false,
+      description: 'Regions of the agency the alert comes from, or of the report’s audience.',
+    }),
+    categories: t.field({ type: [ProductCategoryEnum], required: false }),
+    originAgencies: t.globalIDList({ for: AgencyRef, required: false }),
+    createdAfter: t.field({ type: 'DateTime', required: false }),
+  };
+}
+
+export const AlertFilterInput = builder.inputType('AlertFilterInput', {
+  description: 'Lists left out or empty do not restrict; the lists given restrict together.',
+  fields: (t) => alertFilterFields(t),
+});
+
+type FilterArg = {
+  kinds?: readonly AlertKind[] | null;
+  severities?: readonly AlertSeverity[] | null;
+  regions?: AlertFilter['regions'];
+  categories?: AlertFilter['categories'];
+  originAgencies?: readonly { id: string }[] | null;
+  createdAfter?: Date | null;
+};
+
+export function decodeFilter(arg: FilterArg | null | undefined): AlertFilter | null {
+  if (!arg) return null;
+  return {
+    kinds: arg.kinds,
+    severities: arg.severities,
+    regions: arg.regions,
+    categories: arg.categories,
+    originAgencyIds: arg.originAgencies?.map((a) => a.id) ?? null,
+    createdAfter: arg.createdAfter,
+  };
+}

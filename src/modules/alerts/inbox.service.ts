@@ -1,0 +1,174 @@
+import type { Viewer } from '../../context.js';
+import { isUniqueViolation, prisma } from '../../db.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import type { Alert, AlertRule, Prisma } from '../../generated/prisma/client.js';
+import { alertAudienceWhere } from './alert.access.js';
+import { type AlertFilter, alertFilterWhere } from './alert-filter.js';
+
+// A user's alert inbox: what their saved rules select (everything they may receive when they
+// have none), plus what is addressed to them or their agency. Read state is a watermark
+// (acknowledgeAll) and single acknowledgements above it.
+
+export const MAX_RULES_PER_USER = 50;
+
+export function ruleFilter(rule: AlertRule): AlertFilter {
+  return rule;
+}
+
+/** The viewer's inbox: their rules' alerts and those addressed to them, as they may receive. */
+export async function inboxWhere(viewer: Viewer): Promise<Prisma.AlertWhereInput> {
+  const rules = await prisma.alertRule.findMany({ where: { userId: viewer.userId } });
+  const selected: Prisma.AlertWhereInput =
+    rules.length === 0
+      ? {}
+      : {
+          OR: [
+            { recipientUserId: viewer.userId },
+            { recipientAgencyId: viewer.agencyId },
+            ...rules.map((rule) => alertFilterWhere(ruleFilter(rule))),
+          ],
+        };
+  return { AND: [alertAudienceWhere(viewer), selected] };
+}
+
+async function acknowledgedThrough(userId: string): Promise<bigint> {
+  const inbox = await prisma.alertInbox.findUnique({ where: { userId } });
+  return inbox?.acknowledgedThrough ?? 0n;
+}
+
+/** Alerts the viewer has not acknowledged. */
+export async function unreadWhere(viewer: Viewer): Promise<Prisma.AlertWhereInput> {
+  return {
+    cursor: { gt: await acknowledgedThrough(viewer.userId) },
+    acks: { none: { userId: viewer.userId } },
+  };
+}
+
+export async function isAcknowledged(viewer: Viewer, alert: Alert): Promise<boolean> {
+  if (alert.cursor <= (await acknowledgedThrough(viewer.userId))) return true;
+  const ack = await prisma.alertAck.findUnique({
+    where: { userId_cursor: { userId: viewer.userId, cursor: alert.cursor } },
+  });
+  return ack !== null;
+}
+
+export async function unreadCount(viewer: Viewer): Promise<number> {
+  return prisma.alert.count({
+    where: { AND: [await inboxWhere(viewer), await unreadWhere(viewer)] },
+  });
+}
+
+/** Finds an alert the viewer may receive, or answers not-found (whether or not it exists). */
+export async function findReceivableAlert(viewer: Viewer, alertId: string): Promise<Alert> {
+  const alert = await prisma.alert.findFirst({
+    where: { id: alertId, AND: [alertAudienceWhere(viewer)] },
+  });
+  if (!alert) throw new NotFoundError('alert');
+  return alert;
+}
+
+export async function acknowledgeAlert(viewer: Viewer, alertId: string): Promise<Alert> {
+  const alert = await findReceivableAlert(viewer, alertId);
+  await prisma.alertAck.upsert({
+    where: { userId_cursor: { userId: viewer.userId, cursor: alert.cursor } },
+    create: { userId: viewer.userId, cursor: alert.cursor },
+    update: {},
+  });
+  return alert;
+}
+
+/**
+ * Marks every alert up to `through` (default: the latest the viewer may receive) as read. The
+ * watermark never moves back.
+ */
+export async function acknowledgeAll(viewer: Viewer, through: bigint | null): Promise<bigint> {
+  const latest = await prisma.alert.findFirst({
+    where: alertAudienceWhere(viewer),
+    orderBy: { cursor: 'desc' },
+    select: { cursor: true },
+  });
+  const target = through ?? latest?.cursor ?? 0n;
+  return prisma.$transaction(async (tx) => {
+    const current = await tx.alertInbox.upsert({
+      where: { userId: viewer.userId },
+      create: { userId: viewer.userId, acknowledgedThrough: target },
+      update: {},
+    });
+    const watermark = current.acknowledgedThrough > target ? current.acknowledgedThrough : target;
+    await tx.alertInbox.update({
+      where: { userId: viewer.userId },
+      data: { acknowledgedThrough: watermark },
+    });
+    await tx.alertAck.deleteMany({ where: { userId: viewer.userId, cursor: { lte: watermark } } });
+    return watermark;
+  });
+}
+
+// ── Saved rules ─────────────────────────────────────────────────────────────────────────────
+
+export interface RuleFields extends AlertFilter {
+  name: string;
+}
+
+function ruleColumns(fields: Partial<RuleFields>) {
+  const list = <T>(value: readonly T[] | null | undefined) =>
+    value === undefined ? undefined : [...(value ?? [])];
+  return {
+    ...(fields.name !== undefined ? { name: fields.name } : {}),
+    kinds: list(fields.kinds),
+    severities: list(fields.severities),
+    regions: list(fields.regions),
+    categories: list(fields.categories),
+    originAgencyIds: list(fields.originAgencyIds),
+    ...(fields.createdAfter !== undefined ? { createdAfter: fields.createdAfter } : {}),
+  };
+}
+
+export async function findOwnRule(viewer: Viewer, ruleId: string): Promise<AlertRule> {
+  const rule = await prisma.alertRule.findFirst({ where: { id: ruleId, userId: viewer.userId } });
+  if (!rule) throw new NotFoundError('alert rule');
+  return rule;
+}
+
+async function saveRule<T>(write: () => Promise<T>, name: string | undefined): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw ValidationError.single(['input', 'name'], `you already have a rule named "${name}"`);
+    }
+    throw error;
+  }
+}
+
+export async function createAlertRule(viewer: Viewer, fields: RuleFields): Promise<AlertRule> {
+  const count = await prisma.alertRule.count({ where: { userId: viewer.userId } });
+  if (count >= MAX_RULES_PER_USER) {
+    throw new ConflictError(`You have ${MAX_RULES_PER_USER} rules, the most one may keep.`);
+  }
+  return saveRule(
+    () =>
+      prisma.alertRule.create({
+        data: { userId: viewer.userId, ...ruleColumns(fields), name: fields.name },
+      }),
+    fields.name,
+  );
+}
+
+export async function updateAlertRule(
+  viewer: Viewer,
+  ruleId: string,
+  fields: Partial<RuleFields>,
+): Promise<AlertRule> {
+  const rule = await findOwnRule(viewer, ruleId);
+  return saveRule(
+    () => prisma.alertRule.update({ where: { id: rule.id }, data: ruleColumns(fields) }),
+    fields.name,
+  );
+}
+
+export async function deleteAlertRule(viewer: Viewer, ruleId: string): Promise<AlertRule> {
+  const rule = await findOwnRule(viewer, ruleId);
+  await prisma.alertRule.delete({ where: { id: rule.id } });
+  return rule;
+}

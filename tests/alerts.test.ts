@@ -1,0 +1,449 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prisma } from '../src/db.js';
+import { buildApp } from '../src/server.js';
+import {
+  errorCode,
+  expectType,
+  globalId,
+  gql,
+  makeUser,
+  member,
+  mutation,
+  tokenFor,
+} from './support/api.js';
+import { publishedReport } from './support/intel.js';
+import { expectIncreasing, LiveStream } from './support/live.js';
+import { invite, propose } from './support/operations.js';
+
+// Live alerts through the real server: graphql-ws and SSE subscribers signed in with real
+// sessions, alerts caused by real mutations, the alert log checked in the database.
+
+const app = buildApp({ port: 0, host: '127.0.0.1' });
+let base = '';
+const streams: LiveStream[] = [];
+
+function live(kind: 'ws' | 'sse', token: string, variables: Record<string, unknown>) {
+  const stream = LiveStream[kind](base, token, variables);
+  streams.push(stream);
+  return stream;
+}
+
+beforeAll(async () => {
+  const { port } = await app.start();
+  base = `http://127.0.0.1:${port}`;
+});
+
+afterAll(async () => {
+  await Promise.all(streams.map((s) => s.close().catch(() => {})));
+  await app.stop();
+});
+
+async function latestCursor(): Promise<string> {
+  const last = await prisma.alert.findFirst({ orderBy: { cursor: 'desc' } });
+  return (last?.cursor ?? 0n).toString();
+}
+
+async function broadcast(token: string, title: string) {
+  const result = await mutation(
+    token,
+    'broadcastAlert',
+    '$input: BroadcastInput!',
+    'input: $input',
+    { input: { title, severity: 'INFO' } },
+    '... on BroadcastAlertSuccess { alert { id cursor title } }',
+  );
+  return expectType<any>(result, 'BroadcastAlertSuccess').alert as {
+    id: string;
+    cursor: string;
+  };
+}
+
+/** Alerts of one origin agency after a cursor, as the log holds them. */
+async function logged(originAgencyId: string, after: string) {
+  const rows = await prisma.alert.findMany({
+    where: { originAgencyId, cursor: { gt: BigInt(after) } },
+    orderBy: { cursor: 'asc' },
+  });
+  return rows.map((r) => r.cursor.toString());
+}
+
+describe('the alerts subscription', () => {
+  it('replays what was missed, then streams live: no gap, no duplicate, in order', async () => {
+    const admin = await member(['NETWORK_ADMIN']);
+    const listener = await member(['VIEWER']);
+    const start = await latestCursor();
+    // More than one replay page, written before subscribing.
+    for (let i = 0; i < 210; i += 1) await broadcast(admin.token, `Replayed ${i}`);
+
+    const stream = live('ws', listener.token, {
+      after: start,
+      filter: { originAgencies: [globalId('Agency', admin.agency.id)] },
+    });
+    // One alert committed while the replay is under way, more once it is live.
+    await stream.received(1);
+    await broadcast(admin.token, 'During the replay');
+    await stream.received(211);
+    await Promise.all([1, 2, 3].map((i) => broadcast(admin.token, `Live ${i}`)));
+    await stream.received(214);
+
+    const expected = await logged(admin.agency.id, start);
+    expect(expected).toHaveLength(214);
+    expect(stream.events.map((e) => e.cursor)).toEqual(expected);
+    expectIncreasing(stream.events);
+    expect(stream.events.every((e) => e.type === 'ALERT' && e.alert?.kind === 'BROADCAST')).toBe(
+      true,
+    );
+    // Nothing more arrives: no duplicate after the seam.
+    await broadcast(admin.token, 'Marker');
+    await stream.received(215);
+    expect(stream.events.at(-1)?.alert?.title).toBe('Marker');
+  });
+
+  it('resumes after the last cursor across a reconnect, losing nothing', async () => {
+    const admin = await member(['NETWORK_ADMIN']);
+    const listener = await member(['ANALYST']);
+    const filter = { originAgencies: [globalId('Agency', admin.agency.id)] };
+    const start = await latestCursor();
+
+    const first = live('ws', listener.token, { filter, after: start });
+    await broadcast(admin.token, 'One');
+    await broadcast(admin.token, 'Two');
+    await first.received(2);
+    const resumeAt = first.lastCursor;
+    await first.close();
+
+    await broadcast(admin.token, 'Three (while away)');
+    await broadcast(admin.token, 'Four (while away)');
+
+    const second = live('sse', listener.token, { filter, after: resumeAt });
+    await second.received(2);
+    await broadcast(admin.token, 'Five');
+    await second.received(3);
+    expect(second.events.map((e) => e.alert?.title)).toEqual([
+      'Three (while away)',
+      'Four (while away)',
+      'Five',
+    ]);
+    expect([...first.events, ...second.events].map((e) => e.cursor)).toEqual(
+      await logged(admin.agency.id, start),
+    );
+  });
+
+  it('without a cursor starts from now', async () => {
+    const admin = await member(['NETWORK_ADMIN']);
+    const listener = await member(['VIEWER']);
+    await broadcast(admin.token, 'Before');
+    const stream = live('ws', listener.token, {
+      filter: { originAgencies: [globalId('Agency', admin.agency.id)], kinds: ['BROADCAST'] },
+    });
+    // Probe until the subscription shows it is in place, then send one more.
+    for (let probe = 0; stream.events.length === 0; probe += 1) {
+      await broadcast(admin.token, `Probe ${probe}`);
+      await stream.until((s) => s.events.length > 0, 500).catch(() => {});
+    }
+    const probes = stream.events.length;
+    await broadcast(admin.token, 'After');
+    await stream.received(probes + 1);
+    const titles = stream.events.map((e) => e.alert?.title);
+    expect(titles).not.toContain('Before');
+    expect(titles.at(-1)).toBe('After');
+    expectIncreasing(stream.events);
+  });
+
+  it('refuses a malformed cursor and a rule that is not yours', async () => {
+    const viewer = await member(['VIEWER']);
+    const other = await member(['VIEWER']);
+    const bad = live('sse', viewer.token, { after: 'yesterday' });
+    await bad.until((s) => s.errors.length > 0);
+    expect(bad.errors[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+    const rule = await mutation(
+      other.token,
+      'createAlertRule',
+      '$input: AlertRuleInput!',
+      'input: $input',
+      { input: { name: 'Mine', kinds: ['BROADCAST'] } },
+      '... on CreateAlertRuleSuccess { rule { id } }',
+    );
+    const ruleId = expectType<any>(rule, 'CreateAlertRuleSuccess').rule.id;
+    const foreign = live('sse', viewer.token, { rule: ruleId });
+    await foreign.until((s) => s.errors.length > 0);
+    expect(foreign.errors[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('who receives an alert', () => {
+  it('follows the report’s visibility, on every path, and tells a watcher who loses access', async () => {
+    const author = await member(['ANALYST']);
+    const partner = await member(['ANALYST']);
+    const outsider = await member(['ANALYST']);
+    const third = await member(['ANALYST']);
+    const filter = { originAgencies: [globalId('Agency', author.agency.id)] };
+    const start = await latestCursor();
+
+    const partnerStream = live('ws', partner.token, { filter, after: start });
+    const outsiderStream = live('ws', outsider.token, { filter, after: start });
+
+    const title = `Fake bearings ${Date.now()}`;
+    const reportId = await publishedReport(author.token, {
+      title,
+      audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', partner.agency.id)] },
+    });
+    await partnerStream.received(1);
+    expect(partnerStream.events[0]).toMatchObject({
+      type: 'ALERT',
+      alert: { kind: 'INTEL_PUBLISHED', title },
+    });
+
+    // The audience moves to a third agency: the partner is told it lost sight of the report.
+    const narrowed = await mutation(
+      author.token,
+      'updateIntelReport',
+      '$id: ID!, $input: IntelReportChanges!',
+      'id: $id, input: $input',
+      {
+        id: reportId,
+        input: {
+          audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', third.agency.id)] },
+        },
+      },
+    );
+    expectType(narrowed, 'UpdateIntelReportSuccess');
+    await partnerStream.received(2);
+    expect(partnerStream.events[1]).toEqual({
+      type: 'VISIBILITY_LOST',
+      cursor: expect.any(String),
+      alert: null,
+      lostSubject: reportId,
+    });
+
+    // The outsider never received anything about it, not even its title.
+    const marker = await publishedReport(author.token, { title: 'Network-wide marker' });
+    await outsiderStream.received(1);
+    expect(outsiderStream.events.map((e) => e.alert?.title)).toEqual(['Network-wide marker']);
+    expect(JSON.stringify(outsiderStream.events)).not.toContain(title);
+    expect(marker).toBeTruthy();
+
+    // History, node(id:), acknowledgement and counts go through the same rule.
+    const alertId = partnerStream.events[0]?.alert?.id as string;
+    const HISTORY = `query($filter: AlertFilterInput) { alerts(filter: $filter, first: 50) {
+      totalCount edges { node { id title report { id } } } } }`;
+    const outsiderHistory = await gql(HISTORY, { filter }, { token: outsider.token });
+    expect(outsiderHistory.data?.alerts.edges.map((e: any) => e.node.title)).toEqual([
+      'Network-wide marker',
+    ]);
+    expect(outsiderHistory.data?.alerts.totalCount).toBe(1);
+    const node = await gql(
+      'query($id: ID!) { node(id: $id) { id } }',
+      { id: alertId },
+      {
+        token: outsider.token,
+      },
+    );
+    expect(node.data?.node).toBeNull();
+    const ack = await mutation(outsider.token, 'acknowledgeAlert', '$id: ID!', 'id: $id', {
+      id: alertId,
+    });
+    expectType(ack, 'NotFoundError');
+    // The partner no longer reads the report, so neither the alert about it.
+    const partnerNode = await gql(
+      'query($id: ID!) { node(id: $id) { id } }',
+      { id: alertId },
+      {
+        token: partner.token,
+      },
+    );
+    expect(partnerNode.data?.node).toBeNull();
+    const authorHistory = await gql(HISTORY, { filter }, { token: author.token });
+    expect(authorHistory.data?.alerts.totalCount).toBe(3);
+    expect(authorHistory.data?.alerts.edges[2].node.report.id).toBe(reportId);
+  });
+
+  it('keeps TLP:RED alerts to the author, and retractions to the former audience', async () => {
+    const author = await member(['ANALYST']);
+    const recipientAgency = await member(['ANALYST']);
+    const filter = { originAgencies: [globalId('Agency', author.agency.id)] };
+    const start = await latestCursor();
+    const red = await publishedReport(author.token, {
+      title: 'Red secret',
+      tlp: 'RED',
+      pap: 'RED',
+      audience: { scope: 'RECIPIENTS', recipientIds: [globalId('User', recipientAgency.user.id)] },
+    });
+    const green = await publishedReport(author.token, { title: 'Green, then retracted' });
+    const retracted = await mutation(
+      author.token,
+      'retractIntelReport',
+      '$id: ID!, $reason: String!',
+      'id: $id, reason: $reason',
+      { id: green, reason: 'The seizure was of genuine goods' },
+    );
+    expectType(retracted, 'RetractIntelReportSuccess');
+
+    const HISTORY = `query($filter: AlertFilterInput) { alerts(filter: $filter, first: 20) {
+      edges { node { kind title data report { id } } } } }`;
+    const seen = await gql(HISTORY, { filter }, { token: recipientAgency.token });
+    const nodes = seen.data?.alerts.edges.map((e: any) => e.node);
+    // Earlier alerts about the report went with it; the retraction notice stays.
+    expect(nodes.map((n: any) => [n.kind, n.title])).toEqual([
+      ['INTEL_RETRACTED', 'Green, then retracted'],
+    ]);
+    // The retracted report itself is no longer readable: the alert says why, without it.
+    expect(nodes[0].report).toBeNull();
+    expect(nodes[0].data.reason).toBe('The seizure was of genuine goods');
+    const own = await gql(HISTORY, { filter }, { token: author.token });
+    expect(own.data?.alerts.edges).toHaveLength(3);
+    const logged = await prisma.alert.count({
+      where: { originAgencyId: author.agency.id, cursor: { gt: BigInt(start) } },
+    });
+    expect(logged).toBe(3);
+    expect(red).toBeTruthy();
+  });
+
+  it('reaches an operation’s invited agency and its assignee, not other agencies', async () => {
+    const lead = await member(['COORDINATOR']);
+    const invited = await member(['COORDINATOR']);
+    const outsider = await member(['COORDINATOR']);
+    const operationId = (await propose(lead.token)).id;
+    expectType(
+      await invite(lead.token, operationId, [
+        { agencyId: globalId('Agency', invited.agency.id), role: 'PARTICIPANT' },
+      ]),
+      'InviteAgenciesSuccess',
+    );
+    const HISTORY = `query($filter: AlertFilterInput) { alerts(filter: $filter, first: 20) {
+      edges { node { kind title operation { id } } } } }`;
+    const filter = {
+      kinds: ['OPERATION_INVITATION'],
+      originAgencies: [globalId('Agency', lead.agency.id)],
+    };
+    const theirs = await gql(HISTORY, { filter }, { token: invited.token });
+    expect(theirs.data?.alerts.edges).toHaveLength(1);
+    expect(theirs.data?.alerts.edges[0].node.operation.id).toBe(operationId);
+    const others = await gql(HISTORY, { filter }, { token: outsider.token });
+    expect(others.data?.alerts.edges).toHaveLength(0);
+  });
+});
+
+describe('sessions and live connections', () => {
+  it('closes the socket and ends SSE streams when the session is revoked', async () => {
+    const listener = await member(['VIEWER']);
+    const ws = live('ws', listener.token, { filter: { kinds: ['BROADCAST'] } });
+    const sse = live('sse', listener.token, { filter: { kinds: ['BROADCAST'] } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const out = await gql('mutation { signOutEverywhere }', {}, { token: listener.token });
+    expect(out.data?.signOutEverywhere).toBe(1);
+    await ws.until((s) => s.closeCode !== null, 5_000);
+    expect(ws.closeCode).toBe(4403);
+    await sse.until((s) => s.completed, 5_000);
+    expect(sse.errors[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('closes the socket of a user who is deactivated', async () => {
+    const admin = await member(['AGENCY_ADMIN']);
+    const colleague = await makeUser(admin.agency.id, ['VIEWER']);
+    const token = await tokenFor(colleague.email);
+    const ws = live('ws', token, {});
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const result = await mutation(
+      admin.token,
+      'deactivateUser',
+      '$userId: ID!',
+      'userId: $userId',
+      { userId: globalId('User', colleague.id) },
+    );
+    expectType(result, 'DeactivateUserSuccess');
+    await ws.until((s) => s.closeCode !== null, 5_000);
+    expect(ws.closeCode).toBe(4403);
+  });
+});
+
+describe('the inbox', () => {
+  it('keeps rules, counts unread alerts and records acknowledgements', async () => {
+    const admin = await member(['NETWORK_ADMIN']);
+    const reader = await member(['VIEWER']);
+    const rule = await mutation(
+      reader.token,
+      'createAlertRule',
+      '$input: AlertRuleInput!',
+      'input: $input',
+      {
+        input: {
+          name: 'Admin news',
+          kinds: ['BROADCAST'],
+          originAgencies: [globalId('Agency', admin.agency.id)],
+        },
+      },
+      '... on CreateAlertRuleSuccess { rule { id name kinds originAgencies { id } } }',
+    );
+    const saved = expectType<any>(rule, 'CreateAlertRuleSuccess').rule;
+    expect(saved.originAgencies).toEqual([{ id: globalId('Agency', admin.agency.id) }]);
+    const duplicate = await mutation(
+      reader.token,
+      'createAlertRule',
+      '$input: AlertRuleInput!',
+      'input: $input',
+      { input: { name: 'Admin news' } },
+    );
+    expect(expectType<any>(duplicate, 'ValidationError').issues[0].path).toEqual(['input', 'name']);
+
+    const first = await broadcast(admin.token, 'First news');
+    await broadcast(admin.token, 'Second news');
+    await broadcast(admin.token, 'Third news');
+    const count = async () =>
+      (await gql('{ unreadAlertCount }', {}, { token: reader.token })).data?.unreadAlertCount;
+    expect(await count()).toBe(3);
+
+    const ack = await mutation(
+      reader.token,
+      'acknowledgeAlert',
+      '$id: ID!',
+      'id: $id',
+      { id: first.id },
+      '... on AcknowledgeAlertSuccess { alert { id acknowledged } }',
+    );
+    expect(expectType<any>(ack, 'AcknowledgeAlertSuccess').alert.acknowledged).toBe(true);
+    expect(await count()).toBe(2);
+    const unread = await gql(
+      `query($rule: ID) { alerts(rule: $rule, unreadOnly: true, first: 10) { edges { node { title acknowledged } } } }`,
+      { rule: saved.id },
+      { token: reader.token },
+    );
+    expect(unread.data?.alerts.edges.map((e: any) => e.node.title)).toEqual([
+      'Third news',
+      'Second news',
+    ]);
+
+    const all = await mutation(
+      reader.token,
+      'acknowledgeAllAlerts',
+      '$through: String',
+      'through: $through',
+      {},
+      '... on AcknowledgeAllAlertsSuccess { result { acknowledgedThrough unreadAlertCount } }',
+    );
+    expect(expectType<any>(all, 'AcknowledgeAllAlertsSuccess').result.unreadAlertCount).toBe(0);
+    const inbox = await prisma.alertInbox.findUniqueOrThrow({ where: { userId: reader.user.id } });
+    expect(inbox.acknowledgedThrough).toBeGreaterThanOrEqual(BigInt(first.cursor));
+    expect(await prisma.alertAck.count({ where: { userId: reader.user.id } })).toBe(0);
+
+    await broadcast(admin.token, 'Fourth news');
+    expect(await count()).toBe(1);
+    const removed = await mutation(reader.token, 'deleteAlertRule', '$id: ID!', 'id: $id', {
+      id: saved.id,
+    });
+    expectType(removed, 'DeleteAlertRuleSuccess');
+    expect(await prisma.alertRule.count({ where: { userId: reader.user.id } })).toBe(0);
+  });
+
+  it('lets only network admins broadcast', async () => {
+    const analyst = await member(['ANALYST']);
+    const result = await gql(
+      'mutation { broadcastAlert(input: { title: "Hello", severity: INFO }) { __typename } }',
+      {},
+      { token: analyst.token },
+    );
+    expect(errorCode(result)).toBe('FORBIDDEN');
+    expect(await prisma.alert.count({ where: { originAgencyId: analyst.agency.id } })).toBe(0);
+  });
+});
