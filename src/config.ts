@@ -79,6 +79,14 @@ const ConfigSchema = z.object({
   ALERT_POLL_MS: positiveInt.default(1000),
   /** Sessions behind open subscriptions are re-checked this often (revocation closes them). */
   LIVE_SESSION_CHECK_MS: positiveInt.default(500),
+  /** Webhook deliveries are looked for this often (and whenever alerts are written). */
+  WEBHOOK_POLL_MS: positiveInt.default(1000),
+  /** A receiver that has not answered after this long counts as a failed attempt. */
+  WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
+  /** Attempts before a delivery is given up (FAILED). */
+  WEBHOOK_MAX_ATTEMPTS: positiveInt.default(10),
+  /** Wait before the first retry; it doubles with each attempt (at most six hours). */
+  WEBHOOK_RETRY_BASE_MS: positiveInt.default(30_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -21,6 +21,7 @@ const { buildApp } = await import('./server.js');
 const { deleteExpiredSessions } = await import('./modules/auth/session.service.js');
 const { placeWaitingEverywhere } = await import('./modules/forums/forum-event.service.js');
 const { startForumMailer } = await import('./modules/forums/forum-mailer.js');
+const { startWebhookDispatcher } = await import('./modules/webhooks/webhook-dispatcher.js');
 
 const cfg = config();
 
@@ -59,6 +60,7 @@ try {
       : 'SMTP_URL unset: forum messages stay in the outbox',
   );
 
+  const stopWebhooks = startWebhookDispatcher();
   const app = buildApp();
   const { url } = await app.start();
   logger.info(
@@ -92,6 +94,7 @@ try {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     try {
       stopMailer?.();
+      stopWebhooks();
       await app.stop();
       logger.info('stopped cleanly');
       process.exit(0);

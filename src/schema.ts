@@ -18,6 +18,7 @@ import './modules/forums/forum-mutations.schema.js';
 import './modules/statistics/statistics.schema.js';
 import './modules/alerts/alert.schema.js';
 import './modules/alerts/alert-api.schema.js';
+import './modules/webhooks/webhook.schema.js';
 import './modules/system/system.schema.js';
 
 // Every module registers its types on the builder when imported; this file only gathers them.

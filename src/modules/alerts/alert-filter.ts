@@ -52,3 +52,20 @@ export function filterKey(filter: AlertFilter | null | undefined): string {
     filter.createdAfter?.toISOString() ?? '',
   ].join('|');
 }
+
+/**
+ * The columns that store a filter (saved rules and webhook endpoints share them). A field left
+ * undefined is left as it is; null or an empty list removes that restriction.
+ */
+export function filterColumns(filter: AlertFilter) {
+  const list = <T>(value: readonly T[] | null | undefined) =>
+    value === undefined ? undefined : [...(value ?? [])];
+  return {
+    kinds: list(filter.kinds),
+    severities: list(filter.severities),
+    regions: list(filter.regions),
+    categories: list(filter.categories),
+    originAgencyIds: list(filter.originAgencyIds),
+    ...(filter.createdAfter !== undefined ? { createdAfter: filter.createdAfter } : {}),
+  };
+}

@@ -3,7 +3,7 @@ import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { Alert, AlertRule, Prisma } from '../../generated/prisma/client.js';
 import { alertAudienceWhere } from './alert.access.js';
-import { type AlertFilter, alertFilterWhere } from './alert-filter.js';
+import { type AlertFilter, alertFilterWhere, filterColumns } from './alert-filter.js';
 
 // A user's alert inbox: what their saved rules select (everything they may receive when they
 // have none), plus what is addressed to them or their agency. Read state is a watermark
@@ -110,20 +110,6 @@ export interface RuleFields extends AlertFilter {
   name: string;
 }
 
-function ruleColumns(fields: Partial<RuleFields>) {
-  const list = <T>(value: readonly T[] | null | undefined) =>
-    value === undefined ? undefined : [...(value ?? [])];
-  return {
-    ...(fields.name !== undefined ? { name: fields.name } : {}),
-    kinds: list(fields.kinds),
-    severities: list(fields.severities),
-    regions: list(fields.regions),
-    categories: list(fields.categories),
-    originAgencyIds: list(fields.originAgencyIds),
-    ...(fields.createdAfter !== undefined ? { createdAfter: fields.createdAfter } : {}),
-  };
-}
-
 export async function findOwnRule(viewer: Viewer, ruleId: string): Promise<AlertRule> {
   const rule = await prisma.alertRule.findFirst({ where: { id: ruleId, userId: viewer.userId } });
   if (!rule) throw new NotFoundError('alert rule');
@@ -149,7 +135,7 @@ export async function createAlertRule(viewer: Viewer, fields: RuleFields): Promi
   return saveRule(
     () =>
       prisma.alertRule.create({
-        data: { userId: viewer.userId, ...ruleColumns(fields), name: fields.name },
+        data: { userId: viewer.userId, ...filterColumns(fields), name: fields.name },
       }),
     fields.name,
   );
@@ -162,7 +148,14 @@ export async function updateAlertRule(
 ): Promise<AlertRule> {
   const rule = await findOwnRule(viewer, ruleId);
   return saveRule(
-    () => prisma.alertRule.update({ where: { id: rule.id }, data: ruleColumns(fields) }),
+    () =>
+      prisma.alertRule.update({
+        where: { id: rule.id },
+        data: {
+          ...filterColumns(fields),
+          ...(fields.name !== undefined ? { name: fields.name } : {}),
+        },
+      }),
     fields.name,
   );
 }

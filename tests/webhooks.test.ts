@@ -1,0 +1,234 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prisma } from '../src/db.js';
+import { verifySignature } from '../src/modules/webhooks/webhook.crypto.js';
+import { startWebhookDispatcher } from '../src/modules/webhooks/webhook-dispatcher.js';
+import { errorCode, expectType, globalId, gql, member, mutation, rawId } from './support/api.js';
+import { publishedReport } from './support/intel.js';
+
+// Webhooks against a local HTTP receiver: registration through the API, deliveries signed and
+// retried by the real dispatcher, the delivery record checked in the database.
+
+interface Received {
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+let receiver: Server;
+let hookUrl = '';
+const received: Received[] = [];
+/** Answers for the next requests, then 200. */
+const answers: number[] = [];
+let stopDispatcher: () => void = () => {};
+
+beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(answers.shift() ?? 200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  stopDispatcher = startWebhookDispatcher({ pollMs: 100, retryBaseMs: 200 });
+});
+
+afterAll(async () => {
+  stopDispatcher();
+  await new Promise((resolve) => receiver.close(resolve));
+});
+
+async function until<T>(find: () => Promise<T | null | undefined> | T | null | undefined) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const found = await find();
+    if (found) return found;
+    if (Date.now() > deadline) expect.fail('condition not met in 15 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const REGISTER =
+  '... on RegisterWebhookSuccess { registration { secret endpoint { id url active kinds } } }';
+
+describe('webhooks', () => {
+  it('deliver signed alerts the creator may receive, retrying a failed attempt', async () => {
+    const admin = await member(['AGENCY_ADMIN']);
+    const author = await member(['ANALYST']);
+    const registered = await mutation(
+      admin.token,
+      'registerWebhook',
+      '$input: WebhookInput!',
+      'input: $input',
+      {
+        input: {
+          url: hookUrl,
+          description: 'Case system',
+          kinds: ['INTEL_PUBLISHED'],
+          originAgencies: [globalId('Agency', author.agency.id)],
+        },
+      },
+      REGISTER,
+    );
+    const { secret, endpoint } = expectType<any>(registered, 'RegisterWebhookSuccess').registration;
+    expect(secret).toMatch(/^whsec_/);
+    const stored = await prisma.webhookEndpoint.findUniqueOrThrow({
+      where: { id: rawId(endpoint.id) },
+    });
+    expect(stored.secret).not.toContain(secret.slice(6));
+
+    // Not for the admin's agency: never queued, never sent.
+    await publishedReport(author.token, {
+      title: 'Only for someone else',
+      audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', author.agency.id)] },
+    });
+    answers.push(503);
+    const reportId = await publishedReport(author.token, { title: 'Counterfeit bearings, Nansha' });
+
+    const delivered = await until(() =>
+      prisma.webhookDelivery.findFirst({
+        where: { endpointId: stored.id, status: 'DELIVERED' },
+      }),
+    );
+    expect(delivered.attempts).toBe(2);
+    expect(delivered.lastStatusCode).toBe(200);
+    const mine = received.filter((r) => r.headers['x-ipnet-delivery'] === delivered.id);
+    expect(mine).toHaveLength(2);
+    for (const request of mine) {
+      expect(
+        verifySignature(secret, String(request.headers['x-ipnet-signature']), request.body),
+      ).toBe(true);
+      expect(
+        verifySignature('whsec_wrong', String(request.headers['x-ipnet-signature']), request.body),
+      ).toBe(false);
+    }
+    const payload = JSON.parse(mine[1]?.body ?? '{}');
+    expect(payload).toMatchObject({
+      attempt: 2,
+      alert: { kind: 'INTEL_PUBLISHED', title: 'Counterfeit bearings, Nansha', report: reportId },
+    });
+    expect(JSON.stringify(received)).not.toContain('Only for someone else');
+    expect(await prisma.webhookDelivery.count({ where: { endpointId: stored.id } })).toBe(1);
+
+    const listed = await gql(
+      `query { webhookEndpoints { id deliveries(first: 5) { totalCount edges { node { status attempts lastStatusCode alert { title } } } } } }`,
+      {},
+      { token: admin.token },
+    );
+    expect(listed.data?.webhookEndpoints).toHaveLength(1);
+    expect(listed.data?.webhookEndpoints[0].deliveries.edges[0].node).toEqual({
+      status: 'DELIVERED',
+      attempts: 2,
+      lastStatusCode: 200,
+      alert: { title: 'Counterfeit bearings, Nansha' },
+    });
+  });
+
+  it('record an unreachable endpoint’s failures without holding up the write', async () => {
+    const admin = await member(['AGENCY_ADMIN']);
+    const author = await member(['ANALYST']);
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/gone`;
+    await new Promise((resolve) => closed.close(resolve));
+
+    const registered = await mutation(
+      admin.token,
+      'registerWebhook',
+      '$input: WebhookInput!',
+      'input: $input',
+      { input: { url: deadUrl, originAgencies: [globalId('Agency', author.agency.id)] } },
+      REGISTER,
+    );
+    const endpointId = rawId(
+      expectType<any>(registered, 'RegisterWebhookSuccess').registration.endpoint.id,
+    );
+    await publishedReport(author.token, { title: 'Written while the receiver is down' });
+    const failing = await until(() =>
+      prisma.webhookDelivery.findFirst({ where: { endpointId, attempts: { gte: 2 } } }),
+    );
+    expect(failing.status).toBe('PENDING');
+    expect(failing.lastError).toBeTruthy();
+    expect(failing.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() - 1000);
+    expect(
+      await prisma.intelReport.count({ where: { title: 'Written while the receiver is down' } }),
+    ).toBe(1);
+  });
+
+  it('are managed by agency admins only, over HTTPS, one agency each', async () => {
+    const admin = await member(['AGENCY_ADMIN']);
+    const analyst = await member(['ANALYST']);
+    const otherAdmin = await member(['AGENCY_ADMIN']);
+    const plain = await mutation(
+      admin.token,
+      'registerWebhook',
+      '$input: WebhookInput!',
+      'input: $input',
+      { input: { url: 'http://example.org/hook' } },
+    );
+    expect(expectType<any>(plain, 'ValidationError').issues[0].path).toEqual(['input', 'url']);
+    const refused = await gql(
+      `mutation { registerWebhook(input: { url: "https://example.org/hook" }) { __typename } }`,
+      {},
+      { token: analyst.token },
+    );
+    expect(errorCode(refused)).toBe('FORBIDDEN');
+
+    const registered = await mutation(
+      admin.token,
+      'registerWebhook',
+      '$input: WebhookInput!',
+      'input: $input',
+      { input: { url: 'https://example.org/hook', active: false } },
+      REGISTER,
+    );
+    const endpoint = expectType<any>(registered, 'RegisterWebhookSuccess').registration.endpoint;
+    const foreign = await gql(
+      'query($id: ID!) { node(id: $id) { id } }',
+      { id: endpoint.id },
+      {
+        token: otherAdmin.token,
+      },
+    );
+    expect(foreign.data?.node).toBeNull();
+    const notTheirs = await mutation(otherAdmin.token, 'deleteWebhook', '$id: ID!', 'id: $id', {
+      id: endpoint.id,
+    });
+    expectType(notTheirs, 'NotFoundError');
+
+    const rotated = await mutation(
+      admin.token,
+      'rotateWebhookSecret',
+      '$id: ID!',
+      'id: $id',
+      { id: endpoint.id },
+      '... on RotateWebhookSecretSuccess { registration { secret } }',
+    );
+    expect(expectType<any>(rotated, 'RotateWebhookSecretSuccess').registration.secret).toMatch(
+      /^whsec_/,
+    );
+    const updated = await mutation(
+      admin.token,
+      'updateWebhook',
+      '$id: ID!, $input: WebhookChanges!',
+      'id: $id, input: $input',
+      { id: endpoint.id, input: { kinds: ['BROADCAST', 'SIGHTING_REPORTED'] } },
+      '... on UpdateWebhookSuccess { endpoint { kinds url active } }',
+    );
+    expect(expectType<any>(updated, 'UpdateWebhookSuccess').endpoint).toEqual({
+      kinds: ['BROADCAST', 'SIGHTING_REPORTED'],
+      url: 'https://example.org/hook',
+      active: false,
+    });
+    const removed = await mutation(admin.token, 'deleteWebhook', '$id: ID!', 'id: $id', {
+      id: endpoint.id,
+    });
+    expectType(removed, 'DeleteWebhookSuccess');
+    expect(await prisma.webhookEndpoint.count({ where: { agencyId: admin.agency.id } })).toBe(0);
+  });
+});
