@@ -15,32 +15,43 @@ type Topics = {
 };
 
 let bus: PubSub<Topics> | null = null;
-let clients: Redis[] = [];
+let commands: Redis | null = null;
+let subscriber: Redis | null = null;
+
+function connect(url: string, role: string): Redis {
+  const client = new Redis(url, { maxRetriesPerRequest: null });
+  client.on('error', (error) => logger.warn({ err: error, role }, 'redis connection problem'));
+  return client;
+}
+
+/** The Redis connection for commands (publishing, shared counters), when REDIS_URL is set. */
+export function sharedRedis(): Redis | null {
+  const url = config().REDIS_URL;
+  if (!url) return null;
+  commands ??= connect(url, 'commands');
+  return commands;
+}
 
 export function liveBus(): PubSub<Topics> {
   if (bus) return bus;
   const url = config().REDIS_URL;
-  if (!url) {
+  const publishClient = sharedRedis();
+  if (!url || !publishClient) {
     bus = createPubSub<Topics>();
     return bus;
   }
-  const connect = (role: string) => {
-    const client = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
-    client.on('error', (error) => logger.warn({ err: error, role }, 'redis connection problem'));
-    return client;
-  };
-  const publishClient = connect('publish');
-  const subscribeClient = connect('subscribe');
-  clients = [publishClient, subscribeClient];
+  // A subscribed connection can do nothing else: it gets its own.
+  subscriber = connect(url, 'subscribe');
   bus = createPubSub<Topics>({
-    eventTarget: createRedisEventTarget({ publishClient, subscribeClient }),
+    eventTarget: createRedisEventTarget({ publishClient, subscribeClient: subscriber }),
   });
   return bus;
 }
 
 export async function closeLiveBus(): Promise<void> {
-  const closing = clients;
-  clients = [];
+  const closing = [commands, subscriber].filter((c): c is Redis => c !== null);
+  commands = null;
+  subscriber = null;
   bus = null;
   await Promise.all(closing.map((c) => c.quit().catch(() => c.disconnect())));
 }

@@ -82,11 +82,33 @@ export function readMigrations(): MigrationList {
   };
 }
 
+/**
+ * The engine opens its own connections (on PostgreSQL, a pool each) and takes the migration
+ * advisory lock on one of them; freeing the engine leaves them open, and the lock held, which
+ * would stop every other instance from starting. This keeps them to close afterwards.
+ */
+function closingAfterwards(adapter: SqlMigrationAwareDriverAdapterFactory) {
+  const opened: { dispose(): Promise<void> }[] = [];
+  const track = async <T extends { dispose(): Promise<void> }>(connection: Promise<T>) => {
+    const made = await connection;
+    opened.push(made);
+    return made;
+  };
+  const factory: SqlMigrationAwareDriverAdapterFactory = {
+    provider: adapter.provider,
+    adapterName: adapter.adapterName,
+    connect: () => track(adapter.connect()),
+    connectToShadowDb: () => track(adapter.connectToShadowDb()),
+  };
+  return { factory, close: () => Promise.all(opened.map((c) => c.dispose())) };
+}
+
 /** Applies pending migrations; returns the names of those just applied. */
 export async function applyMigrations(
   adapter: SqlMigrationAwareDriverAdapterFactory,
 ): Promise<string[]> {
-  const engine = await openEngine(adapter);
+  const connections = closingAfterwards(adapter);
+  const engine = await openEngine(connections.factory);
   try {
     const out = await engine.applyMigrations({
       migrationsList: readMigrations(),
@@ -95,6 +117,7 @@ export async function applyMigrations(
     return out.appliedMigrationNames;
   } finally {
     engine.free();
+    await connections.close();
   }
 }
 

@@ -1,24 +1,29 @@
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+} from 'rate-limiter-flexible';
 import { config } from '../../config.js';
 import { RateLimitedError } from '../../errors.js';
+import { sharedRedis } from '../../live-bus.js';
 
 // Failed sign-ins are counted per account and per client address; past the limit, further
 // attempts are refused for the lockout period, whether or not the password would have been right.
-// Counts live in this process's memory: with several instances each counts on its own, which
-// multiplies the allowance by the number of instances (see docs/security.md).
+// With REDIS_URL the counts live in Redis and every instance shares them; without it they live
+// in this process's memory (one instance).
 
 const cfg = config();
 const duration = cfg.SIGNIN_LOCKOUT_MINUTES * 60;
-const perAccount = new RateLimiterMemory({
-  keyPrefix: 'signin-account',
-  points: cfg.SIGNIN_MAX_FAILURES_PER_ACCOUNT,
-  duration,
-});
-const perAddress = new RateLimiterMemory({
-  keyPrefix: 'signin-address',
-  points: cfg.SIGNIN_MAX_FAILURES_PER_ADDRESS,
-  duration,
-});
+
+function limiter(keyPrefix: string, points: number): RateLimiterAbstract {
+  const redis = sharedRedis();
+  return redis
+    ? new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration })
+    : new RateLimiterMemory({ keyPrefix, points, duration });
+}
+
+const perAccount = limiter('ipnet:signin-account', cfg.SIGNIN_MAX_FAILURES_PER_ACCOUNT);
+const perAddress = limiter('ipnet:signin-address', cfg.SIGNIN_MAX_FAILURES_PER_ADDRESS);
 
 function refusal(msBeforeNext: number): RateLimitedError {
   const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
