@@ -9,9 +9,11 @@ import {
   makeUser,
   member,
   mutation,
+  rawId,
   tokenFor,
 } from './support/api.js';
-import { publishedReport } from './support/intel.js';
+import { cancel, openEvent, registered } from './support/forums.js';
+import { publishedReport, uniqueContainer } from './support/intel.js';
 import { expectIncreasing, LiveStream } from './support/live.js';
 import { invite, propose } from './support/operations.js';
 
@@ -322,6 +324,103 @@ describe('who receives an alert', () => {
     expect(theirs.data?.alerts.edges[0].node.operation.id).toBe(operationId);
     const others = await gql(HISTORY, { filter }, { token: outsider.token });
     expect(others.data?.alerts.edges).toHaveLength(0);
+  });
+});
+
+describe('alerts from forums and intelligence', () => {
+  it('tell members of their seat, their promotion and changes to the event, and nobody else', async () => {
+    const organizer = await member(['ORGANIZER']);
+    const first = await member(['VIEWER']);
+    const second = await member(['VIEWER']);
+    const eventId = await openEvent(organizer.token, { capacity: 1 });
+    const filter = { originAgencies: [globalId('Agency', organizer.agency.id)] };
+    const start = await latestCursor();
+    const secondStream = live('sse', second.token, { filter, after: start });
+
+    const seat = await registered(first.token, eventId);
+    expect(seat.status).toBe('CONFIRMED');
+    expect((await registered(second.token, eventId)).status).toBe('WAITLISTED');
+    expectType(await cancel(first.token, seat.id), 'CancelRegistrationSuccess');
+    await secondStream.received(1);
+    expect(secondStream.events[0]?.alert?.kind).toBe('REGISTRATION_PROMOTED');
+
+    const moved = await mutation(
+      organizer.token,
+      'updateForumEvent',
+      '$id: ID!, $input: ForumEventChanges!',
+      'id: $id, input: $input',
+      { id: eventId, input: { venue: 'Nansha Conference Centre' } },
+    );
+    expectType(moved, 'UpdateForumEventSuccess');
+    await secondStream.received(2);
+    expect(secondStream.events[1]?.alert?.kind).toBe('EVENT_CHANGED');
+
+    const KINDS = `query($filter: AlertFilterInput) { alerts(filter: $filter, first: 10) {
+      edges { node { kind forumEvent { id } } } } }`;
+    const firstSaw = await gql(KINDS, { filter }, { token: first.token });
+    expect(firstSaw.data?.alerts.edges.map((e: any) => e.node.kind)).toEqual([
+      'REGISTRATION_CONFIRMED',
+    ]);
+    expect(firstSaw.data?.alerts.edges[0].node.forumEvent.id).toBe(eventId);
+    const organizerSaw = await gql(KINDS, { filter }, { token: organizer.token });
+    expect(organizerSaw.data?.alerts.edges).toEqual([]);
+    const rows = await prisma.alert.findMany({
+      where: { forumEventId: rawId(eventId) },
+      orderBy: { cursor: 'asc' },
+    });
+    expect(rows.map((r) => [r.kind, r.recipientUserId])).toEqual([
+      ['REGISTRATION_CONFIRMED', first.user.id],
+      ['REGISTRATION_PROMOTED', second.user.id],
+      ['EVENT_CHANGED', second.user.id],
+    ]);
+  });
+
+  it('tell each side of a match about its own report only, and the author of a seizure', async () => {
+    const container = uniqueContainer();
+    const first = await member(['ANALYST']);
+    const second = await member(['ANALYST']);
+    const observables = [{ type: 'CONTAINER_NUMBER', value: container }];
+    const secret = await publishedReport(first.token, {
+      title: 'Our closely held lead',
+      audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', first.agency.id)] },
+      observables,
+    });
+    const open = await publishedReport(second.token, { title: 'Open report', observables });
+
+    const matches = await prisma.alert.findMany({
+      where: { kind: 'MATCH_FOUND', reportId: { in: [rawId(secret), rawId(open)] } },
+    });
+    // The first agency may read the open report: it gets a correlation, not a match.
+    expect(matches.map((m) => [m.recipientAgencyId, m.title])).toEqual([
+      [second.agency.id, 'Open report'],
+    ]);
+    const correlation = await prisma.alert.findFirstOrThrow({
+      where: { kind: 'CORRELATION_FOUND', recipientAgencyId: first.agency.id },
+    });
+    expect(correlation.reportId).toBe(rawId(open));
+    expect(JSON.stringify(matches.map((m) => [m.title, m.data]))).not.toContain('closely held');
+
+    const sighting = await mutation(
+      first.token,
+      'reportSighting',
+      '$id: ID!, $input: SightingInput!',
+      'reportId: $id, input: $input',
+      {
+        id: open,
+        input: { type: 'TRUE_POSITIVE', seenAt: new Date().toISOString(), country: 'HK' },
+      },
+    );
+    expectType(sighting, 'ReportSightingSuccess');
+    const told = await gql(
+      `query($filter: AlertFilterInput) { alerts(filter: $filter, first: 5) { edges { node { kind severity title } } } }`,
+      { filter: { kinds: ['SIGHTING_REPORTED'] } },
+      { token: second.token },
+    );
+    expect(told.data?.alerts.edges.map((e: any) => e.node)).toContainEqual({
+      kind: 'SIGHTING_REPORTED',
+      severity: 'URGENT',
+      title: 'Open report',
+    });
   });
 });
 
