@@ -6,7 +6,10 @@
 //
 // Options: BENCH_SIZES (default 10000,100000; empty: no search figures), BENCH_REQUESTS (per
 // measurement, default 1000), BENCH_CONCURRENCY (default 20), BENCH_FORUM (registration burst
-// as requests:seats, default 1000:100; empty: none).
+// as requests:seats, default 1000:100; empty: none), BENCH_ALERTS (graphql-ws subscribers,
+// default 2000; empty: none), BENCH_ALERT_RATE and BENCH_ALERT_SECONDS (sustained alerts, default
+// 100 a second for 60 s), BENCH_ALERT_RECEIVERS (subscribers of the sustained alerts, default
+// 50), BENCH_REDIS_URL (adds the same alert test on two instances joined by that Redis).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
@@ -36,6 +39,13 @@ const { migrateDatabase, closeDatabase } = await import('../src/db.js');
 const { seedDemoNetwork } = await import('../src/demo/seed.js');
 const { populate } = await import('./populate.js');
 const { registrationBurst } = await import('./forums.js');
+const { alertBench } = await import('./alerts.js');
+
+const alertSubscribers = Number(process.env.BENCH_ALERTS ?? 2000);
+const alertRate = Number(process.env.BENCH_ALERT_RATE ?? 100);
+const alertSeconds = Number(process.env.BENCH_ALERT_SECONDS ?? 60);
+const alertReceivers = Number(process.env.BENCH_ALERT_RECEIVERS ?? 50);
+const benchRedis = process.env.BENCH_REDIS_URL;
 
 const log = (line: string) => console.error(line);
 
@@ -49,19 +59,27 @@ async function sql<T = Record<string, unknown>>(text: string): Promise<T[]> {
   }
 }
 
-function startServer(): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SEED_DEMO: 'never',
-      LOG_LEVEL: 'info',
-      GRAPHIQL: 'false',
-      DIAGNOSTICS: 'true',
+function startServer(
+  extraEnv: Record<string, string> = {},
+): Promise<{ child: ChildProcess; base: string }> {
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--expose-gc', '--import', 'tsx', 'src/main.ts'],
+    {
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SEED_DEMO: 'never',
+        LOG_LEVEL: 'info',
+        GRAPHIQL: 'false',
+        DIAGNOSTICS: 'true',
+        ...extraEnv,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -69,7 +87,12 @@ function startServer(): Promise<{ child: ChildProcess; base: string }> {
       const match = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(output);
       if (match?.[1]) {
         child.stdout?.removeAllListeners('data');
-        child.stdout?.resume();
+        // From now on only the server's errors are shown.
+        child.stdout?.on('data', (more: Buffer) => {
+          for (const line of more.toString().split('\n')) {
+            if (/"level":(50|60)/.test(line)) console.error(`  server: ${line.slice(0, 600)}`);
+          }
+        });
         resolve({ child, base: match[1] });
       }
     });
@@ -261,6 +284,64 @@ if (forumBurst.length === 2) {
     await new Promise((resolve) => child.once('exit', resolve));
   }
 }
+async function signInAs(base: string, email: string): Promise<string> {
+  const response = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: `mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { ... on SignInSuccess { session { token } } } }`,
+      variables: { e: email, p: DEMO_PASSWORD },
+    }),
+  });
+  return ((await response.json()) as { data: { signIn: { session: { token: string } } } }).data
+    .signIn.session.token;
+}
+
+type AlertRun = Awaited<ReturnType<typeof alertBench>>;
+const alertRuns: AlertRun[] = [];
+if (alertSubscribers > 0) {
+  const setups: { name: string; env: Record<string, string>; instances: number }[] = [
+    { name: 'one instance', env: {}, instances: 1 },
+  ];
+  if (benchRedis) {
+    setups.push({ name: 'two instances over Redis', env: { REDIS_URL: benchRedis }, instances: 2 });
+  }
+  for (const setup of setups) {
+    log(`\n== alerts: ${alertSubscribers} subscribers, ${setup.name}`);
+    await sql('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;');
+    await migrateDatabase();
+    await seedDemoNetwork(DEMO_PASSWORD);
+    const servers: Awaited<ReturnType<typeof startServer>>[] = [];
+    for (let i = 0; i < setup.instances; i += 1) servers.push(await startServer(setup.env));
+    try {
+      const first = servers[0]?.base as string;
+      const emails = await sql<{ email: string }>(
+        `SELECT email FROM "User" WHERE email LIKE '%.demo' AND active ORDER BY email LIMIT 100`,
+      );
+      const tokens: string[] = [];
+      for (const { email } of emails) tokens.push(await signInAs(first, email));
+      const adminToken = await signInAs(first, 'admin@network.demo');
+      alertRuns.push(
+        await alertBench({
+          servers,
+          tokens,
+          adminToken,
+          subscribers: alertSubscribers,
+          sustainedSubscribers: Math.min(alertReceivers, alertSubscribers),
+          rounds: 10,
+          rate: alertRate,
+          seconds: alertSeconds,
+          log,
+        }),
+      );
+    } finally {
+      for (const { child } of servers) {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+    }
+  }
+}
 await closeDatabase();
 
 console.log(
@@ -278,4 +359,16 @@ if (forumRows.length > 0) {
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const line of forumRows) console.log(line);
+}
+if (alertRuns.length > 0) {
+  console.log(
+    '\n| instances | subscribers | one alert to all: p50 / p99 / max ms | lost | idle subscriber: heap / RSS KB | sustained: receivers, alerts sent | delivered / expected | sustained p50 / p99 ms | drained after s |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of alertRuns) {
+    const s = r.sustained;
+    console.log(
+      `| ${r.instances} | ${r.subscribers} | ${r.fanout.p50.toFixed(0)} / ${r.fanout.p99.toFixed(0)} / ${r.fanout.max.toFixed(0)} | ${r.fanout.lost} | ${r.heapPerSubscriberKB.toFixed(1)} / ${r.rssPerSubscriberKB.toFixed(1)} | ${s ? `${s.receivers}, ${s.sent} (${s.refused} refused)` : '–'} | ${s ? `${s.delivered} / ${s.expected}` : '–'} | ${s ? `${s.p50.toFixed(0)} / ${s.p99.toFixed(0)}` : '–'} | ${s ? s.drainSeconds.toFixed(1) : '–'} |`,
+    );
+  }
 }

@@ -19,6 +19,7 @@ import { databaseReachable, sqlStatements } from './db.js';
 import { AppError } from './errors.js';
 import { logger } from './logger.js';
 import { useAlertAnnouncer } from './modules/alerts/alert-announcer.js';
+import { alertHub } from './modules/alerts/alert-hub.js';
 import {
   useAttendeesCsvEndpoint,
   useForumCalendarEndpoint,
@@ -111,7 +112,18 @@ function useHealthEndpoints(): YogaPlugin {
   return {
     async onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname === '/diagnostics' && config().DIAGNOSTICS) {
-        endResponse(fetchAPI.Response.json({ sqlStatements: sqlStatements.count }));
+        // With `node --expose-gc`, `?gc=1` collects garbage first, for memory figures.
+        const gc = (globalThis as { gc?: () => void }).gc;
+        if (url.searchParams.get('gc') === '1') gc?.();
+        const memory = process.memoryUsage();
+        endResponse(
+          fetchAPI.Response.json({
+            sqlStatements: sqlStatements.count,
+            heapUsedBytes: memory.heapUsed,
+            rssBytes: memory.rss,
+            liveSubscribers: alertHub.size,
+          }),
+        );
       } else if (url.pathname === '/healthz') {
         endResponse(fetchAPI.Response.json({ status: 'ok' }));
       } else if (url.pathname === '/readyz') {
@@ -131,6 +143,12 @@ function useHealthEndpoints(): YogaPlugin {
  * Expected errors keep their message and code; everything else is logged with an error id and
  * reaches the client as a bare "Unexpected error" with that id, never a stack trace or SQL.
  */
+/** Prisma could not get a connection or start a transaction in time (P2024, P2028). */
+function isOverloaded(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'P2024' || code === 'P2028';
+}
+
 function maskError(error: unknown): Error {
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   if (original instanceof AppError) {
@@ -144,6 +162,16 @@ function maskError(error: unknown): Error {
   }
   if (error instanceof GraphQLError && !error.originalError) return error;
   if (original instanceof GraphQLError && original.extensions?.code) return original;
+  if (isOverloaded(original)) {
+    logger.warn({ err: original }, 'database connections exhausted: a request was turned away');
+    return new GraphQLError(
+      'The server is too busy to take this now; nothing was changed. Try again in a moment.',
+      {
+        ...(error instanceof GraphQLError ? { path: error.path } : {}),
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      },
+    );
+  }
   const errorId = randomUUID();
   logger.error({ err: original, errorId }, 'unexpected error while executing an operation');
   return new GraphQLError(`Unexpected error. Quote error id ${errorId} when reporting it.`, {

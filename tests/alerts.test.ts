@@ -546,3 +546,59 @@ describe('the inbox', () => {
     expect(await prisma.alert.count({ where: { originAgencyId: analyst.agency.id } })).toBe(0);
   });
 });
+
+describe('the alert filter', () => {
+  it('selects the same alerts in memory (live broadcasts) as in SQL (everything else)', async () => {
+    const { alertFilterWhere, matchesFilter } = await import(
+      '../src/modules/alerts/alert-filter.js'
+    );
+    const admin = await member(['NETWORK_ADMIN']);
+    const author = await member(['ANALYST'], { regions: ['BELT_AND_ROAD'] });
+    const start = await latestCursor();
+    await broadcast(admin.token, 'Plain');
+    await mutation(admin.token, 'broadcastAlert', '$input: BroadcastInput!', 'input: $input', {
+      input: { title: 'Regional', severity: 'URGENT', regions: ['PAN_PEARL_RIVER_DELTA'] },
+    });
+    await publishedReport(author.token, { title: 'Batteries', category: 'BATTERIES' });
+    await publishedReport(author.token, { title: 'Cosmetics', category: 'COSMETICS' });
+    // Only this test's alerts (other files may write alerts meanwhile, on a shared database).
+    const ours = {
+      cursor: { gt: BigInt(start) },
+      originAgencyId: { in: [admin.agency.id, author.agency.id] },
+    };
+    const rows = await prisma.alert.findMany({ where: ours, orderBy: { cursor: 'asc' } });
+    const middle = rows[Math.floor(rows.length / 2)]?.createdAt ?? new Date();
+    const filters = [
+      {},
+      { kinds: ['BROADCAST' as const] },
+      { severities: ['URGENT' as const, 'WARNING' as const] },
+      { regions: ['PAN_PEARL_RIVER_DELTA' as const] },
+      { regions: ['BELT_AND_ROAD' as const], categories: ['COSMETICS' as const] },
+      { originAgencyIds: [author.agency.id] },
+      { originAgencyIds: [admin.agency.id], kinds: ['BROADCAST' as const], regions: [] },
+      { createdAfter: middle },
+    ];
+    for (const filter of filters) {
+      const inSql = await prisma.alert.findMany({
+        where: { AND: [ours, alertFilterWhere(filter)] },
+        orderBy: { cursor: 'asc' },
+      });
+      const inMemory = rows.filter((row) => matchesFilter(row, filter));
+      expect(
+        inMemory.map((r) => r.cursor),
+        JSON.stringify(filter),
+      ).toEqual(inSql.map((r) => r.cursor));
+    }
+    // Two broadcasts and two reports; the filters select different parts of them.
+    expect(filters.map((f) => rows.filter((row) => matchesFilter(row, f)).length)).toEqual([
+      4,
+      2,
+      1,
+      1,
+      1,
+      2,
+      2,
+      rows.filter((r) => r.createdAt > middle).length,
+    ]);
+  });
+});

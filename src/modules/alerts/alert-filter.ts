@@ -1,4 +1,5 @@
 import type {
+  Alert,
   AlertKind,
   AlertSeverity,
   Prisma,
@@ -37,6 +38,34 @@ export function alertFilterWhere(filter: AlertFilter | null | undefined): Prisma
     ...(origins ? { originAgencyId: { in: origins } } : {}),
     ...(filter.createdAfter ? { createdAt: { gt: filter.createdAfter } } : {}),
   };
+}
+
+/**
+ * The same filter, decided in memory for an alert already read: live delivery uses it for
+ * alerts addressed to everyone, which need no audience query. A test keeps it in agreement with
+ * alertFilterWhere.
+ */
+export function matchesFilter(
+  alert: Pick<
+    Alert,
+    'kind' | 'severity' | 'regions' | 'categories' | 'originAgencyId' | 'createdAt'
+  >,
+  filter: AlertFilter | null | undefined,
+): boolean {
+  if (!filter) return true;
+  const kinds = some(filter.kinds);
+  const severities = some(filter.severities);
+  const regions = some(filter.regions);
+  const categories = some(filter.categories);
+  const origins = some(filter.originAgencyIds);
+  return (
+    (!kinds || kinds.includes(alert.kind)) &&
+    (!severities || severities.includes(alert.severity)) &&
+    (!regions || regions.some((r) => alert.regions.includes(r))) &&
+    (!categories || categories.some((c) => alert.categories.includes(c))) &&
+    (!origins || (alert.originAgencyId !== null && origins.includes(alert.originAgencyId))) &&
+    (!filter.createdAfter || alert.createdAt > filter.createdAfter)
+  );
 }
 
 /** A stable text form, so that subscribers with the same filter share one audience query. */

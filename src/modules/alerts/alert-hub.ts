@@ -4,8 +4,8 @@ import { prisma } from '../../db.js';
 import type { Alert } from '../../generated/prisma/client.js';
 import { liveBus } from '../../live-bus.js';
 import { logger } from '../../logger.js';
-import { alertAudienceWhere } from './alert.access.js';
-import { type AlertFilter, alertFilterWhere, filterKey } from './alert-filter.js';
+import { alertAudienceWhere, isForEveryone } from './alert.access.js';
+import { type AlertFilter, alertFilterWhere, filterKey, matchesFilter } from './alert-filter.js';
 import { latestCursor } from './alert-log.js';
 
 // One reader of the alert log per process. Woken when alerts are written (here, or on another
@@ -111,19 +111,27 @@ class AlertHub {
       if (group) group.push(listener);
       else groups.set(key, [listener]);
     }
-    const cursors = alerts.map((a) => a.cursor);
+    // Broadcasts reach every member: only the filter decides, in memory. Everything else is
+    // decided by the audience rule in the database, once per viewer and filter.
+    const everyone = alerts.filter(isForEveryone);
+    const restricted = alerts.filter((a) => !isForEveryone(a)).map((a) => a.cursor);
     await Promise.all(
       [...groups.values()].map(async (group) => {
         const [first] = group;
         if (!first) return;
-        const rows = await prisma.alert.findMany({
-          where: {
-            cursor: { in: cursors },
-            AND: [alertAudienceWhere(first.viewer), alertFilterWhere(first.filter)],
-          },
-          select: { cursor: true },
-        });
-        const deliverable = new Set(rows.map((r) => r.cursor));
+        const deliverable = new Set(
+          everyone.filter((a) => matchesFilter(a, first.filter)).map((a) => a.cursor),
+        );
+        if (restricted.length > 0) {
+          const rows = await prisma.alert.findMany({
+            where: {
+              cursor: { in: restricted },
+              AND: [alertAudienceWhere(first.viewer), alertFilterWhere(first.filter)],
+            },
+            select: { cursor: true },
+          });
+          for (const row of rows) deliverable.add(row.cursor);
+        }
         for (const listener of group) listener.receive(alerts, deliverable);
       }),
     );

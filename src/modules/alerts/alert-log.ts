@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Viewer } from '../../context.js';
 import { prisma, type Tx } from '../../db.js';
 import type { Alert, AlertSeverity, Prisma, Region } from '../../generated/prisma/client.js';
@@ -35,19 +36,17 @@ export interface Broadcast {
   regions: Region[];
 }
 
-/** A network admin's message to every member. */
+/**
+ * A network admin's message to every member. One statement takes the lock and inserts, so the
+ * lock is held only inside the database, never across a round trip to a busy server.
+ */
 export async function broadcastAlert(actor: Viewer, message: Broadcast): Promise<Alert> {
-  return prisma.$transaction(async (tx) => {
-    await lockAlertLog(tx);
-    return tx.alert.create({
-      data: {
-        kind: 'BROADCAST',
-        severity: message.severity,
-        title: message.title,
-        data: { body: message.body, sentBy: actor.userId },
-        originAgencyId: actor.agencyId,
-        regions: message.regions,
-      },
-    });
-  });
+  const id = randomUUID();
+  const data = JSON.stringify({ body: message.body, sentBy: actor.userId });
+  await prisma.$executeRaw`
+    INSERT INTO "Alert" (id, kind, severity, title, data, "originAgencyId", regions)
+    SELECT ${id}::uuid, 'BROADCAST', ${message.severity}::"AlertSeverity", ${message.title},
+           ${data}::jsonb, ${actor.agencyId}::uuid, ${message.regions}::text[]::"Region"[]
+      FROM (SELECT alert_log_lock()) AS locked`;
+  return prisma.alert.findUniqueOrThrow({ where: { id } });
 }

@@ -1,6 +1,6 @@
 import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
-import type { AlertKind, Prisma } from '../../generated/prisma/client.js';
+import type { Alert, AlertKind, Prisma } from '../../generated/prisma/client.js';
 import { forumEventVisibilityWhere } from '../forums/forum.access.js';
 import { intelReportVisibilityWhere } from '../intel/intel.access.js';
 import { operationVisibilityWhere, operationWorkWhere } from '../operations/operation.access.js';
@@ -49,6 +49,22 @@ export function alertAudienceWhere(viewer: Viewer | null): Prisma.AlertWhereInpu
       { OR: [{ forumEventId: null }, { forumEvent: forumEventVisibilityWhere(viewer) }] },
     ],
   };
+}
+
+/** Addressed to nobody and about nothing (broadcasts): every signed-in member receives it. */
+export function isForEveryone(
+  alert: Pick<
+    Alert,
+    'recipientUserId' | 'recipientAgencyId' | 'reportId' | 'operationId' | 'forumEventId'
+  >,
+): boolean {
+  return (
+    alert.recipientUserId === null &&
+    alert.recipientAgencyId === null &&
+    alert.reportId === null &&
+    alert.operationId === null &&
+    alert.forumEventId === null
+  );
 }
 
 /** What an alert is about, as a subscriber may be watching it. */

@@ -22,10 +22,12 @@ export function alertAudienceFor(context: Context) {
   return alertAudienceWhere(context.viewer);
 }
 
+// No type-level auth scope: every path that yields alerts already applies alertAudienceWhere,
+// which gives nothing without a session, and a per-object check would run for every event
+// delivered to every subscriber.
 export const AlertRef = builder.prismaNode('Alert', {
   id: { field: 'id' },
   nullable: true,
-  authScopes: { signedIn: true },
   findUnique: (id, context) => ({ id, AND: [alertAudienceFor(context)] }),
   description:
     'Something that happened in the network, as you may learn of it. What it points to (report, operation, event) comes through that entity’s own visibility rule.',

@@ -4,7 +4,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import type { IntelAccessRequest } from '../../generated/prisma/client.js';
 import { type NewAlert, recordAlerts } from '../alerts/alert-log.js';
 import { intelReportVisibilityWhere } from './intel.access.js';
-import { reportAlert } from './intel.alerts.js';
+import { recordReportAlert, reportAlert } from './intel.alerts.js';
 
 // After a hit/no-hit match, the agency that may not see the other report asks its author agency
 // for access. Approval widens the audience to the requester (its agency; for TLP:RED, the
@@ -37,12 +37,10 @@ export async function requestAccess(actor: Viewer, matchId: string, justificatio
       },
     });
     const report = await tx.intelReport.findUniqueOrThrow({ where: { id: reportId } });
-    await recordAlerts(tx, [
-      await reportAlert(tx, report, 'ACCESS_REQUESTED', 'WARNING', {
-        recipientAgencyId: report.authorAgencyId,
-        data: { requestId: request.id, requesterAgencyId: actor.agencyId, justification },
-      }),
-    ]);
+    await recordReportAlert(tx, report, 'ACCESS_REQUESTED', 'WARNING', {
+      recipientAgencyId: report.authorAgencyId,
+      data: { requestId: request.id, requesterAgencyId: actor.agencyId, justification },
+    });
     return request;
   });
 }

@@ -5,7 +5,7 @@ import type {
   IntelReport,
   Prisma,
 } from '../../generated/prisma/client.js';
-import type { NewAlert } from '../alerts/alert-log.js';
+import { type NewAlert, recordAlerts } from '../alerts/alert-log.js';
 
 // Alerts about intelligence reports. They point to the report, so the intelligence visibility
 // rule decides who receives them (see alert.access.ts); the title is the report's own.
@@ -42,4 +42,15 @@ export async function reportAlert(
     recipientAgencyId: extra.recipientAgencyId ?? null,
     data: { tlp: report.tlp, version: report.version, ...extra.data } as Prisma.InputJsonValue,
   };
+}
+
+/** Records one alert about a report, as the transaction's last step. */
+export async function recordReportAlert(
+  tx: Tx,
+  report: ReportFacts,
+  kind: AlertKind,
+  severity: AlertSeverity,
+  extra: Extra = {},
+): Promise<void> {
+  await recordAlerts(tx, [await reportAlert(tx, report, kind, severity, extra)]);
 }

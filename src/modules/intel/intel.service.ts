@@ -12,7 +12,7 @@ import { Prisma } from '../../generated/prisma/client.js';
 import { recordAlerts } from '../alerts/alert-log.js';
 import { changedFields } from '../common/changes.js';
 import { intelReportVisibilityWhere } from './intel.access.js';
-import { reportAlert } from './intel.alerts.js';
+import { recordReportAlert, reportAlert } from './intel.alerts.js';
 import { recordMatches } from './matching.service.js';
 import { observableHash } from './observables.js';
 import { foldForSearch } from './search-text.js';
@@ -285,11 +285,9 @@ export async function updateIntelReport(
     const updated = await tx.intelReport.update({ where: { id: report.id }, data });
     // Who could read it before and can no longer learns that from the live stream, as
     // VISIBILITY_LOST; the alert itself reaches the audience as it now is.
-    await recordAlerts(tx, [
-      await reportAlert(tx, updated, 'INTEL_UPDATED', 'INFO', {
-        data: { changed: Object.keys(changes) },
-      }),
-    ]);
+    await recordReportAlert(tx, updated, 'INTEL_UPDATED', 'INFO', {
+      data: { changed: Object.keys(changes) },
+    });
     return updated;
   });
 }
@@ -330,9 +328,7 @@ export async function retractIntelReport(
       where: { id: report.id },
       data: { status: 'RETRACTED', retractedAt: new Date(), retractionReason: reason, version },
     });
-    await recordAlerts(tx, [
-      await reportAlert(tx, retracted, 'INTEL_RETRACTED', 'WARNING', { data: { reason } }),
-    ]);
+    await recordReportAlert(tx, retracted, 'INTEL_RETRACTED', 'WARNING', { data: { reason } });
     return retracted;
   });
 }
@@ -371,6 +367,10 @@ export async function removeObservable(actor: Viewer, observableId: string): Pro
     const version = await recordVersion(tx, report, actor, {
       observableRemoved: { type: observable.type, value: observable.value },
     });
-    return tx.intelReport.update({ where: { id: report.id }, data: { version } });
+    const updated = await tx.intelReport.update({ where: { id: report.id }, data: { version } });
+    await recordReportAlert(tx, updated, 'INTEL_UPDATED', 'INFO', {
+      data: { changed: ['observables'] },
+    });
+    return updated;
   });
 }

@@ -2,9 +2,8 @@ import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { SightingType } from '../../generated/prisma/enums.js';
-import { recordAlerts } from '../alerts/alert-log.js';
 import { intelReportVisibilityWhere } from './intel.access.js';
-import { reportAlert } from './intel.alerts.js';
+import { recordReportAlert } from './intel.alerts.js';
 
 export interface SightingInput {
   type: SightingType;
@@ -47,24 +46,17 @@ export async function reportSighting(actor: Viewer, reportId: string, input: Sig
     });
     // The author agency hears of every sighting but its own; a seizure is urgent news.
     if (actor.agencyId !== report.authorAgencyId) {
-      await recordAlerts(tx, [
-        await reportAlert(
-          tx,
-          report,
-          'SIGHTING_REPORTED',
-          input.type === 'TRUE_POSITIVE' ? 'URGENT' : 'WARNING',
-          {
-            recipientAgencyId: report.authorAgencyId,
-            data: {
-              sightingId: sighting.id,
-              type: input.type,
-              agencyId: actor.agencyId,
-              country: sighting.country,
-              seenAt: sighting.seenAt.toISOString(),
-            },
-          },
-        ),
-      ]);
+      const severity = input.type === 'TRUE_POSITIVE' ? 'URGENT' : 'WARNING';
+      await recordReportAlert(tx, report, 'SIGHTING_REPORTED', severity, {
+        recipientAgencyId: report.authorAgencyId,
+        data: {
+          sightingId: sighting.id,
+          type: input.type,
+          agencyId: actor.agencyId,
+          country: sighting.country,
+          seenAt: sighting.seenAt.toISOString(),
+        },
+      });
     }
     return sighting;
   });
