@@ -106,6 +106,8 @@ export interface AlertBenchOptions {
 }
 
 export interface AlertBenchResult {
+  /** Sockets of one account after it signed out everywhere: how many closed, the slowest. */
+  revocation: { sockets: number; closed: number; slowestMs: number };
   subscribers: number;
   instances: number;
   connectSeconds: number;
@@ -237,8 +239,25 @@ export async function alertBench(options: AlertBenchOptions): Promise<AlertBench
     );
   }
 
+  // Revocation: one account signs out everywhere; its sockets (on every instance) must close.
+  const victims = subscribers.filter((_, n) => n % tokens.length === 0);
+  const closedAt: number[] = [];
+  for (const victim of victims) victim.socket.once('close', () => closedAt.push(performance.now()));
+  const revokedAt = performance.now();
+  await graphql(sender.base, tokens[0] as string, 'mutation { signOutEverywhere }', {});
+  await waitFor(() => closedAt.length === victims.length, 10_000);
+  const revocation = {
+    sockets: victims.length,
+    closed: closedAt.length,
+    slowestMs: Math.max(0, ...closedAt.map((t) => t - revokedAt)),
+  };
+  log(
+    `  revocation: ${revocation.closed} of ${victims.length} sockets closed, slowest ${revocation.slowestMs.toFixed(0)} ms`,
+  );
+
   for (const s of subscribers) s.socket.close();
   return {
+    revocation,
     subscribers: subscribers.length,
     instances: servers.length,
     connectSeconds,

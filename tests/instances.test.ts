@@ -24,7 +24,14 @@ describe.skipIf(!postgres || !redis)('several instances over Redis', () => {
       REDIS_URL: redis as string,
       ALERT_POLL_MS: '600000',
     };
-    [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
+    const started = await Promise.allSettled([startInstance(env), startInstance(env)]);
+    const instances = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failure = started.find((r) => r.status === 'rejected');
+    if (failure) {
+      await Promise.all(instances.map((i) => i.stop()));
+      throw (failure as PromiseRejectedResult).reason;
+    }
+    [a, b] = instances as [Instance, Instance];
   }, 120_000);
 
   afterAll(async () => {
@@ -34,6 +41,37 @@ describe.skipIf(!postgres || !redis)('several instances over Redis', () => {
 
   const BROADCAST = `mutation($title: String!) { broadcastAlert(input: { title: $title, severity: URGENT }) {
     __typename ... on BroadcastAlertSuccess { alert { cursor } } } }`;
+
+  it('holds registration capacity across instances', async () => {
+    const { token } = await member(['ORGANIZER']);
+    const eventId = await openEvent(token, { capacity: 7, visibility: 'PUBLIC' });
+    const REGISTER = `mutation($input: RegistrationInput!) { registerForEvent(input: $input) {
+        __typename ... on RegisterForEventSuccess { registration { status } } } }`;
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        post(i % 2 === 0 ? a : b, REGISTER, {
+          input: {
+            eventId,
+            type: 'DELEGATE',
+            idempotencyKey: randomUUID(),
+            guest: guest({ name: `Guest ${i}` }),
+          },
+        }),
+      ),
+    );
+    const statuses = results.map((r) => r.data?.registerForEvent?.registration?.status);
+    expect(statuses.filter((s) => s === 'CONFIRMED')).toHaveLength(7);
+    expect(statuses.filter((s) => s === 'WAITLISTED')).toHaveLength(53);
+    const rows = await prisma.forumRegistration.groupBy({
+      by: ['status'],
+      where: { eventId: rawId(eventId) },
+      _count: true,
+    });
+    expect(Object.fromEntries(rows.map((r) => [r.status, r._count]))).toEqual({
+      CONFIRMED: 7,
+      WAITLISTED: 53,
+    });
+  });
 
   it('delivers an alert caused on A to a subscriber on B, and resumes on A after B dies', async () => {
     const admin = await member(['NETWORK_ADMIN']);
@@ -79,41 +117,5 @@ describe.skipIf(!postgres || !redis)('several instances over Redis', () => {
       'While B was down 2',
       'Live on A',
     ]);
-  });
-
-  it('holds registration capacity across instances', async () => {
-    const c = await startInstance({ DATABASE_URL: postgres as string, REDIS_URL: redis as string });
-    try {
-      const { token } = await member(['ORGANIZER']);
-      const eventId = await openEvent(token, { capacity: 7, visibility: 'PUBLIC' });
-      const REGISTER = `mutation($input: RegistrationInput!) { registerForEvent(input: $input) {
-        __typename ... on RegisterForEventSuccess { registration { status } } } }`;
-      const results = await Promise.all(
-        Array.from({ length: 60 }, (_, i) =>
-          post(i % 2 === 0 ? a : c, REGISTER, {
-            input: {
-              eventId,
-              type: 'DELEGATE',
-              idempotencyKey: randomUUID(),
-              guest: guest({ name: `Guest ${i}` }),
-            },
-          }),
-        ),
-      );
-      const statuses = results.map((r) => r.data?.registerForEvent?.registration?.status);
-      expect(statuses.filter((s) => s === 'CONFIRMED')).toHaveLength(7);
-      expect(statuses.filter((s) => s === 'WAITLISTED')).toHaveLength(53);
-      const rows = await prisma.forumRegistration.groupBy({
-        by: ['status'],
-        where: { eventId: rawId(eventId) },
-        _count: true,
-      });
-      expect(Object.fromEntries(rows.map((r) => [r.status, r._count]))).toEqual({
-        CONFIRMED: 7,
-        WAITLISTED: 53,
-      });
-    } finally {
-      await c.stop();
-    }
   });
 });

@@ -21,6 +21,7 @@ import { alertStream } from './alert-stream.js';
 import {
   acknowledgeAlert,
   acknowledgeAll,
+  alertRuleVisibilityWhere,
   createAlertRule,
   deleteAlertRule,
   findOwnRule,
@@ -46,7 +47,7 @@ export const AlertRuleRef = builder.prismaNode('AlertRule', {
   id: { field: 'id' },
   nullable: true,
   authScopes: { signedIn: true },
-  findUnique: (id, context) => ({ id, userId: context.viewer?.userId ?? '' }),
+  findUnique: (id, context) => ({ id, AND: [alertRuleVisibilityWhere(context.viewer)] }),
   description: 'A saved alert filter: its alerts fill your inbox; subscribe with `rule`.',
   fields: (t) => ({
     name: t.exposeString('name'),
@@ -170,7 +171,7 @@ builder.queryField('myAlertRules', (t) =>
     resolve: (query, _parent, _args, context) =>
       prisma.alertRule.findMany({
         ...query,
-        where: { userId: signedInViewer(context).userId },
+        where: alertRuleVisibilityWhere(context.viewer),
         orderBy: { name: 'asc' },
       }),
   }),

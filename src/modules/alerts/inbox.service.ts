@@ -15,9 +15,14 @@ export function ruleFilter(rule: AlertRule): AlertFilter {
   return rule;
 }
 
+/** A saved rule is its owner's alone: nobody else reads, uses or changes it. */
+export function alertRuleVisibilityWhere(viewer: Viewer | null): Prisma.AlertRuleWhereInput {
+  return viewer ? { userId: viewer.userId } : { id: { in: [] } };
+}
+
 /** The viewer's inbox: their rules' alerts and those addressed to them, as they may receive. */
 export async function inboxWhere(viewer: Viewer): Promise<Prisma.AlertWhereInput> {
-  const rules = await prisma.alertRule.findMany({ where: { userId: viewer.userId } });
+  const rules = await prisma.alertRule.findMany({ where: alertRuleVisibilityWhere(viewer) });
   const selected: Prisma.AlertWhereInput =
     rules.length === 0
       ? {}
@@ -111,7 +116,9 @@ export interface RuleFields extends AlertFilter {
 }
 
 export async function findOwnRule(viewer: Viewer, ruleId: string): Promise<AlertRule> {
-  const rule = await prisma.alertRule.findFirst({ where: { id: ruleId, userId: viewer.userId } });
+  const rule = await prisma.alertRule.findFirst({
+    where: { id: ruleId, AND: [alertRuleVisibilityWhere(viewer)] },
+  });
   if (!rule) throw new NotFoundError('alert rule');
   return rule;
 }
