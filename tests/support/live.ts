@@ -39,6 +39,8 @@ export class LiveStream {
       connectionParams: { authorization: `Bearer ${token}` },
       retryAttempts: 0,
       lazy: false,
+      // The close is recorded below; the client's default would print it to the console.
+      onNonLazyError: () => {},
       on: {
         closed: (event) => {
           stream.closeCode = (event as { code?: number }).code ?? 0;

@@ -11,7 +11,7 @@ import { operationVisibilityWhere } from '../operations/operation.access.js';
 import { alertAudienceWhere } from './alert.access.js';
 import type { AlertFilter } from './alert-filter.js';
 import type { AlertEvent } from './alert-stream.js';
-import { isAcknowledged } from './inbox.service.js';
+import { acknowledgedThrough } from './inbox.service.js';
 
 // Alert, its live event and the filter shape, shared by the queries, mutations and subscription.
 
@@ -25,6 +25,18 @@ export function alertAudienceFor(context: Context) {
 // No type-level auth scope: every path that yields alerts already applies alertAudienceWhere,
 // which gives nothing without a session, and a per-object check would run for every event
 // delivered to every subscriber.
+const watermarks = new WeakMap<Context, Promise<bigint>>();
+
+/** The viewer's acknowledgeAll watermark, read once per request. */
+function watermarkFor(context: Context): Promise<bigint> {
+  let watermark = watermarks.get(context);
+  if (!watermark) {
+    watermark = acknowledgedThrough(signedInViewer(context).userId);
+    watermarks.set(context, watermark);
+  }
+  return watermark;
+}
+
 export const AlertRef = builder.prismaNode('Alert', {
   id: { field: 'id' },
   nullable: true,
@@ -86,7 +98,12 @@ export const AlertRef = builder.prismaNode('Alert', {
     }),
     acknowledged: t.boolean({
       description: 'You acknowledged it (one by one, or with acknowledgeAllAlerts).',
-      resolve: (alert, _args, context) => isAcknowledged(signedInViewer(context), alert),
+      // The viewer's own acknowledgement comes with the alert; the watermark once per request.
+      select: (_args, context) => ({
+        acks: { where: { userId: signedInViewer(context).userId }, select: { cursor: true } },
+      }),
+      resolve: async (alert, _args, context) =>
+        alert.acks.length > 0 || alert.cursor <= (await watermarkFor(context)),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),

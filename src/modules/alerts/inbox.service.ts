@@ -36,7 +36,7 @@ export async function inboxWhere(viewer: Viewer): Promise<Prisma.AlertWhereInput
   return { AND: [alertAudienceWhere(viewer), selected] };
 }
 
-async function acknowledgedThrough(userId: string): Promise<bigint> {
+export async function acknowledgedThrough(userId: string): Promise<bigint> {
   const inbox = await prisma.alertInbox.findUnique({ where: { userId } });
   return inbox?.acknowledgedThrough ?? 0n;
 }
@@ -47,14 +47,6 @@ export async function unreadWhere(viewer: Viewer): Promise<Prisma.AlertWhereInpu
     cursor: { gt: await acknowledgedThrough(viewer.userId) },
     acks: { none: { userId: viewer.userId } },
   };
-}
-
-export async function isAcknowledged(viewer: Viewer, alert: Alert): Promise<boolean> {
-  if (alert.cursor <= (await acknowledgedThrough(viewer.userId))) return true;
-  const ack = await prisma.alertAck.findUnique({
-    where: { userId_cursor: { userId: viewer.userId, cursor: alert.cursor } },
-  });
-  return ack !== null;
 }
 
 export async function unreadCount(viewer: Viewer): Promise<number> {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { config } from '../../config.js';
 import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
 import type { WebhookEndpoint } from '../../generated/prisma/client.js';
 import { type AlertFilter, filterColumns } from '../alerts/alert-filter.js';
 import { latestCursor } from '../alerts/alert-log.js';
@@ -85,7 +85,6 @@ export async function updateWebhook(
   fields: Partial<EndpointFields>,
 ): Promise<WebhookEndpoint> {
   const endpoint = await findManagedEndpoint(actor, id);
-  if (fields.url === null) throw ValidationError.single(['input', 'url'], 'give the address');
   return prisma.webhookEndpoint.update({
     where: { id: endpoint.id },
     data: {
