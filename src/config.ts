@@ -77,6 +77,11 @@ const ConfigSchema = z.object({
     .optional(),
   /** The alert log is also read this often, in case a wake-up signal was lost. */
   ALERT_POLL_MS: positiveInt.default(1000),
+  /**
+   * Alerts a live subscriber may have waiting before its stream is ended with RESUME_REQUIRED
+   * (it resumes from its last cursor, losing nothing): bounds the memory a slow client costs.
+   */
+  ALERT_MAX_BACKLOG: positiveInt.default(10_000),
   /** Sessions behind open subscriptions are re-checked this often (revocation closes them). */
   LIVE_SESSION_CHECK_MS: positiveInt.default(500),
   /** Webhook deliveries are looked for this often (and whenever alerts are written). */

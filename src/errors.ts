@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'RATE_LIMITED'
-  | 'CONFLICT';
+  | 'CONFLICT'
+  | 'RESUME_REQUIRED';
 
 export abstract class AppError extends Error {
   abstract readonly code: ErrorCode;
@@ -79,6 +80,19 @@ export class RateLimitedError extends AppError {
   }
 }
 
+/**
+ * A live stream was ended because its client fell too far behind; nothing is lost: subscribing
+ * again after the cursor of the last event received continues where it stopped.
+ */
+export class ResumeRequiredError extends AppError {
+  readonly code = 'RESUME_REQUIRED';
+  constructor(readonly resumeAfter: string) {
+    super(
+      `You fell too far behind the live alerts. Subscribe again with after: "${resumeAfter}" (or the cursor of the last event you received) to continue without loss.`,
+    );
+  }
+}
+
 const HTTP_STATUS: Record<ErrorCode, number> = {
   BAD_USER_INPUT: 400,
   UNAUTHENTICATED: 401,
@@ -86,6 +100,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   RATE_LIMITED: 429,
   CONFLICT: 409,
+  RESUME_REQUIRED: 503,
 };
 
 /** The HTTP status of an expected error, for the plain HTTP endpoints (exports). */

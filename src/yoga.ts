@@ -155,6 +155,7 @@ function maskError(error: unknown): Error {
     const extensions: Record<string, unknown> = { code: original.code };
     if ('issues' in original) extensions.issues = original.issues;
     if ('retryAfterSeconds' in original) extensions.retryAfterSeconds = original.retryAfterSeconds;
+    if ('resumeAfter' in original) extensions.resumeAfter = original.resumeAfter;
     return new GraphQLError(original.message, {
       ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
       extensions,

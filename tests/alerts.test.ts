@@ -610,3 +610,55 @@ describe('the alert filter', () => {
     ]);
   });
 });
+
+describe('a subscriber that falls behind', () => {
+  it('is let go with the cursor to resume from, and resuming loses nothing', async () => {
+    const { alertStream } = await import('../src/modules/alerts/alert-stream.js');
+    const { validateSessionToken } = await import('../src/modules/auth/session.service.js');
+    const admin = await member(['NETWORK_ADMIN']);
+    const reader = await member(['VIEWER']);
+    const viewer = await validateSessionToken(reader.token);
+    if (!viewer) throw new Error('no session');
+    const filter = { originAgencyIds: [admin.agency.id] };
+    const start = await latestCursor();
+
+    // A client that takes one event and then stops reading while twelve more are written.
+    const slow = alertStream(viewer, filter, BigInt(start), { maxBacklog: 5 });
+    const firstEvent = slow.next();
+    await broadcast(admin.token, 'Read');
+    expect((await firstEvent).value).toMatchObject({ type: 'ALERT' });
+    for (let i = 0; i < 12; i += 1) await broadcast(admin.token, `Unread ${i}`);
+
+    const received: string[] = [];
+    const failure = await (async () => {
+      try {
+        for (;;) {
+          const next = await slow.next();
+          if (next.done) return null;
+          received.push(next.value.cursor.toString());
+        }
+      } catch (error) {
+        return error as { code?: string; resumeAfter?: string };
+      }
+    })();
+    expect(failure?.code).toBe('RESUME_REQUIRED');
+
+    // Resuming after the last cursor received brings exactly the rest.
+    const resumeAt = received.at(-1) ?? (await firstEvent).value.cursor.toString();
+    expect(failure?.resumeAfter).toBe(resumeAt);
+    const resumed = alertStream(viewer, filter, BigInt(resumeAt));
+    const rest: string[] = [];
+    while (rest.length + received.length < 12) {
+      const next = await resumed.next();
+      rest.push(next.value.cursor.toString());
+    }
+    await resumed.return();
+    const logged = await prisma.alert.findMany({
+      where: { originAgencyId: admin.agency.id, cursor: { gt: BigInt(start) } },
+      orderBy: { cursor: 'asc' },
+    });
+    expect([(await firstEvent).value.cursor.toString(), ...received, ...rest]).toEqual(
+      logged.map((a) => a.cursor.toString()),
+    );
+  });
+});

@@ -1,7 +1,8 @@
 import { Repeater } from 'graphql-yoga';
+import { config } from '../../config.js';
 import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
-import { UnauthenticatedError } from '../../errors.js';
+import { ResumeRequiredError, UnauthenticatedError } from '../../errors.js';
 import type { Alert } from '../../generated/prisma/client.js';
 import { watchSession } from '../auth/live-sessions.js';
 import { type AlertSubject, alertAudienceWhere, maySeeSubject, subjectOf } from './alert.access.js';
@@ -35,9 +36,12 @@ export function alertStream(
   viewer: Viewer,
   filter: AlertFilter | null,
   after: bigint | null,
+  options: { maxBacklog?: number } = {},
 ): Repeater<AlertEvent> {
+  const maxBacklog = options.maxBacklog ?? config().ALERT_MAX_BACKLOG;
   return new Repeater<AlertEvent>(async (push, stop) => {
     const waiting: Batch[] = [];
+    let backlog = 0;
     let wakeUp: (() => void) | null = null;
     let ended = false;
     const end = (error?: Error) => {
@@ -54,7 +58,11 @@ export function alertStream(
       viewer,
       filter,
       receive: (alerts, deliverable) => {
+        if (ended) return;
         waiting.push({ alerts, deliverable });
+        backlog += deliverable.size;
+        // A client that does not keep up is let go rather than buffered without end.
+        if (backlog > maxBacklog) end(new ResumeRequiredError(position.toString()));
         wakeUp?.();
       },
     };
@@ -96,6 +104,7 @@ export function alertStream(
 
       while (!ended) {
         const batch = waiting.shift();
+        if (batch) backlog -= batch.deliverable.size;
         if (!batch) {
           await new Promise<void>((resolve) => {
             wakeUp = resolve;

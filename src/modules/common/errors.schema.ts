@@ -20,6 +20,7 @@ export const ErrorCodeEnum = builder.enumType('ErrorCode', {
     'NOT_FOUND',
     'RATE_LIMITED',
     'CONFLICT',
+    'RESUME_REQUIRED',
   ] as const,
 });
 
