@@ -406,6 +406,21 @@ describe('alerts from forums and intelligence', () => {
       where: { kind: 'CORRELATION_FOUND', recipientAgencyId: first.agency.id },
     });
     expect(correlation.reportId).toBe(rawId(open));
+    // A new observable that matches nothing announces no correlation again.
+    const correlations = () =>
+      prisma.alert.count({
+        where: { kind: 'CORRELATION_FOUND', recipientAgencyId: first.agency.id },
+      });
+    const before = await correlations();
+    const added = await mutation(
+      second.token,
+      'addObservables',
+      '$id: ID!, $observables: [ObservableInput!]!',
+      'reportId: $id, observables: $observables',
+      { id: open, observables: [{ type: 'CONTAINER_NUMBER', value: uniqueContainer() }] },
+    );
+    expectType(added, 'AddObservablesSuccess');
+    expect(await correlations()).toBe(before);
     expect(JSON.stringify(matches.map((m) => [m.title, m.data]))).not.toContain('closely held');
 
     const sighting = await mutation(

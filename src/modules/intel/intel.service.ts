@@ -340,12 +340,20 @@ export async function addObservables(
 ): Promise<IntelReport> {
   return prisma.$transaction(async (tx) => {
     const report = await reportForChange(tx, actor, reportId);
+    const hashes = entries.map((e) => observableHash(e.type, e.value));
+    const present = await tx.intelObservable.findMany({
+      where: { reportId: report.id, valueHash: { in: hashes } },
+      select: { valueHash: true },
+    });
     const added = await writeObservables(tx, report.id, entries);
     if (added === 0 || report.status !== 'PUBLISHED') return report;
     const version = await recordVersion(tx, report, actor, {
       observablesAdded: entries.map((e) => ({ type: e.type, value: e.value })),
     });
-    const found = await recordMatches(tx, report.id);
+    const hex = (hash: Uint8Array) => Buffer.from(hash).toString('hex');
+    const known = new Set(present.map((o) => hex(o.valueHash)));
+    const fresh = hashes.filter((h) => !known.has(hex(h)));
+    const found = await recordMatches(tx, report.id, fresh);
     const updated = await tx.intelReport.update({ where: { id: report.id }, data: { version } });
     await recordAlerts(tx, [
       await reportAlert(tx, updated, 'INTEL_UPDATED', 'INFO', {

@@ -28,17 +28,23 @@ async function sees(tx: Tx, viewer: Viewer, reportId: string): Promise<boolean> 
 }
 
 /**
- * Records matches for `reportId` (just published, or given new observables), inside the
- * caller's transaction. Returns the alerts to record with the change: MATCH_FOUND for each new
+ * Records matches for `reportId` (just published, or given new observables: then only those
+ * are compared, so known correlations are not announced again), inside the caller's
+ * transaction. Returns the alerts to record with the change: MATCH_FOUND for each new
  * match record (about the holder's own report), CORRELATION_FOUND for each agency whose report
  * shares an observable with this one and that may read this one.
  */
-export async function recordMatches(tx: Tx, reportId: string): Promise<NewAlert[]> {
+export async function recordMatches(
+  tx: Tx,
+  reportId: string,
+  /** Only these observables (by hash): the ones just added to a published report. */
+  onlyHashes?: readonly Uint8Array<ArrayBuffer>[],
+): Promise<NewAlert[]> {
   const report = await tx.intelReport.findUniqueOrThrow({ where: { id: reportId } });
   if (report.status !== 'PUBLISHED' || report.matchingOptOut) return [];
 
   const observables = await tx.intelObservable.findMany({
-    where: { reportId },
+    where: { reportId, ...(onlyHashes ? { valueHash: { in: [...onlyHashes] } } : {}) },
     select: { type: true, valueHash: true },
   });
   if (observables.length === 0) return [];
