@@ -291,7 +291,7 @@ describe('who receives an alert', () => {
     expectType(retracted, 'RetractIntelReportSuccess');
 
     const HISTORY = `query($filter: AlertFilterInput) { alerts(filter: $filter, first: 20) {
-      edges { node { kind title data report { id } } } } }`;
+      edges { node { kind title summary data report { id } } } } }`;
     const seen = await gql(HISTORY, { filter }, { token: recipientAgency.token });
     const nodes = seen.data?.alerts.edges.map((e: any) => e.node);
     // Earlier alerts about the report went with it; the retraction notice stays.
@@ -301,6 +301,9 @@ describe('who receives an alert', () => {
     // The retracted report itself is no longer readable: the alert says why, without it.
     expect(nodes[0].report).toBeNull();
     expect(nodes[0].data.reason).toBe('The seizure was of genuine goods');
+    expect(nodes[0].summary).toBe(
+      `Intelligence retracted by ${author.agency.nameEn}: Green, then retracted`,
+    );
     const own = await gql(HISTORY, { filter }, { token: author.token });
     expect(own.data?.alerts.edges).toHaveLength(3);
     const logged = await prisma.alert.count({
@@ -364,12 +367,15 @@ describe('alerts from forums and intelligence', () => {
     expect(secondStream.events[1]?.alert?.kind).toBe('EVENT_CHANGED');
 
     const KINDS = `query($filter: AlertFilterInput) { alerts(filter: $filter, first: 10) {
-      edges { node { kind forumEvent { id } } } } }`;
+      edges { node { kind forumEvent { id } zh: summary(locale: ZH_HANT) } } } }`;
     const firstSaw = await gql(KINDS, { filter }, { token: first.token });
     expect(firstSaw.data?.alerts.edges.map((e: any) => e.node.kind)).toEqual([
       'REGISTRATION_CONFIRMED',
     ]);
     expect(firstSaw.data?.alerts.edges[0].node.forumEvent.id).toBe(eventId);
+    const eventName = (await prisma.forumEvent.findUniqueOrThrow({ where: { id: rawId(eventId) } }))
+      .nameEn;
+    expect(firstSaw.data?.alerts.edges[0].node.zh).toBe(`您的席位已確認：${eventName}`);
     const organizerSaw = await gql(KINDS, { filter }, { token: organizer.token });
     expect(organizerSaw.data?.alerts.edges).toEqual([]);
     const rows = await prisma.alert.findMany({

@@ -5,11 +5,14 @@ import { prisma } from '../../db.js';
 import { AlertKind, AlertSeverity } from '../../generated/prisma/enums.js';
 import { AgencyRef, RegionEnum } from '../agencies/agency.schema.js';
 import { eventVisibilityFor } from '../forums/forum.schema.js';
+import { localizedName } from '../i18n/locale.js';
+import { LocaleEnum } from '../i18n/locale.schema.js';
 import { intelReportVisibilityWhere } from '../intel/intel.access.js';
 import { ProductCategoryEnum } from '../intel/intel.schema.js';
 import { operationVisibilityWhere } from '../operations/operation.access.js';
 import { alertAudienceWhere } from './alert.access.js';
 import type { AlertFilter } from './alert-filter.js';
+import { alertSummary } from './alert-messages.i18n.js';
 import type { AlertEvent } from './alert-stream.js';
 import { acknowledgedThrough } from './inbox.service.js';
 
@@ -52,6 +55,17 @@ export const AlertRef = builder.prismaNode('Alert', {
     severity: t.expose('severity', { type: AlertSeverityEnum }),
     title: t.exposeString('title', {
       description: 'One line in the language of what it is about.',
+    }),
+    summary: t.string({
+      description:
+        'One sentence saying what happened, in `locale` (default: yours); the title stays as written.',
+      args: { locale: t.arg({ type: LocaleEnum, required: false }) },
+      select: { originAgency: true },
+      resolve: (alert, args, context) => {
+        const locale = args.locale ?? context.locale;
+        const agency = alert.originAgency ? localizedName(alert.originAgency, locale) : '';
+        return alertSummary(alert.kind, locale, { title: alert.title, agency });
+      },
     }),
     data: t.expose('data', {
       type: 'JSON',

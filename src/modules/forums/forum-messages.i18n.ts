@@ -1,6 +1,6 @@
-import * as OpenCC from 'opencc-js';
 import type { ForumMessageKind } from '../../generated/prisma/enums.js';
 import { matchLocale, type WrittenLocale, writtenLocale } from '../i18n/locale.js';
+import { fillTemplate, templateLanguages } from '../i18n/templates.js';
 
 // The words of messages to registrants, in English and Simplified Chinese; Traditional Chinese
 // is converted from the Simplified templates (OpenCC, Hong Kong standard) before the facts are
@@ -109,24 +109,7 @@ const zhHans: Language = {
   },
 };
 
-function converted(language: Language, convert: (text: string) => string): Language {
-  const templates = Object.fromEntries(
-    Object.entries(language.templates).map(([kind, t]) => [
-      kind,
-      { subject: convert(t.subject), body: convert(t.body) },
-    ]),
-  ) as Language['templates'];
-  return {
-    labels: { code: convert(language.labels.code), reason: convert(language.labels.reason) },
-    templates,
-  };
-}
-
-const LANGUAGES: Record<WrittenLocale, Language> = {
-  en,
-  'zh-Hans': zhHans,
-  'zh-Hant': converted(zhHans, OpenCC.Converter({ from: 'cn', to: 'hk' })),
-};
+const LANGUAGES: Record<WrittenLocale, Language> = templateLanguages(en, zhHans);
 
 function fill(template: string, facts: MessageFacts, labels: Language['labels']): string {
   const paragraph = (value: string | null, label?: string) =>
@@ -140,8 +123,7 @@ function fill(template: string, facts: MessageFacts, labels: Language['labels'])
     reason: paragraph(facts.reason, labels.reason),
     invitation: paragraph(facts.invitation),
   };
-  // One pass: a fact that itself contains "{name}" stays as written.
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+  return fillTemplate(template, values);
 }
 
 /** The message in the recipient's language (a stored BCP 47 tag; unknown ones read English). */

@@ -1,0 +1,28 @@
+import * as OpenCC from 'opencc-js';
+import type { WrittenLocale } from './locale.js';
+
+// Message templates are written in English and Simplified Chinese; the Traditional Chinese set
+// is converted from the Simplified one (OpenCC, Hong Kong standard) before any fact is filled
+// in, so names, titles and reasons are never converted.
+
+const toHongKong = OpenCC.Converter({ from: 'cn', to: 'hk' });
+
+function convertStrings<T>(value: T, convert: (text: string) => string): T {
+  if (typeof value === 'string') return convert(value) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [key, convertStrings(inner, convert)]),
+    ) as T;
+  }
+  return value;
+}
+
+/** One template set per written locale: English, Simplified, and Traditional converted. */
+export function templateLanguages<T>(en: T, zhHans: T): Record<WrittenLocale, T> {
+  return { en, 'zh-Hans': zhHans, 'zh-Hant': convertStrings(zhHans, toHongKong) };
+}
+
+/** Fills `{key}` placeholders in one pass: a value that itself contains "{key}" stays as is. */
+export function fillTemplate(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+}
