@@ -458,6 +458,8 @@ describe('sessions and live connections', () => {
     const listener = await member(['VIEWER']);
     const ws = live('ws', listener.token, { filter: { kinds: ['BROADCAST'] } });
     const sse = live('sse', listener.token, { filter: { kinds: ['BROADCAST'] } });
+    const heartbeat = LiveStream.sse(base, listener.token, {}, 'subscription { heartbeat }');
+    streams.push(heartbeat);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const out = await gql('mutation { signOutEverywhere }', {}, { token: listener.token });
     expect(out.data?.signOutEverywhere).toBe(1);
@@ -465,6 +467,9 @@ describe('sessions and live connections', () => {
     expect(ws.closeCode).toBe(4403);
     await sse.until((s) => s.completed, 5_000);
     expect(sse.errors[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    // Every subscription ends with its session, not only alerts.
+    await heartbeat.until((s) => s.completed, 5_000);
+    expect(heartbeat.errors[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('closes the socket of a user who is deactivated', async () => {

@@ -53,7 +53,12 @@ export class LiveStream {
     return stream;
   }
 
-  static sse(baseUrl: string, token: string, variables: Record<string, unknown>): LiveStream {
+  static sse(
+    baseUrl: string,
+    token: string,
+    variables: Record<string, unknown>,
+    query = ALERTS,
+  ): LiveStream {
     const stream = new LiveStream();
     const client = createSseClient({
       url: `${baseUrl}/graphql`,
@@ -61,7 +66,7 @@ export class LiveStream {
       retryAttempts: 0,
     });
     stream.dispose = () => client.dispose();
-    stream.stop = client.subscribe({ query: ALERTS, variables }, stream.sink());
+    stream.stop = client.subscribe({ query, variables }, stream.sink());
     return stream;
   }
 

@@ -3,6 +3,7 @@ import { signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { RegionEnum } from '../agencies/agency.schema.js';
+import { untilSessionEnds } from '../auth/live-sessions.js';
 import { optionalText, text } from '../common/codes.js';
 import { ProductCategoryEnum } from '../intel/intel.schema.js';
 import {
@@ -103,7 +104,7 @@ builder.subscriptionField('alerts', (t) =>
       const viewer = signedInViewer(context);
       const after = parseCursor(args.after, 'after');
       const filter = await chosenFilter(context, args.filter, args.rule);
-      return alertStream(viewer, filter, after);
+      return untilSessionEnds(viewer.sessionId, alertStream(viewer, filter, after));
     },
     resolve: (event) => event,
   }),

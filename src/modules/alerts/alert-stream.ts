@@ -2,9 +2,8 @@ import { Repeater } from 'graphql-yoga';
 import { config } from '../../config.js';
 import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
-import { ResumeRequiredError, UnauthenticatedError } from '../../errors.js';
+import { ResumeRequiredError } from '../../errors.js';
 import type { Alert } from '../../generated/prisma/client.js';
-import { watchSession } from '../auth/live-sessions.js';
 import { type AlertSubject, alertAudienceWhere, maySeeSubject, subjectOf } from './alert.access.js';
 import { type AlertFilter, alertFilterWhere } from './alert-filter.js';
 import { alertHub, type HubListener } from './alert-hub.js';
@@ -66,9 +65,6 @@ export function alertStream(
         wakeUp?.();
       },
     };
-    const unwatch = watchSession(viewer.sessionId, () =>
-      end(new UnauthenticatedError('Your session ended: sign in again to keep receiving alerts.')),
-    );
     // Subjects this subscriber has been told about: losing sight of one is announced.
     const watching = new Set<string>();
     let position = after ?? 0n;
@@ -133,7 +129,6 @@ export function alertStream(
       end(error instanceof Error ? error : new Error(String(error)));
     } finally {
       alertHub.remove(listener);
-      unwatch();
     }
   });
 }

@@ -1,5 +1,7 @@
+import { Repeater } from 'graphql-yoga';
 import { config } from '../../config.js';
 import { prisma } from '../../db.js';
+import { UnauthenticatedError } from '../../errors.js';
 import { liveBus } from '../../live-bus.js';
 import { logger } from '../../logger.js';
 
@@ -85,4 +87,31 @@ export async function checkSessions(): Promise<void> {
 /** Call after revoking sessions: every instance re-checks its live ones now. */
 export function announceRevocation(): void {
   liveBus().publish('sessions:revoked');
+}
+
+/**
+ * A subscription's stream that ends, with UNAUTHENTICATED, as soon as its session does; every
+ * subscription field wraps its source in it, over WebSocket and SSE alike.
+ */
+export function untilSessionEnds<T>(sessionId: string, source: AsyncIterable<T>): Repeater<T> {
+  return new Repeater<T>(async (push, stop) => {
+    const unwatch = watchSession(sessionId, () =>
+      stop(new UnauthenticatedError('Your session ended: sign in again to keep receiving events.')),
+    );
+    const iterator = source[Symbol.asyncIterator]();
+    const stopped = stop.then(() => ({ done: true as const, value: undefined }));
+    try {
+      for (;;) {
+        const next = await Promise.race([iterator.next(), stopped]);
+        if (next.done) break;
+        await push(next.value);
+      }
+      stop();
+    } catch (error) {
+      stop(error instanceof Error ? error : new Error(String(error)));
+    } finally {
+      unwatch();
+      void iterator.return?.();
+    }
+  });
 }
