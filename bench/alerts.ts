@@ -7,7 +7,11 @@ import WebSocket from 'ws';
 
 // Every subscriber takes broadcasts of its region: the sustained phase writes to one region, so
 // only its share of subscribers receives those, while the others stay subscribed.
-const SUBSCRIPTION = `subscription($r: [Region!]) { alerts(filter: { kinds: [BROADCAST], regions: $r }) { cursor alert { title } } }`;
+const SUBSCRIPTION = `subscription($r: [Region!]) { alerts(filter: { kinds: [BROADCAST, INTEL_PUBLISHED], regions: $r }) { cursor alert { title } } }`;
+// A report to the whole network from a Greater Bay Area agency: its alert goes through the
+// audience rule in SQL (once per subscribed user), unlike broadcasts.
+const CREATE_REPORT = `mutation($t: String!) { createIntelReport(input: { title: $t, summary: "Counterfeit power banks in courier parcels.", language: "en", ipRight: TRADEMARK, category: BATTERIES, sourceReliability: B, infoCredibility: 2, tlp: GREEN, pap: GREEN, audience: { scope: NETWORK } }) { ... on CreateIntelReportSuccess { report { id } } } }`;
+const PUBLISH_REPORT = `mutation($id: ID!) { publishIntelReport(id: $id) { __typename } }`;
 const BROADCAST = `mutation($t: String!, $r: [Region!]) { broadcastAlert(input: { title: $t, severity: INFO, regions: $r }) { __typename } }`;
 const EVERYONE = ['GREATER_BAY_AREA', 'BELT_AND_ROAD'];
 const SUSTAINED_REGION = ['BELT_AND_ROAD'];
@@ -63,8 +67,9 @@ async function graphql(base: string, token: string, query: string, variables: ob
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { errors?: unknown[] };
+  const body = (await response.json()) as { data?: unknown; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
 }
 
 async function memory(base: string): Promise<{ heap: number; rss: number }> {
@@ -96,6 +101,8 @@ export interface AlertBenchOptions {
   /** Tokens of the subscribing users (several connections share each). */
   tokens: string[];
   adminToken: string;
+  /** An analyst of a Greater Bay Area agency, to publish reports to the network. */
+  analystToken: string;
   subscribers: number;
   /** How many of them receive the sustained alerts. */
   sustainedSubscribers: number;
@@ -114,6 +121,8 @@ export interface AlertBenchResult {
   heapPerSubscriberKB: number;
   rssPerSubscriberKB: number;
   fanout: { p50: number; p99: number; max: number; lost: number };
+  /** The same for a published report: the alert's audience decided in SQL per viewer. */
+  intelFanout: { receivers: number; p50: number; p99: number; max: number; lost: number };
   sustained: {
     receivers: number;
     sent: number;
@@ -183,13 +192,47 @@ export async function alertBench(options: AlertBenchOptions): Promise<AlertBench
   };
   log(`  fan-out p50 ${fanout.p50.toFixed(0)} ms, p99 ${fanout.p99.toFixed(0)} ms, lost ${lost}`);
 
+  // A report published to the network reaches the subscribers whose region filter takes the
+  // author agency's region (Greater Bay Area): all but the sustained phase's receivers.
+  const intelReceivers = subscribers.slice(options.sustainedSubscribers);
+  const intelLatencies: number[] = [];
+  let intelLost = 0;
+  for (let round = 0; round < options.rounds; round += 1) {
+    const seq = ++sequence;
+    const created = (await graphql(sender.base, options.analystToken, CREATE_REPORT, {
+      t: `Report #${seq}`,
+    })) as { createIntelReport: { report: { id: string } } };
+    const sentAt = performance.now();
+    await graphql(sender.base, options.analystToken, PUBLISH_REPORT, {
+      id: created.createIntelReport.report.id,
+    });
+    await waitFor(() => intelReceivers.every((s) => s.received.has(seq)), 30_000);
+    for (const s of intelReceivers) {
+      const at = s.received.get(seq);
+      if (at === undefined) intelLost += 1;
+      else intelLatencies.push(at - sentAt);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  intelLatencies.sort((a, b) => a - b);
+  const intelFanout = {
+    receivers: intelReceivers.length,
+    p50: quantile(intelLatencies, 0.5),
+    p99: quantile(intelLatencies, 0.99),
+    max: intelLatencies.at(-1) ?? 0,
+    lost: intelLost,
+  };
+  log(
+    `  report fan-out to ${intelReceivers.length}: p50 ${intelFanout.p50.toFixed(0)} ms, p99 ${intelFanout.p99.toFixed(0)} ms, lost ${intelLost}`,
+  );
+
   // A sustained rate: `rate` alerts a second for `seconds`, then wait for the last to arrive.
   let sustained: AlertBenchResult['sustained'] = null;
   if (options.rate > 0 && options.seconds > 0) {
     const total = options.rate * options.seconds;
     const sentAt = new Map<number, number>();
     const start = performance.now();
-    const inFlight: Promise<void>[] = [];
+    const inFlight: Promise<unknown>[] = [];
     let refused = 0;
     for (let k = 0; k < total; k += 1) {
       const due = start + (k * 1000) / options.rate;
@@ -264,6 +307,7 @@ export async function alertBench(options: AlertBenchOptions): Promise<AlertBench
     heapPerSubscriberKB: heap / subscribers.length / 1024,
     rssPerSubscriberKB: rss / subscribers.length / 1024,
     fanout,
+    intelFanout,
     sustained,
   };
 }
