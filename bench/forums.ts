@@ -2,6 +2,7 @@
 // the wall time of the whole burst and the latency of each request, then checks the database:
 // exactly S confirmed, the rest waiting, none lost, none doubled.
 import { randomUUID } from 'node:crypto';
+import { graphql } from './http.js';
 
 export interface BurstResult {
   requests: number;
@@ -18,19 +19,8 @@ interface Answer {
   registerForEvent: { __typename: string; registration?: { status: string } };
 }
 
-async function post(base: string, query: string, variables: object, token?: string) {
-  const response = await fetch(`${base}/graphql`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: Answer; errors?: unknown[] };
-  if (body.errors || !body.data) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
+const post = (base: string, query: string, variables: object, token?: string) =>
+  graphql<Answer>(base, token ?? null, query, variables);
 
 /** Creates and publishes a PUBLIC event of `seats` seats as the organizer; returns its id. */
 async function openEvent(base: string, token: string, seats: number): Promise<string> {

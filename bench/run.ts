@@ -40,6 +40,7 @@ const { seedDemoNetwork } = await import('../src/demo/seed.js');
 const { populate } = await import('./populate.js');
 const { registrationBurst } = await import('./forums.js');
 const { alertBench } = await import('./alerts.js');
+const { graphql, signInAs } = await import('./http.js');
 
 const alertSubscribers = Number(process.env.BENCH_ALERTS ?? 2000);
 const alertRate = Number(process.env.BENCH_ALERT_RATE ?? 100);
@@ -98,17 +99,6 @@ function startServer(
     });
     child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
-}
-
-async function graphql(base: string, token: string, query: string, variables: object) {
-  const response = await fetch(`${base}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: unknown; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
 }
 
 const PAGE_FIELDS =
@@ -192,17 +182,7 @@ for (const size of sizes) {
 
   const { child, base } = await startServer();
   try {
-    const signIn = await fetch(`${base}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: `mutation { signIn(email: "analyst@hk-customs.demo", password: "${DEMO_PASSWORD}") { ... on SignInSuccess { session { token } } } }`,
-      }),
-    });
-    const signedIn = (await signIn.json()) as {
-      data: { signIn: { session: { token: string } } };
-    };
-    const token = signedIn.data.signIn.session.token;
+    const token = await signInAs(base, 'analyst@hk-customs.demo', DEMO_PASSWORD);
     const search = (i: number) =>
       graphql(base, token, SEARCH, { f: FILTERS[i % FILTERS.length], n: 50 });
     const searchExact = (i: number) =>
@@ -258,15 +238,7 @@ if (forumBurst.length === 2) {
   await seedDemoNetwork(DEMO_PASSWORD);
   const { child, base } = await startServer();
   try {
-    const signIn = await fetch(`${base}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: `mutation { signIn(email: "organizer@gz-amr.demo", password: "${DEMO_PASSWORD}") { ... on SignInSuccess { session { token } } } }`,
-      }),
-    });
-    const token = ((await signIn.json()) as { data: { signIn: { session: { token: string } } } })
-      .data.signIn.session.token;
+    const token = await signInAs(base, 'organizer@gz-amr.demo', DEMO_PASSWORD);
     await registrationBurst(base, token, 50, 10); // warm-up
     for (let round = 1; round <= 3; round++) {
       const result = await registrationBurst(base, token, burst, seats);
@@ -283,18 +255,6 @@ if (forumBurst.length === 2) {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
   }
-}
-async function signInAs(base: string, email: string): Promise<string> {
-  const response = await fetch(`${base}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      query: `mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { ... on SignInSuccess { session { token } } } }`,
-      variables: { e: email, p: DEMO_PASSWORD },
-    }),
-  });
-  return ((await response.json()) as { data: { signIn: { session: { token: string } } } }).data
-    .signIn.session.token;
 }
 
 type AlertRun = Awaited<ReturnType<typeof alertBench>>;
@@ -319,9 +279,9 @@ if (alertSubscribers > 0) {
         `SELECT email FROM "User" WHERE email LIKE '%.demo' AND active ORDER BY email LIMIT 100`,
       );
       const tokens: string[] = [];
-      for (const { email } of emails) tokens.push(await signInAs(first, email));
-      const adminToken = await signInAs(first, 'admin@network.demo');
-      const analystToken = await signInAs(first, 'analyst@gz-customs.demo');
+      for (const { email } of emails) tokens.push(await signInAs(first, email, DEMO_PASSWORD));
+      const adminToken = await signInAs(first, 'admin@network.demo', DEMO_PASSWORD);
+      const analystToken = await signInAs(first, 'analyst@gz-customs.demo', DEMO_PASSWORD);
       alertRuns.push(
         await alertBench({
           servers,

@@ -562,6 +562,21 @@ describe('the inbox', () => {
 
     await broadcast(admin.token, 'Fourth news');
     expect(await count()).toBe(1);
+    // A change names only what changes: the rest of the rule stays as it was.
+    const renamed = await mutation(
+      reader.token,
+      'updateAlertRule',
+      '$id: ID!, $input: AlertRuleChanges!',
+      'id: $id, input: $input',
+      { id: saved.id, input: { name: 'Network news', severities: ['URGENT'] } },
+      '... on UpdateAlertRuleSuccess { rule { name kinds severities originAgencies { id } } }',
+    );
+    expect(expectType<any>(renamed, 'UpdateAlertRuleSuccess').rule).toEqual({
+      name: 'Network news',
+      kinds: ['BROADCAST'],
+      severities: ['URGENT'],
+      originAgencies: [{ id: globalId('Agency', admin.agency.id) }],
+    });
     const removed = await mutation(reader.token, 'deleteAlertRule', '$id: ID!', 'id: $id', {
       id: saved.id,
     });

@@ -116,11 +116,15 @@ describe('webhooks', () => {
     expect(await prisma.webhookDelivery.count({ where: { endpointId: stored.id } })).toBe(1);
 
     const listed = await gql(
-      `query { webhookEndpoints { id deliveries(first: 5) { totalCount edges { node { status attempts lastStatusCode alert { title } } } } } }`,
+      `query { webhookEndpoints { id kinds createdBy { id } deliveries(first: 5) { totalCount edges { node { status attempts lastStatusCode alert { title } } } } } }`,
       {},
       { token: admin.token },
     );
     expect(listed.data?.webhookEndpoints).toHaveLength(1);
+    expect(listed.data?.webhookEndpoints[0]).toMatchObject({
+      kinds: ['INTEL_PUBLISHED'],
+      createdBy: { id: globalId('User', admin.user.id) },
+    });
     expect(listed.data?.webhookEndpoints[0].deliveries.edges[0].node).toEqual({
       status: 'DELIVERED',
       attempts: 2,

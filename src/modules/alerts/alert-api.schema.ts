@@ -6,15 +6,16 @@ import { RegionEnum } from '../agencies/agency.schema.js';
 import { untilSessionEnds } from '../auth/live-sessions.js';
 import { optionalText, text } from '../common/codes.js';
 import { ProductCategoryEnum } from '../intel/intel.schema.js';
+import { alertAudienceWhere } from './alert.access.js';
 import {
   AlertEventRef,
   AlertFilterInput,
   AlertKindEnum,
   AlertRef,
   AlertSeverityEnum,
-  alertAudienceFor,
-  alertFilterFields,
+  alertFilterFieldsSince,
   decodeFilter,
+  type FilterArg,
 } from './alert.schema.js';
 import { type AlertFilter, alertFilterWhere } from './alert-filter.js';
 import { broadcastAlert } from './alert-log.js';
@@ -27,7 +28,6 @@ import {
   deleteAlertRule,
   findOwnRule,
   inboxWhere,
-  ruleFilter,
   unreadCount,
   unreadWhere,
   updateAlertRule,
@@ -69,14 +69,14 @@ export const AlertRuleRef = builder.prismaNode('AlertRule', {
 /** The filter a subscription or query asked for: given inline, or one of the viewer's rules. */
 async function chosenFilter(
   context: Parameters<typeof signedInViewer>[0],
-  filter: Parameters<typeof decodeFilter>[0],
+  filter: FilterArg | null | undefined,
   rule: { id: string } | null | undefined,
 ): Promise<AlertFilter | null> {
   if (filter && rule) {
     throw ValidationError.single(['rule'], 'give either a filter or a rule, not both');
   }
-  if (rule) return ruleFilter(await findOwnRule(signedInViewer(context), rule.id));
-  return decodeFilter(filter);
+  if (rule) return findOwnRule(signedInViewer(context), rule.id);
+  return filter ? decodeFilter(filter) : null;
 }
 
 // ── Live ────────────────────────────────────────────────────────────────────────────────────
@@ -139,7 +139,7 @@ builder.queryField('alerts', (t) =>
 async function historyWhere(
   context: Parameters<typeof signedInViewer>[0],
   args: {
-    filter?: Parameters<typeof decodeFilter>[0];
+    filter?: FilterArg | null;
     rule?: { id: string } | null;
     inbox?: boolean | null;
     unreadOnly?: boolean | null;
@@ -149,7 +149,7 @@ async function historyWhere(
   const filter = await chosenFilter(context, args.filter, args.rule);
   return {
     AND: [
-      args.inbox ? await inboxWhere(viewer) : alertAudienceFor(context),
+      args.inbox ? await inboxWhere(viewer) : alertAudienceWhere(viewer),
       alertFilterWhere(filter),
       args.unreadOnly ? await unreadWhere(viewer) : {},
     ],
@@ -219,28 +219,17 @@ builder.mutationField('acknowledgeAllAlerts', (t) =>
 const ruleName = (required: boolean) => ({ required, validate: text('rule name', 100) });
 
 const AlertRuleInput = builder.inputType('AlertRuleInput', {
-  fields: (t) => ({ name: t.string(ruleName(true)), ...alertFilterFields(t) }),
+  fields: (t) => ({ name: t.string(ruleName(true)), ...alertFilterFieldsSince(t) }),
 });
 
 const AlertRuleChanges = builder.inputType('AlertRuleChanges', {
   description: 'Fields left out stay as they are; an empty list removes that restriction.',
-  fields: (t) => ({ name: t.string(ruleName(false)), ...alertFilterFields(t) }),
+  fields: (t) => ({ name: t.string(ruleName(false)), ...alertFilterFieldsSince(t) }),
 });
 
-function decodeRule<T extends { name?: string | null }>(
-  input: T & Parameters<typeof decodeFilter>[0],
-) {
-  const filter = decodeFilter(input) ?? {};
-  const given = (key: string) => (input as Record<string, unknown>)[key] !== undefined;
-  return {
-    ...(input.name ? { name: input.name.trim() } : {}),
-    ...(given('kinds') ? { kinds: filter.kinds ?? [] } : {}),
-    ...(given('severities') ? { severities: filter.severities ?? [] } : {}),
-    ...(given('regions') ? { regions: filter.regions ?? [] } : {}),
-    ...(given('categories') ? { categories: filter.categories ?? [] } : {}),
-    ...(given('originAgencies') ? { originAgencyIds: filter.originAgencyIds ?? [] } : {}),
-    ...(given('createdAfter') ? { createdAfter: filter.createdAfter ?? null } : {}),
-  };
+/** A rule's fields as given: those left out of a change stay as they are. */
+function decodeRule(input: FilterArg & { name?: string | null }) {
+  return { ...decodeFilter(input), ...(input.name ? { name: input.name.trim() } : {}) };
 }
 
 builder.mutationField('createAlertRule', (t) =>
@@ -249,10 +238,8 @@ builder.mutationField('createAlertRule', (t) =>
     authScopes: { signedIn: true },
     errors: { types: [ConflictError], dataField: { name: 'rule' } },
     args: { input: t.arg({ type: AlertRuleInput }) },
-    resolve: (_parent, { input }, context) => {
-      const fields = decodeRule(input);
-      return createAlertRule(signedInViewer(context), { ...fields, name: input.name.trim() });
-    },
+    resolve: (_parent, { input }, context) =>
+      createAlertRule(signedInViewer(context), { ...decodeRule(input), name: input.name.trim() }),
   }),
 );
 

@@ -21,10 +21,6 @@ import { acknowledgedThrough } from './inbox.service.js';
 export const AlertKindEnum = builder.enumType(AlertKind, { name: 'AlertKind' });
 export const AlertSeverityEnum = builder.enumType(AlertSeverity, { name: 'AlertSeverity' });
 
-export function alertAudienceFor(context: Context) {
-  return alertAudienceWhere(context.viewer);
-}
-
 // No type-level auth scope: every path that yields alerts already applies alertAudienceWhere,
 // which gives nothing without a session, and a per-object check would run for every event
 // delivered to every subscriber.
@@ -43,7 +39,7 @@ function watermarkFor(context: Context): Promise<bigint> {
 export const AlertRef = builder.prismaNode('Alert', {
   id: { field: 'id' },
   nullable: true,
-  findUnique: (id, context) => ({ id, AND: [alertAudienceFor(context)] }),
+  findUnique: (id, context) => ({ id, AND: [alertAudienceWhere(context.viewer)] }),
   description:
     'Something that happened in the network, as you may learn of it. What it points to (report, operation, event) comes through that entity’s own visibility rule.',
   fields: (t) => ({
@@ -160,7 +156,10 @@ type FilterFields = PothosSchemaTypes.InputFieldBuilder<
   'InputObject'
 >;
 
-/** The filter's fields, shared by the filter input and saved rules. */
+/**
+ * The filter's fields, shared by the filter input, saved rules and webhooks (which take alerts
+ * from their registration on, so have no `createdAfter`).
+ */
 export function alertFilterFields(t: FilterFields) {
   return {
     kinds: t.field({ type: [AlertKindEnum], required: false }),
@@ -172,16 +171,19 @@ export function alertFilterFields(t: FilterFields) {
     }),
     categories: t.field({ type: [ProductCategoryEnum], required: false }),
     originAgencies: t.globalIDList({ for: AgencyRef, required: false }),
-    createdAfter: t.field({ type: 'DateTime', required: false }),
   };
+}
+
+export function alertFilterFieldsSince(t: FilterFields) {
+  return { ...alertFilterFields(t), createdAfter: t.field({ type: 'DateTime', required: false }) };
 }
 
 export const AlertFilterInput = builder.inputType('AlertFilterInput', {
   description: 'Lists left out or empty do not restrict; the lists given restrict together.',
-  fields: (t) => alertFilterFields(t),
+  fields: (t) => alertFilterFieldsSince(t),
 });
 
-type FilterArg = {
+export type FilterArg = {
   kinds?: readonly AlertKind[] | null;
   severities?: readonly AlertSeverity[] | null;
   regions?: AlertFilter['regions'];
@@ -190,14 +192,18 @@ type FilterArg = {
   createdAfter?: Date | null;
 };
 
-export function decodeFilter(arg: FilterArg | null | undefined): AlertFilter | null {
-  if (!arg) return null;
+/**
+ * The filter as given. A field left out stays undefined (a change leaves it as it is); null or an
+ * empty list does not restrict (a change removes that restriction).
+ */
+export function decodeFilter(arg: FilterArg): AlertFilter {
   return {
     kinds: arg.kinds,
     severities: arg.severities,
     regions: arg.regions,
     categories: arg.categories,
-    originAgencyIds: arg.originAgencies?.map((a) => a.id) ?? null,
+    originAgencyIds:
+      arg.originAgencies === undefined ? undefined : (arg.originAgencies?.map((a) => a.id) ?? null),
     createdAfter: arg.createdAfter,
   };
 }

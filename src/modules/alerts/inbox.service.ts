@@ -11,10 +11,6 @@ import { type AlertFilter, alertFilterWhere, filterColumns } from './alert-filte
 
 export const MAX_RULES_PER_USER = 50;
 
-export function ruleFilter(rule: AlertRule): AlertFilter {
-  return rule;
-}
-
 /** A saved rule is its owner's alone: nobody else reads, uses or changes it. */
 export function alertRuleVisibilityWhere(viewer: Viewer | null): Prisma.AlertRuleWhereInput {
   return viewer ? { userId: viewer.userId } : { id: { in: [] } };
@@ -30,7 +26,7 @@ export async function inboxWhere(viewer: Viewer): Promise<Prisma.AlertWhereInput
           OR: [
             { recipientUserId: viewer.userId },
             { recipientAgencyId: viewer.agencyId },
-            ...rules.map((rule) => alertFilterWhere(ruleFilter(rule))),
+            ...rules.map((rule) => alertFilterWhere(rule)),
           ],
         };
   return { AND: [alertAudienceWhere(viewer), selected] };

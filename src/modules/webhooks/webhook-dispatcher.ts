@@ -5,7 +5,7 @@ import type { Alert, WebhookEndpoint } from '../../generated/prisma/client.js';
 import { liveBus } from '../../live-bus.js';
 import { logger } from '../../logger.js';
 import { alertAudienceWhere } from '../alerts/alert.access.js';
-import { type AlertFilter, alertFilterWhere } from '../alerts/alert-filter.js';
+import { alertFilterWhere } from '../alerts/alert-filter.js';
 import { hasRole } from '../auth/roles.js';
 import { viewerForUser } from '../auth/viewer.js';
 import { openSecret, signatureHeader } from './webhook.crypto.js';
@@ -36,10 +36,6 @@ function settings(options: DispatcherOptions) {
     maxAttempts: options.maxAttempts ?? cfg.WEBHOOK_MAX_ATTEMPTS,
     timeoutMs: options.timeoutMs ?? cfg.WEBHOOK_TIMEOUT_MS,
   };
-}
-
-function endpointFilter(endpoint: WebhookEndpoint): AlertFilter {
-  return { ...endpoint, createdAfter: null };
 }
 
 /** The creator's view of the network, while they are an active admin of the agency. */
@@ -80,7 +76,7 @@ export async function scanAlertsForWebhooks(): Promise<number> {
       const selected = await tx.alert.findMany({
         where: {
           cursor: { gt: endpoint.scannedThrough, lte: through },
-          AND: [alertAudienceWhere(viewer), alertFilterWhere(endpointFilter(endpoint))],
+          AND: [alertAudienceWhere(viewer), alertFilterWhere(endpoint)],
         },
         select: { cursor: true },
       });

@@ -5,15 +5,16 @@ import { ConflictError, NotFoundError } from '../../errors.js';
 import type { WebhookEndpoint } from '../../generated/prisma/client.js';
 import { WebhookDeliveryStatus } from '../../generated/prisma/enums.js';
 import { RegionEnum } from '../agencies/agency.schema.js';
+import { alertAudienceWhere } from '../alerts/alert.access.js';
 import {
   AlertKindEnum,
   AlertSeverityEnum,
-  alertAudienceFor,
   alertFilterFields,
   decodeFilter,
 } from '../alerts/alert.schema.js';
 import { optionalText } from '../common/codes.js';
 import { ProductCategoryEnum } from '../intel/intel.schema.js';
+import { findVisibleUser } from '../users/user.access.js';
 import { webhookVisibilityWhere } from './webhook.access.js';
 import {
   deleteWebhook,
@@ -50,7 +51,11 @@ export const WebhookEndpointRef = builder.prismaNode('WebhookEndpoint', {
       resolve: (query, endpoint) =>
         prisma.agency.findMany({ ...query, where: { id: { in: endpoint.originAgencyIds } } }),
     }),
-    createdBy: t.relation('createdBy', {
+    createdBy: t.prismaField({
+      type: 'User',
+      nullable: true,
+      resolve: (query, endpoint, _args, context) =>
+        findVisibleUser(context.viewer, endpoint.createdById, query),
       description:
         'Deliveries carry what this person may receive; they pause while they cannot act for the agency.',
     }),
@@ -89,7 +94,7 @@ builder.prismaObject('WebhookDelivery', {
       resolve: (query, delivery, _args, context) =>
         prisma.alert.findFirst({
           ...query,
-          where: { cursor: delivery.cursor, AND: [alertAudienceFor(context)] },
+          where: { cursor: delivery.cursor, AND: [alertAudienceWhere(context.viewer)] },
         }),
     }),
   }),
@@ -127,22 +132,6 @@ const WebhookChanges = builder.inputType('WebhookChanges', {
   }),
 });
 
-type FilterInput = Parameters<typeof decodeFilter>[0] & Record<string, unknown>;
-
-/** Only the filter fields the caller gave (an update leaves the others as they are). */
-function givenFilter(input: FilterInput) {
-  const filter = decodeFilter(input) ?? {};
-  const keys = ['kinds', 'severities', 'regions', 'categories'] as const;
-  return {
-    ...Object.fromEntries(
-      keys.filter((k) => input[k] !== undefined).map((k) => [k, filter[k] ?? []]),
-    ),
-    ...(input.originAgencies !== undefined
-      ? { originAgencyIds: filter.originAgencyIds ?? [] }
-      : {}),
-  };
-}
-
 builder.queryField('webhookEndpoints', (t) =>
   t.prismaField({
     type: ['WebhookEndpoint'],
@@ -170,7 +159,7 @@ builder.mutationField('registerWebhook', (t) =>
         url: input.url,
         description: input.description?.trim() || null,
         active: input.active ?? true,
-        filter: givenFilter(input as FilterInput),
+        filter: decodeFilter(input),
       }),
   }),
 );
@@ -191,7 +180,7 @@ builder.mutationField('updateWebhook', (t) =>
           ? { description: input.description?.trim() || null }
           : {}),
         ...(input.active !== undefined && input.active !== null ? { active: input.active } : {}),
-        filter: givenFilter(input as FilterInput),
+        filter: decodeFilter(input),
       }),
   }),
 );

@@ -42,7 +42,8 @@ export interface EndpointFields {
   url: string;
   description?: string | null;
   active?: boolean;
-  filter: AlertFilter;
+  /** Endpoints take the alerts written after their registration: no `createdAfter`. */
+  filter: Omit<AlertFilter, 'createdAfter'>;
 }
 
 export async function findManagedEndpoint(viewer: Viewer, id: string): Promise<WebhookEndpoint> {
@@ -73,7 +74,7 @@ export async function registerWebhook(
       active: fields.active ?? true,
       secret: sealSecret(secret),
       scannedThrough: await latestCursor(),
-      ...filterColumns({ ...fields.filter, createdAfter: undefined }),
+      ...filterColumns(fields.filter),
     },
   });
   return { endpoint, secret };
@@ -91,7 +92,7 @@ export async function updateWebhook(
       ...(fields.url !== undefined ? { url: fields.url } : {}),
       ...(fields.description !== undefined ? { description: fields.description } : {}),
       ...(fields.active !== undefined && fields.active !== null ? { active: fields.active } : {}),
-      ...(fields.filter ? filterColumns({ ...fields.filter, createdAfter: undefined }) : {}),
+      ...(fields.filter ? filterColumns(fields.filter) : {}),
     },
   });
 }
