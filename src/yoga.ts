@@ -17,6 +17,7 @@ import { config } from './config.js';
 import { type Context, type ContextSource, createContext } from './context.js';
 import { databaseReachable, sqlStatements } from './db.js';
 import { AppError } from './errors.js';
+import { asBadInput, useInputGuard } from './input-guard.js';
 import { logger } from './logger.js';
 import { useAlertAnnouncer } from './modules/alerts/alert-announcer.js';
 import { alertHub } from './modules/alerts/alert-hub.js';
@@ -163,6 +164,8 @@ function maskError(error: unknown): Error {
   }
   if (error instanceof GraphQLError && !error.originalError) return error;
   if (original instanceof GraphQLError && original.extensions?.code) return original;
+  const badInput = error instanceof GraphQLError ? asBadInput(error, original) : null;
+  if (badInput) return badInput;
   if (isOverloaded(original)) {
     logger.warn({ err: original }, 'database connections exhausted: a request was turned away');
     return new GraphQLError(
@@ -252,6 +255,7 @@ export function buildYoga(): IpnetYoga {
       maxDirectivesPlugin({ n: cfg.MAX_DIRECTIVES }),
       costLimitPlugin({ maxCost: cfg.MAX_QUERY_COST, ignoreIntrospection: true }),
       useCookieCsrfGuard(),
+      useInputGuard(),
       useQueryTimeout(cfg.EXECUTION_TIMEOUT_MS),
       useAlertAnnouncer(),
     ],
