@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAllowedTargets } from './modules/webhooks/webhook-allowlist.js';
 
 // Every setting comes from the environment and is checked once, at start, so that a bad value
 // stops the server with a message naming the variable instead of failing later at random.
@@ -92,6 +93,21 @@ const ConfigSchema = z.object({
   WEBHOOK_MAX_ATTEMPTS: positiveInt.default(10),
   /** Wait before the first retry; it doubles with each attempt (at most six hours). */
   WEBHOOK_RETRY_BASE_MS: positiveInt.default(30_000),
+  /**
+   * Receivers on internal networks that webhooks may reach, comma separated: host names,
+   * addresses or CIDR ranges (e.g. `hooks.customs.internal,10.20.0.0/16`). Everything else that is
+   * not a public address is refused, at registration and at every send.
+   */
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .superRefine((value, ctx) => {
+      try {
+        parseAllowedTargets(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

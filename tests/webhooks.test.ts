@@ -2,8 +2,14 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
-import { verifySignature } from '../src/modules/webhooks/webhook.crypto.js';
+import { latestCursor } from '../src/modules/alerts/alert-log.js';
+import {
+  newWebhookSecret,
+  sealSecret,
+  verifySignature,
+} from '../src/modules/webhooks/webhook.crypto.js';
 import { startWebhookDispatcher } from '../src/modules/webhooks/webhook-dispatcher.js';
+import { describeFailure } from '../src/modules/webhooks/webhook-send.js';
 import { errorCode, expectType, globalId, gql, member, mutation, rawId } from './support/api.js';
 import { publishedReport } from './support/intel.js';
 
@@ -33,8 +39,8 @@ beforeAll(async () => {
       res.writeHead(answers.shift() ?? 200).end();
     });
   });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.2', resolve));
+  hookUrl = `http://127.0.0.2:${(receiver.address() as AddressInfo).port}/hook`;
   stopDispatcher = startWebhookDispatcher({ pollMs: 100, retryBaseMs: 200 });
 });
 
@@ -137,8 +143,8 @@ describe('webhooks', () => {
     const admin = await member(['AGENCY_ADMIN']);
     const author = await member(['ANALYST']);
     const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/gone`;
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.2', resolve));
+    const deadUrl = `http://127.0.0.2:${(closed.address() as AddressInfo).port}/gone`;
     await new Promise((resolve) => closed.close(resolve));
 
     const registered = await mutation(
@@ -234,5 +240,120 @@ describe('webhooks', () => {
     });
     expectType(removed, 'DeleteWebhookSuccess');
     expect(await prisma.webhookEndpoint.count({ where: { agencyId: admin.agency.id } })).toBe(0);
+  });
+
+  it('refuse internal addresses at registration and change, in every form, and store nothing', async () => {
+    const admin = await member(['AGENCY_ADMIN']);
+    const internal = [
+      'https://127.0.0.1/hook',
+      'http://127.0.0.1:8080/hook',
+      'https://10.0.0.5/hook',
+      'https://172.16.3.4/hook',
+      'https://192.168.1.1/hook',
+      'https://169.254.169.254/latest/meta-data/',
+      'https://0.0.0.0/hook',
+      'https://[::1]/hook',
+      'https://[fd00::1]/hook',
+      'https://[fe80::1]/hook',
+      'https://[::ffff:127.0.0.1]/hook',
+      'https://2130706433/hook', // 127.0.0.1 as one number
+      'https://0x7f000001/hook',
+      'https://0177.0.0.1/hook',
+      'https://127.1/hook',
+      'https://localhost/hook', // a name that resolves to loopback
+      'https://LOCALHOST./hook',
+    ];
+    for (const url of internal) {
+      const refused = await mutation(
+        admin.token,
+        'registerWebhook',
+        '$input: WebhookInput!',
+        'input: $input',
+        { input: { url } },
+      );
+      const issue = expectType<any>(refused, 'ValidationError').issues[0];
+      expect(issue.path, url).toEqual(['input', 'url']);
+      expect(issue.message, url).toMatch(/internal address|https:\/\//);
+    }
+    expect(await prisma.webhookEndpoint.count({ where: { agencyId: admin.agency.id } })).toBe(0);
+
+    const registered = await mutation(
+      admin.token,
+      'registerWebhook',
+      '$input: WebhookInput!',
+      'input: $input',
+      { input: { url: hookUrl, active: false } },
+      REGISTER,
+    );
+    const endpoint = expectType<any>(registered, 'RegisterWebhookSuccess').registration.endpoint;
+    const moved = await mutation(
+      admin.token,
+      'updateWebhook',
+      '$id: ID!, $input: WebhookChanges!',
+      'id: $id, input: $input',
+      { id: endpoint.id, input: { url: 'https://169.254.169.254/hook' } },
+    );
+    expect(expectType<any>(moved, 'ValidationError').issues[0].path).toEqual(['input', 'url']);
+    const stored = await prisma.webhookEndpoint.findUniqueOrThrow({
+      where: { id: rawId(endpoint.id) },
+    });
+    expect(stored.url).toBe(hookUrl);
+  });
+
+  it('check the address again at every send, and report only a generic reason', async () => {
+    // An endpoint whose address turned internal after registration (as a name can, by DNS
+    // rebinding) is written straight to the database: the dispatcher must still refuse to call it.
+    const inside = createServer((_req, res) => res.writeHead(200).end('internal secrets'));
+    const hits: string[] = [];
+    inside.on('request', (req) => hits.push(String(req.url)));
+    await new Promise<void>((resolve) => inside.listen(0, '127.0.0.1', resolve));
+    const insideUrl = `http://127.0.0.1:${(inside.address() as AddressInfo).port}/admin`;
+    try {
+      const admin = await member(['AGENCY_ADMIN']);
+      const author = await member(['ANALYST']);
+      const endpoint = await prisma.webhookEndpoint.create({
+        data: {
+          agencyId: admin.agency.id,
+          createdById: admin.user.id,
+          url: insideUrl,
+          secret: sealSecret(newWebhookSecret()),
+          scannedThrough: await latestCursor(),
+          originAgencyIds: [author.agency.id],
+        },
+      });
+      await publishedReport(author.token, { title: 'Never sent inside' });
+      const refused = await until(() =>
+        prisma.webhookDelivery.findFirst({
+          where: { endpointId: endpoint.id, attempts: { gte: 1 } },
+        }),
+      );
+      expect(refused.status).not.toBe('DELIVERED');
+      expect(refused.lastStatusCode).toBeNull();
+      expect(refused.lastError).toMatch(/^not sent: the address is internal/);
+      expect(hits).toEqual([]);
+
+      const listed = await gql(
+        `query { webhookEndpoints { deliveries(first: 1) { edges { node { lastStatusCode lastError } } } } }`,
+        {},
+        { token: admin.token },
+      );
+      const node = listed.data?.webhookEndpoints[0].deliveries.edges[0].node;
+      expect(node.lastStatusCode).toBeNull();
+      expect(node.lastError).not.toContain('internal secrets');
+    } finally {
+      await new Promise((resolve) => inside.close(resolve));
+    }
+  });
+
+  it('in production, record the status class and a generic reason only', () => {
+    const answered = { kind: 'http' as const, status: 404, detail: 'HTTP 404' };
+    expect(describeFailure(answered, true)).toBe('HTTP 4xx: the receiver refused the delivery');
+    const refused = {
+      kind: 'connection' as const,
+      status: null,
+      detail: 'ECONNREFUSED: connect ECONNREFUSED 10.1.2.3:8443',
+    };
+    expect(describeFailure(refused, true)).toBe('could not connect to the receiver');
+    expect(describeFailure(refused, false)).toContain('10.1.2.3');
   });
 });

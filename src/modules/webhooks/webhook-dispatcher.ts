@@ -9,6 +9,7 @@ import { alertFilterWhere } from '../alerts/alert-filter.js';
 import { hasRole } from '../auth/roles.js';
 import { viewerForUser } from '../auth/viewer.js';
 import { openSecret, signatureHeader } from './webhook.crypto.js';
+import { describeFailure, postDelivery } from './webhook-send.js';
 
 // Webhook delivery runs beside the writes, never inside them: a write only appends to the alert
 // log. This dispatcher (1) scans the log for each active endpoint past its `scannedThrough`,
@@ -160,28 +161,23 @@ async function send(claimed: Claimed, options: ReturnType<typeof settings>): Pro
 
   const body = JSON.stringify(webhookPayload(alert, claimed.id, claimed.attempts));
   const timestamp = Math.floor(Date.now() / 1000);
-  let statusCode: number | null = null;
-  let problem: string | null = null;
-  try {
-    const response = await fetch(endpoint.url, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs),
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'GBA-IPNet-Webhooks/1',
-        'x-ipnet-delivery': claimed.id,
-        'x-ipnet-alert-kind': alert.kind,
-        'x-ipnet-signature': signatureHeader(openSecret(endpoint.secret), timestamp, body),
-      },
-      body,
-    });
-    statusCode = response.status;
-    await response.body?.cancel().catch(() => {});
-    if (response.status < 200 || response.status >= 300) problem = `HTTP ${response.status}`;
-  } catch (error) {
-    problem = String((error as Error).message ?? error).slice(0, 500);
-  }
+  const outcome = await postDelivery(
+    new URL(endpoint.url),
+    {
+      'content-type': 'application/json',
+      'user-agent': 'GBA-IPNet-Webhooks/1',
+      'x-ipnet-delivery': claimed.id,
+      'x-ipnet-alert-kind': alert.kind,
+      'x-ipnet-signature': signatureHeader(openSecret(endpoint.secret), timestamp, body),
+    },
+    body,
+    options.timeoutMs,
+  );
+  const problem = outcome.ok ? null : outcome.failure;
+  // In production a client sees the status class and a generic reason only: the record must not
+  // become a way to read what some service answered. The log keeps the detail.
+  const production = config().NODE_ENV === 'production';
+  const statusCode = production ? null : outcome.status;
 
   if (!problem) {
     await finish({
@@ -197,11 +193,17 @@ async function send(claimed: Claimed, options: ReturnType<typeof settings>): Pro
   await finish({
     status: giveUp ? 'FAILED' : 'PENDING',
     lastStatusCode: statusCode,
-    lastError: problem,
+    lastError: problem && describeFailure(problem, production),
     nextAttemptAt: new Date(Date.now() + wait),
   });
   logger.warn(
-    { deliveryId: claimed.id, endpointId: endpoint.id, attempt: claimed.attempts, giveUp, problem },
+    {
+      deliveryId: claimed.id,
+      endpointId: endpoint.id,
+      attempt: claimed.attempts,
+      giveUp,
+      problem,
+    },
     'webhook delivery failed',
   );
 }

@@ -2,19 +2,18 @@ import { z } from 'zod';
 import { config } from '../../config.js';
 import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
-import { ConflictError, NotFoundError } from '../../errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { WebhookEndpoint } from '../../generated/prisma/client.js';
 import { type AlertFilter, filterColumns } from '../alerts/alert-filter.js';
 import { latestCursor } from '../alerts/alert-log.js';
 import { webhookVisibilityWhere } from './webhook.access.js';
 import { newWebhookSecret, sealSecret } from './webhook.crypto.js';
+import { isLoopbackHost, webhookTargetProblem } from './webhook-target.js';
 
 // Registering and managing an agency's webhook endpoints. Deliveries start with the alerts
 // written after registration; the secret is returned once, at registration or rotation.
 
 export const MAX_ENDPOINTS_PER_AGENCY = 20;
-
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** HTTPS only; plain HTTP to this machine is accepted outside production, for local receivers. */
 export const webhookUrl = z
@@ -27,9 +26,7 @@ export const webhookUrl = z
         const url = new URL(value);
         if (url.protocol === 'https:') return true;
         return (
-          url.protocol === 'http:' &&
-          LOOPBACK.has(url.hostname) &&
-          config().NODE_ENV !== 'production'
+          url.protocol === 'http:' && isLoopbackHost(url) && config().NODE_ENV !== 'production'
         );
       } catch {
         return false;
@@ -46,6 +43,12 @@ export interface EndpointFields {
   filter: Omit<AlertFilter, 'createdAfter'>;
 }
 
+/** Refuses an address this server must not call (see webhook-target.ts). */
+async function requireCallable(url: string): Promise<void> {
+  const problem = await webhookTargetProblem(url);
+  if (problem) throw ValidationError.single(['input', 'url'], problem);
+}
+
 export async function findManagedEndpoint(viewer: Viewer, id: string): Promise<WebhookEndpoint> {
   const endpoint = await prisma.webhookEndpoint.findFirst({
     where: { id, AND: [webhookVisibilityWhere(viewer)] },
@@ -58,6 +61,7 @@ export async function registerWebhook(
   actor: Viewer,
   fields: EndpointFields,
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+  await requireCallable(fields.url);
   const count = await prisma.webhookEndpoint.count({ where: { agencyId: actor.agencyId } });
   if (count >= MAX_ENDPOINTS_PER_AGENCY) {
     throw new ConflictError(
@@ -86,6 +90,7 @@ export async function updateWebhook(
   fields: Partial<EndpointFields>,
 ): Promise<WebhookEndpoint> {
   const endpoint = await findManagedEndpoint(actor, id);
+  if (fields.url !== undefined) await requireCallable(fields.url);
   return prisma.webhookEndpoint.update({
     where: { id: endpoint.id },
     data: {
