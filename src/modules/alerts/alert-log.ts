@@ -42,7 +42,8 @@ export interface Broadcast {
  */
 export async function broadcastAlert(actor: Viewer, message: Broadcast): Promise<Alert> {
   const id = randomUUID();
-  const data = JSON.stringify({ body: message.body, sentBy: actor.userId });
+  // The sender's agency is the alert's origin; the person is not named to the whole network.
+  const data = JSON.stringify({ body: message.body });
   await prisma.$executeRaw`
     INSERT INTO "Alert" (id, kind, severity, title, data, "originAgencyId", regions)
     SELECT ${id}::uuid, 'BROADCAST', ${message.severity}::"AlertSeverity", ${message.title},

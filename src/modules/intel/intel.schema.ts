@@ -12,7 +12,7 @@ import {
   Tlp,
 } from '../../generated/prisma/enums.js';
 import { RegionEnum } from '../agencies/agency.schema.js';
-import { findVisibleUser } from '../users/user.access.js';
+import { findVisibleUser, userVisibilityWhere } from '../users/user.access.js';
 import { openedRedReports, recordAccess } from './access-log.js';
 import { intelReportVisibilityWhere, mayExport } from './intel.access.js';
 import { stixBundle } from './stix.js';
@@ -299,13 +299,29 @@ IntelAudience.implement({
     }),
     recipients: t.prismaField({
       type: ['User'],
-      description: 'Named recipients of a TLP:RED report.',
-      resolve: (query, report) =>
+      description:
+        'Named recipients of a TLP:RED report whom you may see (people of your agency; network admins see all). The others are only counted, in `otherRecipientCount`.',
+      resolve: (query, report, _args, context) =>
         prisma.user.findMany({
           ...query,
-          where: { intelRecipientOf: { some: { reportId: report.id } } },
+          where: {
+            intelRecipientOf: { some: { reportId: report.id } },
+            AND: [userVisibilityWhere(context.viewer)],
+          },
           orderBy: { displayName: 'asc' },
         }),
+    }),
+    otherRecipientCount: t.int({
+      description:
+        'Named recipients you may not see (people of other agencies): how many, and nothing else about them.',
+      resolve: async (report, _args, context) => {
+        const named = { intelRecipientOf: { some: { reportId: report.id } } };
+        const [all, visible] = await Promise.all([
+          prisma.user.count({ where: named }),
+          prisma.user.count({ where: { ...named, AND: [userVisibilityWhere(context.viewer)] } }),
+        ]);
+        return all - visible;
+      },
     }),
   }),
 });

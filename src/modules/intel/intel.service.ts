@@ -129,8 +129,18 @@ async function checkAudience(tx: Tx, tlp: Tlp, audience: AudienceChoice): Promis
   if (audience.scope === 'RECIPIENTS') {
     const ids = audience.recipientIds ?? [];
     if (ids.length === 0) throw issue('recipientIds', 'name at least one recipient');
-    if ((await tx.user.count({ where: { id: { in: ids }, active: true } })) !== new Set(ids).size) {
-      throw issue('recipientIds', 'one of the recipients does not exist or is deactivated');
+    // One answer for an id that names nobody and one that names a deactivated account: the check
+    // reveals nothing about accounts the author may not see.
+    const active = await tx.user.findMany({
+      where: { id: { in: ids }, active: true },
+      select: { id: true },
+    });
+    const position = ids.findIndex((id) => !active.some((u) => u.id === id));
+    if (position >= 0) {
+      throw issue(
+        'recipientIds',
+        `recipient ${position + 1} cannot be named: no active account has this id (it may not exist, or be deactivated)`,
+      );
     }
   }
 }

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { prisma } from '../src/db.js';
+import { expectType, globalId, gql, makeUser, member, mutation } from './support/api.js';
+import { createReport, reportInput } from './support/intel.js';
+
+// What an outsider, or a curious partner, must not learn by asking: people behind ids, working
+// data of operations it has not joined, guests' registrations, accounts of other agencies.
+
+describe('people behind ids', () => {
+  it('a RED report naming another agency’s user shows that person only as a count', async () => {
+    const author = await member(['ANALYST']);
+    const colleague = await makeUser(author.agency.id, ['ANALYST']);
+    const stranger = await member(['ANALYST']);
+    const report = await createReport(author.token, {
+      tlp: 'RED',
+      pap: 'RED',
+      audience: {
+        scope: 'RECIPIENTS',
+        recipientIds: [globalId('User', stranger.user.id), globalId('User', colleague.id)],
+      },
+    });
+    const read = await gql(
+      `query($id: ID!) { intelReport(id: $id) { audience {
+        recipients { id email displayName roles active agency { id } } otherRecipientCount } } }`,
+      { id: report.id },
+      { token: author.token },
+    );
+    expect(read.errors).toBeUndefined();
+    const audience = read.data?.intelReport.audience;
+    expect(audience.otherRecipientCount).toBe(1);
+    expect(audience.recipients).toEqual([
+      expect.objectContaining({ id: globalId('User', colleague.id), email: colleague.email }),
+    ]);
+    expect(JSON.stringify(read.data)).not.toContain(stranger.user.email);
+    expect(JSON.stringify(read.data)).not.toContain(stranger.agency.id);
+    // The recipient is still named in the database: only the reading is narrowed.
+    expect(
+      await prisma.intelRecipient.count({
+        where: { reportId: Buffer.from(report.id, 'base64').toString().split(':')[1] },
+      }),
+    ).toBe(2);
+  });
+
+  it('answers the same for an id that names nobody and one that names a deactivated account', async () => {
+    const author = await member(['ANALYST']);
+    const gone = await member(['ANALYST']);
+    await prisma.user.update({ where: { id: gone.user.id }, data: { active: false } });
+    const attempt = async (userId: string) =>
+      mutation(author.token, 'createIntelReport', '$input: IntelReportInput!', 'input: $input', {
+        input: reportInput({
+          tlp: 'RED',
+          pap: 'RED',
+          audience: { scope: 'RECIPIENTS', recipientIds: [globalId('User', userId)] },
+        }),
+      });
+    const deactivated = expectType<any>(await attempt(gone.user.id), 'ValidationError');
+    const nobody = expectType<any>(
+      await attempt('0b7d6f2e-5a1c-4e8b-9d3f-2c4a6e8b0d1f'),
+      'ValidationError',
+    );
+    expect(nobody.issues).toEqual(deactivated.issues);
+    expect(nobody.message).toBe(deactivated.message);
+    expect(await prisma.intelReport.count({ where: { authorUserId: author.user.id } })).toBe(0);
+  });
+
+  it('a broadcast does not carry its sender’s id to every member', async () => {
+    const admin = await member(['NETWORK_ADMIN']);
+    const reader = await member(['VIEWER']);
+    const sent = await mutation(
+      admin.token,
+      'broadcastAlert',
+      '$input: BroadcastInput!',
+      'input: $input',
+      {
+        input: { title: 'Network maintenance tonight', body: 'From 22:00 HKT.', severity: 'INFO' },
+      },
+      '... on BroadcastAlertSuccess { alert { id } }',
+    );
+    const alertId = expectType<any>(sent, 'BroadcastAlertSuccess').alert.id;
+    const read = await gql(
+      'query($id: ID!) { node(id: $id) { ... on Alert { title data originAgency { id } } } }',
+      { id: alertId },
+      { token: reader.token },
+    );
+    expect(read.data?.node.title).toBe('Network maintenance tonight');
+    expect(read.data?.node.data).toEqual({ body: 'From 22:00 HKT.' });
+    expect(JSON.stringify(read.data)).not.toContain(admin.user.id);
+  });
+});
