@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
 import { expectType, globalId, gql, makeUser, member, mutation } from './support/api.js';
 import { createReport, reportInput } from './support/intel.js';
+import { advance, invite, mutate, propose, respond } from './support/operations.js';
 
 // What an outsider, or a curious partner, must not learn by asking: people behind ids, working
 // data of operations it has not joined, guests' registrations, accounts of other agencies.
@@ -85,5 +86,71 @@ describe('people behind ids', () => {
     expect(read.data?.node.title).toBe('Network maintenance tonight');
     expect(read.data?.node.data).toEqual({ body: 'From 22:00 HKT.' });
     expect(JSON.stringify(read.data)).not.toContain(admin.user.id);
+  });
+});
+
+describe('operation alerts', () => {
+  const HISTORY = `query($filter: AlertFilterInput) { alerts(filter: $filter, first: 20) {
+    totalCount edges { node { id kind data } } } }`;
+  const history = async (token: string, operationId: string) => {
+    const result = await gql(
+      HISTORY,
+      { filter: { kinds: ['OPERATION_PHASE_CHANGED'] } },
+      { token },
+    );
+    expect(result.errors).toBeUndefined();
+    return (result.data?.alerts.edges as { node: { id: string; data: any } }[])
+      .map((e) => e.node)
+      .filter((n) => n.data.codeName && n.data.codeName === operationId);
+  };
+
+  it('carry a phase note only to agencies taking part, and a cancellation to open invitations', async () => {
+    const lead = await member(['COORDINATOR']);
+    const partner = await member(['COORDINATOR']);
+    const invitee = await member(['COORDINATOR']);
+    const op = await propose(lead.token);
+    await invite(lead.token, op.id, [
+      { agencyId: globalId('Agency', partner.agency.id), role: 'PARTICIPANT' },
+    ]);
+    await respond(partner.token, op.id, 'ACCEPT');
+    expectType(
+      await advance(lead.token, op.id, 'PREPARATION', 'Raid at dawn on warehouse 7'),
+      'AdvanceOperationPhaseSuccess',
+    );
+    // Invited after the note was written, and not yet answered.
+    await invite(lead.token, op.id, [
+      { agencyId: globalId('Agency', invitee.agency.id), role: 'OBSERVER' },
+    ]);
+
+    const partnerSees = await history(partner.token, op.codeName);
+    expect(partnerSees.map((a) => a.data.note)).toEqual(['Raid at dawn on warehouse 7']);
+    expect(await history(invitee.token, op.codeName)).toEqual([]);
+    const alertId = partnerSees[0]?.id as string;
+    const byId = await gql(
+      'query($id: ID!) { node(id: $id) { id } }',
+      { id: alertId },
+      {
+        token: invitee.token,
+      },
+    );
+    expect(byId.data?.node).toBeNull();
+
+    const cancelled = await mutate(
+      lead.token,
+      'cancelOperation',
+      '$id: ID!, $reason: String!',
+      'id: $id, reason: $reason',
+      { id: op.id, reason: 'Target moved out of the region' },
+    );
+    expectType(cancelled, 'CancelOperationSuccess');
+    const inviteeSees = await history(invitee.token, op.codeName);
+    expect(inviteeSees.map((a) => a.data)).toEqual([
+      expect.objectContaining({ to: 'CANCELLED', note: 'Target moved out of the region' }),
+    ]);
+    expect(JSON.stringify(inviteeSees)).not.toContain('warehouse 7');
+    expect((await history(partner.token, op.codeName)).map((a) => a.data.to).sort()).toEqual([
+      'CANCELLED',
+      'PREPARATION',
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import { forumEventVisibilityWhere } from '../forums/forum.access.js';
 import { intelReportVisibilityWhere } from '../intel/intel.access.js';
 import { operationVisibilityWhere, operationWorkWhere } from '../operations/operation.access.js';
 
-/** Alerts about an operation's working data: only agencies taking part receive them. */
+/** Alerts about an operation's working data, whoever they are addressed to: only agencies taking part. */
 export const OPERATION_WORK_KINDS: readonly AlertKind[] = ['TASK_ASSIGNED', 'OPERATION_MESSAGE'];
 
 /**
@@ -17,8 +17,10 @@ export const OPERATION_WORK_KINDS: readonly AlertKind[] = ['TASK_ASSIGNED', 'OPE
  * - it is addressed to nobody in particular, or to the viewer, or to the viewer's agency;
  * - its report, if any, is one the viewer may read now (intelligence rule); a retraction
  *   reaches whoever could read the report while it was published;
- * - its operation, if any, is one the viewer sees now (operations rule), and for tasks and
- *   messages one whose working data the viewer sees;
+ * - its operation, if any: an alert to the whole operation (a phase change and its note, a task,
+ *   a message) carries working data, so the viewer's agency must take part in it now; an alert
+ *   written for one agency (its invitation, the cancellation of an operation it was invited to)
+ *   carries only what that agency may know, so it needs only to see the operation now;
  * - its forum event, if any, is one the viewer sees now (forum rule).
  * Broadcasts, addressed to nobody and about nothing, reach every signed-in member.
  */
@@ -42,8 +44,12 @@ export function alertAudienceWhere(viewer: Viewer | null): Prisma.AlertWhereInpu
       {
         OR: [
           { operationId: null },
-          { kind: { in: work }, operation: operationWorkWhere(viewer) },
-          { kind: { notIn: work }, operation: operationVisibilityWhere(viewer) },
+          { operation: operationWorkWhere(viewer) },
+          {
+            kind: { notIn: work },
+            recipientAgencyId: viewer.agencyId,
+            operation: operationVisibilityWhere(viewer),
+          },
         ],
       },
       { OR: [{ forumEventId: null }, { forumEvent: forumEventVisibilityWhere(viewer) }] },

@@ -348,10 +348,26 @@ async function movePhase(
     where: { id: operation.id },
     data: { phase: to, ...extra },
   });
+  const severity = to === 'CANCELLED' ? 'WARNING' : 'INFO';
+  // The note is working data: it goes to the agencies taking part. An agency whose invitation is
+  // still open hears only of a cancellation, with its reason, which its summary shows too.
+  const invited =
+    to === 'CANCELLED'
+      ? await tx.operationParticipant.findMany({
+          where: { operationId: operation.id, status: 'PENDING' },
+          select: { agencyId: true },
+        })
+      : [];
   await recordAlerts(tx, [
-    operationAlert(moved, 'OPERATION_PHASE_CHANGED', to === 'CANCELLED' ? 'WARNING' : 'INFO', {
+    operationAlert(moved, 'OPERATION_PHASE_CHANGED', severity, {
       data: { from: operation.phase, to, note },
     }),
+    ...invited.map(({ agencyId }) =>
+      operationAlert(moved, 'OPERATION_PHASE_CHANGED', severity, {
+        recipientAgencyId: agencyId,
+        data: { from: operation.phase, to, note: moved.cancelReason },
+      }),
+    ),
   ]);
   return moved;
 }
