@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
-import { expectType, globalId, gql, makeUser, member, mutation } from './support/api.js';
+import { expectType, globalId, gql, makeUser, member, mutation, rawId } from './support/api.js';
+import { guest, openEvent, register, registered } from './support/forums.js';
 import { createReport, reportInput } from './support/intel.js';
 import { advance, invite, mutate, propose, respond } from './support/operations.js';
 
@@ -152,5 +154,70 @@ describe('operation alerts', () => {
       'CANCELLED',
       'PREPARATION',
     ]);
+  });
+});
+
+describe('guest registrations', () => {
+  it('a repeated idempotency key without a session gets no personal data, and a duplicate no name', async () => {
+    const { token } = await member(['ORGANIZER']);
+    const eventId = await openEvent(token, { visibility: 'PUBLIC' });
+    const person = guest({ name: 'Ana Ferreira' });
+    const key = randomUUID();
+    const first = await registered(null, eventId, { guest: person, idempotencyKey: key });
+    expect(first.checkInCode).toBeTruthy();
+
+    // Someone who knows (or guesses) the e-mail and the key.
+    const replay = await register(null, eventId, {
+      guest: { ...person, name: 'X' },
+      idempotencyKey: key,
+    });
+    expectType(replay, 'RequestAlreadyReceivedError');
+    expect(JSON.stringify(replay)).not.toContain(first.checkInCode);
+    expect(JSON.stringify(replay)).not.toContain('Ana Ferreira');
+
+    // Another key for the same address: refused, and named by the address the caller typed.
+    const again = await register(null, eventId, { guest: { ...person, name: 'Y' } });
+    expect(expectType<any>(again, 'DuplicateRegistrationError').person).toBe(person.email);
+    expect(JSON.stringify(again)).not.toContain('Ana Ferreira');
+    expect(await prisma.forumRegistration.count({ where: { eventId: rawId(eventId) } })).toBe(1);
+  });
+
+  it('erasure also removes the check-in code and the address kept with the request', async () => {
+    const { token } = await member(['ORGANIZER']);
+    const eventId = await openEvent(token, { visibility: 'PUBLIC' });
+    const person = guest();
+    const registration = await registered(null, eventId, { guest: person });
+    const past = Date.now() - 10 * 24 * 3_600_000;
+    await prisma.forumEvent.update({
+      where: { id: rawId(eventId) },
+      data: {
+        registrationOpensAt: new Date(past - 86_400_000),
+        registrationClosesAt: new Date(past),
+        startsAt: new Date(past),
+        endsAt: new Date(past + 86_400_000),
+      },
+    });
+    const erased = await mutation(
+      token,
+      'eraseRegistrantData',
+      '$id: ID!',
+      'id: $id',
+      { id: registration.id },
+      '... on EraseRegistrantDataSuccess { registration { erasedAt } }',
+    );
+    expectType(erased, 'EraseRegistrantDataSuccess');
+    const row = await prisma.forumRegistration.findUniqueOrThrow({
+      where: { id: rawId(registration.id) },
+      include: { request: true },
+    });
+    expect(row.checkInCode).not.toBe(registration.checkInCode);
+    expect(JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? String(v) : v))).not.toContain(
+      person.email,
+    );
+    const opened = await gql(
+      'query($code: String!) { forumRegistrationByCode(code: $code) { id } }',
+      { code: registration.checkInCode },
+    );
+    expect(opened.data?.forumRegistrationByCode ?? null).toBeNull();
   });
 });

@@ -14,6 +14,7 @@ import {
   EventFullError,
   QuotaReachedError,
   RegistrationClosedError,
+  RequestAlreadyReceivedError,
 } from './forum.errors.js';
 import {
   eventVisibilityFor,
@@ -93,6 +94,13 @@ builder.objectType(DuplicateRegistrationError, {
   fields: (t) => ({ person: t.string({ resolve: (e) => e.person }) }),
 });
 
+builder.objectType(RequestAlreadyReceivedError, {
+  name: 'RequestAlreadyReceivedError',
+  description:
+    'A guest repeated a request with the same idempotency key: it was received already, and its details went to the e-mail address given.',
+  interfaces: [ErrorInterface],
+});
+
 builder.objectType(CheckInRefusedError, {
   name: 'CheckInRefusedError',
   description: 'The registration does not admit its holder (not confirmed).',
@@ -109,6 +117,7 @@ const registrationErrors = [
   EventFullError,
   QuotaReachedError,
   DuplicateRegistrationError,
+  RequestAlreadyReceivedError,
 ];
 
 type InputFields = PothosSchemaTypes.InputFieldBuilder<

@@ -47,6 +47,20 @@ export class DuplicateRegistrationError extends AppError {
   }
 }
 
+/**
+ * A guest repeated a request (same e-mail and idempotency key). The first answer held the
+ * registration's personal details and check-in code, so it is not given again to a caller
+ * without a session: the guest finds it in the confirmation e-mail.
+ */
+export class RequestAlreadyReceivedError extends AppError {
+  readonly code = 'CONFLICT';
+  constructor() {
+    super(
+      'This registration request was received already; nothing was changed. Its details and check-in code were sent to the e-mail address given: check your e-mail.',
+    );
+  }
+}
+
 export class CheckInRefusedError extends AppError {
   readonly code = 'CONFLICT';
   constructor(readonly status: RegistrationStatus) {

@@ -16,6 +16,7 @@ import {
   EventFullError,
   QuotaReachedError,
   RegistrationClosedError,
+  RequestAlreadyReceivedError,
 } from './forum.errors.js';
 import { findVisibleEvent, placeSeats } from './forum-event.service.js';
 import { ACTIVE_STATUSES, queueMessages, SEATED_STATUSES } from './outbox.js';
@@ -64,6 +65,11 @@ function personKey(person: Person): string {
   return person.userId ?? `guest:${person.email}`;
 }
 
+/** A guest is known by an e-mail address only, which anyone can type. */
+function isGuestKey(key: string): boolean {
+  return key.startsWith('guest:');
+}
+
 function requireOpen(event: ForumEvent, now = new Date()): void {
   if (
     event.status !== 'OPEN' ||
@@ -110,6 +116,7 @@ async function previousAnswer(request: Request): Promise<ForumRegistration[] | n
     include: { registrations: { orderBy: { createdAt: 'asc' } } },
   });
   if (!earlier) return null;
+  if (isGuestKey(request.requesterKey)) throw new RequestAlreadyReceivedError();
   if (earlier.eventId !== request.event.id) {
     throw ValidationError.single(
       ['input', 'idempotencyKey'],
@@ -127,9 +134,12 @@ async function refuseDuplicates(eventId: string, people: Person[]): Promise<void
       personKey: { in: people.map(personKey) },
       status: { in: [...ACTIVE_STATUSES] },
     },
-    select: { name: true },
+    select: { name: true, personKey: true },
   });
-  if (existing) throw new DuplicateRegistrationError(existing.name);
+  if (!existing) return;
+  // A guest is named by the address the caller typed: the stored name is not theirs to learn.
+  const guest = people.find((p) => !p.userId && personKey(p) === existing.personKey);
+  throw new DuplicateRegistrationError(guest?.email ?? existing.name);
 }
 
 /** Why a request that did not fit was refused, for events without a waiting list. */
@@ -581,7 +591,7 @@ export async function eraseRegistrantData(
       where: { registrationId },
       data: { recipient: null, data: {} },
     });
-    return tx.forumRegistration.update({
+    const erased = await tx.forumRegistration.update({
       where: { id: registrationId },
       data: {
         name: 'Erased registrant',
@@ -591,8 +601,15 @@ export async function eraseRegistrantData(
         personKey: null,
         userId: null,
         listConsent: false,
+        // The code could still admit, or open the record; a guest's request key holds the address.
+        checkInCode: `ERASED-${registrationId}`,
         erasedAt: new Date(),
       },
     });
+    await tx.forumRequest.updateMany({
+      where: { id: erased.requestId, requesterKey: { startsWith: 'guest:' } },
+      data: { requesterKey: `erased:${erased.requestId}` },
+    });
+    return erased;
   });
 }
