@@ -101,7 +101,7 @@ describe('operation alerts', () => {
       { token },
     );
     expect(result.errors).toBeUndefined();
-    return (result.data?.alerts.edges as { node: { id: string; data: any } }[])
+    return ((result.data?.alerts.edges ?? []) as { node: { id: string; data: any } }[])
       .map((e) => e.node)
       .filter((n) => n.data.codeName && n.data.codeName === operationId);
   };
