@@ -91,6 +91,37 @@ describe('people behind ids', () => {
   });
 });
 
+describe('accounts of other agencies', () => {
+  it('creating a user with an address taken elsewhere neither confirms the account nor names its agency', async () => {
+    const admin = await member(['AGENCY_ADMIN']);
+    const elsewhere = await member(['ANALYST']);
+    const colleague = await makeUser(admin.agency.id, ['VIEWER']);
+    const create = (email: string) =>
+      mutation(admin.token, 'createUser', '$input: CreateUserInput!', 'input: $input', {
+        input: {
+          agencyId: globalId('Agency', admin.agency.id),
+          email,
+          displayName: 'New colleague',
+          password: 'a long enough password',
+          roles: ['VIEWER'],
+        },
+      });
+    const foreign = expectType<any>(await create(elsewhere.user.email), 'ConflictError');
+    expect(foreign.message).not.toMatch(/exists|another agency|belongs/i);
+    for (const secret of [
+      elsewhere.agency.nameEn,
+      elsewhere.agency.slug,
+      elsewhere.user.displayName,
+    ]) {
+      expect(foreign.message).not.toContain(secret);
+    }
+    // A colleague's account the admin sees anyway may be named as such.
+    const own = expectType<any>(await create(colleague.email), 'ConflictError');
+    expect(own.message).toMatch(/account you manage/);
+    expect(await prisma.user.count({ where: { agencyId: admin.agency.id } })).toBe(2);
+  });
+});
+
 describe('operation alerts', () => {
   const HISTORY = `query($filter: AlertFilterInput) { alerts(filter: $filter, first: 20) {
     totalCount edges { node { id kind data } } } }`;

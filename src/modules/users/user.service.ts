@@ -48,11 +48,24 @@ export async function createUser(actor: Viewer, input: CreateUserInput) {
       },
     });
   } catch (error) {
-    if (isUniqueViolation(error)) {
-      throw new ConflictError(`A user with the e-mail address ${email} already exists.`);
-    }
+    if (isUniqueViolation(error)) throw await emailTaken(actor, email);
     throw error;
   }
+}
+
+/**
+ * The refusal of an address already in use. Only what the actor may see is said: a colleague's
+ * account is named as such; an account the actor may not see is not confirmed, nor its agency.
+ */
+async function emailTaken(actor: Viewer, email: string): Promise<ConflictError> {
+  const visible = await prisma.user.count({
+    where: { email, AND: [userVisibilityWhere(actor)] },
+  });
+  return new ConflictError(
+    visible > 0
+      ? `${email} is already the sign-in address of an account you manage; change that account instead.`
+      : `${email} cannot be used for a new account. If the person already uses IPNet, ask the network administrators.`,
+  );
 }
 
 /** A user the actor may manage, or NotFound (without saying whether it exists elsewhere). */
