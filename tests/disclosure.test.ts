@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
-import { expectType, globalId, gql, makeUser, member, mutation, rawId } from './support/api.js';
+import {
+  expectType,
+  globalId,
+  gql,
+  makeUser,
+  member,
+  mutation,
+  rawId,
+  yoga,
+} from './support/api.js';
 import { guest, openEvent, register, registered } from './support/forums.js';
-import { createReport, reportInput } from './support/intel.js';
+import { createReport, publishedReport, reportInput } from './support/intel.js';
 import { advance, invite, mutate, propose, respond } from './support/operations.js';
 
 // What an outsider, or a curious partner, must not learn by asking: people behind ids, working
@@ -250,5 +259,110 @@ describe('guest registrations', () => {
       { code: registration.checkInCode },
     );
     expect(opened.data?.forumRegistrationByCode ?? null).toBeNull();
+  });
+});
+
+describe('AMBER+STRICT readings', () => {
+  async function strictFor(reader: Awaited<ReturnType<typeof member>>) {
+    const author = await member(['ANALYST', 'COORDINATOR']);
+    const word = `quokka${Date.now().toString(36)}`;
+    const reportId = await publishedReport(author.token, {
+      title: `Strict title ${word}`,
+      summary: `Containers of ${word} counterfeit shampoo`,
+      tlp: 'AMBER_STRICT',
+      audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', reader.agency.id)] },
+    });
+    return { author, word, reportId };
+  }
+  const logOf = (reportId: string, userId: string) =>
+    prisma.intelAccessLog.findMany({ where: { reportId: rawId(reportId), userId } });
+
+  it('alerts do not show the title to another agency; the author agency reads it', async () => {
+    const reader = await member(['ANALYST']);
+    const { author, word, reportId } = await strictFor(reader);
+    const HISTORY = `query($f: AlertFilterInput) { alerts(filter: $f, first: 5) {
+      edges { node { title summary } } } }`;
+    const filter = {
+      f: { kinds: ['INTEL_PUBLISHED'], originAgencies: [globalId('Agency', author.agency.id)] },
+    };
+    const theirs = await gql(HISTORY, filter, { token: reader.token });
+    const [alert] = theirs.data?.alerts.edges ?? [];
+    expect(alert.node.title).toMatch(/TLP:AMBER\+STRICT report/);
+    expect(JSON.stringify(theirs.data)).not.toContain(word);
+    expect(await logOf(reportId, reader.user.id)).toEqual([]);
+    const own = await gql(HISTORY, filter, { token: author.token });
+    expect(own.data?.alerts.edges[0].node.title).toBe(`Strict title ${word}`);
+  });
+
+  it('a count narrowed by words logs the STRICT reports it counted', async () => {
+    const reader = await member(['ANALYST']);
+    const { word, reportId } = await strictFor(reader);
+    const counted = await gql(
+      `query($f: IntelReportFilter) { intelReportCount(filter: $f) { count } intelReports(first: 0, filter: $f) { totalCount } }`,
+      { f: { search: word, tlp: ['AMBER_STRICT'] } },
+      { token: reader.token },
+    );
+    expect(counted.data).toEqual({
+      intelReportCount: { count: 1 },
+      intelReports: { totalCount: 1 },
+    });
+    const log = await logOf(reportId, reader.user.id);
+    expect(log.map((e) => e.action)).toEqual(['SEARCH']);
+    // A count by marking alone tells nothing of the content and is not logged.
+    await gql(
+      '{ intelReportCount(filter: { tlp: [AMBER_STRICT] }) { count } }',
+      {},
+      { token: reader.token },
+    );
+    expect(await logOf(reportId, reader.user.id)).toHaveLength(1);
+  });
+
+  it('the after-action report is an export: STRICT reports of others are counted, not described', async () => {
+    const lead = await member(['COORDINATOR', 'ANALYST']);
+    const { author, word, reportId } = await strictFor(lead);
+    const op = await propose(lead.token);
+    await invite(lead.token, op.id, [
+      { agencyId: globalId('Agency', author.agency.id), role: 'PARTICIPANT' },
+    ]);
+    await respond(author.token, op.id, 'ACCEPT');
+    const ownReport = await publishedReport(lead.token, { title: `Exportable ${word}` });
+    for (const report of [reportId, ownReport]) {
+      expectType(
+        await mutate(
+          lead.token,
+          'linkIntelReport',
+          '$id: ID!, $report: ID!',
+          'operationId: $id, reportId: $report',
+          {
+            id: op.id,
+            report,
+          },
+        ),
+        'LinkIntelReportSuccess',
+      );
+    }
+    for (const phase of ['PREPARATION', 'ACTION', 'EVALUATION']) {
+      expectType(await advance(lead.token, op.id, phase), 'AdvanceOperationPhaseSuccess');
+    }
+    const response = await yoga.fetch(
+      `http://localhost/operations/${encodeURIComponent(op.id)}/after-action.json`,
+      { headers: { authorization: `Bearer ${lead.token}` } },
+    );
+    expect(response.status).toBe(200);
+    const doc = await response.json();
+    expect(doc.linkedIntel.visible.map((r: { title: string }) => r.title)).toEqual([
+      `Exportable ${word}`,
+    ]);
+    expect(doc.linkedIntel.notExportableCount).toBe(1);
+    expect(JSON.stringify(doc)).not.toContain(`Strict title ${word}`);
+    expect((await logOf(ownReport, lead.user.id)).map((e) => e.action)).toEqual(['EXPORT']);
+    // The report the lead may read in IPNet stays readable there, logged as a reading.
+    expect(await logOf(reportId, lead.user.id)).toEqual([]);
+    // The author agency's own export describes it.
+    const theirs = await yoga.fetch(
+      `http://localhost/operations/${encodeURIComponent(op.id)}/after-action.md`,
+      { headers: { authorization: `Bearer ${author.token}` } },
+    );
+    expect(await theirs.text()).toContain(`Strict title ${word}`);
   });
 });

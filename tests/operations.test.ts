@@ -334,7 +334,7 @@ describe('a joint operation through every phase, with three agencies', () => {
       { headers: { authorization: `Bearer ${hk.token}`, 'accept-language': 'en' } },
     );
     const report = (await json.json()) as any;
-    expect(report.linkedIntel).toEqual({ visible: [], notVisibleCount: 1 });
+    expect(report.linkedIntel).toEqual({ visible: [], notVisibleCount: 1, notExportableCount: 0 });
     expect(report.tasks).toEqual([
       expect.objectContaining({ status: 'DONE', outcome: '37 parcels flagged' }),
     ]);

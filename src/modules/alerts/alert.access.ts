@@ -2,7 +2,7 @@ import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import type { Alert, AlertKind, Prisma } from '../../generated/prisma/client.js';
 import { forumEventVisibilityWhere } from '../forums/forum.access.js';
-import { intelReportVisibilityWhere } from '../intel/intel.access.js';
+import { intelReportVisibilityWhere, isLoggedMarking } from '../intel/intel.access.js';
 import { operationVisibilityWhere, operationWorkWhere } from '../operations/operation.access.js';
 
 /** Alerts about an operation's working data, whoever they are addressed to: only agencies taking part. */
@@ -112,4 +112,24 @@ export async function maySeeSubject(viewer: Viewer, subject: AlertSubject): Prom
         })) > 0
       );
   }
+}
+
+/**
+ * The title as the viewer may read it. An alert about a TLP:AMBER+STRICT or TLP:RED report of
+ * another agency does not show the report's title: every reading of such a report is logged, and
+ * the alert is no way around that. The viewer opens the report (logged) to read it.
+ */
+export function alertTitleFor(
+  viewer: Viewer | null,
+  alert: Pick<Alert, 'title' | 'reportId' | 'originAgencyId' | 'data'>,
+): string {
+  const tlp = (alert.data as { tlp?: unknown } | null)?.tlp;
+  const restricted =
+    alert.reportId !== null &&
+    typeof tlp === 'string' &&
+    isLoggedMarking(tlp) &&
+    viewer?.agencyId !== alert.originAgencyId;
+  return restricted
+    ? `A TLP:${tlp === 'AMBER_STRICT' ? 'AMBER+STRICT' : tlp} report: open it to read it (each reading is logged)`
+    : alert.title;
 }

@@ -10,7 +10,7 @@ import { LocaleEnum } from '../i18n/locale.schema.js';
 import { intelReportVisibilityWhere } from '../intel/intel.access.js';
 import { ProductCategoryEnum } from '../intel/intel.schema.js';
 import { operationVisibilityWhere } from '../operations/operation.access.js';
-import { alertAudienceWhere } from './alert.access.js';
+import { alertAudienceWhere, alertTitleFor } from './alert.access.js';
 import type { AlertFilter } from './alert-filter.js';
 import { alertSummary } from './alert-messages.i18n.js';
 import type { AlertEvent } from './alert-stream.js';
@@ -49,8 +49,10 @@ export const AlertRef = builder.prismaNode('Alert', {
     }),
     kind: t.expose('kind', { type: AlertKindEnum }),
     severity: t.expose('severity', { type: AlertSeverityEnum }),
-    title: t.exposeString('title', {
-      description: 'One line in the language of what it is about.',
+    title: t.string({
+      description:
+        'One line in the language of what it is about. For a TLP:AMBER+STRICT or TLP:RED report of another agency, a placeholder: open the report (each reading is logged).',
+      resolve: (alert, _args, context) => alertTitleFor(context.viewer, alert),
     }),
     summary: t.string({
       description:
@@ -60,7 +62,10 @@ export const AlertRef = builder.prismaNode('Alert', {
       resolve: (alert, args, context) => {
         const locale = args.locale ?? context.locale;
         const agency = alert.originAgency ? localizedName(alert.originAgency, locale) : '';
-        return alertSummary(alert.kind, locale, { title: alert.title, agency });
+        return alertSummary(alert.kind, locale, {
+          title: alertTitleFor(context.viewer, alert),
+          agency,
+        });
       },
     }),
     data: t.expose('data', {

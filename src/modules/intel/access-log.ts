@@ -3,9 +3,10 @@ import { prisma } from '../../db.js';
 import type { AccessAction } from '../../generated/prisma/enums.js';
 import { isLoggedMarking } from './intel.access.js';
 
-// Every reading of a TLP:AMBER+STRICT or TLP:RED report by someone outside the author agency,
-// and every export, is written to the access log before the content is returned: there is no
-// reading without its record. Within one request a report is logged once per action.
+// Every reading of a TLP:AMBER+STRICT or TLP:RED report by someone outside the author agency
+// (opening it, or counting it by a search on its words), and every export, is written to the
+// access log before the answer is returned: there is no reading without its record. Within one
+// request a report is logged once per action.
 
 const logged = new WeakMap<Context, Set<string>>();
 const purposes = new WeakMap<Context, Map<string, string>>();
@@ -37,7 +38,7 @@ export async function recordAccess(
   const viewer = context.viewer;
   if (!viewer) return;
   const sensitive = isLoggedMarking(report.tlp) && report.authorAgencyId !== viewer.agencyId;
-  if (action === 'VIEW' && !sensitive) return;
+  if (action !== 'EXPORT' && !sensitive) return;
   const key = `${action}:${report.id}`;
   const seen = logged.get(context) ?? new Set<string>();
   if (seen.has(key)) return;

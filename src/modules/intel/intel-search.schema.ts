@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { builder } from '../../builder.js';
+import type { Context } from '../../context.js';
 import { prisma } from '../../db.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { ObservableType } from '../../generated/prisma/enums.js';
 import { RegionEnum } from '../agencies/agency.schema.js';
 import { jurisdictionSchema } from '../common/codes.js';
-import { intelReportVisibilityWhere } from './intel.access.js';
+import { recordAccess } from './access-log.js';
+import { intelReportVisibilityWhere, LOGGED_MARKINGS } from './intel.access.js';
 import {
   IpRightEnum,
   ObservableTypeEnum,
@@ -92,6 +94,29 @@ function filterWhere(filter: Filter | null | undefined): Prisma.IntelReportWhere
   return and;
 }
 
+/**
+ * A count narrowed by words of the reports (search, brand) tells something of their content:
+ * the TLP:AMBER+STRICT reports of other agencies it counts are written to the access log as
+ * SEARCH, as an opened report is as VIEW. Listed reports are logged by their own reading.
+ */
+async function logWordSearch(
+  context: Context,
+  filter: Filter | null | undefined,
+  where: Prisma.IntelReportWhereInput,
+  limit: number,
+): Promise<void> {
+  const viewer = context.viewer;
+  if (!viewer || !(filter?.search || filter?.brand)) return;
+  const counted = await prisma.intelReport.findMany({
+    where: {
+      AND: [where, { tlp: { in: [...LOGGED_MARKINGS] }, authorAgencyId: { not: viewer.agencyId } }],
+    },
+    select: { id: true, tlp: true, authorAgencyId: true },
+    take: limit,
+  });
+  await Promise.all(counted.map((report) => recordAccess(context, report, 'SEARCH')));
+}
+
 const ORDER: Record<
   typeof IntelReportOrder.$inferType,
   Prisma.IntelReportOrderByWithRelationInput[]
@@ -114,10 +139,13 @@ builder.queryField('intelReports', (t) =>
       filter: t.arg({ type: IntelReportFilter, required: false }),
       orderBy: t.arg({ type: IntelReportOrder, defaultValue: 'PUBLISHED_AT_DESC' }),
     },
-    totalCount: (_parent, args, context) =>
-      prisma.intelReport.count({
-        where: { AND: [intelReportVisibilityWhere(context.viewer), ...filterWhere(args.filter)] },
-      }),
+    totalCount: async (_parent, args, context) => {
+      const where = {
+        AND: [intelReportVisibilityWhere(context.viewer), ...filterWhere(args.filter)],
+      };
+      await logWordSearch(context, args.filter, where, COUNT_LIMIT_MAX);
+      return prisma.intelReport.count({ where });
+    },
     resolve: (query, _parent, args, context) =>
       prisma.intelReport.findMany({
         ...query,
@@ -162,11 +190,12 @@ builder.queryField('intelReportCount', (t) =>
       }),
     },
     resolve: async (_parent, args, context) => {
+      const where = {
+        AND: [intelReportVisibilityWhere(context.viewer), ...filterWhere(args.filter)],
+      };
+      await logWordSearch(context, args.filter, where, args.upTo);
       // Counting one row past the limit tells "exactly upTo" from "more than upTo".
-      const counted = await prisma.intelReport.count({
-        where: { AND: [intelReportVisibilityWhere(context.viewer), ...filterWhere(args.filter)] },
-        take: args.upTo + 1,
-      });
+      const counted = await prisma.intelReport.count({ where, take: args.upTo + 1 });
       return { count: Math.min(counted, args.upTo), exact: counted <= args.upTo };
     },
   }),

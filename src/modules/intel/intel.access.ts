@@ -83,8 +83,10 @@ export function redAddressedToWhere(viewer: Viewer): Prisma.IntelReportWhereInpu
 }
 
 /** Markings whose every reading by another agency is written to the access log. */
+export const LOGGED_MARKINGS = ['AMBER_STRICT', 'RED'] as const;
+
 export function isLoggedMarking(tlp: string): boolean {
-  return tlp === 'AMBER_STRICT' || tlp === 'RED';
+  return (LOGGED_MARKINGS as readonly string[]).includes(tlp);
 }
 
 /** A match record is seen by the agency it was made for, and by nobody else. */

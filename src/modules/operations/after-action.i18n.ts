@@ -29,6 +29,7 @@ export type Words = {
   linkedIntel: string;
   noLinkedIntel: string;
   hiddenIntel: (n: number) => string;
+  readOnlyIntel: (n: number) => string;
   proposed: string;
   seizures: string;
   enums: Record<string, string>;
@@ -62,6 +63,8 @@ const en: Words = {
   noLinkedIntel: 'None you may see.',
   hiddenIntel: (n) =>
     `${n} more linked report${n === 1 ? '' : 's'} you may not see (request access from the operation).`,
+  readOnlyIntel: (n) =>
+    `${n} linked report${n === 1 ? '' : 's'} under TLP:AMBER+STRICT or TLP:RED may be read in IPNet, not exported: ${n === 1 ? 'it is' : 'they are'} not described here.`,
   proposed: 'Proposed',
   seizures: 'seizures',
   enums: {},
@@ -94,6 +97,8 @@ const zhHans: Words = {
   linkedIntel: '关联情报',
   noLinkedIntel: '无可查看的关联情报。',
   hiddenIntel: (n) => `另有 ${n} 份关联情报您无权查看（可在行动中申请访问）。`,
+  readOnlyIntel: (n) =>
+    `${n} 份标记为 TLP:AMBER+STRICT 或 TLP:RED 的关联情报只可在 IPNet 内阅读、不得导出，故此处不作描述。`,
   proposed: '提出',
   seizures: '宗查扣',
   enums: {
@@ -186,6 +191,8 @@ const zhHant: Words = {
   linkedIntel: '關聯情報',
   noLinkedIntel: '無可查看的關聯情報。',
   hiddenIntel: (n) => `另有 ${n} 份關聯情報您無權查看（可在行動中申請存取）。`,
+  readOnlyIntel: (n) =>
+    `${n} 份標記為 TLP:AMBER+STRICT 或 TLP:RED 的關聯情報只可在 IPNet 內閱讀、不得匯出，故此處不作描述。`,
   proposed: '提出',
   seizures: '宗檢獲',
   enums: {

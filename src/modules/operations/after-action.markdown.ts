@@ -106,6 +106,9 @@ export function renderMarkdown(doc: AfterActionDocument, words: Words): string {
   for (const report of doc.linkedIntel.visible) {
     push(`- ${report.title} (${marking(report.tlp)}, ${term(words, report.category)})`);
   }
+  if (doc.linkedIntel.notExportableCount > 0) {
+    push('', words.readOnlyIntel(doc.linkedIntel.notExportableCount));
+  }
   if (doc.linkedIntel.notVisibleCount > 0) {
     push('', words.hiddenIntel(doc.linkedIntel.notVisibleCount));
   }

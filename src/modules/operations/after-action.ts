@@ -1,10 +1,10 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import type { Context } from '../../context.js';
+import { type Context, signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { isLocale, localizedName, writtenLocale } from '../i18n/locale.js';
 import { recordAccess } from '../intel/access-log.js';
-import { intelReportVisibilityWhere } from '../intel/intel.access.js';
+import { intelReportVisibilityWhere, mayExport } from '../intel/intel.access.js';
 import { wordsFor } from './after-action.i18n.js';
 import { renderMarkdown } from './after-action.markdown.js';
 import { operationWorkWhere } from './operation.access.js';
@@ -80,8 +80,12 @@ async function afterActionDocument(
     where: { id: { in: linkedIds }, AND: [intelReportVisibilityWhere(context.viewer)] },
     orderBy: [{ sortKey: 'desc' }, { id: 'asc' }],
   });
-  // Reading a sensitive report through the report is a reading like any other.
-  await Promise.all(visibleReports.map((report) => recordAccess(context, report, 'VIEW')));
+  // The after-action report is a document to take away: each report in it is exported, and
+  // logged as such. Reports the reader may read but not export (TLP:AMBER+STRICT and TLP:RED of
+  // other agencies) are counted, never described.
+  const viewer = signedInViewer(context);
+  const exported = visibleReports.filter((report) => mayExport(viewer, report));
+  await Promise.all(exported.map((report) => recordAccess(context, report, 'EXPORT')));
   const totals = await resultTotals({ operationId });
   const agencyNames = new Map(
     [
@@ -164,7 +168,7 @@ async function afterActionDocument(
       })),
     },
     linkedIntel: {
-      visible: visibleReports.map((report) => ({
+      visible: exported.map((report) => ({
         id: encodeGlobalID('IntelReport', report.id),
         title: report.title,
         tlp: report.tlp,
@@ -172,6 +176,7 @@ async function afterActionDocument(
         publishedAt: report.publishedAt?.toISOString() ?? null,
       })),
       notVisibleCount: linkedIds.length - visibleReports.length,
+      notExportableCount: visibleReports.length - exported.length,
     },
   };
 }

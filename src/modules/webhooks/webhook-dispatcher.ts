@@ -1,10 +1,11 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { config } from '../../config.js';
+import type { Viewer } from '../../context.js';
 import { prisma, type Tx } from '../../db.js';
 import type { Alert, WebhookEndpoint } from '../../generated/prisma/client.js';
 import { liveBus } from '../../live-bus.js';
 import { logger } from '../../logger.js';
-import { alertAudienceWhere } from '../alerts/alert.access.js';
+import { alertAudienceWhere, alertTitleFor } from '../alerts/alert.access.js';
 import { alertFilterWhere } from '../alerts/alert-filter.js';
 import { hasRole } from '../auth/roles.js';
 import { viewerForUser } from '../auth/viewer.js';
@@ -114,7 +115,12 @@ async function claimDue(limit: number): Promise<Claimed[]> {
 }
 
 /** The JSON body: the alert as the API shows it, with global ids. */
-export function webhookPayload(alert: Alert, deliveryId: string, attempt: number) {
+export function webhookPayload(
+  alert: Alert,
+  deliveryId: string,
+  attempt: number,
+  viewer: Viewer,
+) {
   const subject = (type: string, id: string | null) => (id ? encodeGlobalID(type, id) : null);
   return {
     delivery: deliveryId,
@@ -124,7 +130,7 @@ export function webhookPayload(alert: Alert, deliveryId: string, attempt: number
       cursor: alert.cursor.toString(),
       kind: alert.kind,
       severity: alert.severity,
-      title: alert.title,
+      title: alertTitleFor(viewer, alert),
       data: alert.data,
       regions: alert.regions,
       categories: alert.categories,
@@ -159,7 +165,7 @@ async function send(claimed: Claimed, options: ReturnType<typeof settings>): Pro
     return;
   }
 
-  const body = JSON.stringify(webhookPayload(alert, claimed.id, claimed.attempts));
+  const body = JSON.stringify(webhookPayload(alert, claimed.id, claimed.attempts, viewer));
   const timestamp = Math.floor(Date.now() / 1000);
   const outcome = await postDelivery(
     new URL(endpoint.url),
