@@ -115,12 +115,7 @@ async function claimDue(limit: number): Promise<Claimed[]> {
 }
 
 /** The JSON body: the alert as the API shows it, with global ids. */
-export function webhookPayload(
-  alert: Alert,
-  deliveryId: string,
-  attempt: number,
-  viewer: Viewer,
-) {
+export function webhookPayload(alert: Alert, deliveryId: string, attempt: number, viewer: Viewer) {
   const subject = (type: string, id: string | null) => (id ? encodeGlobalID(type, id) : null);
   return {
     delivery: deliveryId,
