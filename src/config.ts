@@ -48,6 +48,11 @@ const ConfigSchema = z.object({
   SIGNIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
   SIGNIN_MAX_FAILURES_PER_ADDRESS: positiveInt.default(20),
   SIGNIN_LOCKOUT_MINUTES: positiveInt.default(15),
+  /**
+   * Network statistics (network admins) show a breakdown figure only when it draws on at least
+   * this many items (reports, or operations for results); see docs/access-control.md.
+   */
+  STATISTICS_MIN_GROUP_SIZE: positiveInt.default(5),
   MAX_QUERY_DEPTH: positiveInt.default(12),
   MAX_ALIASES: positiveInt.default(30),
   MAX_TOKENS: positiveInt.default(5000),

@@ -13,7 +13,15 @@ import {
 } from './support/api.js';
 import { guest, openEvent, register, registered } from './support/forums.js';
 import { createReport, publishedReport, reportInput } from './support/intel.js';
-import { advance, invite, mutate, propose, respond } from './support/operations.js';
+import {
+  advance,
+  invite,
+  mutate,
+  propose,
+  recordResult,
+  respond,
+  seizure,
+} from './support/operations.js';
 
 // What an outsider, or a curious partner, must not learn by asking: people behind ids, working
 // data of operations it has not joined, guests' registrations, accounts of other agencies.
@@ -364,5 +372,121 @@ describe('AMBER+STRICT readings', () => {
       { headers: { authorization: `Bearer ${author.token}` } },
     );
     expect(await theirs.text()).toContain(`Strict title ${word}`);
+  });
+});
+
+describe('network statistics', () => {
+  // A month no other test publishes in, so that the figures are this test's own on a shared database.
+  const FROM = '2001-02-01T00:00:00.000Z';
+  const TO = '2001-03-01T00:00:00.000Z';
+  const STATS = `query($from: DateTime!, $to: DateTime!) { networkStatistics(from: $from, to: $to) {
+    scope disclosure { aggregated minimumGroupSize }
+    reportsShared { total byMarking { tlp count fewerThan } byCategory { category count fewerThan }
+      byRegion { region count fewerThan } }
+    results { byKind { kind count } marketValue { amount currency } } } }`;
+
+  it('refuse windows that could isolate one item, and never break down few items', async () => {
+    const admin = await member(['NETWORK_ADMIN']);
+    const author = await member(['ANALYST', 'COORDINATOR'], { regions: ['BELT_AND_ROAD'] });
+    const reader = await member(['ANALYST']);
+    const ids = [
+      await publishedReport(author.token, {
+        tlp: 'RED',
+        pap: 'RED',
+        category: 'TOYS',
+        audience: { scope: 'RECIPIENTS', recipientIds: [globalId('User', reader.user.id)] },
+      }),
+      await publishedReport(author.token, {
+        tlp: 'AMBER',
+        category: 'WATCHES_JEWELLERY',
+        audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', reader.agency.id)] },
+      }),
+    ];
+    for (let n = 0; n < 5; n += 1) {
+      ids.push(await publishedReport(author.token, { tlp: 'GREEN', category: 'FOOTWEAR' }));
+    }
+    await prisma.intelReport.updateMany({
+      where: { id: { in: ids.map(rawId) } },
+      data: { publishedAt: new Date('2001-02-10T08:00:00Z') },
+    });
+
+    // A window of one millisecond, or of one day, is refused: network figures go by months.
+    const narrow = await gql(
+      STATS,
+      { from: '2001-02-10T08:00:00.000Z', to: '2001-02-10T08:00:00.001Z' },
+      { token: admin.token },
+    );
+    expect(narrow.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(narrow.errors?.[0]?.message).toMatch(/from.*whole calendar months/s);
+    const day = await gql(
+      STATS,
+      { from: '2001-02-10T00:00:00Z', to: '2001-02-11T00:00:00Z' },
+      {
+        token: admin.token,
+      },
+    );
+    expect(day.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+    const month = await gql(STATS, { from: FROM, to: TO }, { token: admin.token });
+    expect(month.errors).toBeUndefined();
+    const figures = month.data?.networkStatistics;
+    expect(figures.scope).toBe('NETWORK');
+    expect(figures.disclosure).toEqual({ aggregated: true, minimumGroupSize: 5 });
+    expect(figures.reportsShared.total).toBe(7);
+    expect(figures.reportsShared.byMarking).toEqual([
+      { tlp: 'AMBER', count: null, fewerThan: 5 },
+      { tlp: 'GREEN', count: 5, fewerThan: null },
+      { tlp: 'RED', count: null, fewerThan: 5 },
+    ]);
+    // The RED report is in no category and no region; the single AMBER one reads "fewer than 5".
+    expect(figures.reportsShared.byCategory).toEqual([
+      { category: 'FOOTWEAR', count: 5, fewerThan: null },
+      { category: 'WATCHES_JEWELLERY', count: null, fewerThan: 5 },
+    ]);
+    expect(figures.reportsShared.byRegion).toEqual([
+      { region: 'BELT_AND_ROAD', count: 6, fewerThan: null },
+    ]);
+
+    // The author agency counts its own reports exactly: it may read every one of them.
+    const own = (await gql(STATS, { from: FROM, to: TO }, { token: author.token })).data
+      ?.networkStatistics;
+    expect(own.scope).toBe('VISIBLE');
+    expect(own.reportsShared.byCategory).toContainEqual({
+      category: 'TOYS',
+      count: 1,
+      fewerThan: null,
+    });
+  });
+
+  it('leave out result figures drawn from fewer operations than the minimum', async () => {
+    const admin = await member(['NETWORK_ADMIN']);
+    const lead = await member(['COORDINATOR', 'ANALYST']);
+    const op = await propose(lead.token);
+    for (const phase of ['PREPARATION', 'ACTION']) {
+      expectType(await advance(lead.token, op.id, phase), 'AdvanceOperationPhaseSuccess');
+    }
+    const recorded = await recordResult(
+      lead.token,
+      op.id,
+      seizure({
+        marketValue: {
+          amount: '987654.32',
+          currency: 'MOP',
+          valuationDate: '2001-02-14T00:00:00Z',
+        },
+      }),
+    );
+    const resultId = rawId(expectType<any>(recorded, 'RecordResultSuccess').result.id);
+    await prisma.operationResult.update({
+      where: { id: resultId },
+      data: { recordedAt: new Date('2001-02-15T00:00:00Z') },
+    });
+
+    const network = (await gql(STATS, { from: FROM, to: TO }, { token: admin.token })).data
+      ?.networkStatistics;
+    expect(network.results).toEqual({ byKind: [], marketValue: [] });
+    const own = (await gql(STATS, { from: FROM, to: TO }, { token: lead.token })).data
+      ?.networkStatistics;
+    expect(own.results.marketValue).toEqual([{ amount: '987654.32', currency: 'MOP' }]);
   });
 });

@@ -29,7 +29,9 @@ export const DEMO_AGENCIES: DemoAgency[] = [
     namePt: 'Secretariado da GBA IPNet',
     kind: 'OTHER',
     jurisdiction: 'CN-GD',
-    regions: ['GREATER_BAY_AREA'],
+    // The secretariat runs the network and takes part in no region's sharing: its network admin
+    // reads no intelligence (statistics give it the network's figures, aggregated).
+    regions: [],
   },
   {
     slug: 'gz-customs',

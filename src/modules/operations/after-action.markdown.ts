@@ -1,6 +1,6 @@
 import { term, type Words } from './after-action.i18n.js';
 import type { AfterActionDocument } from './after-action.js';
-import type { ResultTotals } from './result-totals.js';
+import type { DocumentTotals } from './result-totals.js';
 
 // The after-action report as Markdown, written from its JSON document alone: both forms always
 // say the same. Dates are shown in the operation's time zone, numbers and money in the reader's
@@ -82,7 +82,7 @@ export function renderMarkdown(doc: AfterActionDocument, words: Words): string {
     }
   }
 
-  const totalLines = (t: ResultTotals, indent = '') => {
+  const totalLines = (t: DocumentTotals, indent = '') => {
     for (const k of t.byKind) push(`${indent}- ${term(words, k.kind)}: ${number(k.count)}`);
     for (const s of t.seizures)
       push(

@@ -8,7 +8,7 @@ import { intelReportVisibilityWhere, mayExport } from '../intel/intel.access.js'
 import { wordsFor } from './after-action.i18n.js';
 import { renderMarkdown } from './after-action.markdown.js';
 import { operationWorkWhere } from './operation.access.js';
-import { resultTotals } from './result-totals.js';
+import { resultTotals, withoutDrawn } from './result-totals.js';
 
 // The after-action report: built on request from the operation as the reader may see it
 // (linked reports they may not read are counted, never described), as JSON and as Markdown,
@@ -161,10 +161,10 @@ async function afterActionDocument(
       detectionPoint: r.detectionPoint,
     })),
     totals: {
-      total: totals.total,
+      total: withoutDrawn(totals.total),
       byAgency: totals.byAgency.map(({ agencyId, ...rest }) => ({
         agency: agency(agencyId),
-        ...rest,
+        ...withoutDrawn(rest),
       })),
     },
     linkedIntel: {

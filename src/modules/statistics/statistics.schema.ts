@@ -14,16 +14,24 @@ import {
 import { ProductCategoryEnum, TlpEnum } from '../intel/intel.schema.js';
 import { operationVisibilityWhere, operationWorkWhere } from '../operations/operation.access.js';
 import { OperationPhaseEnum, ResultTotalsRef } from '../operations/operation.schema.js';
-import { resultTotals } from '../operations/result-totals.js';
+import { figuresOfMany, resultTotals } from '../operations/result-totals.js';
+import {
+  breakdownReportsWhere,
+  type Disclosure,
+  disclosureFor,
+  requireWholeMonths,
+  shownCount,
+} from './disclosure.js';
 
 // Network indicators for the annual review. Every figure counts only what the viewer may see,
 // through each entity's visibility rule; network admins get the whole network's figures, as
-// counts and sums only, never the items behind them.
+// counts and sums only, never the items behind them, under the disclosure rule of disclosure.ts.
 
 interface Args {
   from: Date;
   to: Date;
   region: Region | null | undefined;
+  disclosure: Disclosure;
 }
 
 /** The entity's visibility rule, or everything for a network admin (aggregates only). */
@@ -32,6 +40,7 @@ function scoped<W>(context: Context, rule: (viewer: Context['viewer']) => W): W 
 }
 
 async function reportFigures(context: Context, args: Args) {
+  const rule = args.disclosure;
   const where = (region: Region | null | undefined): Prisma.IntelReportWhereInput => ({
     AND: [
       scoped(context, intelReportVisibilityWhere) as Prisma.IntelReportWhereInput,
@@ -39,40 +48,58 @@ async function reportFigures(context: Context, args: Args) {
       region ? { authorAgency: { regions: { has: region } } } : {},
     ],
   });
+  const breakdown = (region: Region | null | undefined): Prisma.IntelReportWhereInput => ({
+    AND: [where(region), breakdownReportsWhere(rule)],
+  });
   const [total, byMarking, byCategory, byRegion] = await Promise.all([
     prisma.intelReport.count({ where: where(args.region) }),
     prisma.intelReport.groupBy({ by: ['tlp'], where: where(args.region), _count: { _all: true } }),
     prisma.intelReport.groupBy({
       by: ['category'],
-      where: where(args.region),
+      where: breakdown(args.region),
       _count: { _all: true },
     }),
     Promise.all(
       (args.region ? [args.region] : Object.values(Regions)).map(async (region) => ({
         region,
-        count: await prisma.intelReport.count({ where: where(region) }),
+        count: await prisma.intelReport.count({ where: breakdown(region) }),
       })),
     ),
   ]);
   return {
     total,
     byMarking: byMarking
-      .map((g) => ({ tlp: g.tlp, count: g._count._all }))
+      .map((g) => ({ tlp: g.tlp, ...shownCount(rule, g._count._all) }))
       .sort((a, b) => a.tlp.localeCompare(b.tlp)),
     byCategory: byCategory
-      .map((g) => ({ category: g.category, count: g._count._all }))
+      .map((g) => ({ category: g.category, ...shownCount(rule, g._count._all) }))
       .sort((a, b) => a.category.localeCompare(b.category)),
-    byRegion: byRegion.filter((r) => r.count > 0),
+    byRegion: byRegion
+      .filter((r) => r.count > 0)
+      .map((r) => ({ region: r.region, ...shownCount(rule, r.count) })),
   };
 }
 
 const Counted = <T extends string>(name: string, key: T, type: unknown) =>
-  builder.objectRef<Record<T, string> & { count: number }>(name).implement({
-    fields: (t) => ({
-      [key]: t.field({ type: type as never, resolve: (row) => row[key] as never }),
-      count: t.int({ resolve: (row) => row.count }),
-    }),
-  });
+  builder
+    .objectRef<Record<T, string> & { count: number | null; fewerThan?: number | null }>(name)
+    .implement({
+      fields: (t) => ({
+        [key]: t.field({ type: type as never, resolve: (row) => row[key] as never }),
+        count: t.int({
+          nullable: true,
+          description:
+            'Null when the figure draws on fewer items than `fewerThan` (network figures).',
+          resolve: (row) => row.count,
+        }),
+        fewerThan: t.int({
+          nullable: true,
+          description:
+            'Set when the count is withheld: it is at least 1 and less than this (the minimum group size).',
+          resolve: (row) => row.fewerThan ?? null,
+        }),
+      }),
+    });
 
 const MarkingCount = Counted('MarkingCount', 'tlp', TlpEnum);
 const CategoryCount = Counted('CategoryCount', 'category', ProductCategoryEnum);
@@ -102,10 +129,22 @@ const StatisticsScopeEnum = builder.enumType('StatisticsScope', {
   },
 });
 
+const StatisticsDisclosure = builder.objectRef<Disclosure>('StatisticsDisclosure').implement({
+  description:
+    'How network figures (scope NETWORK) are kept from singling out one item: whole calendar months, breakdowns of at least `minimumGroupSize` items, TLP:RED and TLP:AMBER+STRICT reports counted by marking only. See docs/access-control.md.',
+  fields: (t) => ({
+    aggregated: t.exposeBoolean('aggregated', {
+      description: 'The figures cover items you may not read, so the rule applies.',
+    }),
+    minimumGroupSize: t.exposeInt('minimumGroupSize'),
+  }),
+});
+
 const NetworkStatistics = builder
   .objectRef<Args & { context: Context }>('NetworkStatistics')
   .implement({
     fields: (t) => ({
+      disclosure: t.field({ type: StatisticsDisclosure, resolve: (s) => s.disclosure }),
       from: t.expose('from', { type: 'DateTime' }),
       to: t.expose('to', { type: 'DateTime' }),
       region: t.expose('region', { type: RegionEnum, nullable: true }),
@@ -166,18 +205,21 @@ const NetworkStatistics = builder
         type: ResultTotalsRef,
         description:
           'Results recorded in the period in operations whose working data you may see; money per currency. REFERRED_TO_COURT counts cases referred to court.',
-        resolve: async (s) =>
-          (
-            await resultTotals({
-              recordedAt: { gte: s.from, lt: s.to },
-              operation: {
-                AND: [
-                  scoped(s.context, operationWorkWhere) as Prisma.OperationWhereInput,
-                  s.region ? { targetRegions: { has: s.region } } : {},
-                ],
-              },
-            })
-          ).total,
+        resolve: async (s) => {
+          const { total } = await resultTotals({
+            recordedAt: { gte: s.from, lt: s.to },
+            operation: {
+              AND: [
+                scoped(s.context, operationWorkWhere) as Prisma.OperationWhereInput,
+                s.region ? { targetRegions: { has: s.region } } : {},
+              ],
+            },
+          });
+          // Network figures drawn from fewer operations than the minimum are left out.
+          return s.disclosure.aggregated
+            ? figuresOfMany(total, s.disclosure.minimumGroupSize).totals
+            : total;
+        },
       }),
     }),
   });
@@ -197,6 +239,10 @@ builder.queryField('networkStatistics', (t) =>
     validate: z
       .looseObject({ from: z.date(), to: z.date() })
       .refine((a) => a.to > a.from, { error: 'must be after from', path: ['to'] }),
-    resolve: (_parent, args, context) => ({ ...args, region: args.region ?? null, context }),
+    resolve: (_parent, args, context) => {
+      const disclosure = disclosureFor(context.viewer);
+      requireWholeMonths(disclosure, args.from, args.to);
+      return { ...args, region: args.region ?? null, disclosure, context };
+    },
   }),
 );
