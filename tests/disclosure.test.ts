@@ -12,7 +12,7 @@ import {
   yoga,
 } from './support/api.js';
 import { guest, openEvent, register, registered } from './support/forums.js';
-import { createReport, publishedReport, reportInput } from './support/intel.js';
+import { createReport, publishedReport, reportInput, uniqueContainer } from './support/intel.js';
 import {
   advance,
   invite,
@@ -488,5 +488,73 @@ describe('network statistics', () => {
     const own = (await gql(STATS, { from: FROM, to: TO }, { token: lead.token })).data
       ?.networkStatistics;
     expect(own.results.marketValue).toEqual([{ amount: '987654.32', currency: 'MOP' }]);
+  });
+});
+
+describe('design points', () => {
+  const MATCHES = '{ intelMatches(first: 20) { totalCount } }';
+
+  it('RED and AMBER+STRICT reports are not matched unless their author chooses it', async () => {
+    const holder = await member(['ANALYST'], { regions: ['BELT_AND_ROAD'] });
+    const reader = await member(['ANALYST'], { regions: ['BELT_AND_ROAD'] });
+    const prober = await member(['ANALYST'], { regions: ['GREATER_BAY_AREA'] });
+    const strict = uniqueContainer();
+    const chosen = uniqueContainer();
+    const audience = { scope: 'AGENCIES', agencyIds: [globalId('Agency', reader.agency.id)] };
+    await publishedReport(holder.token, {
+      tlp: 'AMBER_STRICT',
+      audience,
+      observables: [{ type: 'CONTAINER_NUMBER', value: strict }],
+    });
+    await publishedReport(holder.token, {
+      tlp: 'AMBER_STRICT',
+      audience,
+      matchingOptOut: false,
+      observables: [{ type: 'CONTAINER_NUMBER', value: chosen }],
+    });
+    // Someone who guesses both values learns only of the report whose author allowed matching.
+    await publishedReport(prober.token, {
+      tlp: 'GREEN',
+      observables: [
+        { type: 'CONTAINER_NUMBER', value: strict },
+        { type: 'CONTAINER_NUMBER', value: chosen },
+      ],
+    });
+    expect((await gql(MATCHES, {}, { token: prober.token })).data?.intelMatches.totalCount).toBe(1);
+    expect(await prisma.intelMatch.count({ where: { agencyId: prober.agency.id } })).toBe(1);
+  });
+
+  it('an INTEL_UPDATED alert does not name audience changes, as versions do not', async () => {
+    const author = await member(['ANALYST']);
+    const reader = await member(['ANALYST']);
+    const extra = await member(['ANALYST']);
+    const reportId = await publishedReport(author.token, {
+      tlp: 'AMBER',
+      audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', reader.agency.id)] },
+    });
+    const changed = await mutation(
+      author.token,
+      'updateIntelReport',
+      '$id: ID!, $input: IntelReportChanges!',
+      'id: $id, input: $input',
+      {
+        id: reportId,
+        input: {
+          title: 'Counterfeit power banks, revised',
+          audience: {
+            scope: 'AGENCIES',
+            agencyIds: [globalId('Agency', reader.agency.id), globalId('Agency', extra.agency.id)],
+          },
+        },
+      },
+    );
+    expectType(changed, 'UpdateIntelReportSuccess');
+    const alerts = await gql(
+      `query($f: AlertFilterInput) { alerts(filter: $f, first: 5) { edges { node { data } } } }`,
+      { f: { kinds: ['INTEL_UPDATED'], originAgencies: [globalId('Agency', author.agency.id)] } },
+      { token: reader.token },
+    );
+    const [update] = alerts.data?.alerts.edges ?? [];
+    expect(update.node.data.changed).toEqual(['title']);
   });
 });

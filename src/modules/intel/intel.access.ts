@@ -68,6 +68,17 @@ export function intelReportVisibilityWhere(
   };
 }
 
+/**
+ * Fields whose changes only the author agency sees, like the audience and opt-out themselves:
+ * in a report's versions, and never in the alerts that announce a change to every reader.
+ */
+export const AUTHOR_ONLY_CHANGES: ReadonlySet<string> = new Set([
+  'audience',
+  'audienceScope',
+  'audienceRegions',
+  'matchingOptOut',
+]);
+
 /** Recipients of AMBER+STRICT or RED may read but not export or forward. */
 export function mayExport(
   viewer: Viewer,

@@ -14,7 +14,7 @@ import {
 import { RegionEnum } from '../agencies/agency.schema.js';
 import { findVisibleUser, userVisibilityWhere } from '../users/user.access.js';
 import { openedRedReports, recordAccess } from './access-log.js';
-import { intelReportVisibilityWhere, mayExport } from './intel.access.js';
+import { AUTHOR_ONLY_CHANGES, intelReportVisibilityWhere, mayExport } from './intel.access.js';
 import { stixBundle } from './stix.js';
 
 export const TlpEnum = builder.enumType(Tlp, {
@@ -95,14 +95,6 @@ export const IntelObservableRef = builder.prismaNode('IntelObservable', {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
-
-/** Fields whose changes only the author agency sees, like the audience and opt-out themselves. */
-const AUTHOR_ONLY_CHANGES = new Set([
-  'audience',
-  'audienceScope',
-  'audienceRegions',
-  'matchingOptOut',
-]);
 
 builder.prismaObject('IntelReportVersion', {
   description: 'One change to a published report.',

@@ -11,7 +11,11 @@ import type {
 import { Prisma } from '../../generated/prisma/client.js';
 import { recordAlerts } from '../alerts/alert-log.js';
 import { changedFields } from '../common/changes.js';
-import { intelReportVisibilityWhere } from './intel.access.js';
+import {
+  AUTHOR_ONLY_CHANGES,
+  intelReportVisibilityWhere,
+  isLoggedMarking,
+} from './intel.access.js';
 import { recordReportAlert, reportAlert } from './intel.alerts.js';
 import { recordMatches } from './matching.service.js';
 import { observableHash } from './observables.js';
@@ -189,6 +193,9 @@ export async function createIntelReport(
       data: {
         ...data,
         audienceScope: input.audience.scope,
+        // Matching tells another agency that this agency holds something on a value it guessed;
+        // for reports whose very existence is restricted, that is the author's choice to make.
+        matchingOptOut: input.matchingOptOut ?? isLoggedMarking(input.tlp),
         searchText: searchTextOf({ ...input, brands: input.brands ?? [] }),
         authorAgencyId: actor.agencyId,
         authorUserId: actor.userId,
@@ -295,8 +302,9 @@ export async function updateIntelReport(
     const updated = await tx.intelReport.update({ where: { id: report.id }, data });
     // Who could read it before and can no longer learns that from the live stream, as
     // VISIBILITY_LOST; the alert itself reaches the audience as it now is.
+    // The alert reaches every reader: it names only the changes every reader may see.
     await recordReportAlert(tx, updated, 'INTEL_UPDATED', 'INFO', {
-      data: { changed: Object.keys(changes) },
+      data: { changed: Object.keys(changes).filter((field) => !AUTHOR_ONLY_CHANGES.has(field)) },
     });
     return updated;
   });
