@@ -19,9 +19,17 @@ export interface HubListener {
   filter: AlertFilter | null;
   /** A batch of new alerts and which of them this listener's viewer and filter may receive. */
   receive(alerts: readonly Alert[], deliverable: ReadonlySet<bigint>): void;
+  /**
+   * The hub could not decide what this listener may receive: it ends the stream with
+   * RESUME_REQUIRED at the last cursor it sent, so that resuming loses nothing.
+   */
+  resumeRequired(): void;
 }
 
 const BATCH = 500;
+/** A batch whose audience cannot be decided is tried this often before its listeners are let go. */
+const ATTEMPTS = 3;
+const RETRY_MS = 250;
 
 class AlertHub {
   private readonly listeners = new Set<HubListener>();
@@ -30,6 +38,9 @@ class AlertHub {
   private running = false;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
+  private retry: NodeJS.Timeout | null = null;
+  /** Failed attempts at the batch after `last` (the cursor moves only past what was delivered). */
+  private failures = 0;
   private unsubscribe: (() => void) | null = null;
 
   /** Registers a listener; alerts committed from now on reach it. */
@@ -75,6 +86,8 @@ class AlertHub {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
     this.unsubscribe?.();
     this.timer = null;
     this.unsubscribe = null;
@@ -93,16 +106,51 @@ class AlertHub {
             take: BATCH,
           });
           if (alerts.length === 0) break;
-          this.last = alerts[alerts.length - 1]?.cursor ?? this.last;
           if (this.listeners.size > 0) await this.dispatch(alerts);
+          // Only now, with the batch handed over, does the reader move past it.
+          this.last = alerts[alerts.length - 1]?.cursor ?? this.last;
+          this.failures = 0;
           if (alerts.length < BATCH) break;
         }
       } catch (error) {
-        logger.error({ err: error }, 'could not read the alert log; retrying at the next wake-up');
+        this.failures += 1;
+        logger.warn(
+          { err: error, attempt: this.failures, after: this.last.toString() },
+          'could not deliver live alerts; retrying the same batch',
+        );
+        this.retry ??= setTimeout(() => {
+          this.retry = null;
+          this.wake();
+        }, RETRY_MS);
+        this.retry.unref();
+        return;
       }
     } while (this.again);
   }
 
+  /** Which of `cursors` the viewer may receive under the filter: the audience rule, in SQL. */
+  async deliverableFor(
+    viewer: Viewer,
+    filter: AlertFilter | null,
+    cursors: readonly bigint[],
+  ): Promise<bigint[]> {
+    const rows = await prisma.alert.findMany({
+      where: {
+        cursor: { in: [...cursors] },
+        AND: [alertAudienceWhere(viewer), alertFilterWhere(filter)],
+      },
+      select: { cursor: true },
+    });
+    return rows.map((row) => row.cursor);
+  }
+
+  /**
+   * Decides the audience of every group first and hands the batch over only when all are
+   * decided, so that a failed query delivers nothing and the batch is tried again (subscribers
+   * drop what they already had by its cursor). A group that still fails after ATTEMPTS is let
+   * go with RESUME_REQUIRED instead of holding everyone back; resuming from its cursor then
+   * reads the log itself.
+   */
   private async dispatch(alerts: readonly Alert[]): Promise<void> {
     const groups = new Map<string, HubListener[]>();
     for (const listener of this.listeners) {
@@ -115,26 +163,33 @@ class AlertHub {
     // decided by the audience rule in the database, once per viewer and filter.
     const everyone = alerts.filter(isForEveryone);
     const restricted = alerts.filter((a) => !isForEveryone(a)).map((a) => a.cursor);
-    await Promise.all(
+    const decided = await Promise.allSettled(
       [...groups.values()].map(async (group) => {
         const [first] = group;
-        if (!first) return;
+        if (!first) return { group, deliverable: new Set<bigint>() };
         const deliverable = new Set(
           everyone.filter((a) => matchesFilter(a, first.filter)).map((a) => a.cursor),
         );
         if (restricted.length > 0) {
-          const rows = await prisma.alert.findMany({
-            where: {
-              cursor: { in: restricted },
-              AND: [alertAudienceWhere(first.viewer), alertFilterWhere(first.filter)],
-            },
-            select: { cursor: true },
-          });
-          for (const row of rows) deliverable.add(row.cursor);
+          for (const cursor of await this.deliverableFor(first.viewer, first.filter, restricted)) {
+            deliverable.add(cursor);
+          }
         }
-        for (const listener of group) listener.receive(alerts, deliverable);
+        return { group, deliverable };
       }),
     );
+    const failed = decided.filter((d) => d.status === 'rejected');
+    if (failed.length > 0 && this.failures + 1 < ATTEMPTS) {
+      throw (failed[0] as PromiseRejectedResult).reason;
+    }
+    [...groups.values()].forEach((group, index) => {
+      const outcome = decided[index];
+      if (outcome?.status === 'fulfilled') {
+        for (const listener of group) listener.receive(alerts, outcome.value.deliverable);
+      } else {
+        for (const listener of group) listener.resumeRequired();
+      }
+    });
   }
 }
 

@@ -64,6 +64,9 @@ export function alertStream(
         if (backlog > maxBacklog) end(new ResumeRequiredError(position.toString()));
         wakeUp?.();
       },
+      resumeRequired: () => {
+        if (!ended) end(new ResumeRequiredError(position.toString()));
+      },
     };
     // Subjects this subscriber has been told about: losing sight of one is announced.
     const watching = new Set<string>();
