@@ -1,7 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { prisma } from '../src/db.js';
 import { alertHub } from '../src/modules/alerts/alert-hub.js';
 import { buildApp } from '../src/server.js';
-import { globalId, member } from './support/api.js';
+import { globalId, gql, member, rawId } from './support/api.js';
+import { guest, openEvent, registered } from './support/forums.js';
 import { publishedReport } from './support/intel.js';
 import { expectIncreasing, LiveStream } from './support/live.js';
 
@@ -80,5 +82,52 @@ describe('live alerts when a delivery query fails', () => {
     const resumed = live(reader.token, { filter, after: resumeAfter });
     await resumed.received(1);
     expect(resumed.events.map((e) => e.alert?.title)).toEqual(['During the failures']);
+  });
+});
+
+describe('cancellations at the head of the waiting list', () => {
+  const CANCEL = `mutation($id: ID!) { cancelRegistration(id: $id) { __typename
+    ... on CancelRegistrationSuccess { registration { id status } } ... on Error { code } } }`;
+  const REGISTER = `mutation($input: RegistrationInput!) { registerForEvent(input: $input) {
+    __typename ... on Error { code } } }`;
+
+  it('answer every request while seats are placed, and what they say is what the database holds', async () => {
+    const { token } = await member(['ORGANIZER']);
+    for (let round = 0; round < 3; round += 1) {
+      const eventId = await openEvent(token, { visibility: 'PUBLIC', capacity: 5 });
+      const line = [];
+      for (let n = 0; n < 30; n += 1)
+        line.push(await registered(null, eventId, { guest: guest() }));
+      expect(line.slice(0, 5).every((r) => r.status === 'CONFIRMED')).toBe(true);
+      // The seated and the head of the line cancel at once, while newcomers join: every
+      // cancellation of a seated person places the next in line, who may be cancelling too.
+      const leaving = line.slice(0, 20);
+      const answers = await Promise.all([
+        ...leaving.map((r) => gql(CANCEL, { id: r.id }, { token })),
+        ...Array.from({ length: 10 }, () =>
+          gql(REGISTER, {
+            input: {
+              eventId,
+              type: 'DELEGATE',
+              guest: guest(),
+              idempotencyKey: crypto.randomUUID(),
+            },
+          }),
+        ),
+      ]);
+      for (const answer of answers)
+        expect(answer.errors, JSON.stringify(answer.errors)).toBeUndefined();
+      const cancellations = answers.slice(0, leaving.length);
+      for (const answer of cancellations) {
+        expect(answer.data?.cancelRegistration.__typename).toBe('CancelRegistrationSuccess');
+      }
+      const rows = await prisma.forumRegistration.findMany({ where: { eventId: rawId(eventId) } });
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      for (const r of leaving) expect(byId.get(rawId(r.id))?.status).toBe('CANCELLED');
+      const seated = rows.filter((r) => r.status === 'CONFIRMED').length;
+      const waiting = rows.filter((r) => r.status === 'WAITLISTED').length;
+      expect(seated).toBe(Math.min(5, seated + waiting));
+      expect(seated).toBe(5);
+    }
   });
 });

@@ -11,6 +11,19 @@ export interface Recipient {
   locale: string;
 }
 
+/**
+ * The lock order of every change to an event's registrations: the event row first, then the
+ * registrations. Seat placement (`forum_place_seats`) locks the event row FOR UPDATE and then
+ * updates registrations, and writing an outbox row takes a KEY SHARE lock on the event (its
+ * foreign key). A transaction that locked a registration first and then wrote its message would
+ * wait for placement while placement waited for it: a deadlock. Taking the event's KEY SHARE
+ * lock first makes placement wait instead; key-share locks do not wait for each other, so
+ * cancellations and decisions still run side by side.
+ */
+export async function lockEventForRegistrations(tx: Tx, eventId: string): Promise<void> {
+  await tx.$executeRaw`SELECT 1 FROM "ForumEvent" WHERE id = ${eventId}::uuid FOR KEY SHARE`;
+}
+
 export async function queueMessages(
   tx: Tx,
   eventId: string,

@@ -19,7 +19,12 @@ import {
   RequestAlreadyReceivedError,
 } from './forum.errors.js';
 import { findVisibleEvent, placeSeats } from './forum-event.service.js';
-import { ACTIVE_STATUSES, queueMessages, SEATED_STATUSES } from './outbox.js';
+import {
+  ACTIVE_STATUSES,
+  lockEventForRegistrations,
+  queueMessages,
+  SEATED_STATUSES,
+} from './outbox.js';
 
 // Registration: requests for seats (a person, an agency's group, an organizer's invitations),
 // approval, cancellation. A request is written first, in line (WAITLISTED) or awaiting approval;
@@ -491,6 +496,7 @@ export async function cancelRegistration(
     mayApproveForAgency(viewer, found);
   if (!allowed) throw new ForbiddenError('You may not cancel this registration.');
   const cancelled = await prisma.$transaction(async (tx) => {
+    await lockEventForRegistrations(tx, found.eventId);
     const [current] = await tx.$queryRaw<ForumRegistration[]>`
       SELECT * FROM "ForumRegistration" WHERE id = ${registrationId}::uuid FOR UPDATE`;
     if (!current || !['PENDING_APPROVAL', 'CONFIRMED', 'WAITLISTED'].includes(current.status)) {
@@ -537,6 +543,7 @@ export async function decideRegistration(
   }
   const now = new Date();
   const queued = await prisma.$transaction(async (tx) => {
+    await lockEventForRegistrations(tx, found.eventId);
     const group = await tx.$queryRaw<ForumRegistration[]>`
       SELECT * FROM "ForumRegistration"
        WHERE "requestId" = ${found.requestId}::uuid AND status = 'PENDING_APPROVAL'
