@@ -48,10 +48,26 @@ export function liveBus(): PubSub<Topics> {
   return bus;
 }
 
+/**
+ * Closes the Redis connections. A connected client says QUIT (its replies are awaited, briefly);
+ * one that is not connected is dropped at once: QUIT would wait in its offline queue for a
+ * server that may never come back, and hold the shutdown.
+ */
 export async function closeLiveBus(): Promise<void> {
   const closing = [commands, subscriber].filter((c): c is Redis => c !== null);
   commands = null;
   subscriber = null;
   bus = null;
-  await Promise.all(closing.map((c) => c.quit().catch(() => c.disconnect())));
+  await Promise.all(
+    closing.map(async (client) => {
+      if (client.status !== 'ready') {
+        client.disconnect();
+        return;
+      }
+      const quit = client.quit().catch(() => undefined);
+      const late = new Promise((resolve) => setTimeout(resolve, 1000).unref());
+      await Promise.race([quit, late]);
+      client.disconnect();
+    }),
+  );
 }

@@ -2,6 +2,18 @@
 // into an empty embedded database, and serves GraphQL until SIGTERM or SIGINT.
 import { ConfigError, loadConfig } from './config.js';
 
+// Signals are handled from the first line. Before the server listens, a stop ends start-up at
+// the next step, with the database closed properly (a demo left half loaded is loaded again by
+// the next start); once it listens, the server shuts down within its grace period.
+let stopAsked: string | null = null;
+let shutdown: ((signal: string) => Promise<void>) | null = null;
+const onSignal = (signal: string) => {
+  if (shutdown) void shutdown(signal);
+  else stopAsked ??= signal;
+};
+process.on('SIGTERM', () => onSignal('SIGTERM'));
+process.on('SIGINT', () => onSignal('SIGINT'));
+
 try {
   loadConfig();
 } catch (error) {
@@ -15,7 +27,8 @@ try {
 const { config } = await import('./config.js');
 const { closeDatabase, databaseKind, databaseLocation, migrateDatabase } = await import('./db.js');
 const { logger } = await import('./logger.js');
-const { databaseIsEmpty, seedDemoNetwork } = await import('./demo/seed.js');
+const { databaseIsEmpty, demoSeedUnfinished, SeedInterrupted, seedDemoNetwork, seedEmptyDatabase } =
+  await import('./demo/seed.js');
 const { DEMO_ROLE_ACCOUNTS, NETWORK_ADMIN_EMAIL } = await import('./demo/demo-network.js');
 const { buildApp } = await import('./server.js');
 const { deleteExpiredSessions } = await import('./modules/auth/session.service.js');
@@ -24,23 +37,43 @@ const { startForumMailer } = await import('./modules/forums/forum-mailer.js');
 const { startWebhookDispatcher } = await import('./modules/webhooks/webhook-dispatcher.js');
 
 const cfg = config();
+const interrupted = () => stopAsked !== null;
+
+function checkpoint(): void {
+  if (interrupted()) throw new SeedInterrupted();
+}
 
 async function prepareDatabase(): Promise<boolean> {
   const applied = await migrateDatabase();
   if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
+  checkpoint();
   const embedded = databaseKind === 'pglite';
-  const seed =
-    cfg.SEED_DEMO === 'always' ||
-    (cfg.SEED_DEMO === 'auto' && embedded && (await databaseIsEmpty()));
-  if (seed) {
-    const summary = await seedDemoNetwork(cfg.DEMO_PASSWORD);
-    logger.info(summary, 'seeded the demo network');
+  if (cfg.SEED_DEMO === 'always') {
+    logger.info('seeding the demo network');
+    logger.info(
+      await seedDemoNetwork(cfg.DEMO_PASSWORD, { interrupted }),
+      'seeded the demo network',
+    );
+    return true;
   }
-  return seed || (embedded && cfg.SEED_DEMO !== 'never');
+  if (cfg.SEED_DEMO === 'auto' && embedded) {
+    const unfinished = await demoSeedUnfinished();
+    if (unfinished || (await databaseIsEmpty())) {
+      logger.info(
+        unfinished
+          ? 'the last start was interrupted while loading the demo network: loading it again'
+          : 'seeding the demo network',
+      );
+      const summary = await seedEmptyDatabase(cfg.DEMO_PASSWORD, { interrupted });
+      logger.info(summary, 'seeded the demo network');
+    }
+  }
+  return embedded && cfg.SEED_DEMO !== 'never';
 }
 
 try {
   const showDemo = await prepareDatabase();
+  checkpoint();
   // Expired sessions are refused anyway; removing them keeps the table small.
   const sweepSessions = () =>
     deleteExpiredSessions().then(
@@ -52,6 +85,7 @@ try {
 
   const placed = await placeWaitingEverywhere();
   if (placed > 0) logger.info({ placed }, 'placed forum registrations left in line');
+  checkpoint();
   const stopMailer = startForumMailer();
   logger.info(
     { smtp: stopMailer !== null },
@@ -88,10 +122,16 @@ try {
   }
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    // Whatever a dependency does (an unreachable Redis, a database that does not answer), the
+    // process ends shortly after the grace period.
+    setTimeout(() => {
+      logger.error('shutdown did not finish in time: exiting');
+      process.exit(1);
+    }, cfg.SHUTDOWN_GRACE_MS + 2_000).unref();
     try {
       stopMailer?.();
       stopWebhooks();
@@ -103,9 +143,13 @@ try {
       process.exit(1);
     }
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  if (stopAsked) void shutdown(stopAsked);
 } catch (error) {
+  if (error instanceof SeedInterrupted) {
+    logger.info({ signal: stopAsked }, 'start-up interrupted; the next start finishes it');
+    await closeDatabase().catch(() => {});
+    process.exit(0);
+  }
   logger.fatal({ err: error }, 'could not start');
   await closeDatabase().catch(() => {});
   process.exit(1);

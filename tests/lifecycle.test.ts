@@ -39,23 +39,52 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-function startServer(env: NodeJS.ProcessEnv): Promise<Running> {
+interface Launched {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+  /** Resolves with the first match of `pattern` in the output; rejects if the process exits. */
+  waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpExecArray>;
+}
+
+function launch(env: NodeJS.ProcessEnv): Launched {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  const listeners = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const listener of listeners) listener();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"url":"(http:\/\/[^"]+)".*"msg":"GBA IPNet is listening"/.exec(output);
-      if (match?.[1]) resolve({ child, url: match[1], output: () => output, exited });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    exited.then((code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
+  const waitFor = (pattern: RegExp, timeoutMs = 60_000) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(output);
+        if (!match) return;
+        listeners.delete(check);
+        clearTimeout(timer);
+        resolve(match);
+      };
+      const timer = setTimeout(
+        () => reject(new Error(`no ${pattern} in ${timeoutMs} ms:\n${output}`)),
+        timeoutMs,
+      );
+      listeners.add(check);
+      check();
+      exited.then((code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+    });
+  return { child, output: () => output, exited, waitFor };
+}
+
+async function startServer(env: NodeJS.ProcessEnv): Promise<Running> {
+  const launched = launch(env);
+  const match = await launched.waitFor(/"url":"(http:\/\/[^"]+)".*"msg":"GBA IPNet is listening"/);
+  return { ...launched, url: match[1] as string };
 }
 
 async function call(url: string, query: string, variables: object = {}, token?: string) {
@@ -211,6 +240,65 @@ describe('shutdown', () => {
     } finally {
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);
+    }
+  });
+});
+
+describe('interrupted and stuck', () => {
+  it('an interrupted first start leaves a demo that the next start loads whole', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'ipnet-first-start-'));
+    try {
+      const env = serverEnv({ DATA_DIR: fresh, SEED_DEMO: 'auto' });
+      delete env.DATABASE_URL;
+      const first = launch(env);
+      await first.waitFor(/seeding the demo network/);
+      first.child.kill('SIGINT');
+      expect(await first.exited).toBe(0);
+      expect(first.output()).toContain('start-up interrupted');
+      expect(first.output()).not.toContain('GBA IPNet is listening');
+
+      const second = await startServer(env);
+      try {
+        expect(second.output()).toMatch(/interrupted while loading the demo network/);
+        const token = await signInOver(second.url, 'coordinator@gz-customs.demo', DEMO_PASSWORD);
+        const seen = await call(
+          second.url,
+          '{ intelReports(first: 1) { totalCount } operations(first: 5) { totalCount } forumEvents(first: 5) { totalCount } }',
+          {},
+          token,
+        );
+        expect(seen.errors).toBeUndefined();
+        expect(seen.data.intelReports.totalCount).toBeGreaterThan(0);
+        expect(seen.data.operations.totalCount).toBeGreaterThan(0);
+        expect(seen.data.forumEvents.totalCount).toBeGreaterThan(0);
+      } finally {
+        second.child.kill('SIGTERM');
+        expect(await second.exited).toBe(0);
+      }
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it('SIGTERM ends the server within its grace period when Redis is unreachable', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'ipnet-no-redis-'));
+    try {
+      const env = serverEnv({
+        DATA_DIR: fresh,
+        SEED_DEMO: 'never',
+        REDIS_URL: 'redis://127.0.0.1:1',
+        SHUTDOWN_GRACE_MS: '2000',
+      });
+      delete env.DATABASE_URL;
+      const server = await startServer(env);
+      const asked = Date.now();
+      server.child.kill('SIGTERM');
+      const code = await server.exited;
+      expect(Date.now() - asked).toBeLessThan(2000 + 2000);
+      expect(code).toBe(0);
+      expect(server.output()).toContain('stopped cleanly');
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
     }
   });
 });

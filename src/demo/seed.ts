@@ -11,8 +11,11 @@ import {
 } from './demo-network.js';
 import { seedDemoOperations } from './demo-operations.js';
 
-// Loads the demo network in one transaction (all or nothing). Safe to run again: agencies and
-// accounts are matched by slug and e-mail and brought back to their demo state.
+// Loads the demo network: agencies and accounts in one transaction, then intelligence,
+// operations and forums through the services, as people would. Safe to run again: agencies and
+// accounts are matched by slug and e-mail and brought back to their demo state, and each later
+// step is skipped when its data is there. Into an empty embedded database it is loaded under a
+// DemoSeed record, so that a first start interrupted halfway is finished by the next one.
 
 export interface SeedSummary {
   agencies: number;
@@ -25,7 +28,25 @@ export interface SeedSummary {
   forums: number;
 }
 
-export async function seedDemoNetwork(password: string): Promise<SeedSummary> {
+/** Start-up was asked to stop: the seed ends between two steps. */
+export class SeedInterrupted extends Error {
+  constructor() {
+    super('demo seeding interrupted; the next start loads the demo again');
+  }
+}
+
+export interface SeedOptions {
+  /** Checked between steps: true ends the seed with SeedInterrupted. */
+  interrupted?: () => boolean;
+}
+
+export async function seedDemoNetwork(
+  password: string,
+  options: SeedOptions = {},
+): Promise<SeedSummary> {
+  const step = () => {
+    if (options.interrupted?.()) throw new SeedInterrupted();
+  };
   // One hash for every demo account: they share the demo password, and argon2 is slow on purpose.
   const passwordHash = await hashPassword(password);
   let users = 0;
@@ -68,12 +89,46 @@ export async function seedDemoNetwork(password: string): Promise<SeedSummary> {
     },
     { timeout: 60_000 },
   );
+  step();
   const reports = await seedDemoIntel();
+  step();
   const operations = await seedDemoOperations();
+  step();
   const forums = await seedDemoForums();
   return { agencies: DEMO_AGENCIES.length, users, reports, operations, forums };
 }
 
 export async function databaseIsEmpty(): Promise<boolean> {
   return (await prisma.agency.count()) === 0;
+}
+
+/** The demo was being loaded into an empty database and did not finish. */
+export async function demoSeedUnfinished(): Promise<boolean> {
+  const run = await prisma.demoSeed.findUnique({ where: { id: 1 } });
+  return run !== null && run.completedAt === null;
+}
+
+/** Empties every table but the migrations' record: only for a database holding a partial demo. */
+async function emptyDatabase(): Promise<void> {
+  const tables = await prisma.$queryRaw<{ tablename: string }[]>`
+    SELECT tablename FROM pg_tables
+     WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'`;
+  if (tables.length === 0) return;
+  const list = tables.map((t) => `"${t.tablename.replaceAll('"', '""')}"`).join(', ');
+  await prisma.$executeRawUnsafe(`TRUNCATE TABLE ${list} RESTART IDENTITY CASCADE`);
+}
+
+/**
+ * Loads the demo into an empty database, or finishes the load an interrupted start left: the
+ * partial demo is emptied out and loaded again, all of it.
+ */
+export async function seedEmptyDatabase(
+  password: string,
+  options: SeedOptions = {},
+): Promise<SeedSummary> {
+  if (await demoSeedUnfinished()) await emptyDatabase();
+  await prisma.demoSeed.create({ data: { id: 1 } });
+  const summary = await seedDemoNetwork(password, options);
+  await prisma.demoSeed.update({ where: { id: 1 }, data: { completedAt: new Date() } });
+  return summary;
 }
