@@ -110,7 +110,13 @@ builder.scalarType('DateTime', {
   serialize: (value) => value.toISOString(),
   parseValue: (value) => {
     const date = typeof value === 'string' ? new Date(value) : null;
-    if (!date || Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(String(value))) {
+    // Years 1000 to 9999: four digits, and nothing the database would refuse.
+    if (
+      !date ||
+      Number.isNaN(date.getTime()) ||
+      !/^[1-9]\d{3}-\d{2}-\d{2}T/.test(String(value)) ||
+      date.getUTCFullYear() < 1000
+    ) {
       throw new GraphQLError('DateTime must be an RFC 3339 string such as 2026-11-26T09:30:00Z.', {
         extensions: { code: 'BAD_USER_INPUT' },
       });

@@ -98,6 +98,9 @@ function valueProblems(
   }
   if (!isScalarType(nullable)) return [];
   if (containsNul(value)) return [{ path, message: 'must not contain NUL (\\u0000) characters' }];
+  if (containsLoneSurrogate(value)) {
+    return [{ path, message: 'must be valid Unicode text (it holds a lone surrogate)' }];
+  }
   if (extensions.isRelayGlobalID && typeof value === 'string') {
     const expected = extensions.relayGlobalIDFor?.map((t) => t.typename) ?? null;
     const problem = globalIdProblem(schema, value, expected);
@@ -111,6 +114,20 @@ function containsNul(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(containsNul);
   if (value && typeof value === 'object') {
     return Object.entries(value).some(([key, v]) => key.includes('\u0000') || containsNul(v));
+  }
+  return false;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Half of a UTF-16 pair on its own: no UTF-8 text, so PostgreSQL refuses it. */
+function containsLoneSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value);
+  if (Array.isArray(value)) return value.some(containsLoneSurrogate);
+  if (value && typeof value === 'object') {
+    return Object.entries(value).some(
+      ([key, v]) => LONE_SURROGATE.test(key) || containsLoneSurrogate(v),
+    );
   }
   return false;
 }

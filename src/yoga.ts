@@ -163,6 +163,14 @@ function maskError(error: unknown): Error {
     });
   }
   if (error instanceof GraphQLError && !error.originalError) return error;
+  // A variable that does not fit its type (an unknown enum value, a number out of Int's range):
+  // graphql-js wraps the scalar's refusal; it is the caller's input, not a fault.
+  if (error instanceof GraphQLError && !error.path && /^Variable "\$/.test(error.message)) {
+    return new GraphQLError(error.message, {
+      nodes: error.nodes,
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
   if (original instanceof GraphQLError && original.extensions?.code) return original;
   const badInput = error instanceof GraphQLError ? asBadInput(error, original) : null;
   if (badInput) return badInput;
