@@ -145,3 +145,38 @@ export function isUniqueViolation(error: unknown): boolean {
     (error.code === 'P2010' && JSON.stringify(error.meta ?? {}).includes('23505'))
   );
 }
+
+/** Prisma's codes for a database that was never reached: no connection, or none in time. */
+const UNREACHED_CODES = new Set(['P1001', 'P1002', 'P2024', 'P2028']);
+/** …and for a connection lost while a statement ran. */
+const INTERRUPTED_CODES = new Set(['P1008', 'P1017']);
+const UNREACHED_KINDS = new Set(['DatabaseNotReachable', 'TooManyConnections']);
+const INTERRUPTED_KINDS = new Set(['ConnectionClosed', 'SocketTimeout']);
+
+/**
+ * Whether the database is down, restarting or out of connections, and so the request may be
+ * tried again: `unreached` when nothing reached the database (nothing was changed),
+ * `interrupted` when the connection was lost under way (a change may or may not have been made).
+ * PostgreSQL's own codes count too: class 08 (connection exception) and 57P01–57P03 (shutting
+ * down, crashed, not accepting connections yet).
+ */
+export function databaseUnavailability(error: unknown): 'unreached' | 'interrupted' | null {
+  const { code, meta, message } = (error ?? {}) as {
+    code?: unknown;
+    meta?: { driverAdapterError?: { cause?: { kind?: string; code?: string } } };
+    message?: unknown;
+  };
+  const cause = meta?.driverAdapterError?.cause;
+  if (typeof code === 'string' && UNREACHED_CODES.has(code)) return 'unreached';
+  if (cause?.kind && UNREACHED_KINDS.has(cause.kind)) return 'unreached';
+  if (typeof code === 'string' && INTERRUPTED_CODES.has(code)) return 'interrupted';
+  if (cause?.kind && INTERRUPTED_KINDS.has(cause.kind)) return 'interrupted';
+  const sqlState = cause?.code ?? (typeof code === 'string' ? code : undefined);
+  if (sqlState === '57P03') return 'unreached';
+  if (sqlState && /^(08...|57P0[12])$/.test(sqlState)) return 'interrupted';
+  if (typeof message === 'string' && /ECONNREFUSED/.test(message)) return 'unreached';
+  if (typeof message === 'string' && /Connection terminated|ECONNRESET/.test(message)) {
+    return 'interrupted';
+  }
+  return null;
+}

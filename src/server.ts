@@ -6,13 +6,16 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { config } from './config.js';
 import { type ContextSource, findToken } from './context.js';
-import { closeDatabase } from './db.js';
+import { closeDatabase, databaseUnavailability } from './db.js';
 import { closeLiveBus } from './live-bus.js';
 import { logger } from './logger.js';
 import { alertHub } from './modules/alerts/alert-hub.js';
 import { stopCheckingSessions, watchSession } from './modules/auth/live-sessions.js';
 import { validateSessionToken } from './modules/auth/session.service.js';
 import { buildYoga, isTrustedOrigin } from './yoga.js';
+
+/** WebSocket close code 1013, "Try Again Later" (RFC 6455 registry): the database is away. */
+export const TRY_AGAIN_LATER = 1013;
 
 // HTTP and WebSocket start-up only: GraphQL over HTTP (GET, POST, SSE) and graphql-ws share
 // the /graphql path; shutdown lets in-flight requests finish, then closes the database.
@@ -98,7 +101,15 @@ export function buildApp(options: { port?: number; host?: string } = {}): App {
           if (!origin || !isTrustedOrigin(origin, ctx.extra.request.headers.host ?? null))
             return false;
         }
-        const viewer = await validateSessionToken(token);
+        let viewer: Awaited<ReturnType<typeof validateSessionToken>>;
+        try {
+          viewer = await validateSessionToken(token);
+        } catch (error) {
+          // The database is away: the client should come back, not give up (1013 Try Again Later).
+          if (!databaseUnavailability(error)) throw error;
+          ctx.extra.socket.close(TRY_AGAIN_LATER, 'Database unavailable: try again later');
+          return false;
+        }
         if (!viewer) return false;
         // The connection lives as long as its session: revoked, it is closed (within
         // LIVE_SESSION_CHECK_MS), and the client must sign in again.

@@ -15,7 +15,7 @@ import {
 } from 'graphql-yoga';
 import { config } from './config.js';
 import { type Context, type ContextSource, createContext } from './context.js';
-import { databaseReachable, sqlStatements } from './db.js';
+import { databaseReachable, databaseUnavailability, sqlStatements } from './db.js';
 import { AppError } from './errors.js';
 import { asBadInput, useInputGuard } from './input-guard.js';
 import { logger } from './logger.js';
@@ -144,12 +144,6 @@ function useHealthEndpoints(): YogaPlugin {
  * Expected errors keep their message and code; everything else is logged with an error id and
  * reaches the client as a bare "Unexpected error" with that id, never a stack trace or SQL.
  */
-/** Prisma could not get a connection or start a transaction in time (P2024, P2028). */
-function isOverloaded(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'P2024' || code === 'P2028';
-}
-
 function maskError(error: unknown): Error {
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   if (original instanceof AppError) {
@@ -174,13 +168,16 @@ function maskError(error: unknown): Error {
   if (original instanceof GraphQLError && original.extensions?.code) return original;
   const badInput = error instanceof GraphQLError ? asBadInput(error, original) : null;
   if (badInput) return badInput;
-  if (isOverloaded(original)) {
-    logger.warn({ err: original }, 'database connections exhausted: a request was turned away');
+  const unavailable = databaseUnavailability(original);
+  if (unavailable) {
+    logger.warn({ err: original, unavailable }, 'database unavailable: a request was turned away');
     return new GraphQLError(
-      'The server is too busy to take this now; nothing was changed. Try again in a moment.',
+      unavailable === 'unreached'
+        ? 'The database cannot take this now; nothing was changed. Try again in a moment.'
+        : 'The connection to the database was lost; try again in a moment. A change sent just now may or may not have been made: check before sending it again.',
       {
         ...(error instanceof GraphQLError ? { path: error.path } : {}),
-        extensions: { code: 'SERVICE_UNAVAILABLE' },
+        extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
       },
     );
   }

@@ -3,7 +3,9 @@ import { prisma } from '../src/db.js';
 import { alertHub } from '../src/modules/alerts/alert-hub.js';
 import { buildApp } from '../src/server.js';
 import { globalId, gql, member, rawId } from './support/api.js';
+import { type DatabaseProxy, startDatabaseProxy } from './support/db-proxy.js';
 import { guest, openEvent, registered } from './support/forums.js';
+import { type Instance, post, startInstance } from './support/instance.js';
 import { publishedReport } from './support/intel.js';
 import { expectIncreasing, LiveStream } from './support/live.js';
 
@@ -129,5 +131,125 @@ describe('cancellations at the head of the waiting list', () => {
       expect(seated).toBe(Math.min(5, seated + waiting));
       expect(seated).toBe(5);
     }
+  });
+});
+
+// PostgreSQL behind a proxy that can take it away from a server in its own process. PGlite
+// lives inside the process and cannot go away on its own.
+const postgres = process.env.TEST_DATABASE_URL;
+
+describe.runIf(postgres)('a database outage', () => {
+  let proxy: DatabaseProxy;
+  let instance: Instance;
+
+  beforeAll(async () => {
+    proxy = await startDatabaseProxy(postgres as string);
+    instance = await startInstance({ DATABASE_URL: proxy.url, ALERT_POLL_MS: '200' });
+  }, 120_000);
+
+  afterEach(async () => {
+    await proxy.restore().catch(() => {});
+  });
+
+  afterAll(async () => {
+    await instance?.stop();
+    await proxy?.close();
+  });
+
+  const away = (result: { errors?: { extensions?: { code?: string } }[] }) =>
+    result.errors?.map((e) => e.extensions?.code);
+
+  it('answers SERVICE_UNAVAILABLE while the database is away, changes nothing, and recovers', async () => {
+    const analyst = await member(['ANALYST']);
+    await proxy.cut();
+    expect(away(await post(instance, '{ me { id } }', {}, analyst.token))).toEqual([
+      'SERVICE_UNAVAILABLE',
+    ]);
+    expect(away(await post(instance, '{ forumEvents(first: 1) { totalCount } }'))).toEqual([
+      'SERVICE_UNAVAILABLE',
+    ]);
+    // A WebSocket that cannot check its session is told to come back later.
+    const socket = LiveStream.ws(instance.base, analyst.token, {});
+    streams.push(socket);
+    await socket.until((s) => s.closeCode !== null);
+    expect(socket.closeCode).toBe(1013);
+
+    await proxy.restore();
+    const back = await post(instance, '{ me { id } }', {}, analyst.token);
+    expect(back.data?.me.id).toBe(globalId('User', analyst.user.id));
+  });
+
+  it('delivers the alerts written while the server could not read them, in order', async () => {
+    const author = await member(['ANALYST']);
+    const reader = await member(['VIEWER']);
+    const filter = { originAgencies: [globalId('Agency', author.agency.id)] };
+    const stream = LiveStream.ws(instance.base, reader.token, { filter });
+    streams.push(stream);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await proxy.cut();
+    // Written by another instance (this process) while this one is cut off.
+    for (const n of [1, 2, 3]) await publishedReport(author.token, { title: `Written away ${n}` });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(stream.events).toHaveLength(0);
+    await proxy.restore();
+    await stream.received(3, 15_000);
+    expect(stream.events.map((e) => e.alert?.title)).toEqual([
+      'Written away 1',
+      'Written away 2',
+      'Written away 3',
+    ]);
+    expectIncreasing(stream.events);
+    expect(stream.closeCode).toBeNull();
+  });
+
+  it('cancellations cut off mid-burst answer a success or a retryable error, and agree with the database', async () => {
+    const { token } = await member(['ORGANIZER']);
+    const eventId = await openEvent(token, { visibility: 'PUBLIC', capacity: 5 });
+    const line = [];
+    for (let n = 0; n < 25; n += 1) line.push(await registered(null, eventId, { guest: guest() }));
+    const CANCEL = `mutation($id: ID!) { cancelRegistration(id: $id) { __typename
+      ... on Error { code } } }`;
+    const leaving = line.slice(0, 15);
+    const pending = leaving.map((r) => post(instance, CANCEL, { id: r.id }, token));
+    // Cut as soon as the first is answered: the others are under way.
+    await Promise.race(pending);
+    await proxy.cut();
+    const answers = await Promise.all(pending);
+    await proxy.restore();
+
+    const rows = new Map(
+      (await prisma.forumRegistration.findMany({ where: { eventId: rawId(eventId) } })).map((r) => [
+        r.id,
+        r,
+      ]),
+    );
+    const retry: string[] = [];
+    answers.forEach((answer, index) => {
+      const registration = leaving[index] as { id: string };
+      const stored = rows.get(rawId(registration.id));
+      const codes = away(answer) ?? [];
+      expect(codes).not.toContain('INTERNAL_SERVER_ERROR');
+      if (answer.data?.cancelRegistration?.__typename === 'CancelRegistrationSuccess') {
+        expect(stored?.status).toBe('CANCELLED');
+      } else {
+        expect(codes).toEqual(['SERVICE_UNAVAILABLE']);
+        retry.push(registration.id);
+      }
+    });
+    // What was not confirmed is sent again: done now, or found done already.
+    for (const id of retry) {
+      const again = await post(instance, CANCEL, { id }, token);
+      expect(away(again)).toBeUndefined();
+      expect(['CancelRegistrationSuccess', 'ConflictError']).toContain(
+        again.data.cancelRegistration.__typename,
+      );
+    }
+    // The next change places seats: the line is whole again.
+    await registered(null, eventId, { guest: guest() });
+    const after = await prisma.forumRegistration.findMany({ where: { eventId: rawId(eventId) } });
+    for (const r of leaving) {
+      expect(after.find((a) => a.id === rawId(r.id))?.status).toBe('CANCELLED');
+    }
+    expect(after.filter((r) => r.status === 'CONFIRMED')).toHaveLength(5);
   });
 });
