@@ -4,8 +4,8 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
 import { deliverForumMessages, smtpTransport } from '../src/modules/forums/forum-mailer.js';
-import { member, rawId } from './support/api.js';
-import { guest, openEvent, registered } from './support/forums.js';
+import { gql, member, rawId } from './support/api.js';
+import { cancel, guest, openEvent, registered } from './support/forums.js';
 
 // Messages to registrants leave the outbox by SMTP, each in the recipient's language. An
 // in-process SMTP server (smtp-server) receives them; mailparser reads them back.
@@ -95,5 +95,42 @@ describe('forum messages by e-mail', () => {
     expect(row).toMatchObject({ status: 'PENDING', attempts: 1, sentAt: null });
     expect(row.lastError).toBeTruthy();
     expect(row.nextAttemptAt.getTime()).toBeGreaterThan(before + 60_000);
+  });
+
+  it('gives a waitlisted guest a code to see and cancel the registration, in the answer and by e-mail', async () => {
+    const organizer = await member(['ORGANIZER']);
+    const eventId = await openEvent(organizer.token, { visibility: 'PUBLIC', capacity: 1 });
+    await registered(null, eventId, { guest: guest() });
+    const waiting = await registered(null, eventId, {
+      guest: guest({ name: 'Lena Wolf', email: 'lena.wolf@example.test' }),
+    });
+    expect(waiting.status).toBe('WAITLISTED');
+    expect(waiting.checkInCode).toBeNull();
+    const answer = await gql(
+      'query($code: String!) { forumRegistrationByCode(code: $code) { id status guestCode name } }',
+      { code: waiting.guestCode },
+    );
+    expect(answer.data?.forumRegistrationByCode).toEqual({
+      id: waiting.id,
+      status: 'WAITLISTED',
+      guestCode: waiting.guestCode,
+      name: 'Lena Wolf',
+    });
+
+    const transport = smtpTransport(`smtp://127.0.0.1:${port}`);
+    await deliverForumMessages(transport, { eventId: rawId(eventId) });
+    transport.close();
+    const toLena = received.filter((m) => JSON.stringify(m.to ?? '').includes('lena.wolf'));
+    expect(toLena).toHaveLength(1);
+    expect(toLena[0]?.text).toContain(
+      `Your registration code (to see or cancel your registration): ${waiting.guestCode}`,
+    );
+
+    const cancelled = await cancel(null, waiting.id, waiting.guestCode);
+    expect(cancelled.__typename).toBe('CancelRegistrationSuccess');
+    expect(
+      (await prisma.forumRegistration.findUniqueOrThrow({ where: { id: rawId(waiting.id) } }))
+        .status,
+    ).toBe('CANCELLED');
   });
 });

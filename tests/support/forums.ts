@@ -53,7 +53,7 @@ export async function openEvent(token: string, overrides: Record<string, unknown
   return id;
 }
 
-export const REGISTRATION = `id name status type email checkInCode approvalStage waitingListPosition`;
+export const REGISTRATION = `id name status type email checkInCode guestCode approvalStage waitingListPosition`;
 
 export async function register(
   token: string | null,

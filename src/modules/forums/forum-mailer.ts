@@ -64,6 +64,11 @@ async function compose(message: ForumMessage) {
     when: formatWhen(event.startsAt, event.endsAt, event.timeZone, locale),
     where: [event.venue, event.onlineUrl].filter(Boolean).join(' · '),
     checkInCode: seated ? (registration?.checkInCode ?? null) : null,
+    // A guest has no account: before a seat, the code is how they reach their registration.
+    guestCode:
+      !seated && registration && !registration.userId && !registration.erasedAt
+        ? registration.checkInCode
+        : null,
     reason: data.reason ?? null,
     invitation: data.message ?? null,
   });

@@ -16,21 +16,27 @@ export interface MessageFacts {
   when: string;
   where: string;
   checkInCode: string | null;
+  /** A guest's code to open or cancel the registration before it is confirmed. */
+  guestCode: string | null;
   reason: string | null;
   invitation: string | null;
 }
 
 interface Language {
-  labels: { code: string; reason: string };
+  labels: { code: string; guestCode: string; reason: string };
   templates: Record<ForumMessageKind, { subject: string; body: string }>;
 }
 
 const en: Language = {
-  labels: { code: 'Your check-in code', reason: 'Reason' },
+  labels: {
+    code: 'Your check-in code',
+    guestCode: 'Your registration code (to see or cancel your registration)',
+    reason: 'Reason',
+  },
   templates: {
     REGISTRATION_RECEIVED: {
       subject: 'Registration received: {event}',
-      body: 'Dear {name},\n\nWe have received your registration for {event} ({when}, {where}). It awaits approval; we will write again once it is decided.',
+      body: 'Dear {name},\n\nWe have received your registration for {event} ({when}, {where}). It awaits approval; we will write again once it is decided.{guestCode}',
     },
     REGISTRATION_CONFIRMED: {
       subject: 'Registration confirmed: {event}',
@@ -38,7 +44,7 @@ const en: Language = {
     },
     REGISTRATION_WAITLISTED: {
       subject: 'On the waiting list: {event}',
-      body: 'Dear {name},\n\n{event} is full for now, and your registration is on the waiting list. When a seat frees, it goes to the next in line and we will write to you.',
+      body: 'Dear {name},\n\n{event} is full for now, and your registration is on the waiting list. When a seat frees, it goes to the next in line and we will write to you.{guestCode}',
     },
     REGISTRATION_PROMOTED: {
       subject: 'A seat is yours: {event}',
@@ -68,11 +74,11 @@ const en: Language = {
 };
 
 const zhHans: Language = {
-  labels: { code: '签到码', reason: '原因' },
+  labels: { code: '签到码', guestCode: '报名码（用于查看或取消报名）', reason: '原因' },
   templates: {
     REGISTRATION_RECEIVED: {
       subject: '已收到报名：{event}',
-      body: '{name}，您好：\n\n我们已收到您对{event}（{when}，{where}）的报名，正在等待审批，结果确定后将再通知您。',
+      body: '{name}，您好：\n\n我们已收到您对{event}（{when}，{where}）的报名，正在等待审批，结果确定后将再通知您。{guestCode}',
     },
     REGISTRATION_CONFIRMED: {
       subject: '报名已确认：{event}',
@@ -80,7 +86,7 @@ const zhHans: Language = {
     },
     REGISTRATION_WAITLISTED: {
       subject: '已列入候补名单：{event}',
-      body: '{name}，您好：\n\n{event}目前已满，您的报名已列入候补名单。有席位空出时将按顺序递补，届时我们会通知您。',
+      body: '{name}，您好：\n\n{event}目前已满，您的报名已列入候补名单。有席位空出时将按顺序递补，届时我们会通知您。{guestCode}',
     },
     REGISTRATION_PROMOTED: {
       subject: '候补成功：{event}',
@@ -120,6 +126,7 @@ function fill(template: string, facts: MessageFacts, labels: Language['labels'])
     when: facts.when,
     where: facts.where,
     code: paragraph(facts.checkInCode, labels.code),
+    guestCode: paragraph(facts.guestCode, labels.guestCode),
     reason: paragraph(facts.reason, labels.reason),
     invitation: paragraph(facts.invitation),
   };

@@ -382,6 +382,14 @@ export const ForumRegistrationRef = builder.prismaNode('ForumRegistration', {
           ? personal(context, r, r.checkInCode)
           : null,
     }),
+    guestCode: t.string({
+      nullable: true,
+      description:
+        "A guest's code for this registration, in every status: it opens it (forumRegistrationByCode) and cancels it (cancelRegistration with code). Once confirmed, it is also the check-in code. Null for members, who sign in. To the registrant and organizers only.",
+      select: eventOwner,
+      resolve: (r, _args, context) =>
+        r.userId === null && r.erasedAt === null ? personal(context, r, r.checkInCode) : null,
+    }),
     qrCode: t.string({
       nullable: true,
       description: 'The check-in code as a QR code (SVG markup or PNG data: URL).',
