@@ -6,7 +6,8 @@
 //
 // Options: BENCH_SIZES (default 10000,100000; empty: no search figures), BENCH_REQUESTS (per
 // measurement, default 1000), BENCH_CONCURRENCY (default 20), BENCH_FORUM (registration burst
-// as requests:seats, default 1000:100; empty: none), BENCH_ALERTS (graphql-ws subscribers,
+// as requests:seats, default 1000:100; empty: none), BENCH_FORUM_WARMUP (a smaller burst first, to
+// measure warm; default 50:10; empty: the first burst meets a freshly started server), BENCH_ALERTS (graphql-ws subscribers,
 // default 2000; empty: none), BENCH_ALERT_RATE and BENCH_ALERT_SECONDS (sustained alerts, default
 // 100 a second for 60 s), BENCH_ALERT_RECEIVERS (subscribers of the sustained alerts, default
 // 50), BENCH_REDIS_URL (adds the same alert test on two instances joined by that Redis).
@@ -32,6 +33,7 @@ Object.assign(process.env, {
 
 const sizes = (process.env.BENCH_SIZES ?? '10000,100000').split(',').filter(Boolean).map(Number);
 const forumBurst = (process.env.BENCH_FORUM ?? '1000:100').split(':').filter(Boolean).map(Number);
+const forumWarmUp = (process.env.BENCH_FORUM_WARMUP ?? '50:10').split(':').filter(Boolean).map(Number);
 const requests = Number(process.env.BENCH_REQUESTS ?? 1000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 20);
 
@@ -239,7 +241,9 @@ if (forumBurst.length === 2) {
   const { child, base } = await startServer();
   try {
     const token = await signInAs(base, 'organizer@gz-amr.demo', DEMO_PASSWORD);
-    await registrationBurst(base, token, 50, 10); // warm-up
+    if (forumWarmUp.length === 2) {
+      await registrationBurst(base, token, forumWarmUp[0] ?? 50, forumWarmUp[1] ?? 10);
+    }
     for (let round = 1; round <= 3; round++) {
       const result = await registrationBurst(base, token, burst, seats);
       const rows = await sql<{ status: string; n: string }>(

@@ -35,6 +35,7 @@ const { deleteExpiredSessions } = await import('./modules/auth/session.service.j
 const { placeWaitingEverywhere } = await import('./modules/forums/forum-event.service.js');
 const { startForumMailer } = await import('./modules/forums/forum-mailer.js');
 const { startWebhookDispatcher } = await import('./modules/webhooks/webhook-dispatcher.js');
+const { startEmbeddedMaintenance } = await import('./embedded-maintenance.js');
 
 const cfg = config();
 const interrupted = () => stopAsked !== null;
@@ -83,6 +84,8 @@ try {
   await sweepSessions();
   setInterval(sweepSessions, 3_600_000).unref();
 
+  // The embedded database has no autovacuum: its statistics are kept fresh here.
+  const stopMaintenance = await startEmbeddedMaintenance();
   const placed = await placeWaitingEverywhere();
   if (placed > 0) logger.info({ placed }, 'placed forum registrations left in line');
   checkpoint();
@@ -135,6 +138,7 @@ try {
     try {
       stopMailer?.();
       stopWebhooks();
+      stopMaintenance();
       await app.stop();
       logger.info('stopped cleanly');
       process.exit(0);

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { prisma } from '../src/db.js';
+import { databaseKind, prisma } from '../src/db.js';
+import { maintainEmbeddedTables } from '../src/embedded-maintenance.js';
 import { alertHub } from '../src/modules/alerts/alert-hub.js';
 import { buildApp } from '../src/server.js';
 import { globalId, gql, member, rawId } from './support/api.js';
@@ -251,5 +252,27 @@ describe.runIf(postgres)('a database outage', () => {
       expect(after.find((a) => a.id === rawId(r.id))?.status).toBe('CANCELLED');
     }
     expect(after.filter((r) => r.status === 'CONFIRMED')).toHaveLength(5);
+  });
+});
+
+describe.runIf(databaseKind === 'pglite')('the embedded database without autovacuum', () => {
+  it('keeps table statistics fresh itself, as the autovacuum daemon would', async () => {
+    const { token } = await member(['ORGANIZER']);
+    const eventId = await openEvent(token, { visibility: 'PUBLIC', capacity: 5 });
+    await maintainEmbeddedTables();
+    for (let n = 0; n < 60; n += 1) await registered(null, eventId, { guest: guest() });
+    const stale = await prisma.$queryRaw<{ modified: number }[]>`
+      SELECT n_mod_since_analyze::int AS modified FROM pg_stat_user_tables
+       WHERE relname = 'ForumRegistration'`;
+    expect(stale[0]?.modified).toBeGreaterThan(50);
+
+    const done = await maintainEmbeddedTables();
+    expect(done).toContain('analyze ForumRegistration');
+    const fresh = await prisma.$queryRaw<{ modified: number; analyzed: boolean }[]>`
+      SELECT n_mod_since_analyze::int AS modified, last_analyze IS NOT NULL AS analyzed
+        FROM pg_stat_user_tables WHERE relname = 'ForumRegistration'`;
+    expect(fresh[0]).toEqual({ modified: 0, analyzed: true });
+    // Nothing past the thresholds: nothing to do.
+    expect(await maintainEmbeddedTables()).not.toContain('analyze ForumRegistration');
   });
 });
