@@ -33,7 +33,10 @@ Object.assign(process.env, {
 
 const sizes = (process.env.BENCH_SIZES ?? '10000,100000').split(',').filter(Boolean).map(Number);
 const forumBurst = (process.env.BENCH_FORUM ?? '1000:100').split(':').filter(Boolean).map(Number);
-const forumWarmUp = (process.env.BENCH_FORUM_WARMUP ?? '50:10').split(':').filter(Boolean).map(Number);
+const forumWarmUp = (process.env.BENCH_FORUM_WARMUP ?? '50:10')
+  .split(':')
+  .filter(Boolean)
+  .map(Number);
 const requests = Number(process.env.BENCH_REQUESTS ?? 1000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 20);
 
