@@ -7,12 +7,16 @@
 // Options: BENCH_SIZES (default 10000,100000; empty: no search figures), BENCH_REQUESTS (per
 // measurement, default 1000), BENCH_CONCURRENCY (default 20), BENCH_FORUM (registration burst
 // as requests:seats, default 1000:100; empty: none), BENCH_FORUM_WARMUP (a smaller burst first, to
-// measure warm; default 50:10; empty: the first burst meets a freshly started server), BENCH_ALERTS (graphql-ws subscribers,
+// measure warm; default 50:10; empty: the first burst meets a freshly started server),
+// BENCH_EMBEDDED_FORUM (the same burst on the embedded database of a fresh `npm start`, default
+// 1000:100; empty: none), BENCH_ALERTS (graphql-ws subscribers,
 // default 2000; empty: none), BENCH_ALERT_RATE and BENCH_ALERT_SECONDS (sustained alerts, default
 // 100 a second for 60 s), BENCH_ALERT_RECEIVERS (subscribers of the sustained alerts, default
 // 50), BENCH_REDIS_URL (adds the same alert test on two instances joined by that Redis).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 
 const url = process.env.BENCH_DATABASE_URL;
@@ -264,6 +268,37 @@ if (forumBurst.length === 2) {
   }
 }
 
+// The same burst on the embedded database (PGlite, one connection inside the server process),
+// from a freshly started server on a new data folder: what `npm start` gives a newcomer.
+const embeddedBurst = (process.env.BENCH_EMBEDDED_FORUM ?? '1000:100')
+  .split(':')
+  .filter(Boolean)
+  .map(Number);
+const embeddedRows: string[] = [];
+if (embeddedBurst.length === 2) {
+  const [burst = 1000, seats = 100] = embeddedBurst;
+  log(`\n== forum registration on the embedded database: ${burst} at once for ${seats} seats`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'ipnet-bench-embedded-'));
+  const { child, base } = await startServer({
+    DATABASE_URL: '',
+    DATA_DIR: dataDir,
+    SEED_DEMO: 'auto',
+  });
+  try {
+    const token = await signInAs(base, 'organizer@gz-amr.demo', DEMO_PASSWORD);
+    for (let round = 1; round <= 3; round++) {
+      const result = await registrationBurst(base, token, burst, seats);
+      embeddedRows.push(
+        `| ${round} | ${burst} at once, ${seats} seats | ${result.seconds.toFixed(2)} | ${result.median.toFixed(0)} | ${result.p99.toFixed(0)} | ${result.answered.CONFIRMED ?? 0} / ${result.answered.WAITLISTED ?? 0} | ${result.answered.error ?? 0} |`,
+      );
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 type AlertRun = Awaited<ReturnType<typeof alertBench>>;
 const alertRuns: AlertRun[] = [];
 if (alertSubscribers > 0) {
@@ -328,6 +363,13 @@ if (forumRows.length > 0) {
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const line of forumRows) console.log(line);
+}
+if (embeddedRows.length > 0) {
+  console.log(
+    '\n| round | embedded database: registration burst | whole burst s | median ms | p99 ms | confirmed / waitlisted answered | errors |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const line of embeddedRows) console.log(line);
 }
 if (alertRuns.length > 0) {
   console.log(

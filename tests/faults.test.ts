@@ -174,6 +174,11 @@ describe.runIf(postgres)('a database outage', () => {
     streams.push(socket);
     await socket.until((s) => s.closeCode !== null);
     expect(socket.closeCode).toBe(1013);
+    const events = LiveStream.sse(instance.base, analyst.token, {});
+    streams.push(events);
+    await events.until((s) => s.completed);
+    // Server-sent events are refused with the same retryable answer, as HTTP 503.
+    expect(events.httpStatus).toBe(503);
 
     await proxy.restore();
     const back = await post(instance, '{ me { id } }', {}, analyst.token);

@@ -26,6 +26,8 @@ export class LiveStream {
   readonly errors: { message: string; extensions?: Record<string, unknown> }[] = [];
   /** The WebSocket close code, once the connection closed. */
   closeCode: number | null = null;
+  /** The HTTP status of an SSE request that was refused before its stream began. */
+  httpStatus: number | null = null;
   completed = false;
   private waiters: (() => void)[] = [];
   private stop: () => void = () => {};
@@ -82,7 +84,9 @@ export class LiveStream {
         const list = Array.isArray(error) ? error : [error];
         for (const e of list) {
           const code = (e as { code?: number }).code;
+          const response = (e as { response?: { status?: number } }).response;
           if (typeof code === 'number') this.closeCode = code;
+          else if (typeof response?.status === 'number') this.httpStatus = response.status;
           else this.errors.push(e as never);
         }
         this.completed = true;
