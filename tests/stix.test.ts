@@ -10,10 +10,11 @@ import { publishedReport, uniqueContainer } from './support/intel.js';
 
 // The export must be a valid STIX 2.1 bundle by the OASIS JSON schemas, object by object.
 
-// The OASIS schemas live beside the repository (../shared); STIX_SCHEMAS_DIR points elsewhere.
+// The OASIS schemas are kept with the tests (tests/fixtures, with their licence and source);
+// STIX_SCHEMAS_DIR points to another copy.
 const schemaRoot =
   process.env.STIX_SCHEMAS_DIR ??
-  fileURLToPath(new URL('../../shared/stix2-json-schemas/schemas', import.meta.url));
+  fileURLToPath(new URL('./fixtures/stix2-json-schemas/schemas', import.meta.url));
 if (!existsSync(schemaRoot)) {
   throw new Error(
     `The OASIS STIX 2.1 JSON schemas are not at ${schemaRoot}: set STIX_SCHEMAS_DIR to the "schemas" folder of oasis-open/cti-stix2-json-schemas.`,
