@@ -5,6 +5,7 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
 import { GraphQLError, getOperationAST } from 'graphql';
 import {
@@ -190,22 +191,46 @@ function maskError(error: unknown): Error {
 }
 
 // The default demo password is public (README); a configured one is never shown.
-const defaultQuery = (demoPassword: string) => `# Welcome to GBA IPNet.
+/**
+ * What GraphiQL opens with: the README's first session, word for word (a test compares them), so
+ * that a newcomer runs exactly what the README describes.
+ */
+export const firstSession = (demoPassword: string) => `# Welcome to GBA IPNet.
 # 1. Run SignIn (\`npm start\` prints the demo accounts); the session cookie is set for you.
 # 2. Run Agencies.
 
 mutation SignIn {
   signIn(email: "analyst@hk-customs.demo", password: "${demoPassword}") {
     __typename
-    ... on SignInSuccess { session { expiresAt user { displayName agency { name } } } }
-    ... on Error { code message }
+    ... on SignInSuccess {
+      session {
+        expiresAt
+        user {
+          displayName
+          agency {
+            name
+          }
+        }
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
   }
 }
 
 query Agencies {
-  agencies(first: 5) {
+  agencies(first: 5, filter: { region: GREATER_BAY_AREA }) {
     totalCount
-    edges { node { id name regions jurisdiction } }
+    edges {
+      node {
+        id
+        name
+        regions
+        jurisdiction
+      }
+    }
   }
 }
 `;
@@ -218,11 +243,14 @@ export function buildYoga(): IpnetYoga {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // GraphiQL's code, styles and workers inlined in the page: it works on a network that reaches
+    // nothing outside (the default page loads them from a public CDN).
+    renderGraphiQL,
     graphiql: cfg.GRAPHIQL
       ? {
           title: 'GBA IPNet',
           subscriptionsProtocol: 'WS',
-          defaultQuery: defaultQuery(
+          defaultQuery: firstSession(
             process.env.DEMO_PASSWORD ? '<your DEMO_PASSWORD>' : cfg.DEMO_PASSWORD,
           ),
         }
