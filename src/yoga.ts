@@ -7,7 +7,7 @@ import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
-import { GraphQLError, getOperationAST } from 'graphql';
+import { GraphQLError, getOperationAST, type ValidationContext } from 'graphql';
 import {
   createYoga,
   useExecutionCancellation,
@@ -76,6 +76,23 @@ function useCookieCsrfGuard(): Plugin<Context> {
     },
   };
 }
+
+/**
+ * GraphQL Armor refuses a hostile query with a bare error. Reported instead through the
+ * validation context, it carries a code a client can act on: the query asks too much.
+ */
+const refusedWithCode = {
+  propagateOnRejection: false,
+  onReject: [
+    (context: ValidationContext | null, error: GraphQLError) =>
+      context?.reportError(
+        new GraphQLError(error.message.replace(/^Syntax Error: /, ''), {
+          nodes: error.nodes,
+          extensions: { code: 'QUERY_TOO_COMPLEX' },
+        }),
+      ),
+  ],
+};
 
 /** Queries that run too long are answered with an error instead of holding the connection. */
 function useQueryTimeout(timeoutMs: number): Plugin<Context> {
@@ -283,10 +300,14 @@ export function buildYoga(): IpnetYoga {
       useCookies(),
       useExecutionCancellation(),
       maxTokensPlugin({ n: cfg.MAX_TOKENS }),
-      maxDepthPlugin({ n: cfg.MAX_QUERY_DEPTH, ignoreIntrospection: true }),
-      maxAliasesPlugin({ n: cfg.MAX_ALIASES }),
-      maxDirectivesPlugin({ n: cfg.MAX_DIRECTIVES }),
-      costLimitPlugin({ maxCost: cfg.MAX_QUERY_COST, ignoreIntrospection: true }),
+      maxDepthPlugin({ n: cfg.MAX_QUERY_DEPTH, ignoreIntrospection: true, ...refusedWithCode }),
+      maxAliasesPlugin({ n: cfg.MAX_ALIASES, ...refusedWithCode }),
+      maxDirectivesPlugin({ n: cfg.MAX_DIRECTIVES, ...refusedWithCode }),
+      costLimitPlugin({
+        maxCost: cfg.MAX_QUERY_COST,
+        ignoreIntrospection: true,
+        ...refusedWithCode,
+      }),
       useCookieCsrfGuard(),
       useInputGuard(),
       useQueryTimeout(cfg.EXECUTION_TIMEOUT_MS),

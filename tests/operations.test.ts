@@ -341,7 +341,7 @@ describe('a joint operation through every phase, with three agencies', () => {
     expect(report.totals.total.marketValue.map((v: any) => v.currency)).toEqual(['CNY', 'HKD']);
     expect(report.participants).toHaveLength(3);
     const graphqlReport = await gql(
-      `query($id: ID!) { operation(id: $id) { workspace { afterActionReport(locale: "zh-Hans") { locale markdown } } } }`,
+      `query($id: ID!) { operation(id: $id) { workspace { afterActionReport(locale: ZH_HANS) { locale markdown } } } }`,
       { id: op.id },
       { token: hk.token },
     );

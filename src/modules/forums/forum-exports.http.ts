@@ -19,7 +19,7 @@ export function useForumCalendarEndpoint(): Plugin {
       const event = await findVisibleEvent(context.viewer, eventId);
       const locale = matchLocale(url.searchParams.get('locale') ?? '') ?? context.locale;
       return {
-        body: eventCalendar({ ...event, sessions: await sessionsOf(event.id) }, locale, url.origin),
+        body: eventCalendar({ ...event, sessions: await sessionsOf(event.id) }, locale),
         type: 'text/calendar; charset=utf-8',
         filename: `event-${event.id}.ics`,
       };

@@ -21,7 +21,6 @@ import { findVisibleEvent, sessionsOf } from './forum-event.service.js';
 export function eventCalendar(
   event: ForumEvent & { sessions: ForumSession[] },
   locale: Locale,
-  baseUrl: string | null,
 ): string {
   const status =
     event.status === 'CANCELLED' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED;
@@ -40,7 +39,8 @@ export function eventCalendar(
     summary: name,
     description: localizedText(event, 'description', locale),
     location,
-    url: event.onlineUrl ?? (baseUrl ? `${baseUrl}/forum-events/${event.id}` : null),
+    // The online venue, if any: the server has no public page of its own for an event.
+    url: event.onlineUrl ?? null,
     sequence: event.revision,
     stamp: event.updatedAt,
     status,

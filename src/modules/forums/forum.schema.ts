@@ -250,7 +250,7 @@ export const ForumEventRef = builder.prismaNode('ForumEvent', {
         'The event and its sessions as an RFC 5545 calendar (also GET /forum-events/{id}/calendar.ics).',
       args: { locale: t.arg({ type: LocaleEnum, required: false }) },
       select: { sessions: { orderBy: [{ startsAt: 'asc' }, { id: 'asc' }] } },
-      resolve: (event, args, context) => eventCalendar(event, args.locale ?? context.locale, null),
+      resolve: (event, args, context) => eventCalendar(event, args.locale ?? context.locale),
     }),
     attendeesCsv: t.string({
       nullable: true,

@@ -1,5 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
+import { ValidationError } from '../../errors.js';
 import { useExportEndpoint } from '../common/export-endpoint.js';
+import { isLocale, LOCALES } from '../i18n/locale.js';
 import { buildAfterActionReport } from './after-action.js';
 
 // GET /operations/{id}/after-action.md and .json: the after-action report for people and tools
@@ -12,11 +14,11 @@ export function useAfterActionEndpoint(): Plugin {
     typename: 'Operation',
     failure: 'after-action report failed',
     render: async (context, operationId, match, url) => {
-      const report = await buildAfterActionReport(
-        context,
-        operationId,
-        url.searchParams.get('locale'),
-      );
+      const asked = url.searchParams.get('locale');
+      if (asked !== null && !isLocale(asked)) {
+        throw ValidationError.single(['locale'], `use ${LOCALES.join(', ')}`);
+      }
+      const report = await buildAfterActionReport(context, operationId, asked);
       return match[2] === 'md'
         ? { body: report.markdown, type: 'text/markdown; charset=utf-8' }
         : { body: JSON.stringify(report.json), type: 'application/json' };

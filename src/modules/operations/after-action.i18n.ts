@@ -21,6 +21,8 @@ export type Words = {
   due: string;
   outcome: string;
   results: string;
+  /** Headings of the results table: agency, kind, what, value, where and how. */
+  resultColumns: [string, string, string, string, string];
   noResults: string;
   totals: string;
   seized: string;
@@ -54,6 +56,7 @@ const en: Words = {
   due: 'due',
   outcome: 'outcome',
   results: 'Results',
+  resultColumns: ['Agency', 'Result', 'What', 'Estimated value', 'Where and how'],
   noResults: 'No results recorded.',
   totals: 'Totals',
   seized: 'Seized',
@@ -89,6 +92,7 @@ const zhHans: Words = {
   due: '截止',
   outcome: '结果',
   results: '行动成果',
+  resultColumns: ['单位', '成果', '内容', '估计市值', '地点及方式'],
   noResults: '未记录成果。',
   totals: '合计',
   seized: '查扣',
@@ -183,6 +187,7 @@ const zhHant: Words = {
   due: '截止',
   outcome: '結果',
   results: '行動成果',
+  resultColumns: ['單位', '成果', '內容', '估計市值', '地點及方式'],
   noResults: '未記錄成果。',
   totals: '合計',
   seized: '檢獲',

@@ -66,7 +66,7 @@ export function renderMarkdown(doc: AfterActionDocument, words: Words): string {
   push('', `## ${words.results}`, '');
   if (doc.results.length === 0) push(words.noResults);
   else {
-    push('| | | | | |', '| --- | --- | --- | --- | --- |');
+    push(`| ${words.resultColumns.join(' | ')} |`, '| --- | --- | --- | --- | --- |');
     for (const r of doc.results) {
       const what =
         r.kind === 'SEIZURE'

@@ -2,7 +2,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { type Context, signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
-import { isLocale, localizedName, writtenLocale } from '../i18n/locale.js';
+import { type Locale, localizedName, writtenLocale } from '../i18n/locale.js';
 import { recordAccess } from '../intel/access-log.js';
 import { intelReportVisibilityWhere, mayExport } from '../intel/intel.access.js';
 import { wordsFor } from './after-action.i18n.js';
@@ -27,7 +27,7 @@ export interface AfterActionReport {
 export async function buildAfterActionReport(
   context: Context,
   operationId: string,
-  requestedLocale: string | null,
+  requestedLocale: Locale | null,
 ): Promise<AfterActionReport> {
   const json = await afterActionDocument(context, operationId, requestedLocale);
   return {
@@ -41,7 +41,7 @@ export async function buildAfterActionReport(
 async function afterActionDocument(
   context: Context,
   operationId: string,
-  requestedLocale: string | null,
+  requestedLocale: Locale | null,
 ) {
   const operation = await prisma.operation.findFirst({
     where: { id: operationId, AND: [operationWorkWhere(context.viewer)] },
@@ -72,7 +72,7 @@ async function afterActionDocument(
     );
   }
   const locale = writtenLocale(
-    requestedLocale && isLocale(requestedLocale) ? requestedLocale : context.locale,
+    requestedLocale ?? context.locale,
   );
 
   const linkedIds = operation.intelLinks.map((l) => l.reportId);

@@ -15,6 +15,7 @@ import {
 import { RegionEnum } from '../agencies/agency.schema.js';
 import { intelReportVisibilityWhere } from '../intel/intel.access.js';
 import { Money, ProductCategoryEnum, TlpEnum } from '../intel/intel.schema.js';
+import { LocaleEnum } from '../i18n/locale.schema.js';
 import { findVisibleUser } from '../users/user.access.js';
 import { buildAfterActionReport } from './after-action.js';
 import {
@@ -456,9 +457,10 @@ const OperationWorkspaceRef = builder.prismaObject('Operation', {
       nullable: true,
       description: 'Built from EVALUATION on; null before.',
       args: {
-        locale: t.arg.string({
+        locale: t.arg({
+          type: LocaleEnum,
           required: false,
-          description: 'en, zh-Hans or zh-Hant; defaults to your locale.',
+          description: 'Defaults to your locale; Portuguese readers get English.',
         }),
       },
       resolve: (operation, args, context) =>
