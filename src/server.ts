@@ -9,6 +9,7 @@ import { type ContextSource, findToken } from './context.js';
 import { closeDatabase, databaseUnavailability } from './db.js';
 import { closeLiveBus } from './live-bus.js';
 import { logger } from './logger.js';
+import { takeRequestFacts } from './request-log.js';
 import { alertHub } from './modules/alerts/alert-hub.js';
 import { stopCheckingSessions, watchSession } from './modules/auth/live-sessions.js';
 import { validateSessionToken } from './modules/auth/session.service.js';
@@ -70,6 +71,7 @@ export function buildApp(options: { port?: number; host?: string } = {}): App {
           path: req.url?.split('?')[0],
           status: res.statusCode,
           ms: Math.round(performance.now() - started),
+          ...takeRequestFacts(requestId),
         },
         'request',
       );

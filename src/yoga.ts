@@ -19,6 +19,7 @@ import { type Context, type ContextSource, createContext } from './context.js';
 import { databaseReachable, databaseUnavailability, sqlStatements } from './db.js';
 import { AppError } from './errors.js';
 import { asBadInput, useInputGuard } from './input-guard.js';
+import { useRequestFacts } from './request-log.js';
 import { logger } from './logger.js';
 import { useAlertAnnouncer } from './modules/alerts/alert-announcer.js';
 import { alertHub } from './modules/alerts/alert-hub.js';
@@ -93,6 +94,33 @@ const refusedWithCode = {
       ),
   ],
 };
+
+/** Codes of answers about the request, not about the server. */
+const CLIENT_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'RESUME_REQUIRED',
+  'QUERY_TOO_COMPLEX',
+  'TIMEOUT',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'BAD_REQUEST',
+]);
+
+function onlyClientErrors(args: unknown[]): boolean {
+  const errors = args.flat();
+  return (
+    errors.length > 0 &&
+    errors.every((error) => {
+      const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
+      return typeof code === 'string' && CLIENT_CODES.has(code);
+    })
+  );
+}
 
 /** Queries that run too long are answered with an error instead of holding the connection. */
 function useQueryTimeout(timeoutMs: number): Plugin<Context> {
@@ -289,7 +317,11 @@ export function buildYoga(): IpnetYoga {
       debug: (...args) => logger.debug({ yoga: args }, 'yoga'),
       info: (...args) => logger.info({ yoga: args }, 'yoga'),
       warn: (...args) => logger.warn({ yoga: args }, 'yoga'),
-      error: (...args) => logger.error({ yoga: args }, 'yoga'),
+      // A client's mistake (no session, bad input, a refused query) is not a server error.
+      error: (...args) =>
+        onlyClientErrors(args)
+          ? logger.info({ yoga: args }, 'request refused')
+          : logger.error({ yoga: args }, 'yoga'),
     },
     plugins: [
       useHealthEndpoints(),
@@ -310,6 +342,7 @@ export function buildYoga(): IpnetYoga {
       }),
       useCookieCsrfGuard(),
       useInputGuard(),
+      useRequestFacts(),
       useQueryTimeout(cfg.EXECUTION_TIMEOUT_MS),
       useAlertAnnouncer(),
     ],

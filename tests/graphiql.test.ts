@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { config } from '../src/config.js';
-import { seedDemoNetwork } from '../src/demo/seed.js';
-import { buildApp } from '../src/server.js';
 import { firstSession } from '../src/yoga.js';
+import { type Instance, startInstance } from './support/instance.js';
 
 // GraphiQL as a newcomer meets it, in a real headless Chromium (Debian's, which .ci/run
 // installs), on a network that reaches nothing but this machine: every request that leaves
@@ -13,16 +13,23 @@ import { firstSession } from '../src/yoga.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 
-const app = buildApp({ port: 0, host: '127.0.0.1' });
+// A server of its own, as `npm start` runs it: an embedded database with the demo network.
+const dataDir = mkdtempSync(join(tmpdir(), 'ipnet-graphiql-'));
+let server: Instance | undefined;
 let base = '';
 let browser: Browser;
 const leftLoopback: string[] = [];
 
 beforeAll(async () => {
   if (!haveChromium) return;
-  await seedDemoNetwork(config().DEMO_PASSWORD);
-  const { port } = await app.start();
-  base = `http://127.0.0.1:${port}`;
+  server = await startInstance({
+    DATABASE_URL: '',
+    DATA_DIR: dataDir,
+    SEED_DEMO: 'auto',
+    DEMO_PASSWORD: '',
+    GRAPHIQL: 'true',
+  });
+  base = server.base;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -31,7 +38,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await app.stop();
+  await server?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function closedNetworkPage(): Promise<Page> {
@@ -74,7 +82,7 @@ describe.runIf(haveChromium)('GraphiQL on a closed network', () => {
     expect(shown).toContain('query Agencies');
     expect(shown).toContain('agencies(first: 5, filter: { region: GREATER_BAY_AREA })');
 
-    const lines = firstSession(config().DEMO_PASSWORD).split('\n');
+    const lines = firstSession('ipnet-demo-2026').split('\n');
     const signedIn = await runOperationAt(page, lines.indexOf('mutation SignIn {') + 2);
     expect(signedIn).toContain('"__typename": "SignInSuccess"');
     expect(signedIn).toContain('analyst');

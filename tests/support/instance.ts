@@ -9,6 +9,8 @@ export interface Instance {
   url: string;
   base: string;
   child: ChildProcess;
+  /** What the process has printed so far, line by line (its JSON log among it). */
+  output(): string[];
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function startInstance(env: Record<string, string>): Promise<Instan
     url,
     base: url.replace(/\/graphql$/, ''),
     child,
+    output: () => [...lines],
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');

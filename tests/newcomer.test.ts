@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ICAL from 'ical.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { globalId, gql, member, yoga } from './support/api.js';
+import { openEvent } from './support/forums.js';
+import { type Instance, post, startInstance } from './support/instance.js';
+import { advance, invite, propose, recordResult, respond, seizure } from './support/operations.js';
+
+// The details a newcomer trips over: each says exactly what it means.
+
+describe('what the server says', () => {
+  it('refuses a query that asks too much with QUERY_TOO_COMPLEX', async () => {
+    const { token } = await member(['ANALYST']);
+    const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: me { id }`).join(' ');
+    const deep =
+      'me { agency { users(first: 1) { edges { node { agency { users(first: 1) { edges { node { agency { users(first: 1) { edges { node { id } } } } } } } } } } } } }';
+    for (const query of [
+      `{ ${aliases} }`,
+      `{ ${deep} }`,
+      '{ intelReports(first: 100000) { totalCount } }',
+    ]) {
+      const result = await gql(query, {}, { token });
+      expect(
+        result.errors?.map((e) => e.extensions?.code),
+        query.slice(0, 40),
+      ).toEqual(['QUERY_TOO_COMPLEX']);
+      expect(result.errors?.[0]?.message).toMatch(/limit of \d+ exceeded/);
+    }
+  });
+
+  it('takes the after-action report’s language as the Locale enum, and refuses an unknown one over HTTP', async () => {
+    const lead = await member(['COORDINATOR', 'ANALYST']);
+    const partner = await member(['COORDINATOR', 'ANALYST']);
+    const op = await propose(lead.token);
+    await invite(lead.token, op.id, [
+      { agencyId: globalId('Agency', partner.agency.id), role: 'PARTICIPANT' },
+    ]);
+    await respond(partner.token, op.id, 'ACCEPT');
+    for (const phase of ['PREPARATION', 'ACTION']) await advance(lead.token, op.id, phase);
+    await recordResult(lead.token, op.id, seizure());
+    await advance(lead.token, op.id, 'EVALUATION');
+
+    const free = await gql(
+      'query($id: ID!) { operation(id: $id) { workspace { afterActionReport(locale: "xx") { locale } } } }',
+      { id: op.id },
+      { token: lead.token },
+    );
+    expect(free.errors?.[0]?.message).toMatch(/Locale/);
+    const chosen = await gql(
+      'query($id: ID!) { operation(id: $id) { workspace { afterActionReport(locale: ZH_HANT) { locale markdown } } } }',
+      { id: op.id },
+      { token: lead.token },
+    );
+    const report = chosen.data?.operation.workspace.afterActionReport;
+    expect(report.locale).toBe('zh-Hant');
+    // The results table has its headings, in the reader's language.
+    expect(report.markdown).toContain('| 單位 | 成果 | 內容 | 估計市值 | 地點及方式 |');
+
+    const url = `http://localhost/operations/${encodeURIComponent(op.id)}/after-action.md`;
+    const headers = { authorization: `Bearer ${lead.token}` };
+    const english = await yoga.fetch(`${url}?locale=en`, { headers });
+    expect(await english.text()).toContain(
+      '| Agency | Result | What | Estimated value | Where and how |',
+    );
+    const unknown = await yoga.fetch(`${url}?locale=xx`, { headers });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toContain('locale');
+  });
+
+  it('links a calendar event only to a place that answers: its online venue, if any', async () => {
+    const { token } = await member(['ORGANIZER']);
+    const inPerson = await openEvent(token, { visibility: 'PUBLIC' });
+    const online = await openEvent(token, {
+      visibility: 'PUBLIC',
+      onlineUrl: 'https://meet.example.org/ip-forum',
+    });
+    const urlOf = async (eventId: string) => {
+      const response = await yoga.fetch(
+        `http://localhost/forum-events/${encodeURIComponent(eventId)}/calendar.ics`,
+      );
+      expect(response.status).toBe(200);
+      const calendar = new ICAL.Component(ICAL.parse(await response.text()));
+      const event = calendar.getAllSubcomponents('vevent')[0];
+      return event?.getFirstPropertyValue('url') ?? null;
+    };
+    expect(await urlOf(inPerson)).toBeNull();
+    expect(await urlOf(online)).toBe('https://meet.example.org/ip-forum');
+  });
+});
+
+describe('the request log', () => {
+  let server: Instance;
+  // Its own embedded database, with the demo: nothing shared with the other test files.
+  const dataDir = mkdtempSync(join(tmpdir(), 'ipnet-request-log-'));
+  beforeAll(async () => {
+    server = await startInstance({
+      DATABASE_URL: '',
+      DATA_DIR: dataDir,
+      SEED_DEMO: 'auto',
+      DEMO_PASSWORD: 'newcomer-demo-password',
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('names the operation, the user and the agency, and keeps clients’ mistakes out of the errors', async () => {
+    const signedIn = await post(
+      server,
+      `mutation SignIn($e: String!, $p: String!) { signIn(email: $e, password: $p) {
+        ... on SignInSuccess { session { token user { id agency { id } } } } } }`,
+      { e: 'analyst@hk-customs.demo', p: 'newcomer-demo-password' },
+    );
+    const { token, user } = signedIn.data.signIn.session;
+    await post(server, 'query Mine { me { id } }', {}, token);
+    await post(server, '{ agencies(first: 1) { totalCount } }', {}, 'not.a-session');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const entries = server
+      .output()
+      .flatMap((line) => line.split('\n'))
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const mine = entries.find((e) => e.msg === 'request' && e.operationName === 'Mine');
+    expect(mine).toMatchObject({
+      operationType: 'query',
+      userId: Buffer.from(user.id, 'base64').toString().split(':')[1],
+      agencyId: Buffer.from(user.agency.id, 'base64').toString().split(':')[1],
+      status: 200,
+    });
+    expect(entries.some((e) => e.msg === 'request refused')).toBe(true);
+    expect(entries.filter((e) => Number(e.level) >= 50)).toEqual([]);
+  });
+});
