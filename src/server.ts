@@ -9,10 +9,10 @@ import { type ContextSource, findToken } from './context.js';
 import { closeDatabase, databaseUnavailability } from './db.js';
 import { closeLiveBus } from './live-bus.js';
 import { logger } from './logger.js';
-import { takeRequestFacts } from './request-log.js';
 import { alertHub } from './modules/alerts/alert-hub.js';
 import { stopCheckingSessions, watchSession } from './modules/auth/live-sessions.js';
 import { validateSessionToken } from './modules/auth/session.service.js';
+import { takeRequestFacts } from './request-log.js';
 import { buildYoga, isTrustedOrigin } from './yoga.js';
 
 /** WebSocket close code 1013, "Try Again Later" (RFC 6455 registry): the database is away. */

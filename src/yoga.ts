@@ -19,7 +19,6 @@ import { type Context, type ContextSource, createContext } from './context.js';
 import { databaseReachable, databaseUnavailability, sqlStatements } from './db.js';
 import { AppError } from './errors.js';
 import { asBadInput, useInputGuard } from './input-guard.js';
-import { useRequestFacts } from './request-log.js';
 import { logger } from './logger.js';
 import { useAlertAnnouncer } from './modules/alerts/alert-announcer.js';
 import { alertHub } from './modules/alerts/alert-hub.js';
@@ -29,6 +28,7 @@ import {
 } from './modules/forums/forum-exports.http.js';
 import { useStixEndpoint } from './modules/intel/stix.http.js';
 import { useAfterActionEndpoint } from './modules/operations/after-action.http.js';
+import { useRequestFacts } from './request-log.js';
 import { schema } from './schema.js';
 
 // The GraphQL server as a Fetch-API handler: used by the HTTP/WebSocket server and by tests.

@@ -71,9 +71,7 @@ async function afterActionDocument(
       `The after-action report is built from EVALUATION on; this operation is ${operation.phase}.`,
     );
   }
-  const locale = writtenLocale(
-    requestedLocale ?? context.locale,
-  );
+  const locale = writtenLocale(requestedLocale ?? context.locale);
 
   const linkedIds = operation.intelLinks.map((l) => l.reportId);
   const visibleReports = await prisma.intelReport.findMany({

@@ -13,9 +13,9 @@ import {
   TaskStatus,
 } from '../../generated/prisma/enums.js';
 import { RegionEnum } from '../agencies/agency.schema.js';
+import { LocaleEnum } from '../i18n/locale.schema.js';
 import { intelReportVisibilityWhere } from '../intel/intel.access.js';
 import { Money, ProductCategoryEnum, TlpEnum } from '../intel/intel.schema.js';
-import { LocaleEnum } from '../i18n/locale.schema.js';
 import { findVisibleUser } from '../users/user.access.js';
 import { buildAfterActionReport } from './after-action.js';
 import {
