@@ -5,6 +5,7 @@ import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { GraphQLError } from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
 import type { Context } from './context.js';
 import { prisma } from './db.js';
 import { ValidationError } from './errors.js';
@@ -105,24 +106,30 @@ builder.queryType({});
 builder.mutationType({});
 builder.subscriptionType({});
 
+/** graphql-scalars decides what an RFC 3339 instant is; years before 1000 are refused too. */
+function instant(parse: () => unknown): Date {
+  let date: unknown;
+  try {
+    date = parse();
+  } catch {
+    date = null;
+  }
+  if (!(date instanceof Date) || date.getUTCFullYear() < 1000) {
+    throw new GraphQLError(
+      'DateTime must be an RFC 3339 date and time with its offset, on a real calendar day, such as 2026-11-26T09:30:00Z or 2026-11-26T17:30:00+08:00.',
+      { extensions: { code: 'BAD_USER_INPUT' } },
+    );
+  }
+  return date;
+}
+
 builder.scalarType('DateTime', {
-  description: 'An instant as an RFC 3339 string with offset, e.g. 2026-11-26T09:30:00.000Z.',
+  description:
+    'An instant as an RFC 3339 date and time with its offset (Z or ±hh:mm), e.g. 2026-11-26T09:30:00.000Z. A time without an offset, or a day the calendar does not have (2026-02-30), is refused.',
   serialize: (value) => value.toISOString(),
-  parseValue: (value) => {
-    const date = typeof value === 'string' ? new Date(value) : null;
-    // Years 1000 to 9999: four digits, and nothing the database would refuse.
-    if (
-      !date ||
-      Number.isNaN(date.getTime()) ||
-      !/^[1-9]\d{3}-\d{2}-\d{2}T/.test(String(value)) ||
-      date.getUTCFullYear() < 1000
-    ) {
-      throw new GraphQLError('DateTime must be an RFC 3339 string such as 2026-11-26T09:30:00Z.', {
-        extensions: { code: 'BAD_USER_INPUT' },
-      });
-    }
-    return date;
-  },
+  parseValue: (value) =>
+    instant(() => (typeof value === 'string' ? DateTimeResolver.parseValue(value) : null)),
+  parseLiteral: (ast) => instant(() => DateTimeResolver.parseLiteral(ast, {})),
 });
 
 builder.scalarType('JSON', {

@@ -11,6 +11,35 @@ import { advance, invite, propose, recordResult, respond, seizure } from './supp
 // The details a newcomer trips over: each says exactly what it means.
 
 describe('what the server says', () => {
+  it('takes a DateTime only with its offset and on a real calendar day', async () => {
+    const { token } = await member(['ANALYST']);
+    const QUERY =
+      'query($after: DateTime) { intelReports(first: 1, filter: { publishedAfter: $after }) { totalCount } }';
+    for (const after of [
+      '2026-01-01T00:00',
+      '2026-02-30T00:00:00Z',
+      '2026-11-26',
+      '0999-01-01T00:00:00Z',
+    ]) {
+      const result = await gql(QUERY, { after }, { token });
+      expect(
+        result.errors?.map((e) => e.extensions?.code),
+        after,
+      ).toEqual(['BAD_USER_INPUT']);
+      expect(result.errors?.[0]?.message).toMatch(/\$after.*offset/s);
+    }
+    const inline = await gql(
+      '{ intelReports(first: 1, filter: { publishedAfter: "2026-02-30T00:00:00Z" }) { totalCount } }',
+      {},
+      { token },
+    );
+    expect(inline.errors?.[0]?.message).toMatch(/offset, on a real calendar day/);
+    for (const after of ['2026-01-01T00:00:00Z', '2026-01-01T08:00:00+08:00']) {
+      const result = await gql(QUERY, { after }, { token });
+      expect(result.errors, after).toBeUndefined();
+    }
+  });
+
   it('refuses a query that asks too much with QUERY_TOO_COMPLEX', async () => {
     const { token } = await member(['ANALYST']);
     const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: me { id }`).join(' ');
