@@ -73,6 +73,15 @@ const ConfigSchema = z.object({
   /** How often the outbox is checked for messages to send. */
   MAIL_POLL_SECONDS: positiveInt.default(5),
   /**
+   * Check-in is open on the event's own day(s), in its time zone, from this many hours before
+   * its first day begins (0: from midnight of that day).
+   */
+  CHECK_IN_EARLY_HOURS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'cannot be negative')
+    .default(0),
+  /**
    * Redis shared by several server instances, e.g. redis://redis.internal:6379. It only wakes
    * the other instances when alerts are written; the alert log in the database stays the source
    * of truth. Unset: one process, woken in memory.

@@ -419,10 +419,23 @@ describe('approval and idempotency', () => {
   });
 });
 
+/** Dates of an event that starts in an hour, with registration open until then. */
+function happeningToday() {
+  const hour = 3_600_000;
+  return {
+    registrationOpensAt: new Date(Date.now() - hour).toISOString(),
+    registrationClosesAt: new Date(Date.now() + hour / 2).toISOString(),
+    startsAt: new Date(Date.now() + hour).toISOString(),
+    endsAt: new Date(Date.now() + 5 * hour).toISOString(),
+    timeZone: 'UTC',
+  };
+}
+
 describe('check-in', () => {
   it('checks in once, says so on a second scan, and works for sessions', async () => {
     const { token } = await member(['ORGANIZER']);
-    const eventId = await openEvent(token, { capacity: 1 });
+    // Check-in is open on the event's day: this one is today.
+    const eventId = await openEvent(token, { capacity: 1, ...happeningToday() });
     const session = expectType<any>(
       await mutation(
         token,
@@ -496,6 +509,37 @@ describe('check-in', () => {
       (await prisma.forumRegistration.findUniqueOrThrow({ where: { id: rawId(mine.id) } }))
         .checkedInById,
     ).not.toBeNull();
+  });
+});
+
+describe('the check-in window', () => {
+  it('opens on the event’s own day, not six weeks before', async () => {
+    const { token } = await member(['ORGANIZER']);
+    const early = await openEvent(token, { capacity: 5, visibility: 'PUBLIC' });
+    const seated = await registered(null, early, { guest: guest() });
+    expect(seated.status).toBe('CONFIRMED');
+    const CHECK_IN = ['$code: String!', 'code: $code'] as const;
+    const refused = await mutation(token, 'checkIn', ...CHECK_IN, { code: seated.checkInCode });
+    expect(expectType<any>(refused, 'ConflictError').message).toMatch(/on the event's day/);
+    expect(
+      (await prisma.forumRegistration.findUniqueOrThrow({ where: { id: rawId(seated.id) } }))
+        .status,
+    ).toBe('CONFIRMED');
+
+    const today = await openEvent(token, {
+      capacity: 5,
+      visibility: 'PUBLIC',
+      ...happeningToday(),
+    });
+    const guestToday = await registered(null, today, { guest: guest() });
+    const admitted = await mutation(
+      token,
+      'checkIn',
+      ...CHECK_IN,
+      { code: guestToday.checkInCode },
+      '... on CheckInSuccess { checkIn { alreadyCheckedIn } }',
+    );
+    expect(expectType<any>(admitted, 'CheckInSuccess').checkIn.alreadyCheckedIn).toBe(false);
   });
 });
 

@@ -229,7 +229,15 @@ export async function seedDemoForums(): Promise<number> {
     });
     if (registration) attendees.push(registration);
   }
-  // The workshop took place three weeks ago: its dates are moved back directly, as they were.
+  // The workshop took place three weeks ago. People were checked in on its day (check-in is
+  // open on the event's day only), then its dates are moved back directly, as they were.
+  await prisma.forumEvent.update({
+    where: { id: workshop.id },
+    data: { startsAt: new Date(Date.now() - 3_600_000), endsAt: new Date(Date.now() + 3_600_000) },
+  });
+  for (const registration of attendees.slice(0, 3)) {
+    await checkIn(organizer, registration.checkInCode, []);
+  }
   await prisma.forumEvent.update({
     where: { id: workshop.id },
     data: {
@@ -240,9 +248,6 @@ export async function seedDemoForums(): Promise<number> {
       status: 'CLOSED',
     },
   });
-  for (const registration of attendees.slice(0, 3)) {
-    await checkIn(organizer, registration.checkInCode, []);
-  }
   await prisma.forumRegistration.updateMany({
     where: { eventId: workshop.id, status: 'CHECKED_IN' },
     data: { checkedInAt: at(-21, 8) },

@@ -1,3 +1,4 @@
+import { config } from '../../config.js';
 import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
@@ -21,6 +22,37 @@ export interface CheckInOutcome {
   sessions: SessionCheckIn[];
 }
 
+/** Seconds since local midnight of `instant` in `timeZone`. */
+function secondsIntoDay(instant: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hourCycle: 'h23',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(instant);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return part('hour') * 3600 + part('minute') * 60 + part('second');
+}
+
+/**
+ * When the door is open: the event's own day(s) in its time zone, from local midnight of its
+ * first day (CHECK_IN_EARLY_HOURS earlier) to the end of its last. (On a day the clocks change,
+ * the edges may be an hour off; the event itself is inside.)
+ */
+export function checkInWindow(
+  event: { startsAt: Date; endsAt: Date; timeZone: string },
+  earlyHours = config().CHECK_IN_EARLY_HOURS,
+): { opens: Date; closes: Date } {
+  const dayStart = event.startsAt.getTime() - secondsIntoDay(event.startsAt, event.timeZone) * 1000;
+  const dayEnd =
+    event.endsAt.getTime() + (86_400 - secondsIntoDay(event.endsAt, event.timeZone)) * 1000;
+  return {
+    opens: new Date(Math.floor(dayStart / 1000) * 1000 - earlyHours * 3_600_000),
+    closes: new Date(Math.floor(dayEnd / 1000) * 1000),
+  };
+}
+
 /** Codes are printed in upper case; people type them as they come. */
 function normalise(code: string): string {
   return code.trim().toUpperCase().replace(/[\s-]/g, '');
@@ -39,6 +71,13 @@ export async function checkIn(
   if (!found || !mayOrganize(viewer, found.event)) throw new NotFoundError('registration');
   if (found.status !== 'CONFIRMED' && found.status !== 'CHECKED_IN') {
     throw new CheckInRefusedError(found.status);
+  }
+  const { opens, closes } = checkInWindow(found.event);
+  const scannedAt = new Date();
+  if (found.status === 'CONFIRMED' && (scannedAt < opens || scannedAt >= closes)) {
+    throw new ConflictError(
+      `Check-in is open on the event's day(s) only: from ${opens.toISOString()} to ${closes.toISOString()} (the event's time zone is ${found.event.timeZone}).`,
+    );
   }
   const sessions = new Map(found.event.sessions.map((session) => [session.id, session]));
   sessionIds.forEach((id, index) => {
