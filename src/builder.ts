@@ -12,11 +12,10 @@ import { ValidationError } from './errors.js';
 import type PrismaTypes from './generated/pothos-types.js';
 import { getDatamodel } from './generated/pothos-types.js';
 import type { Role } from './generated/prisma/enums.js';
+import { isUuid } from './input-guard.js';
 import { hasRole, isNetworkAdmin } from './modules/auth/roles.js';
 
 // The one SchemaBuilder. Plugins and generics only: types live in src/modules/*.
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function pascal(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
@@ -94,7 +93,7 @@ export const builder = new SchemaBuilder<{
     // input here, instead of reaching the database as an invalid value.
     decodeGlobalID: (globalID) => {
       const decoded = decodeGlobalID(globalID);
-      if (!UUID.test(decoded.id)) {
+      if (!isUuid(decoded.id)) {
         throw new ValidationError([{ path: [], message: `"${globalID}" is not a valid id` }]);
       }
       return decoded;

@@ -103,6 +103,9 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   RESUME_REQUIRED: 503,
 };
 
+/** The codes of expected errors: answers about the request, never a fault of the server. */
+export const EXPECTED_ERROR_CODES: ReadonlySet<string> = new Set(Object.keys(HTTP_STATUS));
+
 /** The HTTP status of an expected error, for the plain HTTP endpoints (exports). */
 export function httpStatusOf(error: AppError): number {
   return HTTP_STATUS[error.code];

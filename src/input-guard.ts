@@ -97,8 +97,9 @@ function valueProblems(
     });
   }
   if (!isScalarType(nullable)) return [];
-  if (containsNul(value)) return [{ path, message: 'must not contain NUL (\\u0000) characters' }];
-  if (containsLoneSurrogate(value)) {
+  if (anyText(value, hasNul))
+    return [{ path, message: 'must not contain NUL (\\u0000) characters' }];
+  if (anyText(value, hasLoneSurrogate)) {
     return [{ path, message: 'must be valid Unicode text (it holds a lone surrogate)' }];
   }
   if (extensions.isRelayGlobalID && typeof value === 'string') {
@@ -109,25 +110,18 @@ function valueProblems(
   return [];
 }
 
-function containsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (value && typeof value === 'object') {
-    return Object.entries(value).some(([key, v]) => key.includes('\u0000') || containsNul(v));
-  }
-  return false;
-}
-
+const hasNul = (text: string) => text.includes('\u0000');
+/** Half of a UTF-16 pair on its own: no UTF-8 text, so PostgreSQL refuses it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Half of a UTF-16 pair on its own: no UTF-8 text, so PostgreSQL refuses it. */
-function containsLoneSurrogate(value: unknown): boolean {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value);
-  if (Array.isArray(value)) return value.some(containsLoneSurrogate);
+const hasLoneSurrogate = (text: string) => LONE_SURROGATE.test(text);
+
+/** Whether any text in `value` (strings, and keys and strings of JSON values) is `bad`. */
+function anyText(value: unknown, bad: (text: string) => boolean): boolean {
+  if (typeof value === 'string') return bad(value);
+  if (Array.isArray(value)) return value.some((item) => anyText(item, bad));
   if (value && typeof value === 'object') {
-    return Object.entries(value).some(
-      ([key, v]) => LONE_SURROGATE.test(key) || containsLoneSurrogate(v),
-    );
+    return Object.entries(value).some(([key, v]) => bad(key) || anyText(v, bad));
   }
   return false;
 }

@@ -27,8 +27,13 @@ try {
 const { config } = await import('./config.js');
 const { closeDatabase, databaseKind, databaseLocation, migrateDatabase } = await import('./db.js');
 const { logger } = await import('./logger.js');
-const { databaseIsEmpty, demoSeedUnfinished, SeedInterrupted, seedDemoNetwork, seedEmptyDatabase } =
-  await import('./demo/seed.js');
+const {
+  databaseIsEmpty,
+  demoSeedUnfinished,
+  StartInterrupted,
+  seedDemoNetwork,
+  seedEmptyDatabase,
+} = await import('./demo/seed.js');
 const { DEMO_ROLE_ACCOUNTS, NETWORK_ADMIN_EMAIL } = await import('./demo/demo-network.js');
 const { buildApp } = await import('./server.js');
 const { deleteExpiredSessions } = await import('./modules/auth/session.service.js');
@@ -41,7 +46,7 @@ const cfg = config();
 const interrupted = () => stopAsked !== null;
 
 function checkpoint(): void {
-  if (interrupted()) throw new SeedInterrupted();
+  if (interrupted()) throw new StartInterrupted();
 }
 
 async function prepareDatabase(): Promise<boolean> {
@@ -149,7 +154,7 @@ try {
   };
   if (stopAsked) void shutdown(stopAsked);
 } catch (error) {
-  if (error instanceof SeedInterrupted) {
+  if (error instanceof StartInterrupted) {
     logger.info({ signal: stopAsked }, 'start-up interrupted; the next start finishes it');
     await closeDatabase().catch(() => {});
     process.exit(0);

@@ -17,7 +17,7 @@ import {
 import { config } from './config.js';
 import { type Context, type ContextSource, createContext } from './context.js';
 import { databaseReachable, databaseUnavailability, sqlStatements } from './db.js';
-import { AppError } from './errors.js';
+import { AppError, EXPECTED_ERROR_CODES } from './errors.js';
 import { asBadInput, useInputGuard } from './input-guard.js';
 import { logger } from './logger.js';
 import { useAlertAnnouncer } from './modules/alerts/alert-announcer.js';
@@ -95,15 +95,9 @@ const refusedWithCode = {
   ],
 };
 
-/** Codes of answers about the request, not about the server. */
+/** Codes of answers about the request, not about the server: the domain's and GraphQL's own. */
 const CLIENT_CODES = new Set([
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'CONFLICT',
-  'RATE_LIMITED',
-  'RESUME_REQUIRED',
+  ...EXPECTED_ERROR_CODES,
   'QUERY_TOO_COMPLEX',
   'TIMEOUT',
   'GRAPHQL_VALIDATION_FAILED',

@@ -14,7 +14,7 @@ import {
 } from './support/api.js';
 import { cancel, openEvent, registered } from './support/forums.js';
 import { publishedReport, uniqueContainer } from './support/intel.js';
-import { expectIncreasing, LiveStream } from './support/live.js';
+import { alertLogEnd, broadcast, expectIncreasing, LiveStream } from './support/live.js';
 import { invite, propose } from './support/operations.js';
 
 // Live alerts through the real server: graphql-ws and SSE subscribers signed in with real
@@ -40,26 +40,6 @@ afterAll(async () => {
   await app.stop();
 });
 
-async function latestCursor(): Promise<string> {
-  const last = await prisma.alert.findFirst({ orderBy: { cursor: 'desc' } });
-  return (last?.cursor ?? 0n).toString();
-}
-
-async function broadcast(token: string, title: string) {
-  const result = await mutation(
-    token,
-    'broadcastAlert',
-    '$input: BroadcastInput!',
-    'input: $input',
-    { input: { title, severity: 'INFO' } },
-    '... on BroadcastAlertSuccess { alert { id cursor title } }',
-  );
-  return expectType<any>(result, 'BroadcastAlertSuccess').alert as {
-    id: string;
-    cursor: string;
-  };
-}
-
 /** Alerts of one origin agency after a cursor, as the log holds them. */
 async function logged(originAgencyId: string, after: string) {
   const rows = await prisma.alert.findMany({
@@ -73,7 +53,7 @@ describe('the alerts subscription', () => {
   it('replays what was missed, then streams live: no gap, no duplicate, in order', async () => {
     const admin = await member(['NETWORK_ADMIN']);
     const listener = await member(['VIEWER']);
-    const start = await latestCursor();
+    const start = await alertLogEnd();
     // More than one replay page, written before subscribing.
     for (let i = 0; i < 210; i += 1) await broadcast(admin.token, `Replayed ${i}`);
 
@@ -105,7 +85,7 @@ describe('the alerts subscription', () => {
     const admin = await member(['NETWORK_ADMIN']);
     const listener = await member(['ANALYST']);
     const filter = { originAgencies: [globalId('Agency', admin.agency.id)] };
-    const start = await latestCursor();
+    const start = await alertLogEnd();
 
     const first = live('ws', listener.token, { filter, after: start });
     await broadcast(admin.token, 'One');
@@ -189,7 +169,7 @@ describe('who receives an alert', () => {
     const outsider = await member(['ANALYST']);
     const third = await member(['ANALYST']);
     const filter = { originAgencies: [globalId('Agency', author.agency.id)] };
-    const start = await latestCursor();
+    const start = await alertLogEnd();
 
     const partnerStream = live('ws', partner.token, { filter, after: start });
     const outsiderStream = live('ws', outsider.token, { filter, after: start });
@@ -273,7 +253,7 @@ describe('who receives an alert', () => {
     const author = await member(['ANALYST']);
     const recipientAgency = await member(['ANALYST']);
     const filter = { originAgencies: [globalId('Agency', author.agency.id)] };
-    const start = await latestCursor();
+    const start = await alertLogEnd();
     const red = await publishedReport(author.token, {
       title: 'Red secret',
       tlp: 'RED',
@@ -345,7 +325,7 @@ describe('alerts from forums and intelligence', () => {
     const second = await member(['VIEWER']);
     const eventId = await openEvent(organizer.token, { capacity: 1 });
     const filter = { originAgencies: [globalId('Agency', organizer.agency.id)] };
-    const start = await latestCursor();
+    const start = await alertLogEnd();
     const secondStream = live('sse', second.token, { filter, after: start });
 
     const seat = await registered(first.token, eventId);
@@ -603,7 +583,7 @@ describe('the alert filter', () => {
     );
     const admin = await member(['NETWORK_ADMIN']);
     const author = await member(['ANALYST'], { regions: ['BELT_AND_ROAD'] });
-    const start = await latestCursor();
+    const start = await alertLogEnd();
     await broadcast(admin.token, 'Plain');
     await mutation(admin.token, 'broadcastAlert', '$input: BroadcastInput!', 'input: $input', {
       input: { title: 'Regional', severity: 'URGENT', regions: ['PAN_PEARL_RIVER_DELTA'] },
@@ -661,7 +641,7 @@ describe('a subscriber that falls behind', () => {
     const viewer = await validateSessionToken(reader.token);
     if (!viewer) throw new Error('no session');
     const filter = { originAgencyIds: [admin.agency.id] };
-    const start = await latestCursor();
+    const start = await alertLogEnd();
 
     // A client that takes one event and then stops reading while twelve more are written.
     const slow = alertStream(viewer, filter, BigInt(start), { maxBacklog: 5 });

@@ -28,15 +28,15 @@ export interface SeedSummary {
   forums: number;
 }
 
-/** Start-up was asked to stop: the seed ends between two steps. */
-export class SeedInterrupted extends Error {
+/** Start-up was asked to stop: it ends between two steps (of seeding too). */
+export class StartInterrupted extends Error {
   constructor() {
-    super('demo seeding interrupted; the next start loads the demo again');
+    super('start-up interrupted; the next start finishes it');
   }
 }
 
 export interface SeedOptions {
-  /** Checked between steps: true ends the seed with SeedInterrupted. */
+  /** Checked between steps: true ends the seed with StartInterrupted. */
   interrupted?: () => boolean;
 }
 
@@ -45,7 +45,7 @@ export async function seedDemoNetwork(
   options: SeedOptions = {},
 ): Promise<SeedSummary> {
   const step = () => {
-    if (options.interrupted?.()) throw new SeedInterrupted();
+    if (options.interrupted?.()) throw new StartInterrupted();
   };
   // One hash for every demo account: they share the demo password, and argon2 is slow on purpose.
   const passwordHash = await hashPassword(password);

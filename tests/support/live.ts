@@ -2,6 +2,8 @@ import { createClient as createSseClient } from 'graphql-sse';
 import { type Client, createClient as createWsClient } from 'graphql-ws';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
+import { latestCursor } from '../../src/modules/alerts/alert-log.js';
+import { expectType, mutation } from './api.js';
 
 // Live subscriptions as a client sees them: every event received, in order, over graphql-ws or
 // server-sent events, with the way the stream ended.
@@ -149,4 +151,25 @@ export function expectIncreasing(events: readonly LiveEvent[]): void {
   for (let i = 1; i < cursors.length; i += 1) {
     expect((cursors[i] as bigint) > (cursors[i - 1] as bigint), `cursor ${i}`).toBe(true);
   }
+}
+
+/** The cursor of the last alert written so far: subscribe `after` it to miss nothing that follows. */
+export async function alertLogEnd(): Promise<string> {
+  return (await latestCursor()).toString();
+}
+
+/** A network admin's broadcast, through the real mutation. */
+export async function broadcast(token: string, title: string, body?: string) {
+  const result = await mutation(
+    token,
+    'broadcastAlert',
+    '$input: BroadcastInput!',
+    'input: $input',
+    { input: { title, body, severity: 'INFO' } },
+    '... on BroadcastAlertSuccess { alert { id cursor title } }',
+  );
+  return expectType<any>(result, 'BroadcastAlertSuccess').alert as {
+    id: string;
+    cursor: string;
+  };
 }

@@ -2,21 +2,20 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { Plugin } from 'graphql-yoga';
 import { type Context, createContext } from '../../context.js';
 import { AppError, httpStatusOf } from '../../errors.js';
+import { isUuid } from '../../input-guard.js';
 
 // Plain HTTP GET endpoints that export one entity (STIX bundles, after-action reports) for
 // people and tools that fetch over HTTP. Same session as GraphQL (Bearer token or cookie), the
 // same services and so the same rules; expected errors answer with their HTTP status and
 // message, anything else is logged and masked.
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The database id in a path segment: a raw UUID or a global id of `typename`. */
 function entityIdOf(raw: string, typename: string): string | null {
   const value = decodeURIComponent(raw);
-  if (UUID.test(value)) return value;
+  if (isUuid(value)) return value;
   try {
     const decoded = decodeGlobalID(value);
-    return decoded.typename === typename && UUID.test(decoded.id) ? decoded.id : null;
+    return decoded.typename === typename && isUuid(decoded.id) ? decoded.id : null;
   } catch {
     return null;
   }

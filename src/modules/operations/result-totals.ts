@@ -171,25 +171,13 @@ export function withoutDrawn(totals: ResultTotals) {
   };
 }
 
-/** The figures drawn from at least `minimum` operations, and how many others were left out. */
-export function figuresOfMany(
-  totals: ResultTotals,
-  minimum: number,
-): { totals: ResultTotals; withheld: number } {
-  let withheld = 0;
-  const keep = <T extends Drawn>(figures: T[]) =>
-    figures.filter((figure) => {
-      if (figure.operations >= minimum) return true;
-      withheld += 1;
-      return false;
-    });
+/** Only the figures drawn from at least `minimum` operations. */
+export function figuresOfMany(totals: ResultTotals, minimum: number): ResultTotals {
+  const keep = <T extends Drawn>(figures: T[]) => figures.filter((f) => f.operations >= minimum);
   return {
-    totals: {
-      byKind: keep(totals.byKind),
-      seizures: keep(totals.seizures),
-      marketValue: keep(totals.marketValue),
-      marketValueByCategory: keep(totals.marketValueByCategory),
-    },
-    withheld,
+    byKind: keep(totals.byKind),
+    seizures: keep(totals.seizures),
+    marketValue: keep(totals.marketValue),
+    marketValueByCategory: keep(totals.marketValueByCategory),
   };
 }

@@ -217,7 +217,7 @@ const NetworkStatistics = builder
           });
           // Network figures drawn from fewer operations than the minimum are left out.
           return s.disclosure.aggregated
-            ? figuresOfMany(total, s.disclosure.minimumGroupSize).totals
+            ? figuresOfMany(total, s.disclosure.minimumGroupSize)
             : total;
         },
       }),

@@ -16,12 +16,12 @@ import { type AllowedTargets, isAllowedAddress, parseAllowedTargets } from './we
 // that resolves elsewhere later (DNS rebinding) is caught. Operators allow their agencies' own
 // receivers with WEBHOOK_ALLOWED_HOSTS: names, addresses or CIDR ranges.
 
-let cached: { source: string; targets: AllowedTargets } | undefined;
+let parsed: AllowedTargets | undefined;
 
+/** WEBHOOK_ALLOWED_HOSTS, parsed once (the configuration is read once, at start). */
 function allowedTargets(): AllowedTargets {
-  const source = config().WEBHOOK_ALLOWED_HOSTS;
-  if (cached?.source !== source) cached = { source, targets: parseAllowedTargets(source) };
-  return cached.targets;
+  parsed ??= parseAllowedTargets(config().WEBHOOK_ALLOWED_HOSTS);
+  return parsed;
 }
 
 /** The host of a URL as the resolver sees it: lower case, IPv6 without brackets, no root dot. */
@@ -65,7 +65,7 @@ const agents = new Map<string, Agent>();
 export function webhookAgent(url: URL): Agent {
   const targets = allowedTargets();
   const allowedByName = targets.hosts.has(hostOf(url));
-  const key = `${url.protocol}${allowedByName ? hostOf(url) : ''}|${cached?.source ?? ''}`;
+  const key = `${url.protocol}${allowedByName ? hostOf(url) : ''}`;
   let agent = agents.get(key);
   if (!agent) {
     const options = {
