@@ -25,7 +25,7 @@ export async function signInAs(base: string, email: string, password: string): P
   const data = await graphql<{ signIn: { session?: { token: string } } }>(
     base,
     null,
-    `mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) {
+    `mutation($e: EmailAddress!, $p: String!) { signIn(email: $e, password: $p) {
        ... on SignInSuccess { session { token } } } }`,
     { e: email, p: password },
   );

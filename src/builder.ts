@@ -5,7 +5,7 @@ import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { GraphQLError } from 'graphql';
-import { DateTimeResolver } from 'graphql-scalars';
+import { JSONResolver } from 'graphql-scalars';
 import type { Context } from './context.js';
 import { prisma } from './db.js';
 import { ValidationError } from './errors.js';
@@ -14,6 +14,7 @@ import { getDatamodel } from './generated/pothos-types.js';
 import type { Role } from './generated/prisma/enums.js';
 import { isUuid } from './input-guard.js';
 import { hasRole, isNetworkAdmin } from './modules/auth/roles.js';
+import { countryCode, currency, dateTime, emailAddress, iso3166Code } from './scalars.js';
 
 // The one SchemaBuilder. Plugins and generics only: types live in src/modules/*.
 
@@ -36,6 +37,10 @@ export const builder = new SchemaBuilder<{
   DefaultInputFieldRequiredness: true;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
+    EmailAddress: { Input: string; Output: string };
+    CountryCode: { Input: string; Output: string };
+    Iso3166Code: { Input: string; Output: string };
+    Currency: { Input: string; Output: string };
     JSON: { Input: unknown; Output: unknown };
     ID: { Input: string; Output: string | number };
   };
@@ -105,34 +110,42 @@ builder.queryType({});
 builder.mutationType({});
 builder.subscriptionType({});
 
-/** graphql-scalars decides what an RFC 3339 instant is; years before 1000 are refused too. */
-function instant(parse: () => unknown): Date {
-  let date: unknown;
-  try {
-    date = parse();
-  } catch {
-    date = null;
-  }
-  if (!(date instanceof Date) || date.getUTCFullYear() < 1000) {
-    throw new GraphQLError(
-      'DateTime must be an RFC 3339 date and time with its offset, on a real calendar day, such as 2026-11-26T09:30:00Z or 2026-11-26T17:30:00+08:00.',
-      { extensions: { code: 'BAD_USER_INPUT' } },
-    );
-  }
-  return date;
-}
-
 builder.scalarType('DateTime', {
   description:
     'An instant as an RFC 3339 date and time with its offset (Z or ±hh:mm), e.g. 2026-11-26T09:30:00.000Z. A time without an offset, or a day the calendar does not have (2026-02-30), is refused.',
   serialize: (value) => value.toISOString(),
-  parseValue: (value) =>
-    instant(() => (typeof value === 'string' ? DateTimeResolver.parseValue(value) : null)),
-  parseLiteral: (ast) => instant(() => DateTimeResolver.parseLiteral(ast, {})),
+  ...dateTime,
+});
+
+builder.scalarType('EmailAddress', {
+  description:
+    'An e-mail address (HTML e-mail rules, at most 254 characters), e.g. analyst@hk-customs.demo; trimmed and lower-cased.',
+  serialize: (value) => value,
+  ...emailAddress,
+});
+
+builder.scalarType('CountryCode', {
+  description: 'An ISO 3166-1 alpha-2 country code, e.g. HK, MO, CN, MY, FR; upper-cased.',
+  serialize: (value) => value,
+  ...countryCode,
+});
+
+builder.scalarType('Iso3166Code', {
+  description:
+    'An ISO 3166 code: a country (ISO 3166-1 alpha-2, e.g. HK) or a subdivision of one (ISO 3166-2, e.g. CN-GD); upper-cased.',
+  serialize: (value) => value,
+  ...iso3166Code,
+});
+
+builder.scalarType('Currency', {
+  description: 'An ISO 4217 currency code, e.g. CNY, HKD, MOP, USD; upper-cased.',
+  serialize: (value) => value,
+  ...currency,
 });
 
 builder.scalarType('JSON', {
   description: 'Any JSON value.',
-  serialize: (value) => value,
-  parseValue: (value) => value,
+  serialize: JSONResolver.serialize,
+  parseValue: JSONResolver.parseValue,
+  parseLiteral: (ast) => JSONResolver.parseLiteral(ast, {}),
 });

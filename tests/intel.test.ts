@@ -92,7 +92,7 @@ describe('createIntelReport', () => {
           title: ' ',
           language: 'not a language',
           infoCredibility: 7,
-          estimatedValue: { amount: '12.345', currency: 'XYZ' },
+          estimatedValue: { amount: '12.345', currency: 'HKD' },
           observedFrom: '2026-05-02T00:00:00Z',
           observedTo: '2026-05-01T00:00:00Z',
           observables: [
@@ -113,7 +113,6 @@ describe('createIntelReport', () => {
         'input.language',
         'input.infoCredibility',
         'input.estimatedValue.amount',
-        'input.estimatedValue.currency',
         'input.observedTo',
         'input.observables.0.value',
         'input.observables.1.value',

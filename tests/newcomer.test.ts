@@ -1,11 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { globalId, gql, member, yoga } from './support/api.js';
+import { prisma } from '../src/db.js';
+import { errorCode, globalId, gql, member, rawId, yoga } from './support/api.js';
 import { openEvent } from './support/forums.js';
 import { type Instance, post, startInstance } from './support/instance.js';
+import { reportInput } from './support/intel.js';
 import { advance, invite, propose, recordResult, respond, seizure } from './support/operations.js';
 
 // The details a newcomer trips over: each says exactly what it means.
@@ -38,6 +41,79 @@ describe('what the server says', () => {
       const result = await gql(QUERY, { after }, { token });
       expect(result.errors, after).toBeUndefined();
     }
+  });
+
+  it('takes e-mail addresses, country, ISO 3166 and currency codes only as what they say', async () => {
+    const { token, user } = await member(['ANALYST', 'ORGANIZER']);
+    const eventId = await openEvent(token, { visibility: 'PUBLIC' });
+    const REGISTER = `mutation($input: RegistrationInput!) {
+      registerForEvent(input: $input) { __typename ... on RegisterForEventSuccess { registration { email country } } }
+    }`;
+    const asGuest = (guest: Record<string, string>) => ({
+      input: {
+        eventId,
+        type: 'DELEGATE',
+        idempotencyKey: randomUUID(),
+        guest: {
+          name: 'Ana Silva',
+          organisation: 'INPI',
+          email: 'ana@inpi.example',
+          country: 'PT',
+          ...guest,
+        },
+      },
+    });
+    const refusals: [Record<string, string>, RegExp][] = [
+      [{ email: 'ana at inpi' }, /"input\.guest\.email".*EmailAddress must be/s],
+      [{ email: `${'a'.repeat(250)}@inpi.example` }, /EmailAddress must be/],
+      [{ country: 'ZZ' }, /"input\.guest\.country".*CountryCode must be an ISO 3166-1 alpha-2/s],
+      [{ country: 'CN-GD' }, /CountryCode must be/],
+      [{ country: 'Portugal' }, /CountryCode must be/],
+    ];
+    for (const [guest, message] of refusals) {
+      const refused = await gql(REGISTER, asGuest(guest));
+      expect(
+        refused.errors?.map((e) => e.extensions?.code),
+        JSON.stringify(guest),
+      ).toEqual(['BAD_USER_INPUT']);
+      expect(refused.errors?.[0]?.message).toMatch(message);
+    }
+    expect(await prisma.forumRegistration.count({ where: { eventId: rawId(eventId) } })).toBe(0);
+    // Accepted values are normalised: trimmed, e-mail lower case, codes upper case.
+    const accepted = await gql(REGISTER, asGuest({ email: ' Ana@INPI.example ', country: 'pt' }));
+    expect(accepted.data?.registerForEvent.__typename).toBe('RegisterForEventSuccess');
+    const stored = await prisma.forumRegistration.findFirst({ where: { eventId: rawId(eventId) } });
+    expect(stored).toMatchObject({ email: 'ana@inpi.example', country: 'PT' });
+
+    const FILTER =
+      'query($c: Iso3166Code) { intelReports(first: 1, filter: { routeCountry: $c }) { totalCount } }';
+    for (const code of ['CN-GD', 'hk', 'MY']) {
+      expect((await gql(FILTER, { c: code }, { token })).errors, code).toBeUndefined();
+    }
+    for (const code of ['XX-99', 'CNGD', 'CN-', '']) {
+      const refused = await gql(FILTER, { c: code }, { token });
+      expect(errorCode(refused), code).toBe('BAD_USER_INPUT');
+      expect(refused.errors?.[0]?.message).toMatch(/"\$c".*Iso3166Code must be an ISO 3166 code/s);
+    }
+    const literal = await gql(
+      '{ intelReports(first: 1, filter: { observedCountry: "Atlantis" }) { totalCount } }',
+      {},
+      { token },
+    );
+    expect(errorCode(literal)).toBe('BAD_USER_INPUT');
+    expect(literal.errors?.[0]?.message).toMatch(/Iso3166Code must be/);
+
+    const CREATE = `mutation($input: IntelReportInput!) { createIntelReport(input: $input) { __typename } }`;
+    const money = await gql(
+      CREATE,
+      { input: reportInput({ estimatedValue: { amount: '100', currency: 'Dollars' } }) },
+      { token },
+    );
+    expect(errorCode(money)).toBe('BAD_USER_INPUT');
+    expect(money.errors?.[0]?.message).toMatch(
+      /"input\.estimatedValue\.currency".*Currency must be an ISO 4217/s,
+    );
+    expect(await prisma.intelReport.count({ where: { authorUserId: user.id } })).toBe(0);
   });
 
   it('refuses a query that asks too much with QUERY_TOO_COMPLEX', async () => {
@@ -139,7 +215,7 @@ describe('the request log', () => {
   it('names the operation, the user and the agency, and keeps clients’ mistakes out of the errors', async () => {
     const signedIn = await post(
       server,
-      `mutation SignIn($e: String!, $p: String!) { signIn(email: $e, password: $p) {
+      `mutation SignIn($e: EmailAddress!, $p: String!) { signIn(email: $e, password: $p) {
         ... on SignInSuccess { session { token user { id agency { id } } } } } }`,
       { e: 'analyst@hk-customs.demo', p: 'newcomer-demo-password' },
     );

@@ -97,12 +97,25 @@ describe('createUser', () => {
     const { agency, token } = await member(['AGENCY_ADMIN']);
     const bad = await gql(
       CREATE_USER,
-      { input: newUser({ email: 'not-an-email', password: 'short', roles: [] }) },
+      { input: newUser({ displayName: ' ', password: 'short', roles: [] }) },
       { token },
     );
     const issues = expectType<any>(bad.data?.createUser, 'ValidationError').issues;
-    expect(issues.map((i: any) => i.path.at(-1)).sort()).toEqual(['email', 'password', 'roles']);
+    expect(issues.map((i: any) => i.path.at(-1)).sort()).toEqual([
+      'displayName',
+      'password',
+      'roles',
+    ]);
     expect(issues.find((i: any) => i.path.at(-1) === 'password').message).toMatch(/12 characters/);
+    // An address that is no e-mail address is refused by its scalar, before anything runs.
+    const malformed = await gql(
+      CREATE_USER,
+      { input: newUser({ email: 'not-an-email' }) },
+      { token },
+    );
+    expect(errorCode(malformed)).toBe('BAD_USER_INPUT');
+    expect(malformed.errors?.[0]?.message).toMatch(/"input\.email".*EmailAddress must be/s);
+    expect(await prisma.user.count({ where: { agencyId: agency.id } })).toBe(1);
 
     const existing = await makeUser(agency.id, ['VIEWER']);
     const dup = await gql(

@@ -126,7 +126,7 @@ export async function makeUser(agencyId: string, roles: Role[], options: { local
 }
 
 const SIGN_IN = /* GraphQL */ `
-  mutation SignIn($email: String!, $password: String!) {
+  mutation SignIn($email: EmailAddress!, $password: String!) {
     signIn(email: $email, password: $password) {
       __typename
       ... on SignInSuccess { session { token expiresAt user { id email } } }

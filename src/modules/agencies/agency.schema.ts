@@ -4,7 +4,6 @@ import { prisma } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { AgencyKind, Region } from '../../generated/prisma/enums.js';
-import { jurisdictionSchema } from '../common/codes.js';
 import { localizedName } from '../i18n/locale.js';
 import { LocaleEnum } from '../i18n/locale.schema.js';
 import { userVisibilityWhere } from '../users/user.access.js';
@@ -48,9 +47,7 @@ export const AgencyRef = builder.prismaNode('Agency', {
     }),
     names: t.field({ type: AgencyNames, resolve: (agency) => agency }),
     kind: t.expose('kind', { type: AgencyKindEnum }),
-    jurisdiction: t.exposeString('jurisdiction', {
-      description: 'ISO 3166-1 alpha-2 or ISO 3166-2 code, e.g. HK, MO, MY, CN-GD.',
-    }),
+    jurisdiction: t.expose('jurisdiction', { type: 'Iso3166Code' }),
     regions: t.expose('regions', { type: [RegionEnum] }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
@@ -70,10 +67,10 @@ const AgencyFilter = builder.inputType('AgencyFilter', {
   fields: (t) => ({
     region: t.field({ type: RegionEnum, required: false }),
     kind: t.field({ type: AgencyKindEnum, required: false }),
-    jurisdiction: t.string({
+    jurisdiction: t.field({
+      type: 'Iso3166Code',
       required: false,
       description: 'A country code (`CN`) matches the country and its subdivisions (`CN-GD`).',
-      validate: jurisdictionSchema,
     }),
     search: t.string({
       required: false,
@@ -138,7 +135,7 @@ const CreateAgencyInput = builder.inputType('CreateAgencyInput', {
     nameZhHant: t.string(),
     namePt: t.string({ required: false }),
     kind: t.field({ type: AgencyKindEnum }),
-    jurisdiction: t.string(),
+    jurisdiction: t.field({ type: 'Iso3166Code' }),
     regions: t.field({ type: [RegionEnum] }),
   }),
   // Validated as a whole so that every problem is reported at once.
@@ -154,7 +151,7 @@ const UpdateAgencyInput = builder.inputType('UpdateAgencyInput', {
     nameZhHant: t.string({ required: false }),
     namePt: t.string({ required: false }),
     kind: t.field({ type: AgencyKindEnum, required: false }),
-    jurisdiction: t.string({ required: false }),
+    jurisdiction: t.field({ type: 'Iso3166Code', required: false }),
     regions: t.field({ type: [RegionEnum], required: false }),
   }),
   validate: z.object(agencyFields).partial(),

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { AgencyKind, Region } from '../../generated/prisma/enums.js';
-import { jurisdictionSchema } from '../common/codes.js';
 
 const name = (language: string) =>
   z
@@ -24,7 +23,7 @@ export const agencyFields = {
   nameZhHant: name('Traditional Chinese'),
   namePt: name('Portuguese').nullish(),
   kind: z.enum(AgencyKind),
-  jurisdiction: jurisdictionSchema,
+  jurisdiction: z.string(),
   regions: z
     .array(z.enum(Region))
     .min(1, { error: 'choose at least one region' })

@@ -39,10 +39,9 @@ builder.mutationField('signIn', (t) =>
     type: SignInPayload,
     description: 'Opens a session. Failed attempts are throttled per account and per address.',
     errors: { types: [InvalidCredentialsError, RateLimitedError], dataField: { name: 'session' } },
-    args: { email: t.arg.string(), password: t.arg.string() },
-    // Both arguments are checked together so that every problem is reported at once.
+    args: { email: t.arg({ type: 'EmailAddress' }), password: t.arg.string() },
     validate: z.object({
-      email: z.string().trim().min(1, { error: 'give your e-mail address' }),
+      email: z.string(),
       password: z.string().min(1, { error: 'give your password' }),
     }),
     resolve: async (_parent, args, context) => {

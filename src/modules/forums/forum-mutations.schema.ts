@@ -295,9 +295,9 @@ const GuestInput = builder.inputType('GuestInput', {
   description: 'A person without an account.',
   fields: (t) => ({
     name: t.string(),
-    email: t.string(),
+    email: t.field({ type: 'EmailAddress' }),
     organisation: t.string(),
-    country: t.string({ description: 'ISO 3166-1 alpha-2, e.g. FR, MY, HK.' }),
+    country: t.field({ type: 'CountryCode' }),
   }),
 });
 

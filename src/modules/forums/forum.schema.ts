@@ -116,7 +116,7 @@ const ForumParticipant = builder.objectRef<Participant>('ForumParticipant').impl
   fields: (t) => ({
     name: t.exposeString('name'),
     organisation: t.exposeString('organisation', { nullable: true }),
-    country: t.exposeString('country', { nullable: true }),
+    country: t.expose('country', { type: 'CountryCode', nullable: true }),
     type: t.expose('type', { type: RegistrationTypeEnum }),
   }),
 });
@@ -355,7 +355,8 @@ export const ForumRegistrationRef = builder.prismaNode('ForumRegistration', {
     }),
     guest: t.boolean({ resolve: (r) => r.userId === null && r.erasedAt === null }),
     agency: t.relation('agency', { nullable: true }),
-    email: t.string({
+    email: t.field({
+      type: 'EmailAddress',
       nullable: true,
       select: eventOwner,
       resolve: (r, _args, context) => personal(context, r, r.email),
@@ -365,7 +366,8 @@ export const ForumRegistrationRef = builder.prismaNode('ForumRegistration', {
       select: eventOwner,
       resolve: (r, _args, context) => personal(context, r, r.organisation),
     }),
-    country: t.string({
+    country: t.field({
+      type: 'CountryCode',
       nullable: true,
       select: eventOwner,
       resolve: (r, _args, context) => personal(context, r, r.country),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FieldIssue } from '../../errors.js';
 import { ForumEventKind, ForumVisibility, RegistrationType } from '../../generated/prisma/enums.js';
-import { jurisdictionSchema, optionalText, text, timeZone } from '../common/codes.js';
+import { optionalText, text, timeZone } from '../common/codes.js';
 import { LOCALES } from '../i18n/locale.js';
 
 // Input rules of forum events and registration, checked as whole inputs so that every problem
@@ -129,18 +129,11 @@ export const sessionInput = z
     }
   });
 
-const email = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(254)
-  .pipe(z.email({ error: 'must be an e-mail address' }));
-
 export const guestInput = z.object({
   name: text('name', 200),
-  email,
+  email: z.string(),
   organisation: text('organisation', 300),
-  country: jurisdictionSchema.transform((code) => code.slice(0, 2)),
+  country: z.string(),
 });
 
 /** Types people choose themselves; SPEAKER is given by the organizers (invitations). */

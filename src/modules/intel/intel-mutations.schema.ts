@@ -30,16 +30,16 @@ import { createReportInput, observablesInput, updateReportInput } from './intel.
 
 const RouteInput = builder.inputType('RouteInput', {
   fields: (t) => ({
-    origin: t.string({ required: false }),
-    transit: t.stringList({ required: false }),
-    destination: t.string({ required: false }),
+    origin: t.field({ type: 'Iso3166Code', required: false }),
+    transit: t.field({ type: ['Iso3166Code'], required: false }),
+    destination: t.field({ type: 'Iso3166Code', required: false }),
   }),
 });
 
 const MoneyInput = builder.inputType('MoneyInput', {
   fields: (t) => ({
     amount: t.string({ description: 'Decimal string, e.g. "125000.50".' }),
-    currency: t.string({ description: 'ISO 4217, e.g. HKD.' }),
+    currency: t.field({ type: 'Currency' }),
   }),
 });
 
@@ -83,7 +83,7 @@ function reportFields(t: InputFields, required: boolean) {
     category: t.field({ type: ProductCategoryEnum, required }),
     hsCode: t.string({ required: false }),
     brands: t.stringList({ required: false }),
-    observedCountry: t.string({ required: false }),
+    observedCountry: t.field({ type: 'Iso3166Code', required: false }),
     route: t.field({ type: RouteInput, required: false }),
     observedFrom: t.field({ type: 'DateTime', required: false }),
     observedTo: t.field({ type: 'DateTime', required: false }),

@@ -5,7 +5,6 @@ import { prisma } from '../../db.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { ObservableType } from '../../generated/prisma/enums.js';
 import { RegionEnum } from '../agencies/agency.schema.js';
-import { jurisdictionSchema } from '../common/codes.js';
 import { recordAccess } from './access-log.js';
 import { intelReportVisibilityWhere, LOGGED_MARKINGS } from './intel.access.js';
 import {
@@ -33,11 +32,11 @@ const IntelReportFilter = builder.inputType('IntelReportFilter', {
     ipRight: t.field({ type: [IpRightEnum], required: false }),
     category: t.field({ type: [ProductCategoryEnum], required: false }),
     brand: t.string({ required: false, description: 'A brand, as spelled in reports.' }),
-    observedCountry: t.string({ required: false, validate: jurisdictionSchema }),
-    routeCountry: t.string({
+    observedCountry: t.field({ type: 'Iso3166Code', required: false }),
+    routeCountry: t.field({
+      type: 'Iso3166Code',
       required: false,
       description: 'Origin, transit or destination.',
-      validate: jurisdictionSchema,
     }),
     region: t.field({ type: RegionEnum, required: false, description: "Author agency's region." }),
     authorAgencyId: t.globalID({ required: false }),

@@ -5,7 +5,6 @@ import { prisma } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { AccessRequestStatus, SightingType } from '../../generated/prisma/enums.js';
-import { jurisdictionSchema } from '../common/codes.js';
 import { findVisibleUser } from '../users/user.access.js';
 import { decideAccessRequest, requestAccess } from './access-request.service.js';
 import {
@@ -28,7 +27,7 @@ builder.prismaObject('IntelSighting', {
     id: t.exposeID('id'),
     type: t.expose('type', { type: SightingTypeEnum }),
     seenAt: t.expose('seenAt', { type: 'DateTime' }),
-    country: t.exposeString('country', { nullable: true }),
+    country: t.expose('country', { type: 'Iso3166Code', nullable: true }),
     quantity: t.exposeInt('quantity', { nullable: true }),
     note: t.exposeString('note', { nullable: true }),
     agency: t.relation('agency'),
@@ -40,7 +39,7 @@ const SightingInput = builder.inputType('SightingInput', {
   fields: (t) => ({
     type: t.field({ type: SightingTypeEnum }),
     seenAt: t.field({ type: 'DateTime' }),
-    country: t.string({ required: false }),
+    country: t.field({ type: 'Iso3166Code', required: false }),
     quantity: t.int({ required: false }),
     note: t.string({ required: false }),
   }),
@@ -49,7 +48,7 @@ const SightingInput = builder.inputType('SightingInput', {
     seenAt: z.date().refine((d) => d.getTime() <= Date.now() + 3_600_000, {
       error: 'cannot be in the future',
     }),
-    country: jurisdictionSchema.nullish(),
+    country: z.string().nullish(),
     quantity: z.number().int().min(0, { error: 'cannot be negative' }).nullish(),
     note: z.string().trim().max(2000).nullish(),
   }),

@@ -72,15 +72,18 @@ const Route = builder
   .implement({
     description: 'ISO 3166 codes of where the goods came from, passed through and were going.',
     fields: (t) => ({
-      origin: t.exposeString('originCountry', { nullable: true }),
-      transit: t.exposeStringList('transitCountries'),
-      destination: t.exposeString('destinationCountry', { nullable: true }),
+      origin: t.expose('originCountry', { type: 'Iso3166Code', nullable: true }),
+      transit: t.expose('transitCountries', { type: ['Iso3166Code'] }),
+      destination: t.expose('destinationCountry', { type: 'Iso3166Code', nullable: true }),
     }),
   });
 
 export const Money = builder.objectRef<{ amount: string; currency: string }>('Money').implement({
   description: 'An amount in an ISO 4217 currency; amounts are decimal strings, never floats.',
-  fields: (t) => ({ amount: t.exposeString('amount'), currency: t.exposeString('currency') }),
+  fields: (t) => ({
+    amount: t.exposeString('amount'),
+    currency: t.expose('currency', { type: 'Currency' }),
+  }),
 });
 
 export const IntelObservableRef = builder.prismaNode('IntelObservable', {
@@ -149,7 +152,7 @@ export const IntelReportRef = builder.prismaNode('IntelReport', {
     category: t.expose('category', { type: ProductCategoryEnum }),
     hsCode: t.exposeString('hsCode', { nullable: true }),
     brands: t.exposeStringList('brands'),
-    observedCountry: t.exposeString('observedCountry', { nullable: true }),
+    observedCountry: t.expose('observedCountry', { type: 'Iso3166Code', nullable: true }),
     route: t.field({ type: Route, resolve: (report) => report }),
     observedFrom: t.expose('observedFrom', { type: 'DateTime', nullable: true }),
     observedTo: t.expose('observedTo', { type: 'DateTime', nullable: true }),
@@ -362,7 +365,8 @@ builder.prismaObject('IntelAccessLog', {
       select: { user: { select: { displayName: true } } },
       resolve: (entry) => entry.user.displayName,
     }),
-    readerEmail: t.string({
+    readerEmail: t.field({
+      type: 'EmailAddress',
       select: { user: { select: { email: true } } },
       resolve: (entry) => entry.user.email,
     }),

@@ -9,7 +9,7 @@ import {
   SourceReliability,
   Tlp,
 } from '../../generated/prisma/enums.js';
-import { currency, hsCode, jurisdictionSchema, text } from '../common/codes.js';
+import { hsCode, text } from '../common/codes.js';
 import { normaliseObservable } from './observables.js';
 
 const languageTag = z
@@ -57,12 +57,12 @@ const reportFields = {
   category: z.enum(ProductCategory),
   hsCode: hsCode.nullish(),
   brands: z.array(text('brand', 120)).max(50).nullish(),
-  observedCountry: jurisdictionSchema.nullish(),
+  observedCountry: z.string().nullish(),
   route: z
     .object({
-      origin: jurisdictionSchema.nullish(),
-      transit: z.array(jurisdictionSchema).max(20).nullish(),
-      destination: jurisdictionSchema.nullish(),
+      origin: z.string().nullish(),
+      transit: z.array(z.string()).max(20).nullish(),
+      destination: z.string().nullish(),
     })
     .nullish(),
   observedFrom: z.date().nullish(),
@@ -75,7 +75,7 @@ const reportFields = {
         .string()
         .trim()
         .regex(/^\d{1,16}(\.\d{1,2})?$/, { error: 'must be a decimal amount such as 125000.50' }),
-      currency,
+      currency: z.string(),
     })
     .nullish(),
   sourceReliability: z.enum(SourceReliability),

@@ -78,7 +78,7 @@ function operationFields(t: InputFields, required: boolean) {
     title: t.string({ required }),
     objective: t.string({ required }),
     legalBasis: t.string({ required: false, description: 'Legal basis and notes.' }),
-    targetCountries: t.stringList({ required: false, description: 'ISO 3166 codes.' }),
+    targetCountries: t.field({ type: ['Iso3166Code'], required: false }),
     targetRegions: t.field({ type: [RegionEnum], required: false }),
     plannedStart: t.field({ type: 'DateTime', required }),
     plannedEnd: t.field({ type: 'DateTime', required }),
@@ -395,7 +395,7 @@ builder.mutationField('postOperationMessage', (t) =>
 const MarketValueInput = builder.inputType('MarketValueInput', {
   fields: (t) => ({
     amount: t.string({ description: 'Decimal string, e.g. "125000.50".' }),
-    currency: t.string({ description: 'ISO 4217, e.g. HKD.' }),
+    currency: t.field({ type: 'Currency' }),
     valuationDate: t.field({ type: 'DateTime', description: 'When the value was estimated.' }),
   }),
 });

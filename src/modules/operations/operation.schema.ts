@@ -74,9 +74,7 @@ export const OperationRef = builder.prismaNode('Operation', {
     title: t.exposeString('title'),
     objective: t.exposeString('objective'),
     leadAgency: t.relation('leadAgency'),
-    targetCountries: t.exposeStringList('targetCountries', {
-      description: 'ISO 3166 codes.',
-    }),
+    targetCountries: t.expose('targetCountries', { type: ['Iso3166Code'] }),
     targetRegions: t.expose('targetRegions', { type: [RegionEnum] }),
     plannedStart: t.expose('plannedStart', { type: 'DateTime' }),
     plannedEnd: t.expose('plannedEnd', { type: 'DateTime' }),
@@ -318,7 +316,7 @@ const ValueTotalRef = builder
     description: 'Estimated market value of seizures in one currency; currencies are never mixed.',
     fields: (t) => ({
       amount: t.exposeString('amount', { description: 'Decimal string.' }),
-      currency: t.exposeString('currency', { description: 'ISO 4217.' }),
+      currency: t.expose('currency', { type: 'Currency' }),
       seizures: t.exposeInt('seizures'),
     }),
   });
@@ -329,7 +327,7 @@ const CategoryValueTotalRef = builder
     fields: (t) => ({
       productCategory: t.expose('productCategory', { type: ProductCategoryEnum }),
       amount: t.exposeString('amount', { description: 'Decimal string.' }),
-      currency: t.exposeString('currency', { description: 'ISO 4217.' }),
+      currency: t.expose('currency', { type: 'Currency' }),
       seizures: t.exposeInt('seizures'),
     }),
   });

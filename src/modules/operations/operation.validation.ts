@@ -9,14 +9,7 @@ import {
   Tlp,
 } from '../../generated/prisma/enums.js';
 
-import {
-  currency,
-  hsCode,
-  jurisdictionSchema,
-  optionalText,
-  text,
-  timeZone,
-} from '../common/codes.js';
+import { hsCode, optionalText, text, timeZone } from '../common/codes.js';
 
 // Input rules of joint operations, checked as whole inputs so that every problem is reported
 // at once. Rules that need the database (phases, membership) live in the services.
@@ -37,7 +30,7 @@ const operationFields = {
   title: text('title', 300),
   objective: text('objective', 10_000),
   legalBasis: optionalText(10_000),
-  targetCountries: z.array(jurisdictionSchema).max(60).nullish(),
+  targetCountries: z.array(z.string()).max(60).nullish(),
   targetRegions: z.array(z.enum(Region)).nullish(),
   plannedStart: z.date(),
   plannedEnd: z.date(),
@@ -108,7 +101,9 @@ export const resultInput = z
     hsCode: hsCode.nullish(),
     quantity: decimal('quantity', 3).nullish(),
     unit: z.enum(QuantityUnit).nullish(),
-    marketValue: z.object({ amount: decimal('amount', 2), currency, valuationDate: day }).nullish(),
+    marketValue: z
+      .object({ amount: decimal('amount', 2), currency: z.string(), valuationDate: day })
+      .nullish(),
     detectionPoint: z.enum(DetectionPoint).nullish(),
   })
   .superRefine((result, ctx) => {

@@ -18,7 +18,6 @@ import {
 } from './user.service.js';
 import {
   displayNameSchema,
-  emailSchema,
   localeSchema,
   newPasswordSchema,
   rolesSchema,
@@ -34,7 +33,7 @@ export const UserRef = builder.prismaNode('User', {
   // node(id:) applies the same visibility rule as every list of users.
   findUnique: (id, context) => ({ id, AND: [userVisibilityWhere(context.viewer)] }),
   fields: (t) => ({
-    email: t.exposeString('email'),
+    email: t.expose('email', { type: 'EmailAddress' }),
     displayName: t.exposeString('displayName'),
     roles: t.expose('roles', { type: [RoleEnum] }),
     locale: t.field({
@@ -69,7 +68,7 @@ const CreateUserInput = builder.inputType('CreateUserInput', {
       required: false,
       description: 'Defaults to your own agency.',
     }),
-    email: t.string(),
+    email: t.field({ type: 'EmailAddress' }),
     displayName: t.string(),
     password: t.string({ description: 'At least 12 characters.' }),
     roles: t.field({ type: [RoleEnum] }),
@@ -78,7 +77,7 @@ const CreateUserInput = builder.inputType('CreateUserInput', {
   // Validated as a whole so that every problem is reported at once.
   validate: z.object({
     agencyId: z.unknown().optional(),
-    email: emailSchema,
+    email: z.string(),
     displayName: displayNameSchema,
     password: newPasswordSchema,
     roles: rolesSchema,

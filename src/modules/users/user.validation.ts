@@ -2,12 +2,6 @@ import { z } from 'zod';
 import { PASSWORD_MIN_LENGTH } from '../auth/password.js';
 import { LOCALES } from '../i18n/locale.js';
 
-export const emailSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .pipe(z.email({ error: 'must be an e-mail address such as name@agency.gov' }));
-
 export const newPasswordSchema = z
   .string()
   .min(PASSWORD_MIN_LENGTH, { error: `must be at least ${PASSWORD_MIN_LENGTH} characters long` })
