@@ -14,7 +14,7 @@
 // 100 a second for 60 s), BENCH_ALERT_RECEIVERS (subscribers of the sustained alerts, default
 // 50), BENCH_REDIS_URL (adds the same alert test on two instances joined by that Redis).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -69,27 +69,39 @@ async function sql<T = Record<string, unknown>>(text: string): Promise<T[]> {
   }
 }
 
+interface Started {
+  child: ChildProcess;
+  base: string;
+}
+
+/** The project's server as production runs it, or (BENCH_SERVER=tsx) from source through tsx. */
+function serverEntry(): string[] {
+  if (process.env.BENCH_SERVER === 'tsx') return ['--import', 'tsx', 'src/main.ts'];
+  if (!existsSync('dist/main.js')) {
+    console.error('Run `npm run build` first: the benchmark measures the compiled server.');
+    process.exit(2);
+  }
+  return ['dist/main.js'];
+}
+
 function startServer(
   extraEnv: Record<string, string> = {},
-): Promise<{ child: ChildProcess; base: string }> {
+  entry = serverEntry(),
+): Promise<Started> {
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, '--expose-gc', '--import', 'tsx', 'src/main.ts'],
-    {
-      env: {
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        SEED_DEMO: 'never',
-        LOG_LEVEL: 'info',
-        GRAPHIQL: 'false',
-        DIAGNOSTICS: 'true',
-        ...extraEnv,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+  const child = spawn(process.execPath, [...nodeArgs, '--expose-gc', ...entry], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SEED_DEMO: 'never',
+      LOG_LEVEL: 'info',
+      GRAPHIQL: 'false',
+      DIAGNOSTICS: 'true',
+      ...extraEnv,
     },
-  );
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -174,6 +186,74 @@ async function statementsFor(base: string, call: () => Promise<unknown>): Promis
   const before = await read();
   await call();
   return (await read()) - before;
+}
+
+/** The bare yoga anchor (bench/anchor.ts), started the way the server is. */
+function startAnchor(): Promise<Started> {
+  return startServer({}, ['--import', 'tsx', 'bench/anchor.ts']);
+}
+
+const HELLO = '{ hello }';
+const ME = '{ me { id } }';
+
+/**
+ * Alternating rounds of the anchor and the server, from this one client, so that both meet the
+ * same machine at the same moment; each round is `requests` requests at `workers` connections.
+ */
+async function againstAnchor(
+  anchorBase: string,
+  call: (i: number) => Promise<unknown>,
+  workers: number,
+  rounds = 3,
+): Promise<{ anchor: Stats; server: Stats; ratio: number }> {
+  const hello = () => graphql(anchorBase, null, HELLO, {});
+  await measure(200, workers, hello);
+  await measure(200, workers, call);
+  const anchors: Stats[] = [];
+  const servers: Stats[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    anchors.push(await measure(requests, workers, hello));
+    servers.push(await measure(requests, workers, call));
+  }
+  const best = (all: Stats[]) => all.reduce((a, b) => (b.rps > a.rps ? b : a));
+  const anchor = best(anchors);
+  const server = best(servers);
+  return { anchor, server, ratio: server.rps / anchor.rps };
+}
+
+const anchorRows: string[] = [];
+const anchorRow = (name: string, r: Awaited<ReturnType<typeof againstAnchor>>) =>
+  `| ${name} | ${r.anchor.rps.toFixed(0)} | ${r.server.rps.toFixed(0)} | **${r.ratio.toFixed(2)}** | ${r.server.median.toFixed(1)} | ${r.server.p99.toFixed(1)} | ${r.server.errors} |`;
+
+if (process.env.BENCH_FLOOR !== '') {
+  log('\n== the floor: `{ me { id } }` against the bare yoga anchor');
+  await sql('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;');
+  await migrateDatabase();
+  await seedDemoNetwork(DEMO_PASSWORD);
+  const anchor = await startAnchor();
+  const server = await startServer();
+  try {
+    const token = await signInAs(server.base, 'analyst@hk-customs.demo', DEMO_PASSWORD);
+    const me = () => graphql(server.base, token, ME, {});
+    const anonymous = () => graphql(server.base, null, '{ __typename }', {});
+    for (const workers of [1, concurrency]) {
+      anchorRows.push(
+        anchorRow(
+          `signed-in \`${ME}\`, ${workers} connection(s)`,
+          await againstAnchor(anchor.base, me, workers),
+        ),
+        anchorRow(
+          `anonymous \`{ __typename }\`, ${workers} connection(s)`,
+          await againstAnchor(anchor.base, anonymous, workers),
+        ),
+      );
+    }
+  } finally {
+    for (const { child } of [server, anchor]) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  }
 }
 
 const results: string[] = [];
@@ -354,6 +434,14 @@ console.log(
 console.log(
   `PostgreSQL ${(await sql<{ server_version: string }>('SHOW server_version'))[0]?.server_version}; ${requests} requests per measurement\n`,
 );
+if (anchorRows.length > 0) {
+  console.log(
+    '| request | anchor `{ hello }` requests/s | server requests/s | ratio to the anchor | server median ms | server p99 ms | errors |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const line of anchorRows) console.log(line);
+  console.log('');
+}
 console.log('| reports | measurement | median ms | p99 ms | requests/s | errors |');
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const line of results) console.log(line);

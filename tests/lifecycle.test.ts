@@ -102,7 +102,7 @@ async function call(url: string, query: string, variables: object = {}, token?: 
 async function signInOver(url: string, email: string, password: string): Promise<string> {
   const result = await call(
     url,
-    `mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) {
+    `mutation($e: EmailAddress!, $p: String!) { signIn(email: $e, password: $p) {
       __typename ... on SignInSuccess { session { token } } } }`,
     { e: email, p: password },
   );

@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 
-// A server instance in its own process, started with `npm start`'s entry point, as an operator
-// runs several behind a load balancer.
+// A server instance in its own process, started with `npm start`'s entry point (or the compiled
+// one), as an operator runs several behind a load balancer.
 
 export interface Instance {
   url: string;
@@ -14,8 +14,14 @@ export interface Instance {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startInstance(env: Record<string, string>): Promise<Instance> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/** `npm start`'s entry point, through tsx; a production start runs `dist/main.js`. */
+const FROM_SOURCE = ['--import', 'tsx', 'src/main.ts'];
+
+export async function startInstance(
+  env: Record<string, string>,
+  entry: string[] = FROM_SOURCE,
+): Promise<Instance> {
+  const child = spawn(process.execPath, entry, {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', SEED_DEMO: 'never', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

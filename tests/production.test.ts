@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Instance, post, startInstance } from './support/instance.js';
+
+// The production start: `npm run build` compiles the server to dist/, and `node dist/main.js`
+// runs it as plain JavaScript (no TypeScript loader), migrations and demo included.
+
+describe('the compiled server', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ipnet-production-'));
+  let instance: Instance | undefined;
+
+  afterAll(async () => {
+    await instance?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('builds with npm run build and serves the first session from dist/main.js', async () => {
+    const build = spawnSync('npm', ['run', '-s', 'build'], { encoding: 'utf8' });
+    expect(build.status, build.stdout + build.stderr).toBe(0);
+    expect(existsSync('dist/main.js')).toBe(true);
+
+    const env: Record<string, string> = {
+      DATA_DIR: dataDir,
+      SEED_DEMO: 'auto',
+      DEMO_PASSWORD: 'production-demo-password',
+      GRAPHIQL: 'false',
+    };
+    instance = await startInstance({ ...env, DATABASE_URL: '' }, ['dist/main.js']);
+    const signedIn = await post(
+      instance,
+      `mutation($e: EmailAddress!, $p: String!) { signIn(email: $e, password: $p) {
+        ... on SignInSuccess { session { token } } } }`,
+      { e: 'analyst@hk-customs.demo', p: env.DEMO_PASSWORD },
+    );
+    const token = signedIn.data.signIn.session.token;
+    const me = await post(instance, '{ me { email agency { slug } } }', {}, token);
+    expect(me).toEqual({
+      data: { me: { email: 'analyst@hk-customs.demo', agency: { slug: 'hk-customs' } } },
+    });
+  });
+});
