@@ -4,11 +4,13 @@ import { parseCookie } from 'cookie';
 import type { Logger } from 'pino';
 import { config } from './config.js';
 import { UnauthenticatedError } from './errors.js';
-import type { Region, Role } from './generated/prisma/enums.js';
+import type { AccessAction, Region, Role } from './generated/prisma/enums.js';
 import { logger } from './logger.js';
 import { SESSION_COOKIE } from './modules/auth/session.cookie.js';
 import { validateSessionToken } from './modules/auth/session.service.js';
 import { type Locale, localeFromAcceptLanguage } from './modules/i18n/locale.js';
+import type { Membership } from './modules/operations/operation.access.js';
+import type { RequestFacts } from './request-log.js';
 
 // Who is asking, settled once per request (HTTP, SSE) or per WebSocket operation, before any
 // resolver runs. Resolvers and scopes read it; they never parse headers themselves.
@@ -28,6 +30,48 @@ export interface Viewer {
 
 export type AuthTransport = 'cookie' | 'bearer' | 'connection-params' | 'none';
 
+/** A reading of a sensitive report waiting for the request's one access-log INSERT. */
+export interface PendingReading {
+  reportId: string;
+  userId: string;
+  agencyId: string;
+  action: AccessAction;
+  purpose: string | null;
+}
+
+/**
+ * What one request remembers about its reader beyond who they are. Each part belongs to the
+ * module named, which alone reads and writes it; all of it ends with the request.
+ */
+export interface RequestMemory {
+  /** intel: purposes stated in this request for reading reports, by report id. */
+  readonly statedPurposes: Map<string, string>;
+  /** intel: TLP:RED reports opened here with a stated purpose (their rule lets them through). */
+  readonly openedRedReports: Set<string>;
+  /** intel: readings already logged, as `${action}:${reportId}`: one entry per reading. */
+  readonly loggedReadings: Set<string>;
+  /** intel: readings of this tick, written together; null when none is waiting. */
+  pendingReadings: { entries: PendingReading[]; written: Promise<void> } | null;
+  /** forums: registrations whose check-in code was given in this request (guests' own). */
+  readonly unlockedRegistrations: Set<string>;
+  /** operations: the viewer's agency's place in each operation, loaded once per operation. */
+  readonly memberships: Map<string, Promise<Membership | null>>;
+  /** alerts: the viewer's acknowledge-all watermark, read once. */
+  acknowledgedThrough: Promise<bigint> | null;
+}
+
+export function newRequestMemory(): RequestMemory {
+  return {
+    statedPurposes: new Map(),
+    openedRedReports: new Set(),
+    loggedReadings: new Set(),
+    pendingReadings: null,
+    unlockedRegistrations: new Set(),
+    memberships: new Map(),
+    acknowledgedThrough: null,
+  };
+}
+
 export interface Context {
   requestId: string;
   viewer: Viewer | null;
@@ -38,6 +82,10 @@ export interface Context {
   /** The incoming HTTP request (absent for WebSocket operations). */
   request?: Request;
   log: Logger;
+  /** What this request has learnt and been given so far; see RequestMemory. */
+  memory: RequestMemory;
+  /** What the HTTP layer's log line says of the operation (set when it runs; HTTP only). */
+  requestFacts?: RequestFacts;
 }
 
 /**
@@ -52,6 +100,8 @@ export function signedInViewer(context: Context): Viewer {
 /** What the transports hand over: a Fetch request (HTTP, SSE) or the upgrade request (WS). */
 export interface ContextSource {
   request?: Request;
+  /** Handed over by the HTTP layer, which logs it when the response closes. */
+  requestFacts?: RequestFacts;
   req?: IncomingMessage;
   connectionParams?: Readonly<Record<string, unknown>>;
 }
@@ -110,5 +160,7 @@ export async function createContext(source: ContextSource): Promise<Context> {
     authVia: viewer ? via : 'none',
     request: source.request,
     log: logger.child({ requestId, userId: viewer?.userId }),
+    memory: newRequestMemory(),
+    requestFacts: source.requestFacts,
   };
 }

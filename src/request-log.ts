@@ -3,8 +3,9 @@ import type { Plugin } from 'graphql-yoga';
 import type { Context } from './context.js';
 
 // What the request log says of each GraphQL request beyond its method, path and status: the
-// operation it ran and who ran it. The GraphQL layer notes them by request id; the HTTP layer,
-// which writes the log line when the response closes, takes them back.
+// operation it ran and who ran it. The HTTP layer hands an empty record to the request's context,
+// the GraphQL layer fills it when the operation runs, and the HTTP layer writes it in its log
+// line when the response closes.
 
 export interface RequestFacts {
   operationName: string | null;
@@ -13,13 +14,9 @@ export interface RequestFacts {
   agencyId: string | null;
 }
 
-const noted = new Map<string, RequestFacts>();
-
-/** The facts noted for this request, once (they are forgotten as they are read). */
-export function takeRequestFacts(requestId: string): RequestFacts | undefined {
-  const facts = noted.get(requestId);
-  noted.delete(requestId);
-  return facts;
+/** Facts the HTTP layer hands to the request's context, to be filled when the operation runs. */
+export function newRequestFacts(): RequestFacts {
+  return { operationName: null, operationType: null, userId: null, agencyId: null };
 }
 
 export function useRequestFacts(): Plugin<Context> {
@@ -27,14 +24,13 @@ export function useRequestFacts(): Plugin<Context> {
     onExecute({ args }) {
       const context = args.contextValue;
       // Only requests that come through the HTTP layer are logged by it (not WebSocket frames).
-      if (!context.request) return;
+      const facts = context.requestFacts;
+      if (!facts) return;
       const operation = getOperationAST(args.document, args.operationName);
-      noted.set(context.requestId, {
-        operationName: args.operationName ?? operation?.name?.value ?? null,
-        operationType: operation?.operation ?? null,
-        userId: context.viewer?.userId ?? null,
-        agencyId: context.viewer?.agencyId ?? null,
-      });
+      facts.operationName = args.operationName ?? operation?.name?.value ?? null;
+      facts.operationType = operation?.operation ?? null;
+      facts.userId = context.viewer?.userId ?? null;
+      facts.agencyId = context.viewer?.agencyId ?? null;
     },
   };
 }

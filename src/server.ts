@@ -12,7 +12,7 @@ import { logger } from './logger.js';
 import { alertHub } from './modules/alerts/alert-hub.js';
 import { stopCheckingSessions, watchSession } from './modules/auth/live-sessions.js';
 import { validateSessionToken } from './modules/auth/session.service.js';
-import { takeRequestFacts } from './request-log.js';
+import { newRequestFacts } from './request-log.js';
 import { buildYoga, isTrustedOrigin } from './yoga.js';
 
 /** WebSocket close code 1013, "Try Again Later" (RFC 6455 registry): the database is away. */
@@ -61,6 +61,7 @@ export function buildApp(options: { port?: number; host?: string } = {}): App {
       return refuse(res, 411, 'Send a Content-Length header with the request body.');
     }
 
+    const facts = newRequestFacts();
     open.set(res, { streaming: (req.headers.accept ?? '').includes('text/event-stream') });
     res.on('close', () => {
       open.delete(res);
@@ -71,12 +72,12 @@ export function buildApp(options: { port?: number; host?: string } = {}): App {
           path: req.url?.split('?')[0],
           status: res.statusCode,
           ms: Math.round(performance.now() - started),
-          ...takeRequestFacts(requestId),
+          ...(facts.operationType ? facts : {}),
         },
         'request',
       );
     });
-    void yoga(req, res);
+    void yoga(req, res, { requestFacts: facts });
   });
 
   const wsServer = new WebSocketServer({

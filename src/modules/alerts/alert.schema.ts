@@ -24,16 +24,11 @@ export const AlertSeverityEnum = builder.enumType(AlertSeverity, { name: 'AlertS
 // No type-level auth scope: every path that yields alerts already applies alertAudienceWhere,
 // which gives nothing without a session, and a per-object check would run for every event
 // delivered to every subscriber.
-const watermarks = new WeakMap<Context, Promise<bigint>>();
 
 /** The viewer's acknowledgeAll watermark, read once per request. */
 function watermarkFor(context: Context): Promise<bigint> {
-  let watermark = watermarks.get(context);
-  if (!watermark) {
-    watermark = acknowledgedThrough(signedInViewer(context).userId);
-    watermarks.set(context, watermark);
-  }
-  return watermark;
+  context.memory.acknowledgedThrough ??= acknowledgedThrough(signedInViewer(context).userId);
+  return context.memory.acknowledgedThrough;
 }
 
 export const AlertRef = builder.prismaNode('Alert', {

@@ -45,17 +45,13 @@ export const QrFormatEnum = builder.enumType('QrFormat', {
   } as const,
 });
 
-/** Registrations whose check-in code was shown in this request (guests reach theirs so). */
-const unlocked = new WeakMap<Context, Set<string>>();
-
+/** Opens a registration whose check-in code was given in this request (guests reach theirs so). */
 export function unlockByCode(context: Context, registrationId: string): void {
-  const ids = unlocked.get(context) ?? new Set();
-  ids.add(registrationId);
-  unlocked.set(context, ids);
+  context.memory.unlockedRegistrations.add(registrationId);
 }
 
 function unlockedIds(context: Context): string[] {
-  return [...(unlocked.get(context) ?? [])];
+  return [...context.memory.unlockedRegistrations];
 }
 
 /** The event rule for this request's caller (with the registrations their code opened). */
@@ -320,7 +316,7 @@ function personal<T>(
   registration: { id: string; userId: string | null; event: { organizerAgencyId: string } },
   value: T,
 ): T | null {
-  const byCode = unlocked.get(context)?.has(registration.id) ?? false;
+  const byCode = context.memory.unlockedRegistrations.has(registration.id);
   return mayReadPersonalData(context.viewer, registration, registration.event, byCode)
     ? value
     : null;

@@ -44,20 +44,17 @@ export const QuantityUnitEnum = builder.enumType(QuantityUnit, { name: 'Quantity
 const OperationLogKindEnum = builder.enumType(OperationLogKind, { name: 'OperationLogKind' });
 
 /** The viewer's agency's place in an operation, loaded once per operation and request. */
-const memberships = new WeakMap<Context, Map<string, Promise<Membership | null>>>();
-
 function membershipOf(context: Context, operationId: string): Promise<Membership | null> {
   const viewer = context.viewer;
   if (!viewer) return Promise.resolve(null);
-  const cache = memberships.get(context) ?? new Map();
-  memberships.set(context, cache);
-  let found = cache.get(operationId);
+  const memberships = context.memory.memberships;
+  let found = memberships.get(operationId);
   if (!found) {
     found = prisma.operationParticipant.findUnique({
       where: { operationId_agencyId: { operationId, agencyId: viewer.agencyId } },
       select: { role: true, status: true },
     });
-    cache.set(operationId, found);
+    memberships.set(operationId, found);
   }
   return found;
 }
