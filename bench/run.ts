@@ -78,7 +78,7 @@ interface Started {
 function serverEntry(): string[] {
   if (process.env.BENCH_SERVER === 'tsx') return ['--import', 'tsx', 'src/main.ts'];
   if (!existsSync('dist/main.js')) {
-    console.error('Run `npm run build` first: the benchmark measures the compiled server.');
+    console.error('dist/main.js is missing: `npm run bench` builds it first (npm run build).');
     process.exit(2);
   }
   return ['dist/main.js'];
