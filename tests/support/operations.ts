@@ -18,7 +18,10 @@ export function operationInput(overrides: Record<string, unknown> = {}) {
   };
 }
 
-/** Calls an operations mutation: `mutation` with the phase error's fields too. */
+/** The mutations whose error union holds IllegalPhaseTransitionError. */
+const PHASE_CHANGES = new Set(['advanceOperationPhase', 'cancelOperation']);
+
+/** Calls an operations mutation: `mutation`, with the phase error's fields for phase changes. */
 export function mutate(
   token: string,
   name: string,
@@ -33,7 +36,9 @@ export function mutate(
     signature,
     args,
     variables,
-    `${selection} ... on IllegalPhaseTransitionError { from to allowed }`,
+    PHASE_CHANGES.has(name)
+      ? `${selection} ... on IllegalPhaseTransitionError { from to allowed }`
+      : selection,
   );
 }
 

@@ -64,7 +64,10 @@ builder.objectType(IllegalPhaseTransitionError, {
   }),
 });
 
-const errors = [IllegalPhaseTransitionError, ForbiddenError, NotFoundError, ConflictError];
+/** What any operation mutation may answer besides a ValidationError. */
+const errors = [ForbiddenError, NotFoundError, ConflictError];
+/** Phase changes may also meet a transition the phase model does not have. */
+const phaseErrors = [IllegalPhaseTransitionError, ...errors];
 
 type InputFields = PothosSchemaTypes.InputFieldBuilder<
   typeof builder.$inferSchemaTypes,
@@ -235,7 +238,7 @@ builder.mutationField('advanceOperationPhase', (t) =>
     description:
       'Moves the operation to its next phase (PROPOSED → PREPARATION → ACTION → EVALUATION → CLOSED). Lead coordinators only.',
     authScopes: { role: 'COORDINATOR' },
-    errors: { types: errors, dataField: { name: 'operation' } },
+    errors: { types: phaseErrors, dataField: { name: 'operation' } },
     args: {
       id: t.arg.globalID({ for: OperationRef }),
       to: t.arg({ type: OperationPhaseEnum, description: 'The phase you expect to move to.' }),
@@ -251,7 +254,7 @@ builder.mutationField('cancelOperation', (t) =>
     type: OperationRef,
     description: 'Cancels the operation before it is closed. Lead coordinators only.',
     authScopes: { role: 'COORDINATOR' },
-    errors: { types: errors, dataField: { name: 'operation' } },
+    errors: { types: phaseErrors, dataField: { name: 'operation' } },
     args: {
       id: t.arg.globalID({ for: OperationRef }),
       reason: t.arg.string({ validate: reason }),
