@@ -26,6 +26,8 @@ export default defineConfig({
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       TRUST_PROXY: 'true',
       SEED_DEMO: 'never',
+      // Statements are counted (sqlStatements in src/db.ts): tests count them, never time them.
+      DIAGNOSTICS: 'true',
       // The webhook tests' receivers listen on 127.0.0.2; every other internal address is refused.
       WEBHOOK_ALLOWED_HOSTS: '127.0.0.2',
       ...(postgres ? { DATABASE_URL: postgres } : { DATA_DIR: 'memory://' }),

@@ -39,6 +39,16 @@ const ConfigSchema = z.object({
   MATCH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_MAX_AGE_HOURS: positiveInt.default(24 * 14),
   SESSION_IDLE_TIMEOUT_MINUTES: positiveInt.default(12 * 60),
+  /**
+   * A validated session is remembered by the process this long, so that signed-in requests need
+   * no session lookup; 0 turns it off. Off whenever REDIS_URL is set (see docs/access-control.md).
+   */
+  SESSION_CACHE_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'cannot be negative')
+    .max(60_000, 'must be at most 60000 (one minute)')
+    .default(5000),
   /** Mark the session cookie `Secure`; defaults on in production (behind HTTPS). */
   COOKIE_SECURE: bool.optional(),
   /** Extra origins allowed to send cookie-authenticated mutations, comma separated. */

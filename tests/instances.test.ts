@@ -42,6 +42,15 @@ describe.skipIf(!postgres || !redis)('several instances over Redis', () => {
   const BROADCAST = `mutation($title: String!) { broadcastAlert(input: { title: $title, severity: URGENT }) {
     __typename ... on BroadcastAlertSuccess { alert { cursor } } } }`;
 
+  it('ends a session signed out on A at once on B, where it was just in use', async () => {
+    const { token } = await member(['VIEWER']);
+    const ME = '{ me { id } }';
+    expect((await post(b, ME, {}, token)).data.me).not.toBeNull();
+    expect((await post(a, 'mutation { signOut }', {}, token)).data.signOut).toBe(true);
+    // No instance remembers sessions when there are several (SESSION_CACHE_MS is off with Redis).
+    expect((await post(b, ME, {}, token)).data.me).toBeNull();
+  });
+
   it('holds registration capacity across instances', async () => {
     const { token } = await member(['ORGANIZER']);
     const eventId = await openEvent(token, { capacity: 7, visibility: 'PUBLIC' });

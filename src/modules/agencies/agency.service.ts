@@ -2,6 +2,7 @@ import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { AgencyKind, Region } from '../../generated/prisma/enums.js';
+import { forgetSessions } from '../auth/session-cache.js';
 
 export interface AgencyInput {
   slug: string;
@@ -39,7 +40,10 @@ export async function updateAgency(id: string, input: AgencyChanges) {
     Object.assign(data, { [key]: value });
   }
   try {
-    return await prisma.agency.update({ where: { id }, data });
+    const updated = await prisma.agency.update({ where: { id }, data });
+    // Viewers carry their agency's regions.
+    forgetSessions();
+    return updated;
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') {
       throw new NotFoundError('agency');

@@ -51,7 +51,7 @@ builder.mutationField('signIn', (t) =>
       });
       await setSessionCookie(context.request, session.token, session.expiresAt);
       // The rest of this operation (the payload's `user`) is answered as the new session's user.
-      context.viewer = await validateSessionToken(session.token);
+      context.viewer = await validateSessionToken(session.token, { remember: false });
       context.log.info({ userId, sessionId: session.id }, 'signed in');
       return { token: session.token, expiresAt: session.expiresAt, userId };
     },

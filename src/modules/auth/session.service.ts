@@ -7,12 +7,13 @@ import { prisma } from '../../db.js';
 import type { Region, Role } from '../../generated/prisma/enums.js';
 import { isLocale } from '../i18n/locale.js';
 import { announceRevocation } from './live-sessions.js';
+import { forgetSessions, lookupStarted, remember, rememberedViewer } from './session-cache.js';
 
 // Sessions after Lucia's design (lucia-auth.com, "Basic session API"): the token handed to the
 // client is `<id>.<secret>`, both 160 bits from the CSPRNG. The database keeps the id and only a
 // SHA-256 of the secret, so a leaked table cannot be replayed; the secret is compared in
 // constant time. A session ends at its absolute expiry, after an idle period, on sign-out,
-// or when its user is deactivated.
+// or when its user is deactivated. Validated sessions are remembered briefly (session-cache.ts).
 
 const ACTIVITY_WRITE_INTERVAL_MS = 60_000;
 
@@ -66,12 +67,24 @@ export async function createSession(
   return { token: `${id}.${secret}`, id, expiresAt };
 }
 
-/** The viewer a token stands for, or null when it is malformed, unknown, expired or revoked. */
-export async function validateSessionToken(token: string): Promise<Viewer | null> {
+/**
+ * The viewer a token stands for, or null when it is malformed, unknown, expired or revoked.
+ * `remember: false` reads the database without leaving the session in the cache (sign-in: a
+ * session is remembered from the first request that presents it).
+ */
+export async function validateSessionToken(
+  token: string,
+  options: { remember?: boolean } = {},
+): Promise<Viewer | null> {
   const [id, secret, ...extra] = token.split('.');
   if (!id || !secret || extra.length > 0 || id.length > 64 || secret.length > 64) return null;
 
-  // One round trip for the session, its user and the user's agency: this runs on every request.
+  const secretHash = hashSecret(secret);
+  const remembered = rememberedViewer(id, secretHash, Date.now());
+  if (remembered) return remembered;
+
+  // One round trip for the session, its user and the user's agency.
+  const lookup = lookupStarted();
   const [session] = await prisma.$queryRaw<SessionRow[]>`
     SELECT s.id, s."secretHash", s."expiresAt", s."lastUsedAt",
            u.id AS "userId", u."agencyId", u.roles::text[] AS roles, u.email, u.active, u.locale,
@@ -81,7 +94,7 @@ export async function validateSessionToken(token: string): Promise<Viewer | null
       JOIN "Agency" a ON a.id = u."agencyId"
      WHERE s.id = ${id}`;
   if (!session) return null;
-  if (!constantTimeEqual(hashSecret(secret), new Uint8Array(session.secretHash))) return null;
+  if (!constantTimeEqual(secretHash, new Uint8Array(session.secretHash))) return null;
   const expiresAt = new Date(session.expiresAt);
   const lastUsedAt = new Date(session.lastUsedAt);
 
@@ -91,10 +104,12 @@ export async function validateSessionToken(token: string): Promise<Viewer | null
     await prisma.session.deleteMany({ where: { id } });
     return null;
   }
-  if (now - lastUsedAt.getTime() > ACTIVITY_WRITE_INTERVAL_MS) {
+  let usedAt = lastUsedAt.getTime();
+  if (now - usedAt > ACTIVITY_WRITE_INTERVAL_MS) {
     await prisma.session.updateMany({ where: { id }, data: { lastUsedAt: new Date(now) } });
+    usedAt = now;
   }
-  return {
+  const viewer: Viewer = {
     userId: session.userId,
     agencyId: session.agencyId,
     agencyRegions: session.regions,
@@ -104,16 +119,29 @@ export async function validateSessionToken(token: string): Promise<Viewer | null
     sessionId: session.id,
     sessionExpiresAt: expiresAt,
   };
+  // Remembered until the next activity write is due at the latest, so the idle timeout still
+  // sees every session in use.
+  if (options.remember === false) return viewer;
+  remember(
+    lookup,
+    id,
+    secretHash,
+    viewer,
+    Math.min(expiresAt.getTime(), usedAt + ACTIVITY_WRITE_INTERVAL_MS),
+  );
+  return viewer;
 }
 
 export async function invalidateSession(sessionId: string): Promise<void> {
   await prisma.session.deleteMany({ where: { id: sessionId } });
+  forgetSessions();
   announceRevocation();
 }
 
 /** Ends every session of a user; returns how many there were. */
 export async function invalidateUserSessions(userId: string): Promise<number> {
   const { count } = await prisma.session.deleteMany({ where: { userId } });
+  forgetSessions();
   announceRevocation();
   return count;
 }

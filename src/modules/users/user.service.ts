@@ -6,6 +6,7 @@ import { normaliseEmail } from '../auth/auth.service.js';
 import { announceRevocation } from '../auth/live-sessions.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import { mayGrantRoles, mayManageUsersOf } from '../auth/roles.js';
+import { forgetSessions } from '../auth/session-cache.js';
 import type { Locale } from '../i18n/locale.js';
 import { userVisibilityWhere } from './user.access.js';
 
@@ -91,7 +92,9 @@ export async function setUserRoles(actor: Viewer, userId: string, roles: Role[])
       { path: ['roles'], message: 'you cannot remove your own admin role; ask another admin' },
     ]);
   }
-  return prisma.user.update({ where: { id: user.id }, data: { roles } });
+  const updated = await prisma.user.update({ where: { id: user.id }, data: { roles } });
+  forgetSessions();
+  return updated;
 }
 
 function isAdminRole(role: Role): boolean {
@@ -111,6 +114,7 @@ export async function deactivateUser(actor: Viewer, userId: string) {
     }),
     prisma.session.deleteMany({ where: { userId: user.id } }),
   ]);
+  forgetSessions();
   announceRevocation();
   return updated;
 }
@@ -127,13 +131,16 @@ export async function updateOwnProfile(
   actor: Viewer,
   input: { displayName?: string | null; locale?: Locale | null },
 ) {
-  return prisma.user.update({
+  const updated = await prisma.user.update({
     where: { id: actor.userId },
     data: {
       ...(input.displayName ? { displayName: input.displayName } : {}),
       ...(input.locale !== undefined ? { locale: input.locale } : {}),
     },
   });
+  // The viewer carries the locale.
+  forgetSessions();
+  return updated;
 }
 
 /** Changes the actor's password and ends their other sessions. */
@@ -149,6 +156,7 @@ export async function changePassword(actor: Viewer, currentPassword: string, new
     prisma.user.update({ where: { id: user.id }, data: { passwordHash } }),
     prisma.session.deleteMany({ where: { userId: user.id, id: { not: actor.sessionId } } }),
   ]);
+  forgetSessions();
   announceRevocation();
   return user;
 }
