@@ -58,6 +58,8 @@ export interface RequestMemory {
   readonly memberships: Map<string, Promise<Membership | null>>;
   /** alerts: the viewer's acknowledge-all watermark, read once. */
   acknowledgedThrough: Promise<bigint> | null;
+  /** Batched loads by id, one per entity and selection (src/modules/common/by-id.ts). */
+  readonly loaders: Map<string, unknown>;
 }
 
 export function newRequestMemory(): RequestMemory {
@@ -69,6 +71,7 @@ export function newRequestMemory(): RequestMemory {
     unlockedRegistrations: new Set(),
     memberships: new Map(),
     acknowledgedThrough: null,
+    loaders: new Map(),
   };
 }
 

@@ -5,7 +5,7 @@ import { prisma } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { AccessRequestStatus, SightingType } from '../../generated/prisma/enums.js';
-import { findVisibleUser } from '../users/user.access.js';
+import { visibleUser } from '../users/user.access.js';
 import { decideAccessRequest, requestAccess } from './access-request.service.js';
 import {
   accessRequestVisibilityWhere,
@@ -140,8 +140,7 @@ export const IntelAccessRequestRef = builder.prismaNode('IntelAccessRequest', {
     requester: t.prismaField({
       type: 'User',
       nullable: true,
-      resolve: (query, request, _args, context) =>
-        findVisibleUser(context.viewer, request.requesterId, query),
+      resolve: (query, request, _args, context) => visibleUser(context, request.requesterId, query),
     }),
     requesterName: t.string({
       description: 'Shown to the author agency, which must know who asks.',

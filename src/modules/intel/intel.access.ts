@@ -1,5 +1,7 @@
-import type { Viewer } from '../../context.js';
+import type { Context, Viewer } from '../../context.js';
+import { prisma } from '../../db.js';
 import type { Prisma } from '../../generated/prisma/client.js';
+import { loadById, type Selection } from '../common/by-id.js';
 
 export interface VisibilityOptions {
   /**
@@ -113,4 +115,41 @@ export function accessRequestVisibilityWhere(
   return {
     OR: [{ requesterAgencyId: viewer.agencyId }, { report: { authorAgencyId: viewer.agencyId } }],
   };
+}
+
+/** One report by id through the rule (RED ones opened in this request included), batched. */
+export function visibleReport(context: Context, id: string, query: Selection = {}) {
+  return loadById(
+    context,
+    'IntelReport',
+    query,
+    (ids, selection) =>
+      prisma.intelReport.findMany({
+        ...(selection as Prisma.IntelReportFindManyArgs),
+        where: {
+          id: { in: ids },
+          AND: [
+            intelReportVisibilityWhere(context.viewer, {
+              openedRed: [...context.memory.openedRedReports],
+            }),
+          ],
+        },
+      }),
+    id,
+  );
+}
+
+/** One observable by id, of a report the viewer may see; batched. */
+export function visibleObservable(context: Context, id: string, query: Selection = {}) {
+  return loadById(
+    context,
+    'IntelObservable',
+    query,
+    (ids, selection) =>
+      prisma.intelObservable.findMany({
+        ...(selection as Prisma.IntelObservableFindManyArgs),
+        where: { id: { in: ids }, report: { AND: [intelReportVisibilityWhere(context.viewer)] } },
+      }),
+    id,
+  );
 }

@@ -1,6 +1,7 @@
 import { builder } from '../../builder.js';
 import { signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
+import { NotFoundError } from '../../errors.js';
 import {
   AudienceScope,
   IpRight,
@@ -12,9 +13,16 @@ import {
   Tlp,
 } from '../../generated/prisma/enums.js';
 import { RegionEnum } from '../agencies/agency.schema.js';
-import { findVisibleUser, userVisibilityWhere } from '../users/user.access.js';
+import { userVisibilityWhere, visibleUser } from '../users/user.access.js';
 import { openedRedReports, recordAccess } from './access-log.js';
-import { AUTHOR_ONLY_CHANGES, intelReportVisibilityWhere, mayExport } from './intel.access.js';
+import { type Correlation, correlationsFor } from './correlations.js';
+import {
+  AUTHOR_ONLY_CHANGES,
+  intelReportVisibilityWhere,
+  mayExport,
+  visibleObservable,
+  visibleReport,
+} from './intel.access.js';
 import { stixBundle } from './stix.js';
 
 export const TlpEnum = builder.enumType(Tlp, {
@@ -108,8 +116,7 @@ builder.prismaObject('IntelReportVersion', {
       type: 'User',
       nullable: true,
       description: 'Null when you may not see the person (another agency).',
-      resolve: (query, version, _args, context) =>
-        findVisibleUser(context.viewer, version.changedById, query),
+      resolve: (query, version, _args, context) => visibleUser(context, version.changedById, query),
     }),
     changes: t.field({
       type: 'JSON',
@@ -126,11 +133,6 @@ builder.prismaObject('IntelReportVersion', {
     }),
   }),
 });
-
-interface CorrelationShape {
-  reportId: string;
-  observables: { id: string }[];
-}
 
 export const IntelReportRef = builder.prismaNode('IntelReport', {
   id: { field: 'id' },
@@ -177,8 +179,7 @@ export const IntelReportRef = builder.prismaNode('IntelReport', {
       type: 'User',
       nullable: true,
       description: 'The analyst who wrote it; null when you may not see them (another agency).',
-      resolve: (query, report, _args, context) =>
-        findVisibleUser(context.viewer, report.authorUserId, query),
+      resolve: (query, report, _args, context) => visibleUser(context, report.authorUserId, query),
     }),
     audience: t.field({
       type: IntelAudience,
@@ -240,28 +241,7 @@ export const IntelReportRef = builder.prismaNode('IntelReport', {
       type: [IntelCorrelation],
       description:
         'Other reports you may see that share an observable with this one (50 at most, newest first).',
-      resolve: async (report, _args, context) => {
-        const own = await prisma.intelObservable.findMany({
-          where: { reportId: report.id },
-          select: { valueHash: true },
-        });
-        if (own.length === 0) return [];
-        const hashes = own.map((o) => o.valueHash);
-        const others = await prisma.intelReport.findMany({
-          where: {
-            id: { not: report.id },
-            AND: [intelReportVisibilityWhere(context.viewer)],
-            observables: { some: { valueHash: { in: hashes } } },
-          },
-          orderBy: [{ sortKey: 'desc' }, { id: 'asc' }],
-          take: 50,
-          select: {
-            id: true,
-            observables: { where: { valueHash: { in: hashes } }, select: { id: true } },
-          },
-        });
-        return others.map((o) => ({ reportId: o.id, observables: o.observables }));
-      },
+      resolve: (report, _args, context) => correlationsFor(context, report.id),
     }),
     publishedAt: t.expose('publishedAt', { type: 'DateTime', nullable: true }),
     retractedAt: t.expose('retractedAt', { type: 'DateTime', nullable: true }),
@@ -321,22 +301,26 @@ IntelAudience.implement({
   }),
 });
 
-const IntelCorrelation = builder.objectRef<CorrelationShape>('IntelCorrelation').implement({
+const IntelCorrelation = builder.objectRef<Correlation>('IntelCorrelation').implement({
   description: 'Another report that shares observables with this one.',
   fields: (t) => ({
     report: t.prismaField({
       type: 'IntelReport',
-      resolve: (query, c) =>
-        prisma.intelReport.findUniqueOrThrow({ ...query, where: { id: c.reportId } }),
+      resolve: async (query, c, _args, context) => {
+        const report = await visibleReport(context, c.reportId, query);
+        if (!report) throw new NotFoundError('report');
+        return report;
+      },
     }),
     sharedObservables: t.prismaField({
       type: ['IntelObservable'],
       description: "The other report's observables that match this one's.",
-      resolve: (query, c) =>
-        prisma.intelObservable.findMany({
-          ...query,
-          where: { id: { in: c.observables.map((o) => o.id) } },
-        }),
+      resolve: async (query, c, _args, context) => {
+        const found = await Promise.all(
+          c.observables.map((o) => visibleObservable(context, o.id, query)),
+        );
+        return found.filter((o) => o !== null);
+      },
     }),
   }),
 });

@@ -16,7 +16,7 @@ import { RegionEnum } from '../agencies/agency.schema.js';
 import { LocaleEnum } from '../i18n/locale.schema.js';
 import { intelReportVisibilityWhere } from '../intel/intel.access.js';
 import { Money, ProductCategoryEnum, TlpEnum } from '../intel/intel.schema.js';
-import { findVisibleUser } from '../users/user.access.js';
+import { visibleUser } from '../users/user.access.js';
 import { buildAfterActionReport } from './after-action.js';
 import {
   type Membership,
@@ -154,8 +154,7 @@ builder.prismaObject('OperationPhaseChange', {
       type: 'User',
       nullable: true,
       description: 'Null when you may not see the person (another agency).',
-      resolve: (query, change, _args, context) =>
-        findVisibleUser(context.viewer, change.changedById, query),
+      resolve: (query, change, _args, context) => visibleUser(context, change.changedById, query),
     }),
   }),
 });
@@ -174,8 +173,7 @@ export const OperationTaskRef = builder.prismaNode('OperationTask', {
       type: 'User',
       nullable: true,
       description: 'The person at the assignee agency, when one is named and you may see them.',
-      resolve: (query, task, _args, context) =>
-        findVisibleUser(context.viewer, task.assigneeUserId, query),
+      resolve: (query, task, _args, context) => visibleUser(context, task.assigneeUserId, query),
     }),
     dueAt: t.expose('dueAt', { type: 'DateTime', nullable: true }),
     status: t.expose('status', { type: TaskStatusEnum }),
@@ -199,8 +197,7 @@ builder.prismaObject('OperationTaskComment', {
       type: 'User',
       nullable: true,
       description: 'Null when you may not see the person (another agency).',
-      resolve: (query, comment, _args, context) =>
-        findVisibleUser(context.viewer, comment.authorId, query),
+      resolve: (query, comment, _args, context) => visibleUser(context, comment.authorId, query),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
@@ -223,8 +220,7 @@ export const OperationLogEntryRef = builder.prismaObject('OperationLogEntry', {
       type: 'User',
       nullable: true,
       description: 'Null when you may not see the person (another agency).',
-      resolve: (query, entry, _args, context) =>
-        findVisibleUser(context.viewer, entry.actorId, query),
+      resolve: (query, entry, _args, context) => visibleUser(context, entry.actorId, query),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
@@ -276,7 +272,7 @@ export const OperationResultRef = builder.prismaNode('OperationResult', {
       type: 'User',
       nullable: true,
       description: 'Null when you may not see the person (another agency).',
-      resolve: (query, r, _args, context) => findVisibleUser(context.viewer, r.recordedById, query),
+      resolve: (query, r, _args, context) => visibleUser(context, r.recordedById, query),
     }),
     corrects: t.relation('corrects', { nullable: true }),
     correctionReason: t.exposeString('correctionReason', { nullable: true }),

@@ -1,7 +1,8 @@
-import type { Viewer } from '../../context.js';
+import type { Context, Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { isNetworkAdmin } from '../auth/roles.js';
+import { loadById, type Selection } from '../common/by-id.js';
 
 /**
  * The one rule for who may see which user, as a Prisma filter that every read path applies
@@ -17,13 +18,19 @@ export function userVisibilityWhere(viewer: Viewer | null): Prisma.UserWhereInpu
 /**
  * One user by id through the rule above: null when there is none or the viewer may not see
  * them. For fields that name a person (authors, assignees, who changed what); `query` is the
- * Pothos selection of the field.
+ * Pothos selection of the field. The users of one page are read together (by-id.ts).
  */
-export function findVisibleUser(
-  viewer: Viewer | null,
-  id: string | null,
-  query: { include?: Prisma.UserInclude; select?: Prisma.UserSelect } = {},
-) {
+export function visibleUser(context: Context, id: string | null, query: Selection = {}) {
   if (!id) return Promise.resolve(null);
-  return prisma.user.findFirst({ ...query, where: { id, AND: [userVisibilityWhere(viewer)] } });
+  return loadById(
+    context,
+    'User',
+    query,
+    (ids, selection) =>
+      prisma.user.findMany({
+        ...(selection as Prisma.UserFindManyArgs),
+        where: { id: { in: ids }, AND: [userVisibilityWhere(context.viewer)] },
+      }),
+    id,
+  );
 }

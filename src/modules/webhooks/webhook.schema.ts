@@ -14,7 +14,7 @@ import {
 } from '../alerts/alert.schema.js';
 import { optionalText } from '../common/codes.js';
 import { ProductCategoryEnum } from '../intel/intel.schema.js';
-import { findVisibleUser } from '../users/user.access.js';
+import { visibleUser } from '../users/user.access.js';
 import { webhookVisibilityWhere } from './webhook.access.js';
 import {
   deleteWebhook,
@@ -55,7 +55,7 @@ export const WebhookEndpointRef = builder.prismaNode('WebhookEndpoint', {
       type: 'User',
       nullable: true,
       resolve: (query, endpoint, _args, context) =>
-        findVisibleUser(context.viewer, endpoint.createdById, query),
+        visibleUser(context, endpoint.createdById, query),
       description:
         'Deliveries carry what this person may receive; they pause while they cannot act for the agency.',
     }),
