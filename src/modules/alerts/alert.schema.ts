@@ -1,15 +1,14 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../builder.js';
 import { type Context, signedInViewer } from '../../context.js';
-import { prisma } from '../../db.js';
 import { AlertKind, AlertSeverity } from '../../generated/prisma/enums.js';
 import { AgencyRef, RegionEnum } from '../agencies/agency.schema.js';
-import { eventVisibilityFor } from '../forums/forum.schema.js';
+import { visibleEvent } from '../forums/forum.access.js';
 import { localizedName } from '../i18n/locale.js';
 import { LocaleEnum } from '../i18n/locale.schema.js';
-import { intelReportVisibilityWhere } from '../intel/intel.access.js';
+import { visibleReport } from '../intel/intel.access.js';
 import { ProductCategoryEnum } from '../intel/intel.schema.js';
-import { operationVisibilityWhere } from '../operations/operation.access.js';
+import { visibleOperation } from '../operations/operation.access.js';
 import { alertAudienceWhere, alertTitleFor } from './alert.access.js';
 import type { AlertFilter } from './alert-filter.js';
 import { alertSummary } from './alert-messages.i18n.js';
@@ -75,36 +74,21 @@ export const AlertRef = builder.prismaNode('Alert', {
       nullable: true,
       description: 'The report it is about, while you may read it.',
       resolve: (query, alert, _args, context) =>
-        alert.reportId
-          ? prisma.intelReport.findFirst({
-              ...query,
-              where: { id: alert.reportId, AND: [intelReportVisibilityWhere(context.viewer)] },
-            })
-          : null,
+        alert.reportId ? visibleReport(context, alert.reportId, query) : null,
     }),
     operation: t.prismaField({
       type: 'Operation',
       nullable: true,
       description: 'The operation it is about, while you see it.',
       resolve: (query, alert, _args, context) =>
-        alert.operationId
-          ? prisma.operation.findFirst({
-              ...query,
-              where: { id: alert.operationId, AND: [operationVisibilityWhere(context.viewer)] },
-            })
-          : null,
+        alert.operationId ? visibleOperation(context, alert.operationId, query) : null,
     }),
     forumEvent: t.prismaField({
       type: 'ForumEvent',
       nullable: true,
       description: 'The forum event it is about, while you see it.',
       resolve: (query, alert, _args, context) =>
-        alert.forumEventId
-          ? prisma.forumEvent.findFirst({
-              ...query,
-              where: { id: alert.forumEventId, AND: [eventVisibilityFor(context)] },
-            })
-          : null,
+        alert.forumEventId ? visibleEvent(context, alert.forumEventId, query) : null,
     }),
     acknowledged: t.boolean({
       description: 'You acknowledged it (one by one, or with acknowledgeAllAlerts).',

@@ -36,3 +36,37 @@ export function loadById<T extends { id: string }>(
   }
   return loader.load(id);
 }
+
+/**
+ * The rows that belong to `key` (a parent's id), for one request: the keys asked for in the same
+ * tick with the same selection are read with one statement, and `keyOf` sorts the rows back to
+ * their parents in the order `read` returned them.
+ */
+export function loadGroup<T>(
+  context: Context,
+  entity: string,
+  query: Selection,
+  read: (keys: string[], query: Selection) => Promise<T[]>,
+  keyOf: (row: T) => string,
+  key: string,
+): Promise<T[]> {
+  const name = `${entity}[]:${JSON.stringify(query)}`;
+  let loader = context.memory.loaders.get(name) as DataLoader<string, T[]> | undefined;
+  if (!loader) {
+    loader = new DataLoader<string, T[]>(
+      async (keys) => {
+        const rows = await read([...new Set(keys)], query);
+        const groups = new Map<string, T[]>();
+        for (const row of rows) {
+          const group = groups.get(keyOf(row)) ?? [];
+          group.push(row);
+          groups.set(keyOf(row), group);
+        }
+        return keys.map((each) => groups.get(each) ?? []);
+      },
+      { cache: false },
+    );
+    context.memory.loaders.set(name, loader);
+  }
+  return loader.load(key);
+}

@@ -8,6 +8,7 @@ import { ErrorInterface } from '../common/errors.schema.js';
 import { LocaleEnum } from '../i18n/locale.schema.js';
 import { UserRef } from '../users/user.schema.js';
 import { checkIn } from './check-in.service.js';
+import { eventVisibilityFor, unlockByCode } from './forum.access.js';
 import {
   CheckInRefusedError,
   DuplicateRegistrationError,
@@ -17,7 +18,6 @@ import {
   RequestAlreadyReceivedError,
 } from './forum.errors.js';
 import {
-  eventVisibilityFor,
   ForumEventKindEnum,
   ForumEventRef,
   ForumEventStatusEnum,
@@ -26,7 +26,6 @@ import {
   ForumVisibilityEnum,
   RegistrationStatusEnum,
   RegistrationTypeEnum,
-  unlockByCode,
 } from './forum.schema.js';
 import {
   createEventInput,

@@ -3,14 +3,16 @@ import { type Context, signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import type { Prisma, RegistrationStatus } from '../../generated/prisma/client.js';
 import { hasRole } from '../auth/roles.js';
-import { registrationVisibilityWhere } from './forum.access.js';
 import {
   eventVisibilityFor,
+  registrationVisibilityFor,
+  registrationVisibilityWhere,
+  unlockByCode,
+} from './forum.access.js';
+import {
   ForumEventKindEnum,
   ForumEventStatusEnum,
   RegistrationStatusEnum,
-  registrationVisibilityFor,
-  unlockByCode,
 } from './forum.schema.js';
 
 // Reading forum events and registrations. Lists and counts go through the same rules as

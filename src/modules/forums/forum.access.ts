@@ -1,6 +1,8 @@
-import type { Viewer } from '../../context.js';
+import type { Context, Viewer } from '../../context.js';
+import { prisma } from '../../db.js';
 import type { ForumEvent, ForumRegistration, Prisma } from '../../generated/prisma/client.js';
 import { hasRole } from '../auth/roles.js';
+import { loadById, loadGroup, type Selection } from '../common/by-id.js';
 
 /**
  * THE rule for who may see which forum event. Every read path applies it: `forumEvents`,
@@ -99,4 +101,63 @@ export function mayApproveForAgency(
     registration.agencyId !== null &&
     viewer?.agencyId === registration.agencyId
   );
+}
+
+/** Opens a registration whose check-in code was given in this request (guests reach theirs so). */
+export function unlockByCode(context: Context, registrationId: string): void {
+  context.memory.unlockedRegistrations.add(registrationId);
+}
+
+function unlockedIds(context: Context): string[] {
+  return [...context.memory.unlockedRegistrations];
+}
+
+/** The event rule for this request's caller (with the registrations their code opened). */
+export function eventVisibilityFor(context: Context) {
+  return forumEventVisibilityWhere(context.viewer, unlockedIds(context));
+}
+
+/** The registration rule for this request's caller. */
+export function registrationVisibilityFor(context: Context) {
+  return registrationVisibilityWhere(context.viewer, unlockedIds(context));
+}
+
+/** One event by id through the rule for this request's caller, batched. */
+export function visibleEvent(context: Context, id: string, query: Selection = {}) {
+  return loadById(
+    context,
+    'ForumEvent',
+    query,
+    (ids, selection) =>
+      prisma.forumEvent.findMany({
+        ...(selection as Prisma.ForumEventFindManyArgs),
+        where: { id: { in: ids }, AND: [eventVisibilityFor(context)] },
+      }),
+    id,
+  );
+}
+
+/** The viewer's own latest registration for an event, batched over a page of events. */
+export async function ownLatestRegistration(
+  context: Context,
+  eventId: string,
+  query: Selection = {},
+) {
+  const viewer = context.viewer;
+  if (!viewer) return null;
+  const withEvent = query.select ? { select: { ...query.select, eventId: true } } : query;
+  const own = await loadGroup(
+    context,
+    'ForumRegistration.own',
+    withEvent,
+    (eventIds, selection) =>
+      prisma.forumRegistration.findMany({
+        ...(selection as Prisma.ForumRegistrationFindManyArgs),
+        where: { eventId: { in: eventIds }, userId: viewer.userId },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      }),
+    (registration) => registration.eventId,
+    eventId,
+  );
+  return own[0] ?? null;
 }

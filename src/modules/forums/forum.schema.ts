@@ -9,13 +9,15 @@ import {
   RegistrationStatus,
   RegistrationType,
 } from '../../generated/prisma/enums.js';
+import { loadGroup } from '../common/by-id.js';
 import { localizedName, localizedText } from '../i18n/locale.js';
 import { LocaleEnum } from '../i18n/locale.schema.js';
 import {
-  forumEventVisibilityWhere,
+  eventVisibilityFor,
   mayOrganize,
   mayReadPersonalData,
-  registrationVisibilityWhere,
+  ownLatestRegistration,
+  registrationVisibilityFor,
 } from './forum.access.js';
 import { attendeesCsv, checkInQrCode, eventCalendar } from './forum-exports.js';
 import { SEATED_STATUSES } from './outbox.js';
@@ -45,25 +47,6 @@ export const QrFormatEnum = builder.enumType('QrFormat', {
   } as const,
 });
 
-/** Opens a registration whose check-in code was given in this request (guests reach theirs so). */
-export function unlockByCode(context: Context, registrationId: string): void {
-  context.memory.unlockedRegistrations.add(registrationId);
-}
-
-function unlockedIds(context: Context): string[] {
-  return [...context.memory.unlockedRegistrations];
-}
-
-/** The event rule for this request's caller (with the registrations their code opened). */
-export function eventVisibilityFor(context: Context) {
-  return forumEventVisibilityWhere(context.viewer, unlockedIds(context));
-}
-
-/** The registration rule for this request's caller. */
-export function registrationVisibilityFor(context: Context) {
-  return registrationVisibilityWhere(context.viewer, unlockedIds(context));
-}
-
 interface SeatCounts {
   capacity: number | null;
   confirmed: number;
@@ -84,12 +67,21 @@ const Seats = builder.objectRef<SeatCounts>('ForumSeats').implement({
   }),
 });
 
-async function seatsOfEvent(eventId: string, capacity: number) {
-  const counts = await prisma.forumRegistration.groupBy({
-    by: ['status'],
-    where: { eventId, status: { in: [...SEATED_STATUSES, 'WAITLISTED'] } },
-    _count: { _all: true },
-  });
+/** Seats of an event now; the events of one page are counted together. */
+async function seatsOfEvent(context: Context, eventId: string, capacity: number) {
+  const counts = await loadGroup(
+    context,
+    'ForumEvent.seats',
+    {},
+    (eventIds) =>
+      prisma.forumRegistration.groupBy({
+        by: ['eventId', 'status'],
+        where: { eventId: { in: eventIds }, status: { in: [...SEATED_STATUSES, 'WAITLISTED'] } },
+        _count: { _all: true },
+      }),
+    (count) => count.eventId,
+    eventId,
+  );
   const of = (status: string) => counts.find((c) => c.status === status)?._count._all ?? 0;
   const confirmed = of('CONFIRMED') + of('CHECKED_IN');
   return {
@@ -184,7 +176,7 @@ export const ForumEventRef = builder.prismaNode('ForumEvent', {
     requiresAgencyApproval: t.exposeBoolean('requiresAgencyApproval'),
     seats: t.field({
       type: Seats,
-      resolve: (event) => seatsOfEvent(event.id, event.capacity),
+      resolve: (event, _args, context) => seatsOfEvent(context, event.id, event.capacity),
     }),
     sessions: t.relation('sessions', {
       query: { orderBy: [{ startsAt: 'asc' }, { id: 'asc' }] },
@@ -197,14 +189,7 @@ export const ForumEventRef = builder.prismaNode('ForumEvent', {
       type: 'ForumRegistration',
       nullable: true,
       description: 'Your latest registration for this event.',
-      resolve: (query, event, _args, context) =>
-        context.viewer
-          ? prisma.forumRegistration.findFirst({
-              ...query,
-              where: { eventId: event.id, userId: context.viewer.userId },
-              orderBy: { createdAt: 'desc' },
-            })
-          : null,
+      resolve: (query, event, _args, context) => ownLatestRegistration(context, event.id, query),
     }),
     registrations: t.relatedConnection('registrations', {
       cursor: 'id',

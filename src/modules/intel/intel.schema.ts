@@ -13,6 +13,7 @@ import {
   Tlp,
 } from '../../generated/prisma/enums.js';
 import { RegionEnum } from '../agencies/agency.schema.js';
+import { loadGroup } from '../common/by-id.js';
 import { userVisibilityWhere, visibleUser } from '../users/user.access.js';
 import { openedRedReports, recordAccess } from './access-log.js';
 import { type Correlation, correlationsFor } from './correlations.js';
@@ -265,12 +266,25 @@ IntelAudience.implement({
     agencies: t.prismaField({
       type: ['Agency'],
       description: 'Agencies chosen by the author, and those granted access on request.',
-      resolve: (query, report) =>
-        prisma.agency.findMany({
-          ...query,
-          where: { intelAudiences: { some: { reportId: report.id } } },
-          orderBy: { nameEn: 'asc' },
-        }),
+      resolve: async (query, report, _args, context) => {
+        const chosen = await loadGroup(
+          context,
+          'IntelReport.audienceAgencies',
+          query,
+          (reportIds, selection) =>
+            prisma.intelAudienceAgency.findMany({
+              where: { reportId: { in: reportIds } },
+              select: {
+                reportId: true,
+                agency: Object.keys(selection).length > 0 ? selection : true,
+              },
+              orderBy: { agency: { nameEn: 'asc' } },
+            }),
+          (row) => row.reportId,
+          report.id,
+        );
+        return chosen.map((row) => row.agency);
+      },
     }),
     recipients: t.prismaField({
       type: ['User'],

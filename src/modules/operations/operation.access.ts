@@ -1,6 +1,8 @@
-import type { Viewer } from '../../context.js';
+import type { Context, Viewer } from '../../context.js';
+import { prisma } from '../../db.js';
 import type { OperationParticipant, Prisma } from '../../generated/prisma/client.js';
 import { hasRole } from '../auth/roles.js';
+import { loadById, type Selection } from '../common/by-id.js';
 
 /**
  * THE rule for who may see which joint operation. Every read path applies it: `operations`,
@@ -73,4 +75,19 @@ export function mayWork(viewer: Viewer, membership: Membership | null): boolean 
 /** Records results, links intelligence, takes tasks: participants, not observers. */
 export function mayContribute(viewer: Viewer, membership: Membership | null): boolean {
   return mayWork(viewer, membership) && membership?.role !== 'OBSERVER';
+}
+
+/** One operation by id through the rule, batched. */
+export function visibleOperation(context: Context, id: string, query: Selection = {}) {
+  return loadById(
+    context,
+    'Operation',
+    query,
+    (ids, selection) =>
+      prisma.operation.findMany({
+        ...(selection as Prisma.OperationFindManyArgs),
+        where: { id: { in: ids }, AND: [operationVisibilityWhere(context.viewer)] },
+      }),
+    id,
+  );
 }
