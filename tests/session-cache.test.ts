@@ -29,9 +29,13 @@ describe('the session cache', () => {
     const { token } = await member(['VIEWER']);
     const first = await statementsOf(() => gql(ME, {}, { token }));
     const second = await statementsOf(() => gql(ME, {}, { token }));
-    // The first request reads the session and then the user; the next only the user.
+    // The first request reads the session and then the user; the next, nothing.
     expect(first).toBe(2);
-    expect(second).toBe(1);
+    expect(second).toBe(0);
+    // `me`'s own columns come from the row kept with the session; a relation is read from the
+    // database (the user, then its agency).
+    expect(await statementsOf(() => gql('{ me { id email displayName } }', {}, { token }))).toBe(0);
+    expect(await statementsOf(() => gql('{ me { agency { id } } }', {}, { token }))).toBe(2);
     // A wrong secret for a remembered session id is refused, and not from memory.
     const [id] = token.split('.');
     const forged = await gql(ME, {}, { token: `${id}.${'b'.repeat(32)}` });
@@ -56,7 +60,7 @@ describe('the session cache', () => {
     expect(after.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
-  it('sees a new locale and new agency regions at the next request', async () => {
+  it('sees a new locale, name and agency regions at the next request', async () => {
     const { token, agency } = await member(['ANALYST'], { regions: ['GREATER_BAY_AREA'] });
     const NAME = '{ me { agency { name } } }';
     expect((await gql(NAME, {}, { token })).data?.me.agency.name).toBe(agency.nameEn);
@@ -67,6 +71,15 @@ describe('the session cache', () => {
     );
     expectType(profile.data?.updateProfile, 'UpdateProfileSuccess');
     expect((await gql(NAME, {}, { token })).data?.me.agency.name).toBe(agency.nameZhHant);
+    const renamed = await gql(
+      'mutation { updateProfile(input: { displayName: "Chan Siu Ming" }) { __typename } }',
+      {},
+      { token },
+    );
+    expectType(renamed.data?.updateProfile, 'UpdateProfileSuccess');
+    expect((await gql('{ me { displayName } }', {}, { token })).data?.me.displayName).toBe(
+      'Chan Siu Ming',
+    );
 
     // A report for the Belt and Road region only, from another agency.
     const author = await member(['ANALYST'], { regions: ['BELT_AND_ROAD'] });

@@ -1,14 +1,16 @@
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { config } from '../../config.js';
 import type { Viewer } from '../../context.js';
+import type { User } from '../../generated/prisma/client.js';
 
 // Validated sessions, remembered by this process for a few seconds so that a signed-in request
 // need not look its session up again: that lookup is one of the two SQL statements of the
 // cheapest signed-in request (docs/benchmarks.md). Everything the server does that ends a
 // session or changes what a viewer holds (sign-out, deactivation, a password or role change, a
 // profile's locale, an agency's regions) calls `forgetSessions` before it answers, so access ends
-// at once, as it did without the cache. Rows changed behind the server's back (an operator's SQL
-// on PostgreSQL) are seen within SESSION_CACHE_MS.
+// at once, as it did without the cache; so does any change to the user's own row (`me` keeps it
+// beside the session). Rows changed behind the server's back (an operator's SQL on PostgreSQL)
+// are seen within SESSION_CACHE_MS.
 //
 // With several instances (REDIS_URL), a revocation made on one instance cannot be known to the
 // others' memory before it is answered, so there the cache stays off and every request asks the
@@ -17,6 +19,8 @@ import type { Viewer } from '../../context.js';
 interface Remembered {
   secretHash: Uint8Array;
   viewer: Viewer;
+  /** The viewer's own user row, once `me` has read it (its columns only, no relations). */
+  user?: User;
   /** Epoch ms after which the database must be asked again. */
   until: number;
 }
@@ -66,6 +70,18 @@ export function remember(
     viewer,
     until: Math.min(until, Date.now() + config().SESSION_CACHE_MS),
   });
+}
+
+/** The user row remembered with this session, while the session is. */
+export function rememberedUser(sessionId: string): User | null {
+  const entry = remembered.get(sessionId);
+  return entry && Date.now() < entry.until ? (entry.user ?? null) : null;
+}
+
+/** Keeps `me`'s row beside its session; nothing is kept if sessions were forgotten meanwhile. */
+export function rememberUser(lookup: number, sessionId: string, user: User): void {
+  const entry = remembered.get(sessionId);
+  if (entry && lookup === generation && entry.viewer.userId === user.id) entry.user = user;
 }
 
 /** Call as soon as sessions end or what a viewer holds changes; before answering. */

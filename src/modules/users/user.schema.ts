@@ -5,6 +5,7 @@ import { prisma } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { Role } from '../../generated/prisma/enums.js';
 import { AgencyRef } from '../agencies/agency.schema.js';
+import { lookupStarted, rememberedUser, rememberUser } from '../auth/session-cache.js';
 import { isLocale } from '../i18n/locale.js';
 import { LocaleEnum } from '../i18n/locale.schema.js';
 import { userVisibilityWhere } from './user.access.js';
@@ -54,10 +55,20 @@ builder.queryField('me', (t) =>
     type: 'User',
     nullable: true,
     description: 'The signed-in user, or null without a session.',
-    resolve: (query, _parent, _args, context) =>
-      context.viewer
-        ? prisma.user.findUnique({ ...query, where: { id: context.viewer.userId } })
-        : null,
+    resolve: async (query, _parent, _args, context) => {
+      const viewer = context.viewer;
+      if (!viewer) return null;
+      // A selection of columns only can be answered from the row kept with the session.
+      const columnsOnly = Object.keys(query).length === 0;
+      if (columnsOnly) {
+        const known = rememberedUser(viewer.sessionId);
+        if (known) return known;
+      }
+      const lookup = lookupStarted();
+      const user = await prisma.user.findUnique({ ...query, where: { id: viewer.userId } });
+      if (user && columnsOnly) rememberUser(lookup, viewer.sessionId, user);
+      return user;
+    },
   }),
 );
 
