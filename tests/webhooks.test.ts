@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { latestCursor } from '../src/alert-log.js';
 import { prisma } from '../src/db.js';
-import { latestCursor } from '../src/modules/alerts/alert-log.js';
 import {
   newWebhookSecret,
   sealSecret,

@@ -2,7 +2,7 @@ import { createClient as createSseClient } from 'graphql-sse';
 import { type Client, createClient as createWsClient } from 'graphql-ws';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
-import { latestCursor } from '../../src/modules/alerts/alert-log.js';
+import { latestCursor } from '../../src/alert-log.js';
 import { expectType, mutation } from './api.js';
 
 // Live subscriptions as a client sees them: every event received, in order, over graphql-ws or

@@ -18,8 +18,8 @@ import {
   type FilterArg,
 } from './alert.schema.js';
 import { type AlertFilter, alertFilterWhere } from './alert-filter.js';
-import { broadcastAlert } from './alert-log.js';
 import { alertStream } from './alert-stream.js';
+import { broadcastAlert } from './broadcast.service.js';
 import {
   acknowledgeAlert,
   acknowledgeAll,

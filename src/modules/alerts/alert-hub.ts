@@ -1,3 +1,4 @@
+import { latestCursor } from '../../alert-log.js';
 import { config } from '../../config.js';
 import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
@@ -6,7 +7,6 @@ import { liveBus } from '../../live-bus.js';
 import { logger } from '../../logger.js';
 import { alertAudienceWhere, isForEveryone } from './alert.access.js';
 import { type AlertFilter, alertFilterWhere, filterKey, matchesFilter } from './alert-filter.js';
-import { latestCursor } from './alert-log.js';
 
 // One reader of the alert log per process. Woken when alerts are written (here, or on another
 // instance through the live bus) and every ALERT_POLL_MS in any case, it reads what follows the

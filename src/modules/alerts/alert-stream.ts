@@ -1,4 +1,5 @@
 import { Repeater } from 'graphql-yoga';
+import { latestCursor } from '../../alert-log.js';
 import { config } from '../../config.js';
 import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
@@ -7,7 +8,6 @@ import type { Alert } from '../../generated/prisma/client.js';
 import { type AlertSubject, alertAudienceWhere, maySeeSubject, subjectOf } from './alert.access.js';
 import { type AlertFilter, alertFilterWhere } from './alert-filter.js';
 import { alertHub, type HubListener } from './alert-hub.js';
-import { latestCursor } from './alert-log.js';
 
 // One subscriber's stream: every alert after `after` that the viewer may receive and that
 // matches the filter (replay), then live ones, each exactly once and in cursor order.

@@ -1,3 +1,4 @@
+import { type NewAlert, recordAlerts } from '../../alert-log.js';
 import type { Tx } from '../../db.js';
 import type {
   AlertKind,
@@ -5,7 +6,6 @@ import type {
   IntelReport,
   Prisma,
 } from '../../generated/prisma/client.js';
-import { type NewAlert, recordAlerts } from '../alerts/alert-log.js';
 
 // Alerts about intelligence reports. They point to the report, so the intelligence visibility
 // rule decides who receives them (see alert.access.ts); the title is the report's own.

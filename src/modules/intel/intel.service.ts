@@ -1,3 +1,4 @@
+import { recordAlerts } from '../../alert-log.js';
 import type { Viewer } from '../../context.js';
 import { prisma, type Tx } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
@@ -9,7 +10,6 @@ import type {
   Tlp,
 } from '../../generated/prisma/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
-import { recordAlerts } from '../alerts/alert-log.js';
 import { changedFields } from '../common/changes.js';
 import {
   AUTHOR_ONLY_CHANGES,

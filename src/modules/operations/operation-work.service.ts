@@ -1,3 +1,4 @@
+import { recordAlerts } from '../../alert-log.js';
 import type { Viewer } from '../../context.js';
 import { prisma, type Tx } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
@@ -9,7 +10,6 @@ import {
   Prisma,
   type TaskStatus,
 } from '../../generated/prisma/client.js';
-import { recordAlerts } from '../alerts/alert-log.js';
 import { changedFields, changedValues } from '../common/changes.js';
 import { intelReportVisibilityWhere } from '../intel/intel.access.js';
 import { mayContribute, mayLead, mayWork } from './operation.access.js';

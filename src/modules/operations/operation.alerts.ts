@@ -1,5 +1,5 @@
+import type { NewAlert } from '../../alert-log.js';
 import type { AlertKind, AlertSeverity, Operation, Prisma } from '../../generated/prisma/client.js';
-import type { NewAlert } from '../alerts/alert-log.js';
 
 // Alerts about joint operations. They point to the operation, so the operations visibility rule
 // decides who receives them (tasks and messages: agencies taking part only; see alert.access.ts).

@@ -1,3 +1,4 @@
+import { type NewAlert, recordAlerts } from '../../alert-log.js';
 import type { Viewer } from '../../context.js';
 import { isUniqueViolation, prisma, type Tx } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
@@ -10,7 +11,6 @@ import type {
   Region,
   Tlp,
 } from '../../generated/prisma/client.js';
-import { type NewAlert, recordAlerts } from '../alerts/alert-log.js';
 import { changedFields, changedValues } from '../common/changes.js';
 import {
   type Membership,

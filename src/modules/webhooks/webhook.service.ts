@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { latestCursor } from '../../alert-log.js';
 import { config } from '../../config.js';
 import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { WebhookEndpoint } from '../../generated/prisma/client.js';
 import { type AlertFilter, filterColumns } from '../alerts/alert-filter.js';
-import { latestCursor } from '../alerts/alert-log.js';
 import { webhookVisibilityWhere } from './webhook.access.js';
 import { newWebhookSecret, sealSecret } from './webhook.crypto.js';
 import { isLoopbackHost, webhookTargetProblem } from './webhook-target.js';
