@@ -127,35 +127,37 @@ builder.queryField('agencies', (t) =>
   }),
 );
 
-const CreateAgencyInput = builder.inputType('CreateAgencyInput', {
-  fields: (t) => ({
-    slug: t.string(),
-    nameEn: t.string(),
-    nameZhHans: t.string(),
-    nameZhHant: t.string(),
-    namePt: t.string({ required: false }),
-    kind: t.field({ type: AgencyKindEnum }),
-    jurisdiction: t.field({ type: 'Iso3166Code' }),
-    regions: t.field({ type: [RegionEnum] }),
-  }),
-  // Validated as a whole so that every problem is reported at once.
-  validate: z.object(agencyFields),
-});
+// Validated as a whole so that every problem is reported at once.
+const CreateAgencyInput = builder
+  .inputType('CreateAgencyInput', {
+    fields: (t) => ({
+      slug: t.string(),
+      nameEn: t.string(),
+      nameZhHans: t.string(),
+      nameZhHant: t.string(),
+      namePt: t.string({ required: false }),
+      kind: t.field({ type: AgencyKindEnum }),
+      jurisdiction: t.field({ type: 'Iso3166Code' }),
+      regions: t.field({ type: [RegionEnum] }),
+    }),
+  })
+  .validate(z.object(agencyFields));
 
-const UpdateAgencyInput = builder.inputType('UpdateAgencyInput', {
-  description: 'Fields left out stay as they are; `namePt: null` removes the Portuguese name.',
-  fields: (t) => ({
-    slug: t.string({ required: false }),
-    nameEn: t.string({ required: false }),
-    nameZhHans: t.string({ required: false }),
-    nameZhHant: t.string({ required: false }),
-    namePt: t.string({ required: false }),
-    kind: t.field({ type: AgencyKindEnum, required: false }),
-    jurisdiction: t.field({ type: 'Iso3166Code', required: false }),
-    regions: t.field({ type: [RegionEnum], required: false }),
-  }),
-  validate: z.object(agencyFields).partial(),
-});
+const UpdateAgencyInput = builder
+  .inputType('UpdateAgencyInput', {
+    description: 'Fields left out stay as they are; `namePt: null` removes the Portuguese name.',
+    fields: (t) => ({
+      slug: t.string({ required: false }),
+      nameEn: t.string({ required: false }),
+      nameZhHans: t.string({ required: false }),
+      nameZhHant: t.string({ required: false }),
+      namePt: t.string({ required: false }),
+      kind: t.field({ type: AgencyKindEnum, required: false }),
+      jurisdiction: t.field({ type: 'Iso3166Code', required: false }),
+      regions: t.field({ type: [RegionEnum], required: false }),
+    }),
+  })
+  .validate(z.object(agencyFields).partial());
 
 builder.mutationField('createAgency', (t) =>
   t.field({

@@ -43,3 +43,11 @@ export const reason = z
   .trim()
   .min(5, { error: 'say why, in at least 5 characters' })
   .max(2000, { error: 'must be at most 2000 characters long' });
+
+/**
+ * A global ID argument, already decoded by the Relay plugin (`t.globalID`): the schema passes it
+ * through and gives it its type, so that resolvers read `.id` without a cast.
+ */
+export const globalIdArg = z.custom<{ id: string; typename: string }>(
+  (value) => typeof (value as { id?: unknown } | null)?.id === 'string',
+);

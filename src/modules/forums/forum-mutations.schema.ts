@@ -41,7 +41,6 @@ import {
   cancelForumEvent,
   closeForumEvent,
   createForumEvent,
-  type EventFields,
   publishForumEvent,
   updateForumEvent,
 } from './forum-event.service.js';
@@ -170,16 +169,18 @@ function eventFields(t: InputFields, required: boolean) {
   };
 }
 
-const ForumEventInput = builder.inputType('ForumEventInput', {
-  fields: (t) => eventFields(t, true),
-  validate: createEventInput,
-});
+const ForumEventInput = builder
+  .inputType('ForumEventInput', {
+    fields: (t) => eventFields(t, true),
+  })
+  .validate(createEventInput);
 
-const ForumEventChanges = builder.inputType('ForumEventChanges', {
-  description: 'Fields left out stay as they are.',
-  fields: (t) => eventFields(t, false),
-  validate: updateEventInput,
-});
+const ForumEventChanges = builder
+  .inputType('ForumEventChanges', {
+    description: 'Fields left out stay as they are.',
+    fields: (t) => eventFields(t, false),
+  })
+  .validate(updateEventInput);
 
 type QuotaArg = { agencyId: { id: string }; seats: number };
 const decodeQuotas = (quotas: readonly QuotaArg[] | null | undefined) =>
@@ -193,11 +194,7 @@ builder.mutationField('createForumEvent', (t) =>
     errors: { types: common, dataField: { name: 'event' } },
     args: { input: t.arg({ type: ForumEventInput }) },
     resolve: (_parent, { input }, context) =>
-      createForumEvent(
-        signedInViewer(context),
-        input as unknown as EventFields,
-        decodeQuotas(input.agencyQuotas as QuotaArg[] | null) ?? [],
-      ),
+      createForumEvent(signedInViewer(context), input, decodeQuotas(input.agencyQuotas) ?? []),
   }),
 );
 
@@ -213,12 +210,7 @@ builder.mutationField('updateForumEvent', (t) =>
       input: t.arg({ type: ForumEventChanges }),
     },
     resolve: (_parent, { id, input }, context) =>
-      updateForumEvent(
-        signedInViewer(context),
-        id.id,
-        input as unknown as Partial<EventFields>,
-        decodeQuotas(input.agencyQuotas as QuotaArg[] | null),
-      ),
+      updateForumEvent(signedInViewer(context), id.id, input, decodeQuotas(input.agencyQuotas)),
   }),
 );
 
@@ -257,19 +249,20 @@ builder.mutationField('cancelForumEvent', (t) =>
   }),
 );
 
-const ForumSessionInput = builder.inputType('ForumSessionInput', {
-  fields: (t) => ({
-    titleEn: t.string(),
-    titleZhHans: t.string(),
-    titleZhHant: t.string(),
-    titlePt: t.string({ required: false }),
-    startsAt: t.field({ type: 'DateTime' }),
-    endsAt: t.field({ type: 'DateTime' }),
-    room: t.string({ required: false }),
-    capacity: t.int({ required: false, description: 'Leave out: as many as the event.' }),
-  }),
-  validate: sessionInput,
-});
+const ForumSessionInput = builder
+  .inputType('ForumSessionInput', {
+    fields: (t) => ({
+      titleEn: t.string(),
+      titleZhHans: t.string(),
+      titleZhHant: t.string(),
+      titlePt: t.string({ required: false }),
+      startsAt: t.field({ type: 'DateTime' }),
+      endsAt: t.field({ type: 'DateTime' }),
+      room: t.string({ required: false }),
+      capacity: t.int({ required: false, description: 'Leave out: as many as the event.' }),
+    }),
+  })
+  .validate(sessionInput);
 
 builder.mutationField('addSession', (t) =>
   t.field({
@@ -282,11 +275,7 @@ builder.mutationField('addSession', (t) =>
       input: t.arg({ type: ForumSessionInput }),
     },
     resolve: (_parent, { eventId, input }, context) =>
-      addSession(
-        signedInViewer(context),
-        eventId.id,
-        input as unknown as Parameters<typeof addSession>[2],
-      ),
+      addSession(signedInViewer(context), eventId.id, input),
   }),
 );
 
@@ -300,27 +289,28 @@ const GuestInput = builder.inputType('GuestInput', {
   }),
 });
 
-const RegistrationInput = builder.inputType('RegistrationInput', {
-  fields: (t) => ({
-    eventId: t.globalID({ for: ForumEventRef }),
-    type: t.field({ type: RegistrationTypeEnum }),
-    sessionIds: t.globalIDList({ for: ForumSessionRef, required: false }),
-    listConsent: t.boolean({
-      required: false,
-      description: 'Appear in the published list of participants. Default false.',
+const RegistrationInput = builder
+  .inputType('RegistrationInput', {
+    fields: (t) => ({
+      eventId: t.globalID({ for: ForumEventRef }),
+      type: t.field({ type: RegistrationTypeEnum }),
+      sessionIds: t.globalIDList({ for: ForumSessionRef, required: false }),
+      listConsent: t.boolean({
+        required: false,
+        description: 'Appear in the published list of participants. Default false.',
+      }),
+      locale: t.field({ type: LocaleEnum, required: false, description: 'Language of messages.' }),
+      guest: t.field({
+        type: GuestInput,
+        required: false,
+        description: 'Required without signing in (PUBLIC events); refused when signed in.',
+      }),
+      idempotencyKey: t.string({
+        description: 'A fresh key (a UUID) per request: a retry with it returns the first answer.',
+      }),
     }),
-    locale: t.field({ type: LocaleEnum, required: false, description: 'Language of messages.' }),
-    guest: t.field({
-      type: GuestInput,
-      required: false,
-      description: 'Required without signing in (PUBLIC events); refused when signed in.',
-    }),
-    idempotencyKey: t.string({
-      description: 'A fresh key (a UUID) per request: a retry with it returns the first answer.',
-    }),
-  }),
-  validate: registerInput,
-});
+  })
+  .validate(registerInput);
 
 const ids = (list: readonly { id: string }[] | null | undefined) => list?.map((x) => x.id) ?? [];
 
@@ -352,16 +342,17 @@ builder.mutationField('registerForEvent', (t) =>
   }),
 );
 
-const NominationInput = builder.inputType('NominationInput', {
-  fields: (t) => ({
-    eventId: t.globalID({ for: ForumEventRef }),
-    userIds: t.globalIDList({ for: UserRef }),
-    type: t.field({ type: RegistrationTypeEnum }),
-    sessionIds: t.globalIDList({ for: ForumSessionRef, required: false }),
-    idempotencyKey: t.string(),
-  }),
-  validate: nominateInput,
-});
+const NominationInput = builder
+  .inputType('NominationInput', {
+    fields: (t) => ({
+      eventId: t.globalID({ for: ForumEventRef }),
+      userIds: t.globalIDList({ for: UserRef }),
+      type: t.field({ type: RegistrationTypeEnum }),
+      sessionIds: t.globalIDList({ for: ForumSessionRef, required: false }),
+      idempotencyKey: t.string(),
+    }),
+  })
+  .validate(nominateInput);
 
 builder.mutationField('nominateDelegates', (t) =>
   t.field({
@@ -390,16 +381,17 @@ const InviteeInput = builder.inputType('InviteeInput', {
   }),
 });
 
-const EventInvitationInput = builder.inputType('EventInvitationInput', {
-  fields: (t) => ({
-    eventId: t.globalID({ for: ForumEventRef }),
-    invitees: t.field({ type: [InviteeInput] }),
-    type: t.field({ type: RegistrationTypeEnum }),
-    sessionIds: t.globalIDList({ for: ForumSessionRef, required: false }),
-    message: t.string({ required: false }),
-  }),
-  validate: inviteInput,
-});
+const EventInvitationInput = builder
+  .inputType('EventInvitationInput', {
+    fields: (t) => ({
+      eventId: t.globalID({ for: ForumEventRef }),
+      invitees: t.field({ type: [InviteeInput] }),
+      type: t.field({ type: RegistrationTypeEnum }),
+      sessionIds: t.globalIDList({ for: ForumSessionRef, required: false }),
+      message: t.string({ required: false }),
+    }),
+  })
+  .validate(inviteInput);
 
 builder.mutationField('inviteToEvent', (t) =>
   t.field({

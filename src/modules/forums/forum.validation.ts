@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FieldIssue } from '../../errors.js';
 import { ForumEventKind, ForumVisibility, RegistrationType } from '../../generated/prisma/enums.js';
-import { optionalText, text, timeZone } from '../common/codes.js';
+import { globalIdArg, optionalText, text, timeZone } from '../common/codes.js';
 import { LOCALES } from '../i18n/locale.js';
 
 // Input rules of forum events and registration, checked as whole inputs so that every problem
@@ -83,7 +83,7 @@ const refineEvent = (placeRequired: boolean) => (value: EventTimes, ctx: z.Refin
 };
 
 const quotaOverride = z.object({
-  agencyId: z.unknown(),
+  agencyId: globalIdArg,
   seats: z.number().int().min(0, { error: 'must be 0 or more' }).max(100_000),
 });
 
@@ -145,10 +145,10 @@ const idempotencyKey = z
   .min(8, { error: 'must be at least 8 characters (a UUID is best)' })
   .max(200);
 
-const sessionIds = z.array(z.unknown()).max(100).nullish();
+const sessionIds = z.array(globalIdArg).max(100).nullish();
 
 export const registerInput = z.object({
-  eventId: z.unknown(),
+  eventId: globalIdArg,
   type: z.enum(SELF_TYPES, { error: 'choose DELEGATE, OBSERVER or PRESS (speakers are invited)' }),
   sessionIds,
   listConsent: z
@@ -161,9 +161,9 @@ export const registerInput = z.object({
 });
 
 export const nominateInput = z.object({
-  eventId: z.unknown(),
+  eventId: globalIdArg,
   userIds: z
-    .array(z.unknown())
+    .array(globalIdArg)
     .min(1, { error: 'name at least one colleague' })
     .max(100, { error: 'nominate at most 100 people at once' }),
   type: z.enum(RegistrationType),
@@ -173,7 +173,7 @@ export const nominateInput = z.object({
 
 export const inviteeInput = z
   .object({
-    userId: z.unknown().nullish(),
+    userId: globalIdArg.nullish(),
     guest: guestInput.nullish(),
   })
   .refine((invitee) => Boolean(invitee.userId) !== Boolean(invitee.guest), {
@@ -181,7 +181,7 @@ export const inviteeInput = z
   });
 
 export const inviteInput = z.object({
-  eventId: z.unknown(),
+  eventId: globalIdArg,
   invitees: z
     .array(inviteeInput)
     .min(1, { error: 'name at least one person' })

@@ -102,28 +102,30 @@ function reportFields(t: InputFields, required: boolean) {
   };
 }
 
-const IntelReportInput = builder.inputType('IntelReportInput', {
-  fields: (t) => ({
-    ...reportFields(t, true),
-    observables: t.field({ type: [ObservableInput], required: false }),
-  }),
-  validate: createReportInput,
-});
+const IntelReportInput = builder
+  .inputType('IntelReportInput', {
+    fields: (t) => ({
+      ...reportFields(t, true),
+      observables: t.field({ type: [ObservableInput], required: false }),
+    }),
+  })
+  .validate(createReportInput);
 
-const IntelReportChanges = builder.inputType('IntelReportChanges', {
-  description: 'Fields left out stay as they are.',
-  fields: (t) => reportFields(t, false),
-  validate: updateReportInput,
-});
+const IntelReportChanges = builder
+  .inputType('IntelReportChanges', {
+    description: 'Fields left out stay as they are.',
+    fields: (t) => reportFields(t, false),
+  })
+  .validate(updateReportInput);
 
 type GlobalIds = { id: string }[] | null | undefined;
 
 /** Global ids of the audience input become database ids for the service. */
-function audienceIds<A extends { agencyIds?: unknown; recipientIds?: unknown }>(audience: A) {
+function audienceIds<A extends { agencyIds?: GlobalIds; recipientIds?: GlobalIds }>(audience: A) {
   return {
     ...audience,
-    agencyIds: (audience.agencyIds as GlobalIds)?.map((g) => g.id) ?? null,
-    recipientIds: (audience.recipientIds as GlobalIds)?.map((g) => g.id) ?? null,
+    agencyIds: audience.agencyIds?.map((g) => g.id) ?? null,
+    recipientIds: audience.recipientIds?.map((g) => g.id) ?? null,
   };
 }
 
@@ -140,7 +142,7 @@ builder.mutationField('createIntelReport', (t) =>
       createIntelReport(signedInViewer(context), {
         ...input,
         audience: audienceIds(input.audience),
-      } as Parameters<typeof createIntelReport>[1]),
+      }),
   }),
 );
 
@@ -154,11 +156,11 @@ builder.mutationField('updateIntelReport', (t) =>
       id: t.arg.globalID({ for: IntelReportRef }),
       input: t.arg({ type: IntelReportChanges }),
     },
-    resolve: (_parent, { id, input }, context) =>
+    resolve: (_parent, { id, input: { audience, ...changes } }, context) =>
       updateIntelReport(signedInViewer(context), id.id, {
-        ...input,
-        ...(input.audience ? { audience: audienceIds(input.audience) } : {}),
-      } as Parameters<typeof updateIntelReport>[2]),
+        ...changes,
+        ...(audience ? { audience: audienceIds(audience) } : {}),
+      }),
   }),
 );
 

@@ -35,24 +35,27 @@ builder.prismaObject('IntelSighting', {
   }),
 });
 
-const SightingInput = builder.inputType('SightingInput', {
-  fields: (t) => ({
-    type: t.field({ type: SightingTypeEnum }),
-    seenAt: t.field({ type: 'DateTime' }),
-    country: t.field({ type: 'Iso3166Code', required: false }),
-    quantity: t.int({ required: false }),
-    note: t.string({ required: false }),
-  }),
-  validate: z.object({
-    type: z.enum(SightingType),
-    seenAt: z.date().refine((d) => d.getTime() <= Date.now() + 3_600_000, {
-      error: 'cannot be in the future',
+const SightingInput = builder
+  .inputType('SightingInput', {
+    fields: (t) => ({
+      type: t.field({ type: SightingTypeEnum }),
+      seenAt: t.field({ type: 'DateTime' }),
+      country: t.field({ type: 'Iso3166Code', required: false }),
+      quantity: t.int({ required: false }),
+      note: t.string({ required: false }),
     }),
-    country: z.string().nullish(),
-    quantity: z.number().int().min(0, { error: 'cannot be negative' }).nullish(),
-    note: z.string().trim().max(2000).nullish(),
-  }),
-});
+  })
+  .validate(
+    z.object({
+      type: z.enum(SightingType),
+      seenAt: z.date().refine((d) => d.getTime() <= Date.now() + 3_600_000, {
+        error: 'cannot be in the future',
+      }),
+      country: z.string().nullish(),
+      quantity: z.number().int().min(0, { error: 'cannot be negative' }).nullish(),
+      note: z.string().trim().max(2000).nullish(),
+    }),
+  );
 
 builder.mutationField('reportSighting', (t) =>
   t.field({

@@ -9,7 +9,7 @@ import {
   SourceReliability,
   Tlp,
 } from '../../generated/prisma/enums.js';
-import { hsCode, text } from '../common/codes.js';
+import { globalIdArg, hsCode, text } from '../common/codes.js';
 import { normaliseObservable } from './observables.js';
 
 const languageTag = z
@@ -45,8 +45,8 @@ export const observableInput = z
 export const audienceInput = z.object({
   scope: z.enum(AudienceScope),
   regions: z.array(z.enum(Region)).nullish(),
-  agencyIds: z.array(z.unknown()).nullish(),
-  recipientIds: z.array(z.unknown()).nullish(),
+  agencyIds: z.array(globalIdArg).nullish(),
+  recipientIds: z.array(globalIdArg).nullish(),
 });
 
 const reportFields = {

@@ -90,16 +90,17 @@ function operationFields(t: InputFields, required: boolean) {
   };
 }
 
-const OperationInput = builder.inputType('OperationInput', {
-  fields: (t) => operationFields(t, true),
-  validate: proposeOperationInput,
-});
+// `.validate` gives the resolvers the schema's output type: what the services take.
+const OperationInput = builder
+  .inputType('OperationInput', { fields: (t) => operationFields(t, true) })
+  .validate(proposeOperationInput);
 
-const OperationChanges = builder.inputType('OperationChanges', {
-  description: 'Fields left out stay as they are.',
-  fields: (t) => operationFields(t, false),
-  validate: updateOperationInput,
-});
+const OperationChanges = builder
+  .inputType('OperationChanges', {
+    description: 'Fields left out stay as they are.',
+    fields: (t) => operationFields(t, false),
+  })
+  .validate(updateOperationInput);
 
 const InvitedRoleEnum = builder.enumType('InvitedRole', {
   values: ['PARTICIPANT', 'OBSERVER'] as const,
@@ -125,8 +126,7 @@ builder.mutationField('proposeOperation', (t) =>
     authScopes: { role: 'COORDINATOR' },
     errors: { types: errors, dataField: { name: 'operation' } },
     args: { input: t.arg({ type: OperationInput }) },
-    resolve: (_parent, { input }, context) =>
-      proposeOperation(signedInViewer(context), input as Parameters<typeof proposeOperation>[1]),
+    resolve: (_parent, { input }, context) => proposeOperation(signedInViewer(context), input),
   }),
 );
 
@@ -138,11 +138,7 @@ builder.mutationField('updateOperation', (t) =>
     errors: { types: errors, dataField: { name: 'operation' } },
     args: { id: t.arg.globalID({ for: OperationRef }), input: t.arg({ type: OperationChanges }) },
     resolve: (_parent, { id, input }, context) =>
-      updateOperation(
-        signedInViewer(context),
-        id.id,
-        input as Parameters<typeof updateOperation>[2],
-      ),
+      updateOperation(signedInViewer(context), id.id, input),
   }),
 );
 
@@ -300,31 +296,33 @@ builder.mutationField('unlinkIntelReport', (t) =>
   }),
 );
 
-const TaskInput = builder.inputType('TaskInput', {
-  fields: (t) => ({
-    title: t.string(),
-    description: t.string({ required: false }),
-    assigneeAgencyId: t.globalID({ for: AgencyRef }),
-    assigneeUserId: t.globalID({ for: UserRef, required: false }),
-    dueAt: t.field({ type: 'DateTime', required: false }),
-  }),
-  validate: taskInput,
-});
+const TaskInput = builder
+  .inputType('TaskInput', {
+    fields: (t) => ({
+      title: t.string(),
+      description: t.string({ required: false }),
+      assigneeAgencyId: t.globalID({ for: AgencyRef }),
+      assigneeUserId: t.globalID({ for: UserRef, required: false }),
+      dueAt: t.field({ type: 'DateTime', required: false }),
+    }),
+  })
+  .validate(taskInput);
 
-const TaskChanges = builder.inputType('TaskChanges', {
-  description:
-    'Fields left out stay as they are. The assignee agency may change status, outcome and assigneeUserId; the lead anything.',
-  fields: (t) => ({
-    title: t.string({ required: false }),
-    description: t.string({ required: false }),
-    assigneeAgencyId: t.globalID({ for: AgencyRef, required: false }),
-    assigneeUserId: t.globalID({ for: UserRef, required: false }),
-    dueAt: t.field({ type: 'DateTime', required: false }),
-    status: t.field({ type: TaskStatusEnum, required: false }),
-    outcome: t.string({ required: false }),
-  }),
-  validate: taskChanges,
-});
+const TaskChanges = builder
+  .inputType('TaskChanges', {
+    description:
+      'Fields left out stay as they are. The assignee agency may change status, outcome and assigneeUserId; the lead anything.',
+    fields: (t) => ({
+      title: t.string({ required: false }),
+      description: t.string({ required: false }),
+      assigneeAgencyId: t.globalID({ for: AgencyRef, required: false }),
+      assigneeUserId: t.globalID({ for: UserRef, required: false }),
+      dueAt: t.field({ type: 'DateTime', required: false }),
+      status: t.field({ type: TaskStatusEnum, required: false }),
+      outcome: t.string({ required: false }),
+    }),
+  })
+  .validate(taskChanges);
 
 builder.mutationField('createTask', (t) =>
   t.field({
@@ -403,23 +401,24 @@ const MarketValueInput = builder.inputType('MarketValueInput', {
   }),
 });
 
-const ResultInput = builder.inputType('ResultInput', {
-  description:
-    'A seizure needs productCategory, quantity, unit and detectionPoint (count is 1); other kinds need count.',
-  fields: (t) => ({
-    kind: t.field({ type: ResultKindEnum }),
-    count: t.int({ required: false }),
-    occurredOn: t.field({ type: 'DateTime', required: false }),
-    description: t.string({ required: false }),
-    productCategory: t.field({ type: ProductCategoryEnum, required: false }),
-    hsCode: t.string({ required: false }),
-    quantity: t.string({ required: false, description: 'Decimal string.' }),
-    unit: t.field({ type: QuantityUnitEnum, required: false }),
-    marketValue: t.field({ type: MarketValueInput, required: false }),
-    detectionPoint: t.field({ type: DetectionPointEnum, required: false }),
-  }),
-  validate: resultInput,
-});
+const ResultInput = builder
+  .inputType('ResultInput', {
+    description:
+      'A seizure needs productCategory, quantity, unit and detectionPoint (count is 1); other kinds need count.',
+    fields: (t) => ({
+      kind: t.field({ type: ResultKindEnum }),
+      count: t.int({ required: false }),
+      occurredOn: t.field({ type: 'DateTime', required: false }),
+      description: t.string({ required: false }),
+      productCategory: t.field({ type: ProductCategoryEnum, required: false }),
+      hsCode: t.string({ required: false }),
+      quantity: t.string({ required: false, description: 'Decimal string.' }),
+      unit: t.field({ type: QuantityUnitEnum, required: false }),
+      marketValue: t.field({ type: MarketValueInput, required: false }),
+      detectionPoint: t.field({ type: DetectionPointEnum, required: false }),
+    }),
+  })
+  .validate(resultInput);
 
 builder.mutationField('recordResult', (t) =>
   t.field({
@@ -432,11 +431,7 @@ builder.mutationField('recordResult', (t) =>
       input: t.arg({ type: ResultInput }),
     },
     resolve: (_parent, { operationId, input }, context) =>
-      recordResult(
-        signedInViewer(context),
-        operationId.id,
-        input as unknown as Parameters<typeof recordResult>[2],
-      ),
+      recordResult(signedInViewer(context), operationId.id, input),
   }),
 );
 
@@ -453,11 +448,6 @@ builder.mutationField('correctResult', (t) =>
       reason: t.arg.string({ validate: reason }),
     },
     resolve: (_parent, { id, input, reason: why }, context) =>
-      correctResult(
-        signedInViewer(context),
-        id.id,
-        input as unknown as Parameters<typeof correctResult>[2],
-        why,
-      ),
+      correctResult(signedInViewer(context), id.id, input, why),
   }),
 );

@@ -9,7 +9,7 @@ import {
   Tlp,
 } from '../../generated/prisma/enums.js';
 
-import { hsCode, optionalText, text, timeZone } from '../common/codes.js';
+import { globalIdArg, hsCode, optionalText, text, timeZone } from '../common/codes.js';
 
 // Input rules of joint operations, checked as whole inputs so that every problem is reported
 // at once. Rules that need the database (phases, membership) live in the services.
@@ -65,16 +65,16 @@ export const messageBody = text('message', 10_000);
 export const taskInput = z.object({
   title: text('title', 300),
   description: optionalText(10_000),
-  assigneeAgencyId: z.unknown(),
-  assigneeUserId: z.unknown().nullish(),
+  assigneeAgencyId: globalIdArg,
+  assigneeUserId: globalIdArg.nullish(),
   dueAt: z.date().nullish(),
 });
 
 export const taskChanges = z.object({
   title: text('title', 300).optional(),
   description: optionalText(10_000).optional(),
-  assigneeAgencyId: z.unknown().optional(),
-  assigneeUserId: z.unknown().nullish(),
+  assigneeAgencyId: globalIdArg.optional(),
+  assigneeUserId: globalIdArg.nullish(),
   dueAt: z.date().nullish(),
   status: z.enum(TaskStatus).optional(),
   outcome: optionalText(10_000).optional(),

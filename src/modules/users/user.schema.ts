@@ -6,6 +6,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { Role } from '../../generated/prisma/enums.js';
 import { AgencyRef } from '../agencies/agency.schema.js';
 import { lookupStarted, rememberedUser, rememberUser } from '../auth/session-cache.js';
+import { globalIdArg } from '../common/codes.js';
 import { isLocale } from '../i18n/locale.js';
 import { LocaleEnum } from '../i18n/locale.schema.js';
 import { userVisibilityWhere } from './user.access.js';
@@ -72,29 +73,32 @@ builder.queryField('me', (t) =>
   }),
 );
 
-const CreateUserInput = builder.inputType('CreateUserInput', {
-  fields: (t) => ({
-    agencyId: t.globalID({
-      for: AgencyRef,
-      required: false,
-      description: 'Defaults to your own agency.',
+// Validated as a whole so that every problem is reported at once.
+const CreateUserInput = builder
+  .inputType('CreateUserInput', {
+    fields: (t) => ({
+      agencyId: t.globalID({
+        for: AgencyRef,
+        required: false,
+        description: 'Defaults to your own agency.',
+      }),
+      email: t.field({ type: 'EmailAddress' }),
+      displayName: t.string(),
+      password: t.string({ description: 'At least 12 characters.' }),
+      roles: t.field({ type: [RoleEnum] }),
+      locale: t.field({ type: LocaleEnum, required: false }),
     }),
-    email: t.field({ type: 'EmailAddress' }),
-    displayName: t.string(),
-    password: t.string({ description: 'At least 12 characters.' }),
-    roles: t.field({ type: [RoleEnum] }),
-    locale: t.field({ type: LocaleEnum, required: false }),
-  }),
-  // Validated as a whole so that every problem is reported at once.
-  validate: z.object({
-    agencyId: z.unknown().optional(),
-    email: z.string(),
-    displayName: displayNameSchema,
-    password: newPasswordSchema,
-    roles: rolesSchema,
-    locale: localeSchema.nullish(),
-  }),
-});
+  })
+  .validate(
+    z.object({
+      agencyId: globalIdArg.optional(),
+      email: z.string(),
+      displayName: displayNameSchema,
+      password: newPasswordSchema,
+      roles: rolesSchema,
+      locale: localeSchema.nullish(),
+    }),
+  );
 
 builder.mutationField('createUser', (t) =>
   t.field({
@@ -109,7 +113,7 @@ builder.mutationField('createUser', (t) =>
       return createUser(actor, {
         ...input,
         agencyId: input.agencyId?.id ?? actor.agencyId,
-        roles: input.roles as Role[],
+        roles: input.roles,
       });
     },
   }),
@@ -127,7 +131,7 @@ builder.mutationField('setUserRoles', (t) =>
       roles: t.arg({ type: [RoleEnum], validate: rolesSchema }),
     },
     resolve: async (_parent, { userId, roles }, context) => {
-      return setUserRoles(signedInViewer(context), userId.id, roles as Role[]);
+      return setUserRoles(signedInViewer(context), userId.id, roles);
     },
   }),
 );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Role } from '../../generated/prisma/enums.js';
 import { PASSWORD_MIN_LENGTH } from '../auth/password.js';
 import { LOCALES } from '../i18n/locale.js';
 
@@ -14,7 +15,7 @@ export const displayNameSchema = z
   .max(120, { error: 'must be at most 120 characters long' });
 
 export const rolesSchema = z
-  .array(z.string())
+  .array(z.enum(Role))
   .min(1, { error: 'give the user at least one role' })
   .transform((roles) => [...new Set(roles)]);
 
