@@ -44,7 +44,8 @@ const forumWarmUp = (process.env.BENCH_FORUM_WARMUP ?? '50:10')
 const requests = Number(process.env.BENCH_REQUESTS ?? 1000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 20);
 
-const { migrateDatabase, closeDatabase } = await import('../src/db.js');
+const { openDatabase, migrateDatabase, closeDatabase } = await import('../src/db.js');
+openDatabase();
 const { seedDemoNetwork } = await import('../src/demo/seed.js');
 const { populate } = await import('./populate.js');
 const { registrationBurst } = await import('./forums.js');

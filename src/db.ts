@@ -84,40 +84,83 @@ function openAdapter(): {
   };
 }
 
-const opened = openAdapter();
+type Opened = ReturnType<typeof openAdapter>;
 
-export const databaseKind: DatabaseKind = opened.kind;
-export const databaseLocation: string = opened.location;
-/** The driver adapter, also used by the schema engine to apply migrations. */
-export const driverAdapter = opened.adapter;
+/** Which database this process uses, from its configuration (nothing is opened to say it). */
+export const databaseKind: DatabaseKind = config().DATABASE_URL ? 'postgresql' : 'pglite';
 
-const diagnostics = config().DIAGNOSTICS;
-
-export const prisma = new PrismaClient({
-  adapter: opened.adapter,
-  ...(diagnostics ? { log: [{ emit: 'event' as const, level: 'query' as const }] } : {}),
-});
+let opened: Opened | null = null;
+let client: PrismaClient | null = null;
 
 /** SQL statements run by this process, counted only when DIAGNOSTICS is on. */
 export const sqlStatements = { count: 0 };
-if (diagnostics) {
-  (prisma as unknown as { $on: (event: 'query', cb: () => void) => void }).$on('query', () => {
-    sqlStatements.count += 1;
+
+/**
+ * Opens the process's database (PGlite's folder, or the PostgreSQL pool); the server, the scripts
+ * and the test setup call it when they start, and importing a module never does. Idempotent.
+ */
+export function openDatabase(): void {
+  if (opened) return;
+  opened = openAdapter();
+  const diagnostics = config().DIAGNOSTICS;
+  client = new PrismaClient({
+    adapter: opened.adapter,
+    ...(diagnostics ? { log: [{ emit: 'event' as const, level: 'query' as const }] } : {}),
   });
+  if (diagnostics) {
+    (client as unknown as { $on: (event: 'query', cb: () => void) => void }).$on('query', () => {
+      sqlStatements.count += 1;
+    });
+  }
 }
+
+function openedDatabase(): Opened {
+  if (!opened)
+    throw new Error('The database is not open: openDatabase() runs when the process starts.');
+  return opened;
+}
+
+/** Where the open database lives: a data folder, or host:port/name. */
+export function databaseLocation(): string {
+  return openedDatabase().location;
+}
+
+/** The driver adapter, also used by the schema engine to apply migrations. */
+export function driverAdapter(): SqlMigrationAwareDriverAdapterFactory {
+  return openedDatabase().adapter;
+}
+
+/**
+ * The Prisma client of the open database. Modules import it freely; it reaches the database
+ * only once `openDatabase()` has run, and says so if it has not.
+ */
+export const prisma: PrismaClient = new Proxy({} as PrismaClient, {
+  get(_target, property) {
+    openedDatabase();
+    const real = client as PrismaClient;
+    const value = Reflect.get(real, property, real);
+    return typeof value === 'function' ? value.bind(real) : value;
+  },
+  // Pothos finds a model's delegate with `name in client`.
+  has(_target, property) {
+    openedDatabase();
+    return Reflect.has(client as PrismaClient, property);
+  },
+});
 
 /** Applies pending migrations; returns the names of those just applied. */
 export async function migrateDatabase(): Promise<string[]> {
-  const applied = await applyMigrations(driverAdapter);
-  if (applied.length > 0) await opened.refreshTypes();
+  const database = openedDatabase();
+  const applied = await applyMigrations(database.adapter);
+  if (applied.length > 0) await database.refreshTypes();
   return applied;
 }
 
 let closed = false;
 export async function closeDatabase(): Promise<void> {
-  if (closed) return;
+  if (closed || !opened) return;
   closed = true;
-  await prisma.$disconnect();
+  await client?.$disconnect();
   await opened.close();
 }
 

@@ -25,7 +25,8 @@ try {
 }
 
 const { config } = await import('./config.js');
-const { closeDatabase, databaseKind, databaseLocation, migrateDatabase } = await import('./db.js');
+const { closeDatabase, databaseKind, databaseLocation, migrateDatabase, openDatabase } =
+  await import('./db.js');
 const { logger } = await import('./logger.js');
 const {
   databaseIsEmpty,
@@ -50,6 +51,7 @@ function checkpoint(): void {
 }
 
 async function prepareDatabase(): Promise<boolean> {
+  openDatabase();
   const applied = await migrateDatabase();
   if (applied.length > 0) logger.info({ applied }, 'applied database migrations');
   checkpoint();
@@ -106,7 +108,7 @@ try {
   const app = buildApp();
   const { url } = await app.start();
   logger.info(
-    { url, database: databaseKind, location: databaseLocation },
+    { url, database: databaseKind, location: databaseLocation() },
     'GBA IPNet is listening',
   );
 

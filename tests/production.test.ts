@@ -42,3 +42,23 @@ describe('the compiled server', () => {
     });
   });
 });
+
+describe('importing the server', () => {
+  it('opens no database: the connection opens when the server or a script starts', () => {
+    const dataDir = join(tmpdir(), `ipnet-never-opened-${process.pid}-${Date.now()}`);
+    const imported = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        "const { schema } = await import('./src/schema.ts'); console.log(Object.keys(schema.getTypeMap()).length);",
+      ],
+      { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir } },
+    );
+    expect(imported.status, imported.stderr).toBe(0);
+    expect(Number(imported.stdout.trim())).toBeGreaterThan(100);
+    expect(existsSync(dataDir)).toBe(false);
+  });
+});

@@ -13,7 +13,8 @@ export default async function globalSetup() {
     await client.end();
   }
   process.env.DATABASE_URL = url;
-  const { migrateDatabase, closeDatabase } = await import('../../src/db.js');
+  const { openDatabase, migrateDatabase, closeDatabase } = await import('../../src/db.js');
+  openDatabase();
   await migrateDatabase();
   await closeDatabase();
 }
