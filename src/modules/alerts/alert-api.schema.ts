@@ -6,7 +6,7 @@ import { RegionEnum } from '../agencies/agency.schema.js';
 import { untilSessionEnds } from '../auth/live-sessions.js';
 import { optionalText, text } from '../common/codes.js';
 import { ProductCategoryEnum } from '../intel/intel.schema.js';
-import { alertAudienceWhere } from './alert.access.js';
+import { alertAudienceWhere, alertRuleVisibilityWhere } from './alert.access.js';
 import {
   AlertEventRef,
   AlertFilterInput,
@@ -23,7 +23,6 @@ import { broadcastAlert } from './broadcast.service.js';
 import {
   acknowledgeAlert,
   acknowledgeAll,
-  alertRuleVisibilityWhere,
   createAlertRule,
   deleteAlertRule,
   findOwnRule,

@@ -133,3 +133,8 @@ export function alertTitleFor(
     ? `A TLP:${tlp === 'AMBER_STRICT' ? 'AMBER+STRICT' : tlp} report: open it to read it (each reading is logged)`
     : alert.title;
 }
+
+/** A saved rule is its owner's alone: nobody else reads, uses or changes it. */
+export function alertRuleVisibilityWhere(viewer: Viewer | null): Prisma.AlertRuleWhereInput {
+  return viewer ? { userId: viewer.userId } : { id: { in: [] } };
+}

@@ -2,7 +2,7 @@ import type { Viewer } from '../../context.js';
 import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { Alert, AlertRule, Prisma } from '../../generated/prisma/client.js';
-import { alertAudienceWhere } from './alert.access.js';
+import { alertAudienceWhere, alertRuleVisibilityWhere } from './alert.access.js';
 import { type AlertFilter, alertFilterWhere, filterColumns } from './alert-filter.js';
 
 // A user's alert inbox: what their saved rules select (everything they may receive when they
@@ -10,11 +10,6 @@ import { type AlertFilter, alertFilterWhere, filterColumns } from './alert-filte
 // (acknowledgeAll) and single acknowledgements above it.
 
 export const MAX_RULES_PER_USER = 50;
-
-/** A saved rule is its owner's alone: nobody else reads, uses or changes it. */
-export function alertRuleVisibilityWhere(viewer: Viewer | null): Prisma.AlertRuleWhereInput {
-  return viewer ? { userId: viewer.userId } : { id: { in: [] } };
-}
 
 /** The viewer's inbox: their rules' alerts and those addressed to them, as they may receive. */
 export async function inboxWhere(viewer: Viewer): Promise<Prisma.AlertWhereInput> {

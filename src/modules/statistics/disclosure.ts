@@ -2,8 +2,8 @@ import { config } from '../../config.js';
 import type { Viewer } from '../../context.js';
 import { ValidationError } from '../../errors.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { isNetworkAdmin } from '../auth/roles.js';
 import { LOGGED_MARKINGS } from '../intel/intel.access.js';
+import { statisticsScope } from './statistics.access.js';
 
 // The disclosure rule of network statistics. A network admin's figures cover items the admin may
 // not read, so they must never single one out: counts and sums, never the items, and no window or
@@ -26,7 +26,7 @@ export interface Disclosure {
 
 export function disclosureFor(viewer: Viewer | null): Disclosure {
   return {
-    aggregated: isNetworkAdmin(viewer),
+    aggregated: statisticsScope(viewer) === 'NETWORK',
     minimumGroupSize: config().STATISTICS_MIN_GROUP_SIZE,
   };
 }

@@ -5,7 +5,6 @@ import { prisma } from '../../db.js';
 import type { Prisma, Region } from '../../generated/prisma/client.js';
 import { Region as Regions } from '../../generated/prisma/enums.js';
 import { RegionEnum } from '../agencies/agency.schema.js';
-import { isNetworkAdmin } from '../auth/roles.js';
 import {
   accessRequestVisibilityWhere,
   intelReportVisibilityWhere,
@@ -22,6 +21,7 @@ import {
   requireWholeMonths,
   shownCount,
 } from './disclosure.js';
+import { statisticsScope, statisticsWhere } from './statistics.access.js';
 
 // Network indicators for the annual review. Every figure counts only what the viewer may see,
 // through each entity's visibility rule; network admins get the whole network's figures, as
@@ -34,16 +34,11 @@ interface Args {
   disclosure: Disclosure;
 }
 
-/** The entity's visibility rule, or everything for a network admin (aggregates only). */
-function scoped<W>(context: Context, rule: (viewer: Context['viewer']) => W): W | object {
-  return isNetworkAdmin(context.viewer) ? {} : rule(context.viewer);
-}
-
 async function reportFigures(context: Context, args: Args) {
   const rule = args.disclosure;
   const where = (region: Region | null | undefined): Prisma.IntelReportWhereInput => ({
     AND: [
-      scoped(context, intelReportVisibilityWhere) as Prisma.IntelReportWhereInput,
+      statisticsWhere(context.viewer, intelReportVisibilityWhere),
       { publishedAt: { gte: args.from, lt: args.to } },
       region ? { authorAgency: { regions: { has: region } } } : {},
     ],
@@ -150,7 +145,7 @@ const NetworkStatistics = builder
       region: t.expose('region', { type: RegionEnum, nullable: true }),
       scope: t.field({
         type: StatisticsScopeEnum,
-        resolve: (s) => (isNetworkAdmin(s.context.viewer) ? 'NETWORK' : 'VISIBLE'),
+        resolve: (s) => statisticsScope(s.context.viewer),
       }),
       reportsShared: t.field({ type: ReportsShared, resolve: (s) => reportFigures(s.context, s) }),
       matchesFound: t.int({
@@ -159,7 +154,7 @@ const NetworkStatistics = builder
           prisma.intelMatch.count({
             where: {
               AND: [
-                scoped(s.context, matchVisibilityWhere) as Prisma.IntelMatchWhereInput,
+                statisticsWhere(s.context.viewer, matchVisibilityWhere),
                 { createdAt: { gte: s.from, lt: s.to } },
                 s.region ? { agency: { regions: { has: s.region } } } : {},
               ],
@@ -171,10 +166,7 @@ const NetworkStatistics = builder
           prisma.intelAccessRequest.count({
             where: {
               AND: [
-                scoped(
-                  s.context,
-                  accessRequestVisibilityWhere,
-                ) as Prisma.IntelAccessRequestWhereInput,
+                statisticsWhere(s.context.viewer, accessRequestVisibilityWhere),
                 { status: 'APPROVED', decidedAt: { gte: s.from, lt: s.to } },
                 s.region ? { requesterAgency: { regions: { has: s.region } } } : {},
               ],
@@ -189,7 +181,7 @@ const NetworkStatistics = builder
             by: ['phase'],
             where: {
               AND: [
-                scoped(s.context, operationVisibilityWhere) as Prisma.OperationWhereInput,
+                statisticsWhere(s.context.viewer, operationVisibilityWhere),
                 { plannedStart: { lt: s.to }, plannedEnd: { gte: s.from } },
                 s.region ? { targetRegions: { has: s.region } } : {},
               ],
@@ -210,7 +202,7 @@ const NetworkStatistics = builder
             recordedAt: { gte: s.from, lt: s.to },
             operation: {
               AND: [
-                scoped(s.context, operationWorkWhere) as Prisma.OperationWhereInput,
+                statisticsWhere(s.context.viewer, operationWorkWhere),
                 s.region ? { targetRegions: { has: s.region } } : {},
               ],
             },
