@@ -24,13 +24,18 @@ const ConfigSchema = z.object({
     .optional(),
   /** Folder of the embedded database (`memory://` keeps it in memory only). */
   DATA_DIR: z.string().min(1).default('./data'),
-  /** Serve GraphiQL at /graphql for browsers. */
-  GRAPHIQL: bool.default(true),
+  /** Serve GraphiQL at /graphql for browsers; default on, off in production. */
+  GRAPHIQL: bool.optional(),
+  /**
+   * Who may ask the schema about itself (`__schema`, `__type`): `everyone`, or `signed-in`
+   * (callers with a session). Default `everyone`; in production `signed-in`.
+   */
+  INTROSPECTION: z.enum(['everyone', 'signed-in']).optional(),
   /** Counts SQL statements and serves the count at /diagnostics (for `npm run bench`). */
   DIAGNOSTICS: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** `auto`: seed the demo network into an empty embedded database. */
-  SEED_DEMO: z.enum(['auto', 'always', 'never']).default('auto'),
+  /** `auto`: seed the demo network into an empty embedded database. Default `auto`; in production `never`. */
+  SEED_DEMO: z.enum(['auto', 'always', 'never']).optional(),
   DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('ipnet-demo-2026'),
   /**
    * Key of the HMAC under which observable values are compared across agencies. Changing it
@@ -134,7 +139,18 @@ const ConfigSchema = z.object({
     }),
 });
 
-export type Config = z.infer<typeof ConfigSchema>;
+/** Settings whose default depends on NODE_ENV: what a newcomer wants is not what production wants. */
+function withEnvironmentDefaults(parsed: z.infer<typeof ConfigSchema>) {
+  const production = parsed.NODE_ENV === 'production';
+  return {
+    ...parsed,
+    GRAPHIQL: parsed.GRAPHIQL ?? !production,
+    INTROSPECTION: parsed.INTROSPECTION ?? (production ? 'signed-in' : 'everyone'),
+    SEED_DEMO: parsed.SEED_DEMO ?? (production ? 'never' : 'auto'),
+  };
+}
+
+export type Config = ReturnType<typeof withEnvironmentDefaults>;
 
 export class ConfigError extends Error {}
 
@@ -153,7 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  MATCH_SECRET: required in production (at least 32 random characters)',
     );
   }
-  return parsed.data;
+  return withEnvironmentDefaults(parsed.data);
 }
 
 /** Development and test fall back to a fixed key; production must set MATCH_SECRET. */

@@ -7,7 +7,13 @@ import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useCookies } from '@whatwg-node/server-plugin-cookies';
-import { GraphQLError, getOperationAST, type ValidationContext } from 'graphql';
+import {
+  type FieldNode,
+  GraphQLError,
+  getOperationAST,
+  type ValidationContext,
+  visit,
+} from 'graphql';
 import {
   createYoga,
   useExecutionCancellation,
@@ -45,6 +51,36 @@ export function isTrustedOrigin(origin: string, host: string | null): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * With INTROSPECTION=signed-in (production's default), `__schema` and `__type` are answered only
+ * to callers with a session: the schema is published in the repository, but a scanner on the
+ * network learns nothing from the running server without an account.
+ */
+function useIntrospectionPolicy(policy: 'everyone' | 'signed-in'): Plugin<Context> {
+  return {
+    // At execution, not validation: the viewer is settled only once the context is built.
+    onExecute({ args, setResultAndStopExecution }) {
+      if (policy === 'everyone' || args.contextValue.viewer) return;
+      let asks: FieldNode | null = null;
+      visit(args.document, {
+        Field(node) {
+          if (node.name.value === '__schema' || node.name.value === '__type') asks ??= node;
+        },
+      });
+      if (asks) {
+        setResultAndStopExecution({
+          errors: [
+            new GraphQLError('Introspection needs a session here: sign in first.', {
+              nodes: [asks],
+              extensions: { code: 'UNAUTHENTICATED' },
+            }),
+          ],
+        });
+      }
+    },
+  };
 }
 
 /**
@@ -335,6 +371,7 @@ export function buildYoga(): IpnetYoga {
         ...refusedWithCode,
       }),
       useCookieCsrfGuard(),
+      useIntrospectionPolicy(cfg.INTROSPECTION),
       useInputGuard(),
       useRequestFacts(),
       useQueryTimeout(cfg.EXECUTION_TIMEOUT_MS),

@@ -133,6 +133,36 @@ describe('configuration', () => {
     );
   });
 
+  it('turns GraphiQL, the demo seed and anonymous introspection off in production unless asked', () => {
+    const secret = { MATCH_SECRET: 'a-production-match-secret-of-32-characters' };
+    const pick = (c: ReturnType<typeof loadConfig>) => ({
+      GRAPHIQL: c.GRAPHIQL,
+      SEED_DEMO: c.SEED_DEMO,
+      INTROSPECTION: c.INTROSPECTION,
+    });
+    expect(pick(loadConfig({}))).toEqual({
+      GRAPHIQL: true,
+      SEED_DEMO: 'auto',
+      INTROSPECTION: 'everyone',
+    });
+    expect(pick(loadConfig({ NODE_ENV: 'production', ...secret }))).toEqual({
+      GRAPHIQL: false,
+      SEED_DEMO: 'never',
+      INTROSPECTION: 'signed-in',
+    });
+    expect(
+      pick(
+        loadConfig({
+          NODE_ENV: 'production',
+          ...secret,
+          GRAPHIQL: 'true',
+          SEED_DEMO: 'auto',
+          INTROSPECTION: 'everyone',
+        }),
+      ),
+    ).toEqual({ GRAPHIQL: true, SEED_DEMO: 'auto', INTROSPECTION: 'everyone' });
+  });
+
   it('stops `npm start` with the message and exit code 1', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       env: serverEnv({ PORT: 'eighty' }),

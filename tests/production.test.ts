@@ -22,11 +22,13 @@ describe('the compiled server', () => {
     expect(build.status, build.stdout + build.stderr).toBe(0);
     expect(existsSync('dist/main.js')).toBe(true);
 
+    // Production mode, as the image runs it; the demo is asked for (production's default is none).
     const env: Record<string, string> = {
+      NODE_ENV: 'production',
+      MATCH_SECRET: 'a-production-match-secret-of-32-characters',
       DATA_DIR: dataDir,
       SEED_DEMO: 'auto',
       DEMO_PASSWORD: 'production-demo-password',
-      GRAPHIQL: 'false',
     };
     instance = await startInstance({ ...env, DATABASE_URL: '' }, ['dist/main.js']);
     const signedIn = await post(
@@ -40,6 +42,21 @@ describe('the compiled server', () => {
     expect(me).toEqual({
       data: { me: { email: 'analyst@hk-customs.demo', agency: { slug: 'hk-customs' } } },
     });
+
+    // No GraphiQL, and introspection only with a session.
+    const page = await fetch(instance.url, { headers: { accept: 'text/html' } });
+    expect(await page.text()).not.toContain('GraphiQL');
+    const INTROSPECT = '{ __schema { queryType { name } } }';
+    const anonymous = await post(instance, INTROSPECT);
+    expect(
+      anonymous.errors?.map((e: { extensions?: { code?: string } }) => e.extensions?.code),
+    ).toEqual(['UNAUTHENTICATED']);
+    expect(anonymous.data).toBeUndefined();
+    const asMember = await post(instance, INTROSPECT, {}, token);
+    expect(asMember.data, JSON.stringify(asMember.errors)).toEqual({
+      __schema: { queryType: { name: 'Query' } },
+    });
+    expect((await post(instance, '{ __typename }')).data).toEqual({ __typename: 'Query' });
   });
 });
 
