@@ -31,6 +31,11 @@ const ConfigSchema = z.object({
    * (callers with a session). Default `everyone`; in production `signed-in`.
    */
   INTROSPECTION: z.enum(['everyone', 'signed-in']).optional(),
+  /**
+   * Serves /metrics (Prometheus) to requests bearing this token; unset, there is no /metrics.
+   * At least 24 characters: it guards figures about the whole network.
+   */
+  METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   /** Counts SQL statements and serves the count at /diagnostics (for `npm run bench`). */
   DIAGNOSTICS: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -51,21 +51,32 @@ function openAdapter(): {
   location: string;
   close: () => Promise<void>;
   refreshTypes: () => Promise<void>;
+  /** Connections of the PostgreSQL pool (null on the embedded database, which has one). */
+  pool: () => PoolUse | null;
 } {
   const cfg = config();
   if (cfg.DATABASE_URL) {
     const url = new URL(cfg.DATABASE_URL);
+    // The pool is the server's own, so that its use can be measured (/metrics); Prisma borrows it.
+    const pool = new pg.Pool({
+      connectionString: cfg.DATABASE_URL,
+      max: 10,
+      // JIT compilation costs hundreds of milliseconds on the visibility-filtered queries
+      // (measured in docs/benchmarks.md) and never pays back on short OLTP statements.
+      options: '-c jit=off',
+    });
     return {
       kind: 'postgresql',
-      adapter: withWholeScripts(
-        // JIT compilation costs hundreds of milliseconds on the visibility-filtered queries
-        // (measured in docs/benchmarks.md) and never pays back on short OLTP statements.
-        new PrismaPg({ connectionString: cfg.DATABASE_URL, max: 10, options: '-c jit=off' }),
-        cfg.DATABASE_URL,
-      ),
+      adapter: withWholeScripts(new PrismaPg(pool), cfg.DATABASE_URL),
       location: `${url.hostname}:${url.port || 5432}${url.pathname}`,
-      close: async () => {},
+      close: () => pool.end(),
       refreshTypes: async () => {},
+      pool: () => ({
+        open: pool.totalCount,
+        idle: pool.idleCount,
+        waiting: pool.waitingCount,
+        max: 10,
+      }),
     };
   }
   const inMemory = cfg.DATA_DIR.startsWith('memory://');
@@ -81,10 +92,24 @@ function openAdapter(): {
     // PGlite learns array types (such as Region[]) when it opens; types that migrations create
     // afterwards must be loaded again, or array parameters are sent as plain text.
     refreshTypes: () => pglite.refreshArrayTypes(),
+    pool: () => null,
   };
 }
 
 type Opened = ReturnType<typeof openAdapter>;
+
+export interface PoolUse {
+  open: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
+  max: number;
+}
+
+/** How the PostgreSQL pool is used now; null on the embedded database or before it opens. */
+export function poolUse(): PoolUse | null {
+  return opened?.pool() ?? null;
+}
 
 /** Which database this process uses, from its configuration (nothing is opened to say it). */
 export const databaseKind: DatabaseKind = config().DATABASE_URL ? 'postgresql' : 'pglite';

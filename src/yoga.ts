@@ -26,6 +26,7 @@ import { databaseReachable, databaseUnavailability, sqlStatements } from './db.j
 import { AppError, EXPECTED_ERROR_CODES } from './errors.js';
 import { asBadInput, useInputGuard } from './input-guard.js';
 import { logger } from './logger.js';
+import { useMetrics } from './metrics.js';
 import { useAlertAnnouncer } from './modules/alerts/alert-announcer.js';
 import { alertHub } from './modules/alerts/alert-hub.js';
 import {
@@ -355,6 +356,7 @@ export function buildYoga(): IpnetYoga {
     },
     plugins: [
       useHealthEndpoints(),
+      useMetrics(),
       useStixEndpoint(),
       useAfterActionEndpoint(),
       useForumCalendarEndpoint(),

@@ -5,6 +5,7 @@ import { prisma } from '../../db.js';
 import type { Alert } from '../../generated/prisma/client.js';
 import { liveBus } from '../../live-bus.js';
 import { logger } from '../../logger.js';
+import { countLiveSubscribersWith, observeAlertDelivery } from '../../metrics.js';
 import { alertAudienceWhere, isForEveryone } from './alert.access.js';
 import { type AlertFilter, alertFilterWhere, filterKey, matchesFilter } from './alert-filter.js';
 
@@ -182,6 +183,7 @@ class AlertHub {
     if (failed.length > 0 && this.failures + 1 < ATTEMPTS) {
       throw (failed[0] as PromiseRejectedResult).reason;
     }
+    observeAlertDelivery(alerts.map((alert) => alert.createdAt));
     [...groups.values()].forEach((group, index) => {
       const outcome = decided[index];
       if (outcome?.status === 'fulfilled') {
@@ -194,6 +196,7 @@ class AlertHub {
 }
 
 export const alertHub = new AlertHub();
+countLiveSubscribersWith(() => alertHub.size);
 
 /** Tells every instance (this one included) that alerts may have been written. */
 export function announceAlerts(): void {
