@@ -68,6 +68,8 @@ const ConfigSchema = z.object({
   SIGNIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
   SIGNIN_MAX_FAILURES_PER_ADDRESS: positiveInt.default(20),
   SIGNIN_LOCKOUT_MINUTES: positiveInt.default(15),
+  /** Guest registrations and check-in-code look-ups allowed per client address per minute. */
+  GUEST_REQUESTS_PER_MINUTE: positiveInt.default(120),
   /**
    * Network statistics (network admins) show a breakdown figure only when it draws on at least
    * this many items (reports, or operations for results); see docs/access-control.md.

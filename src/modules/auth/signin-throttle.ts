@@ -1,11 +1,6 @@
-import {
-  type RateLimiterAbstract,
-  RateLimiterMemory,
-  RateLimiterRedis,
-} from 'rate-limiter-flexible';
 import { config } from '../../config.js';
 import { RateLimitedError } from '../../errors.js';
-import { sharedRedis } from '../../live-bus.js';
+import { rateLimiter } from '../../rate-limit.js';
 
 // Failed sign-ins are counted per account and per client address; past the limit, further
 // attempts are refused for the lockout period, whether or not the password would have been right.
@@ -15,15 +10,16 @@ import { sharedRedis } from '../../live-bus.js';
 const cfg = config();
 const duration = cfg.SIGNIN_LOCKOUT_MINUTES * 60;
 
-function limiter(keyPrefix: string, points: number): RateLimiterAbstract {
-  const redis = sharedRedis();
-  return redis
-    ? new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration })
-    : new RateLimiterMemory({ keyPrefix, points, duration });
-}
-
-const perAccount = limiter('ipnet:signin-account', cfg.SIGNIN_MAX_FAILURES_PER_ACCOUNT);
-const perAddress = limiter('ipnet:signin-address', cfg.SIGNIN_MAX_FAILURES_PER_ADDRESS);
+const perAccount = rateLimiter(
+  'ipnet:signin-account',
+  cfg.SIGNIN_MAX_FAILURES_PER_ACCOUNT,
+  duration,
+);
+const perAddress = rateLimiter(
+  'ipnet:signin-address',
+  cfg.SIGNIN_MAX_FAILURES_PER_ADDRESS,
+  duration,
+);
 
 function refusal(msBeforeNext: number): RateLimitedError {
   const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));

@@ -1,7 +1,7 @@
 import { builder } from '../../builder.js';
 import { signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, RateLimitedError } from '../../errors.js';
 import { AgencyRef } from '../agencies/agency.schema.js';
 import { reason } from '../common/codes.js';
 import { ErrorInterface } from '../common/errors.schema.js';
@@ -44,6 +44,7 @@ import {
   publishForumEvent,
   updateForumEvent,
 } from './forum-event.service.js';
+import { throttleGuest } from './guest-throttle.js';
 import {
   cancelRegistration,
   decideRegistration,
@@ -319,9 +320,13 @@ builder.mutationField('registerForEvent', (t) =>
     type: ForumRegistrationRef,
     description:
       'Registers you (signed in) or a guest (PUBLIC events). Beyond capacity or quota the request waits in line; with approval it waits for a decision.',
-    errors: { types: registrationErrors, dataField: { name: 'registration' } },
+    errors: {
+      types: [...registrationErrors, RateLimitedError],
+      dataField: { name: 'registration' },
+    },
     args: { input: t.arg({ type: RegistrationInput }) },
     resolve: async (_parent, { input }, context) => {
+      await throttleGuest(context);
       const registration = await registerForEvent(
         context.viewer,
         {
@@ -420,12 +425,13 @@ builder.mutationField('cancelRegistration', (t) =>
     type: ForumRegistrationRef,
     description:
       "Cancels a registration: yours, a guest's with its check-in code, your agency's (agency admins), or any of your event's (organizers). The seat goes to the next in line.",
-    errors: { types: common, dataField: { name: 'registration' } },
+    errors: { types: [...common, RateLimitedError], dataField: { name: 'registration' } },
     args: {
       id: t.arg.globalID({ for: ForumRegistrationRef }),
       code: t.arg.string({ required: false, description: 'Guests: the check-in code.' }),
     },
     resolve: async (_parent, { id, code }, context) => {
+      await throttleGuest(context);
       const normalised = code?.trim().toUpperCase() || null;
       const registration = await cancelRegistration(context.viewer, id.id, normalised);
       if (normalised) unlockByCode(context, registration.id);

@@ -14,6 +14,7 @@ import {
   ForumEventStatusEnum,
   RegistrationStatusEnum,
 } from './forum.schema.js';
+import { throttleGuest } from './guest-throttle.js';
 
 // Reading forum events and registrations. Lists and counts go through the same rules as
 // node(id:): forumEventVisibilityWhere and registrationVisibilityWhere.
@@ -151,6 +152,7 @@ builder.queryField('forumRegistrationByCode', (t) =>
       'A registration by its check-in code (sent to the registrant): how guests see and cancel theirs. Null for an unknown code.',
     args: { code: t.arg.string() },
     resolve: async (query, _parent, args, context) => {
+      await throttleGuest(context);
       const code = args.code.trim().toUpperCase();
       if (!/^[A-Z2-7]{16,40}$/.test(code)) return null;
       const registration = await prisma.forumRegistration.findUnique({
