@@ -47,7 +47,14 @@ function withWholeScripts(
 
 function openAdapter(): {
   kind: DatabaseKind;
+  /** What the Prisma client runs on. */
   adapter: SqlMigrationAwareDriverAdapterFactory;
+  /**
+   * What the schema engine applies migrations through. On PostgreSQL it opens connections of its
+   * own and closes them afterwards: the engine holds a session advisory lock while it migrates,
+   * and a pooled connection would keep that lock, and keep every other instance from starting.
+   */
+  migrations: SqlMigrationAwareDriverAdapterFactory;
   location: string;
   close: () => Promise<void>;
   refreshTypes: () => Promise<void>;
@@ -68,6 +75,10 @@ function openAdapter(): {
     return {
       kind: 'postgresql',
       adapter: withWholeScripts(new PrismaPg(pool), cfg.DATABASE_URL),
+      migrations: withWholeScripts(
+        new PrismaPg({ connectionString: cfg.DATABASE_URL, max: 2, options: '-c jit=off' }),
+        cfg.DATABASE_URL,
+      ),
       location: `${url.hostname}:${url.port || 5432}${url.pathname}`,
       close: () => pool.end(),
       refreshTypes: async () => {},
@@ -83,9 +94,12 @@ function openAdapter(): {
   const dataDir = inMemory ? cfg.DATA_DIR : resolve(cfg.DATA_DIR);
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
   const pglite = new PGlite({ dataDir, extensions: { pg_trgm } });
+  const embedded = new PrismaPGlite(pglite);
   return {
     kind: 'pglite',
-    adapter: new PrismaPGlite(pglite),
+    adapter: embedded,
+    // One process owns the embedded database: the client and the engine share its connection.
+    migrations: embedded,
     location: dataDir,
     // PGlite writes its files on close; a process killed without it can leave them damaged.
     close: () => pglite.close(),
@@ -150,11 +164,6 @@ export function databaseLocation(): string {
   return openedDatabase().location;
 }
 
-/** The driver adapter, also used by the schema engine to apply migrations. */
-export function driverAdapter(): SqlMigrationAwareDriverAdapterFactory {
-  return openedDatabase().adapter;
-}
-
 /**
  * The Prisma client of the open database. Modules import it freely; it reaches the database
  * only once `openDatabase()` has run, and says so if it has not.
@@ -176,7 +185,7 @@ export const prisma: PrismaClient = new Proxy({} as PrismaClient, {
 /** Applies pending migrations; returns the names of those just applied. */
 export async function migrateDatabase(): Promise<string[]> {
   const database = openedDatabase();
-  const applied = await applyMigrations(database.adapter);
+  const applied = await applyMigrations(database.migrations);
   if (applied.length > 0) await database.refreshTypes();
   return applied;
 }
