@@ -31,6 +31,10 @@ const ConfigSchema = z.object({
    * (callers with a session). Default `everyone`; in production `signed-in`.
    */
   INTROSPECTION: z.enum(['everyone', 'signed-in']).optional(),
+  /** A manifest of trusted documents (JSON: id → GraphQL); when set, only they are run. */
+  TRUSTED_DOCUMENTS: z.string().min(1).optional(),
+  /** With TRUSTED_DOCUMENTS: `false` also runs other operations (while clients move over). */
+  TRUSTED_DOCUMENTS_ONLY: bool.default(true),
   /**
    * Serves /metrics (Prometheus) to requests bearing this token; unset, there is no /metrics.
    * At least 24 characters: it guards figures about the whole network.

@@ -37,6 +37,7 @@ import { useStixEndpoint } from './modules/intel/stix.http.js';
 import { useAfterActionEndpoint } from './modules/operations/after-action.http.js';
 import { useRequestFacts } from './request-log.js';
 import { schema } from './schema.js';
+import { loadTrustedDocuments, useTrustedDocuments } from './trusted-documents.js';
 
 // The GraphQL server as a Fetch-API handler: used by the HTTP/WebSocket server and by tests.
 
@@ -140,6 +141,8 @@ const CLIENT_CODES = new Set([
   'GRAPHQL_VALIDATION_FAILED',
   'GRAPHQL_PARSE_FAILED',
   'BAD_REQUEST',
+  'PERSISTED_QUERY_ONLY',
+  'PERSISTED_QUERY_NOT_FOUND',
 ]);
 
 function onlyClientErrors(args: unknown[]): boolean {
@@ -357,6 +360,14 @@ export function buildYoga(): IpnetYoga {
     plugins: [
       useHealthEndpoints(),
       useMetrics(),
+      ...(cfg.TRUSTED_DOCUMENTS
+        ? [
+            useTrustedDocuments(
+              loadTrustedDocuments(cfg.TRUSTED_DOCUMENTS),
+              cfg.TRUSTED_DOCUMENTS_ONLY,
+            ),
+          ]
+        : []),
       useStixEndpoint(),
       useAfterActionEndpoint(),
       useForumCalendarEndpoint(),
