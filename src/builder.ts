@@ -117,31 +117,33 @@ builder.scalarType('DateTime', {
   ...dateTime,
 });
 
-builder.scalarType('EmailAddress', {
-  description:
-    'An e-mail address (HTML e-mail rules, at most 254 characters), e.g. analyst@hk-customs.demo; trimmed and lower-cased.',
-  serialize: (value) => value,
-  ...emailAddress,
-});
-
-builder.scalarType('CountryCode', {
-  description: 'An ISO 3166-1 alpha-2 country code, e.g. HK, MO, CN, MY, FR; upper-cased.',
-  serialize: (value) => value,
-  ...countryCode,
-});
-
-builder.scalarType('Iso3166Code', {
-  description:
-    'An ISO 3166 code: a country (ISO 3166-1 alpha-2, e.g. HK) or a subdivision of one (ISO 3166-2, e.g. CN-GD); upper-cased.',
-  serialize: (value) => value,
-  ...iso3166Code,
-});
-
-builder.scalarType('Currency', {
-  description: 'An ISO 4217 currency code, e.g. CNY, HKD, MOP, USD; upper-cased.',
-  serialize: (value) => value,
-  ...currency,
-});
+// Codes and addresses: strings in and out, checked and normalised on the way in (scalars.ts).
+const CODE_SCALARS = {
+  EmailAddress: {
+    description:
+      'An e-mail address (HTML e-mail rules, at most 254 characters), e.g. analyst@hk-customs.demo; trimmed and lower-cased.',
+    ...emailAddress,
+  },
+  CountryCode: {
+    description: 'An ISO 3166-1 alpha-2 country code, e.g. HK, MO, CN, MY, FR; upper-cased.',
+    ...countryCode,
+  },
+  Iso3166Code: {
+    description:
+      'An ISO 3166 code: a country (ISO 3166-1 alpha-2, e.g. HK) or a subdivision of one (ISO 3166-2, e.g. CN-GD); upper-cased.',
+    ...iso3166Code,
+  },
+  Currency: {
+    description: 'An ISO 4217 currency code, e.g. CNY, HKD, MOP, USD; upper-cased.',
+    ...currency,
+  },
+} as const;
+for (const [name, scalar] of Object.entries(CODE_SCALARS)) {
+  builder.scalarType(name as keyof typeof CODE_SCALARS, {
+    ...scalar,
+    serialize: (value) => value,
+  });
+}
 
 builder.scalarType('JSON', {
   description: 'Any JSON value.',

@@ -13,13 +13,9 @@ export function statePurpose(context: Context, reportId: string, purpose: string
   context.memory.statedPurposes.set(reportId, purpose);
 }
 
-/** RED reports opened with a purpose in this request (see intelReportVisibilityWhere). */
+/** RED reports opened with a purpose in this request (see reportVisibilityFor). */
 export function openRed(context: Context, reportId: string): void {
   context.memory.openedRedReports.add(reportId);
-}
-
-export function openedRedReports(context: Context): string[] {
-  return [...context.memory.openedRedReports];
 }
 
 export async function recordAccess(

@@ -3,8 +3,8 @@ import { builder } from '../../builder.js';
 import { signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ValidationError } from '../../errors.js';
-import { openedRedReports, openRed, statePurpose } from './access-log.js';
-import { intelReportVisibilityWhere, redAddressedToWhere } from './intel.access.js';
+import { openRed, statePurpose } from './access-log.js';
+import { redAddressedToWhere, reportVisibilityFor } from './intel.access.js';
 import { IntelReportRef } from './intel.schema.js';
 
 // Opening one report, with a stated purpose where the marking asks for one, and the notices of
@@ -45,7 +45,7 @@ builder.queryField('intelReport', (t) =>
         ...query,
         where: {
           id: id.id,
-          AND: [intelReportVisibilityWhere(viewer, { openedRed: openedRedReports(context) })],
+          AND: [reportVisibilityFor(context)],
         },
       });
     },

@@ -117,6 +117,13 @@ export function accessRequestVisibilityWhere(
   };
 }
 
+/** The report rule for this request's caller: RED reports it opened with a purpose included. */
+export function reportVisibilityFor(context: Context): Prisma.IntelReportWhereInput {
+  return intelReportVisibilityWhere(context.viewer, {
+    openedRed: [...context.memory.openedRedReports],
+  });
+}
+
 /** One report by id through the rule (RED ones opened in this request included), batched. */
 export function visibleReport(context: Context, id: string, query: Selection = {}) {
   return loadById(
@@ -126,14 +133,7 @@ export function visibleReport(context: Context, id: string, query: Selection = {
     (ids, selection) =>
       prisma.intelReport.findMany({
         ...(selection as Prisma.IntelReportFindManyArgs),
-        where: {
-          id: { in: ids },
-          AND: [
-            intelReportVisibilityWhere(context.viewer, {
-              openedRed: [...context.memory.openedRedReports],
-            }),
-          ],
-        },
+        where: { id: { in: ids }, AND: [reportVisibilityFor(context)] },
       }),
     id,
   );

@@ -15,12 +15,13 @@ import {
 import { RegionEnum } from '../agencies/agency.schema.js';
 import { loadGroup } from '../common/by-id.js';
 import { userVisibilityWhere, visibleUser } from '../users/user.access.js';
-import { openedRedReports, recordAccess } from './access-log.js';
+import { recordAccess } from './access-log.js';
 import { type Correlation, correlationsFor } from './correlations.js';
 import {
   AUTHOR_ONLY_CHANGES,
   intelReportVisibilityWhere,
   mayExport,
+  reportVisibilityFor,
   visibleObservable,
   visibleReport,
 } from './intel.access.js';
@@ -145,7 +146,7 @@ export const IntelReportRef = builder.prismaNode('IntelReport', {
   },
   findUnique: (id, context) => ({
     id,
-    AND: [intelReportVisibilityWhere(context.viewer, { openedRed: openedRedReports(context) })],
+    AND: [reportVisibilityFor(context)],
   }),
   fields: (t) => ({
     title: t.exposeString('title'),
