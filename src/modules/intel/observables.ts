@@ -152,8 +152,12 @@ export function normaliseObservable(type: ObservableType, raw: string): Normalis
  * The value by which reports are matched: an HMAC, under the server's secret, of the type and
  * the case-folded normalised value. Raw values are never compared across agencies.
  */
-export function observableHash(type: ObservableType, normalised: string): Uint8Array<ArrayBuffer> {
-  const digest = createHmac('sha256', matchSecret())
+export function observableHash(
+  type: ObservableType,
+  normalised: string,
+  secret = matchSecret(),
+): Uint8Array<ArrayBuffer> {
+  const digest = createHmac('sha256', secret)
     .update(`${type}\u0000${normalised.toLowerCase()}`)
     .digest();
   return new Uint8Array(digest);

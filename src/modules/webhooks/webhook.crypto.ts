@@ -14,27 +14,29 @@ import { matchSecret } from '../../config.js';
 
 const PREFIX = 'whsec_';
 
-function key(): Buffer {
-  return Buffer.from(hkdfSync('sha256', matchSecret(), 'gba-ipnet', 'webhook-secrets', 32));
+// The server secret is a parameter so that rotating it (src/tools/rotate-secrets.ts) can open
+// under the previous one and seal under the next.
+function key(serverSecret: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', serverSecret, 'gba-ipnet', 'webhook-secrets', 32));
 }
 
 export function newWebhookSecret(): string {
   return PREFIX + randomBytes(32).toString('base64url');
 }
 
-export function sealSecret(secret: string): string {
+export function sealSecret(secret: string, serverSecret = matchSecret()): string {
   const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key(), iv);
+  const cipher = createCipheriv('aes-256-gcm', key(serverSecret), iv);
   const sealed = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
   return ['v1', iv, cipher.getAuthTag(), sealed]
     .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
     .join('.');
 }
 
-export function openSecret(stored: string): string {
+export function openSecret(stored: string, serverSecret = matchSecret()): string {
   const [version, iv, tag, sealed] = stored.split('.');
   if (version !== 'v1' || !iv || !tag || !sealed) throw new Error('unreadable webhook secret');
-  const decipher = createDecipheriv('aes-256-gcm', key(), Buffer.from(iv, 'base64url'));
+  const decipher = createDecipheriv('aes-256-gcm', key(serverSecret), Buffer.from(iv, 'base64url'));
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
   return Buffer.concat([
     decipher.update(Buffer.from(sealed, 'base64url')),

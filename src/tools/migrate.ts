@@ -6,7 +6,7 @@ import {
   databaseLocation,
   migrateDatabase,
   openDatabase,
-} from '../src/db.js';
+} from '../db.js';
 
 openDatabase();
 try {
