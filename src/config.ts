@@ -40,6 +40,11 @@ const ConfigSchema = z.object({
    * At least 24 characters: it guards figures about the whole network.
    */
   METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  /** An OTLP/HTTP collector (`http://collector:4318`): traces operations and SQL when set. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' })
+    .optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('gba-ipnet'),
   /** Counts SQL statements and serves the count at /diagnostics (for `npm run bench`). */
   DIAGNOSTICS: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

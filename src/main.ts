@@ -25,6 +25,9 @@ try {
 }
 
 const { config } = await import('./config.js');
+// Before the modules that make spans are loaded.
+const { startTracing, stopTracing } = await import('./tracing.js');
+await startTracing(config());
 const { closeDatabase, databaseKind, databaseLocation, migrateDatabase, openDatabase } =
   await import('./db.js');
 const { logger } = await import('./logger.js');
@@ -147,6 +150,7 @@ try {
       stopWebhooks();
       stopMaintenance();
       await app.stop();
+      await stopTracing();
       logger.info('stopped cleanly');
       process.exit(0);
     } catch (error) {

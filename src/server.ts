@@ -13,6 +13,7 @@ import { alertHub } from './modules/alerts/alert-hub.js';
 import { stopCheckingSessions, watchSession } from './modules/auth/live-sessions.js';
 import { validateSessionToken } from './modules/auth/session.service.js';
 import { newRequestFacts } from './request-log.js';
+import { traceRequest } from './tracing.js';
 import { buildYoga, isTrustedOrigin } from './yoga.js';
 
 /** WebSocket close code 1013, "Try Again Later" (RFC 6455 registry): the database is away. */
@@ -77,7 +78,7 @@ export function buildApp(options: { port?: number; host?: string } = {}): App {
         'request',
       );
     });
-    void yoga(req, res, { requestFacts: facts });
+    traceRequest(req, res, () => void yoga(req, res, { requestFacts: facts }));
   });
 
   const wsServer = new WebSocketServer({

@@ -37,6 +37,7 @@ import { useStixEndpoint } from './modules/intel/stix.http.js';
 import { useAfterActionEndpoint } from './modules/operations/after-action.http.js';
 import { useRequestFacts } from './request-log.js';
 import { schema } from './schema.js';
+import { tracingPlugins } from './tracing.js';
 import { loadTrustedDocuments, useTrustedDocuments } from './trusted-documents.js';
 
 // The GraphQL server as a Fetch-API handler: used by the HTTP/WebSocket server and by tests.
@@ -360,6 +361,7 @@ export function buildYoga(): IpnetYoga {
     plugins: [
       useHealthEndpoints(),
       useMetrics(),
+      ...tracingPlugins(),
       ...(cfg.TRUSTED_DOCUMENTS
         ? [
             useTrustedDocuments(
