@@ -6,7 +6,7 @@ import { RegionEnum } from '../agencies/agency.schema.js';
 import { untilSessionEnds } from '../auth/live-sessions.js';
 import { optionalText, text } from '../common/codes.js';
 import { ProductCategoryEnum } from '../intel/intel.schema.js';
-import { alertAudienceWhere, alertRuleVisibilityWhere } from './alert.access.js';
+import { alertAudienceWhere, alertRuleVisibilityWhere, requireOwnRule } from './alert.access.js';
 import {
   AlertEventRef,
   AlertFilterInput,
@@ -25,7 +25,6 @@ import {
   acknowledgeAll,
   createAlertRule,
   deleteAlertRule,
-  findOwnRule,
   inboxWhere,
   unreadCount,
   unreadWhere,
@@ -74,7 +73,7 @@ async function chosenFilter(
   if (filter && rule) {
     throw ValidationError.single(['rule'], 'give either a filter or a rule, not both');
   }
-  if (rule) return findOwnRule(signedInViewer(context), rule.id);
+  if (rule) return requireOwnRule(signedInViewer(context), rule.id);
   return filter ? decodeFilter(filter) : null;
 }
 

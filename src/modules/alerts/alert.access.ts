@@ -1,6 +1,7 @@
 import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
-import type { Alert, AlertKind, Prisma } from '../../generated/prisma/client.js';
+import { NotFoundError } from '../../errors.js';
+import type { Alert, AlertKind, AlertRule, Prisma } from '../../generated/prisma/client.js';
 import { forumEventVisibilityWhere } from '../forums/forum.access.js';
 import { intelReportVisibilityWhere, isLoggedMarking } from '../intel/intel.access.js';
 import { operationVisibilityWhere, operationWorkWhere } from '../operations/operation.access.js';
@@ -137,4 +138,20 @@ export function alertTitleFor(
 /** A saved rule is its owner's alone: nobody else reads, uses or changes it. */
 export function alertRuleVisibilityWhere(viewer: Viewer | null): Prisma.AlertRuleWhereInput {
   return viewer ? { userId: viewer.userId } : { id: { in: [] } };
+}
+
+/** An alert the viewer may receive; NotFound otherwise, whether or not it exists. */
+export async function requireReceivableAlert(viewer: Viewer, id: string): Promise<Alert> {
+  const alert = await prisma.alert.findFirst({ where: { id, AND: [alertAudienceWhere(viewer)] } });
+  if (!alert) throw new NotFoundError('alert');
+  return alert;
+}
+
+/** One of the viewer's own saved rules; NotFound otherwise. */
+export async function requireOwnRule(viewer: Viewer, id: string): Promise<AlertRule> {
+  const rule = await prisma.alertRule.findFirst({
+    where: { id, AND: [alertRuleVisibilityWhere(viewer)] },
+  });
+  if (!rule) throw new NotFoundError('alert rule');
+  return rule;
 }

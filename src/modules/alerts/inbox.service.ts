@@ -1,8 +1,13 @@
 import type { Viewer } from '../../context.js';
 import { isUniqueViolation, prisma } from '../../db.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import { ConflictError, ValidationError } from '../../errors.js';
 import type { Alert, AlertRule, Prisma } from '../../generated/prisma/client.js';
-import { alertAudienceWhere, alertRuleVisibilityWhere } from './alert.access.js';
+import {
+  alertAudienceWhere,
+  alertRuleVisibilityWhere,
+  requireOwnRule,
+  requireReceivableAlert,
+} from './alert.access.js';
 import { type AlertFilter, alertFilterWhere, filterColumns } from './alert-filter.js';
 
 // A user's alert inbox: what their saved rules select (everything they may receive when they
@@ -46,17 +51,8 @@ export async function unreadCount(viewer: Viewer): Promise<number> {
   });
 }
 
-/** Finds an alert the viewer may receive, or answers not-found (whether or not it exists). */
-export async function findReceivableAlert(viewer: Viewer, alertId: string): Promise<Alert> {
-  const alert = await prisma.alert.findFirst({
-    where: { id: alertId, AND: [alertAudienceWhere(viewer)] },
-  });
-  if (!alert) throw new NotFoundError('alert');
-  return alert;
-}
-
 export async function acknowledgeAlert(viewer: Viewer, alertId: string): Promise<Alert> {
-  const alert = await findReceivableAlert(viewer, alertId);
+  const alert = await requireReceivableAlert(viewer, alertId);
   await prisma.alertAck.upsert({
     where: { userId_cursor: { userId: viewer.userId, cursor: alert.cursor } },
     create: { userId: viewer.userId, cursor: alert.cursor },
@@ -98,14 +94,6 @@ export interface RuleFields extends AlertFilter {
   name: string;
 }
 
-export async function findOwnRule(viewer: Viewer, ruleId: string): Promise<AlertRule> {
-  const rule = await prisma.alertRule.findFirst({
-    where: { id: ruleId, AND: [alertRuleVisibilityWhere(viewer)] },
-  });
-  if (!rule) throw new NotFoundError('alert rule');
-  return rule;
-}
-
 async function saveRule<T>(write: () => Promise<T>, name: string | undefined): Promise<T> {
   try {
     return await write();
@@ -136,7 +124,7 @@ export async function updateAlertRule(
   ruleId: string,
   fields: Partial<RuleFields>,
 ): Promise<AlertRule> {
-  const rule = await findOwnRule(viewer, ruleId);
+  const rule = await requireOwnRule(viewer, ruleId);
   return saveRule(
     () =>
       prisma.alertRule.update({
@@ -151,7 +139,7 @@ export async function updateAlertRule(
 }
 
 export async function deleteAlertRule(viewer: Viewer, ruleId: string): Promise<AlertRule> {
-  const rule = await findOwnRule(viewer, ruleId);
+  const rule = await requireOwnRule(viewer, ruleId);
   await prisma.alertRule.delete({ where: { id: rule.id } });
   return rule;
 }

@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Context } from '../../context.js';
+import type { Tx } from '../../db.js';
+import { Prisma } from '../../generated/prisma/client.js';
 
 // Rows by id for one request: the ids asked for in the same tick with the same selection are
 // read with one statement, so a list's to-one field costs one statement for the whole page, not
@@ -69,4 +71,17 @@ export function loadGroup<T>(
     context.memory.loaders.set(name, loader);
   }
   return loader.load(key);
+}
+
+/** The tables whose rows a change locks before it reads them with the viewer's rule. */
+export type LockedTable = 'IntelReport' | 'IntelAccessRequest' | 'Operation' | 'ForumEvent';
+
+/**
+ * Locks one row for the rest of the transaction (`FOR UPDATE`), so that concurrent changes of it
+ * happen one after the other; the access face then reads it with its rule. Locking first and
+ * reading after means the rule is checked against the row as it stands once the lock is held.
+ * A row the viewer may not see is held only until their refusal ends the transaction.
+ */
+export async function lockRow(tx: Tx, table: LockedTable, id: string): Promise<void> {
+  await tx.$queryRaw`SELECT 1 FROM ${Prisma.raw(`"${table}"`)} WHERE id = ${id}::uuid FOR UPDATE`;
 }

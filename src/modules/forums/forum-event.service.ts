@@ -1,10 +1,10 @@
 import type { z } from 'zod';
 import type { Viewer } from '../../context.js';
 import { prisma, type Tx } from '../../db.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
+import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js';
 import type { ForumEvent, ForumSession } from '../../generated/prisma/client.js';
 import { changedFields } from '../common/changes.js';
-import { forumEventVisibilityWhere, mayOrganize } from './forum.access.js';
+import { lockVisibleEvent, mayOrganize } from './forum.access.js';
 import { type createEventInput, eventIssues, type sessionInput } from './forum.validation.js';
 import { ACTIVE_STATUSES, queueMessages, SEATED_STATUSES } from './outbox.js';
 
@@ -31,38 +31,10 @@ export async function lockEventToOrganize(
   actor: Viewer,
   eventId: string,
 ): Promise<ForumEvent> {
-  const event = await lockEvent(tx, actor, eventId);
+  const event = await lockVisibleEvent(tx, actor, eventId);
   if (!mayOrganize(actor, event)) {
     throw new ForbiddenError("Only the organizer agency's ORGANIZERs may do this.");
   }
-  return event;
-}
-
-export async function lockEvent(
-  tx: Tx,
-  actor: Viewer | null,
-  eventId: string,
-): Promise<ForumEvent> {
-  const visible = await tx.forumEvent.findFirst({
-    where: { id: eventId, AND: [forumEventVisibilityWhere(actor)] },
-    select: { id: true },
-  });
-  if (!visible) throw new NotFoundError('event');
-  const [event] = await tx.$queryRaw<ForumEvent[]>`
-    SELECT * FROM "ForumEvent" WHERE id = ${eventId}::uuid FOR UPDATE`;
-  if (!event) throw new NotFoundError('event');
-  return event;
-}
-
-/** The event, when the viewer may see it (NotFound otherwise). */
-export async function findVisibleEvent(
-  viewer: Viewer | null,
-  eventId: string,
-): Promise<ForumEvent> {
-  const event = await prisma.forumEvent.findFirst({
-    where: { id: eventId, AND: [forumEventVisibilityWhere(viewer)] },
-  });
-  if (!event) throw new NotFoundError('event');
   return event;
 }
 

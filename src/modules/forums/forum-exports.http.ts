@@ -2,7 +2,8 @@ import type { Plugin } from 'graphql-yoga';
 import { signedInViewer } from '../../context.js';
 import { useExportEndpoint } from '../common/export-endpoint.js';
 import { matchLocale } from '../i18n/locale.js';
-import { findVisibleEvent, sessionsOf } from './forum-event.service.js';
+import { requireVisibleEvent } from './forum.access.js';
+import { sessionsOf } from './forum-event.service.js';
 import { attendeesCsv, eventCalendar } from './forum-exports.js';
 
 // GET /forum-events/{id}/calendar.ics: the event's calendar, without a session for PUBLIC events
@@ -16,7 +17,7 @@ export function useForumCalendarEndpoint(): Plugin {
     failure: 'forum calendar export failed',
     anonymous: true,
     render: async (context, eventId, _match, url) => {
-      const event = await findVisibleEvent(context.viewer, eventId);
+      const event = await requireVisibleEvent(context.viewer, eventId);
       const locale = matchLocale(url.searchParams.get('locale') ?? '') ?? context.locale;
       return {
         body: eventCalendar({ ...event, sessions: await sessionsOf(event.id) }, locale),

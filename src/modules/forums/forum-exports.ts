@@ -6,8 +6,8 @@ import { prisma } from '../../db.js';
 import { ForbiddenError } from '../../errors.js';
 import type { ForumEvent, ForumSession } from '../../generated/prisma/client.js';
 import { type Locale, localizedText } from '../i18n/locale.js';
-import { mayOrganize } from './forum.access.js';
-import { findVisibleEvent, sessionsOf } from './forum-event.service.js';
+import { mayOrganize, requireVisibleEvent } from './forum.access.js';
+import { sessionsOf } from './forum-event.service.js';
 
 // Exports of a forum event: its calendar (RFC 5545, ical-generator), the attendee list (CSV,
 // csv-stringify) and check-in QR codes (qrcode). The HTTP endpoints and the GraphQL fields both
@@ -67,7 +67,7 @@ function safeCell(value: string): string {
 
 /** Every registration of an event, for its organizers: UTF-8 with a BOM, so Excel reads Chinese. */
 export async function attendeesCsv(viewer: Viewer, eventId: string): Promise<string> {
-  const event = await findVisibleEvent(viewer, eventId);
+  const event = await requireVisibleEvent(viewer, eventId);
   if (!mayOrganize(viewer, event)) {
     throw new ForbiddenError("Only the event's organizers may export its attendees.");
   }

@@ -1,8 +1,9 @@
 import type { Context, Viewer } from '../../context.js';
-import { prisma } from '../../db.js';
+import { prisma, type Tx } from '../../db.js';
+import { NotFoundError } from '../../errors.js';
 import type { ForumEvent, ForumRegistration, Prisma } from '../../generated/prisma/client.js';
 import { hasRole } from '../auth/roles.js';
-import { loadById, loadGroup, type Selection } from '../common/by-id.js';
+import { loadById, loadGroup, lockRow, type Selection } from '../common/by-id.js';
 
 /**
  * THE rule for who may see which forum event. Every read path applies it: `forumEvents`,
@@ -160,4 +161,44 @@ export async function ownLatestRegistration(
     eventId,
   );
   return own[0] ?? null;
+}
+
+/** An event the viewer may see, outside a request's batch (services); NotFound otherwise. */
+export async function requireVisibleEvent(viewer: Viewer | null, id: string): Promise<ForumEvent> {
+  const event = await prisma.forumEvent.findFirst({
+    where: { id, AND: [forumEventVisibilityWhere(viewer)] },
+  });
+  if (!event) throw new NotFoundError('event');
+  return event;
+}
+
+/** An event the viewer may see, locked for a change in `tx`; NotFound otherwise. */
+export async function lockVisibleEvent(
+  tx: Tx,
+  viewer: Viewer | null,
+  id: string,
+): Promise<ForumEvent> {
+  await lockRow(tx, 'ForumEvent', id);
+  const event = await tx.forumEvent.findFirst({
+    where: { id, AND: [forumEventVisibilityWhere(viewer)] },
+  });
+  if (!event) throw new NotFoundError('event');
+  return event;
+}
+
+/**
+ * A registration with its event, when the viewer may see it or `code` is its check-in code (a
+ * guest reaches theirs so); NotFound otherwise, whether or not it exists.
+ */
+export async function requireVisibleRegistration(
+  viewer: Viewer | null,
+  id: string,
+  code: string | null,
+) {
+  const registration = await prisma.forumRegistration.findFirst({
+    where: { id, ...(code ? { checkInCode: code } : registrationVisibilityWhere(viewer)) },
+    include: { event: true },
+  });
+  if (!registration) throw new NotFoundError('registration');
+  return registration;
 }

@@ -10,7 +10,12 @@ import type {
   RegistrationType,
   User,
 } from '../../generated/prisma/client.js';
-import { mayApproveForAgency, mayOrganize, registrationVisibilityWhere } from './forum.access.js';
+import {
+  mayApproveForAgency,
+  mayOrganize,
+  requireVisibleEvent,
+  requireVisibleRegistration,
+} from './forum.access.js';
 import {
   DuplicateRegistrationError,
   EventFullError,
@@ -18,7 +23,7 @@ import {
   RegistrationClosedError,
   RequestAlreadyReceivedError,
 } from './forum.errors.js';
-import { findVisibleEvent, placeSeats } from './forum-event.service.js';
+import { placeSeats } from './forum-event.service.js';
 import {
   ACTIVE_STATUSES,
   lockEventForRegistrations,
@@ -280,7 +285,7 @@ export async function registerForEvent(
   input: RegisterInput,
   requestLocale: string,
 ): Promise<ForumRegistration> {
-  const event = await findVisibleEvent(viewer, input.eventId);
+  const event = await requireVisibleEvent(viewer, input.eventId);
   requireOpen(event);
   if (event.visibility === 'INVITATION_ONLY') {
     throw new ForbiddenError('This event is by invitation only.');
@@ -384,7 +389,7 @@ export async function nominateDelegates(
   actor: Viewer,
   input: NominateInput,
 ): Promise<ForumRegistration[]> {
-  const event = await findVisibleEvent(actor, input.eventId);
+  const event = await requireVisibleEvent(actor, input.eventId);
   requireOpen(event);
   if (event.visibility === 'INVITATION_ONLY') {
     throw new ForbiddenError('This event is by invitation only.');
@@ -423,7 +428,7 @@ export async function inviteToEvent(
     message: string | null;
   },
 ): Promise<ForumRegistration[]> {
-  const event = await findVisibleEvent(actor, input.eventId);
+  const event = await requireVisibleEvent(actor, input.eventId);
   if (!mayOrganize(actor, event)) {
     throw new ForbiddenError("Only the organizer agency's ORGANIZERs may invite.");
   }
@@ -462,23 +467,6 @@ export async function inviteToEvent(
   });
 }
 
-/** A registration with its event, when the viewer (or the holder of its code) may see it. */
-export async function findRegistration(
-  viewer: Viewer | null,
-  registrationId: string,
-  code: string | null,
-) {
-  const registration = await prisma.forumRegistration.findFirst({
-    where: {
-      id: registrationId,
-      ...(code ? { checkInCode: code } : registrationVisibilityWhere(viewer)),
-    },
-    include: { event: true },
-  });
-  if (!registration) throw new NotFoundError('registration');
-  return registration;
-}
-
 /**
  * Cancels a registration: the registrant (or a guest with the code), the event's organizers, or
  * an admin of the registrant's agency. A freed seat goes to the next in line.
@@ -488,7 +476,7 @@ export async function cancelRegistration(
   registrationId: string,
   code: string | null,
 ): Promise<ForumRegistration> {
-  const found = await findRegistration(viewer, registrationId, code);
+  const found = await requireVisibleRegistration(viewer, registrationId, code);
   const allowed =
     code !== null ||
     found.userId === viewer?.userId ||
@@ -525,7 +513,7 @@ export async function decideRegistration(
   approve: boolean,
   reason: string | null,
 ): Promise<ForumRegistration> {
-  const found = await findRegistration(viewer, registrationId, null);
+  const found = await requireVisibleRegistration(viewer, registrationId, null);
   if (found.status !== 'PENDING_APPROVAL' || !found.approvalStage) {
     throw new ConflictError(
       `This registration is ${found.status.toLowerCase().replace('_', ' ')}; there is nothing to decide.`,
@@ -583,7 +571,7 @@ export async function eraseRegistrantData(
   viewer: Viewer,
   registrationId: string,
 ): Promise<ForumRegistration> {
-  const found = await findRegistration(viewer, registrationId, null);
+  const found = await requireVisibleRegistration(viewer, registrationId, null);
   if (!mayOrganize(viewer, found.event)) {
     throw new ForbiddenError("Only the event's organizers may erase registrants' data.");
   }

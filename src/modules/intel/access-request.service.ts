@@ -3,6 +3,7 @@ import type { Viewer } from '../../context.js';
 import { prisma, type Tx } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { IntelAccessRequest } from '../../generated/prisma/client.js';
+import { lockRow } from '../common/by-id.js';
 import { intelReportVisibilityWhere } from './intel.access.js';
 import { recordReportAlert, reportAlert } from './intel.alerts.js';
 
@@ -60,7 +61,7 @@ export async function decideAccessRequest(
     );
   }
   return prisma.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM "IntelAccessRequest" WHERE id = ${requestId}::uuid FOR UPDATE`;
+    await lockRow(tx, 'IntelAccessRequest', requestId);
     const request = await tx.intelAccessRequest.findUnique({
       where: { id: requestId },
       include: {

@@ -1,7 +1,9 @@
 import type { Context, Viewer } from '../../context.js';
+import type { Tx } from '../../db.js';
 import { prisma } from '../../db.js';
-import type { Prisma } from '../../generated/prisma/client.js';
-import { loadById, type Selection } from '../common/by-id.js';
+import { NotFoundError } from '../../errors.js';
+import type { IntelReport, Prisma } from '../../generated/prisma/client.js';
+import { loadById, lockRow, type Selection } from '../common/by-id.js';
 
 export interface VisibilityOptions {
   /**
@@ -152,4 +154,14 @@ export function visibleObservable(context: Context, id: string, query: Selection
       }),
     id,
   );
+}
+
+/** A report the viewer may see, locked for a change in `tx`; NotFound otherwise. */
+export async function lockVisibleReport(tx: Tx, viewer: Viewer, id: string): Promise<IntelReport> {
+  await lockRow(tx, 'IntelReport', id);
+  const report = await tx.intelReport.findFirst({
+    where: { id, AND: [intelReportVisibilityWhere(viewer)] },
+  });
+  if (!report) throw new NotFoundError('intelligence report');
+  return report;
 }

@@ -11,11 +11,7 @@ import type {
 } from '../../generated/prisma/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { changedFields } from '../common/changes.js';
-import {
-  AUTHOR_ONLY_CHANGES,
-  intelReportVisibilityWhere,
-  isLoggedMarking,
-} from './intel.access.js';
+import { AUTHOR_ONLY_CHANGES, isLoggedMarking, lockVisibleReport } from './intel.access.js';
 import { recordReportAlert, reportAlert } from './intel.alerts.js';
 import { recordMatches } from './matching.service.js';
 import { observableHash } from './observables.js';
@@ -212,14 +208,8 @@ export async function createIntelReport(
  * may see it but their agency did not write it. Locks the row for the rest of the transaction.
  */
 async function reportForChange(tx: Tx, actor: Viewer, reportId: string): Promise<IntelReport> {
-  const visible = await tx.intelReport.findFirst({
-    where: { id: reportId, AND: [intelReportVisibilityWhere(actor)] },
-    select: { id: true },
-  });
-  if (!visible) throw new NotFoundError('intelligence report');
-  // Serialise concurrent changes of one report (versions are numbered in order).
-  await tx.$queryRaw`SELECT id FROM "IntelReport" WHERE id = ${reportId}::uuid FOR UPDATE`;
-  const locked = await tx.intelReport.findUniqueOrThrow({ where: { id: reportId } });
+  // Locked: concurrent changes of one report happen in order (versions are numbered so).
+  const locked = await lockVisibleReport(tx, actor, reportId);
   if (locked.authorAgencyId !== actor.agencyId) {
     throw new ForbiddenError('Only the author agency may change this report.');
   }

@@ -1,8 +1,10 @@
 import type { Context, Viewer } from '../../context.js';
+import type { Tx } from '../../db.js';
 import { prisma } from '../../db.js';
-import type { OperationParticipant, Prisma } from '../../generated/prisma/client.js';
+import { NotFoundError } from '../../errors.js';
+import type { Operation, OperationParticipant, Prisma } from '../../generated/prisma/client.js';
 import { hasRole } from '../auth/roles.js';
-import { loadById, type Selection } from '../common/by-id.js';
+import { loadById, lockRow, type Selection } from '../common/by-id.js';
 
 /**
  * THE rule for who may see which joint operation. Every read path applies it: `operations`,
@@ -90,4 +92,14 @@ export function visibleOperation(context: Context, id: string, query: Selection 
       }),
     id,
   );
+}
+
+/** An operation the viewer may see, locked for a change in `tx`; NotFound otherwise. */
+export async function lockVisibleOperation(tx: Tx, viewer: Viewer, id: string): Promise<Operation> {
+  await lockRow(tx, 'Operation', id);
+  const operation = await tx.operation.findFirst({
+    where: { id, AND: [operationVisibilityWhere(viewer)] },
+  });
+  if (!operation) throw new NotFoundError('operation');
+  return operation;
 }

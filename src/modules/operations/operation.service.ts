@@ -13,10 +13,10 @@ import type {
 } from '../../generated/prisma/client.js';
 import { changedFields, changedValues } from '../common/changes.js';
 import {
+  lockVisibleOperation,
   type Membership,
   mayAnswerInvitation,
   mayLead,
-  operationVisibilityWhere,
 } from './operation.access.js';
 import { operationAlert } from './operation.alerts.js';
 import {
@@ -41,13 +41,7 @@ export interface Locked {
  * the rest of the transaction.
  */
 export async function lockOperation(tx: Tx, actor: Viewer, operationId: string): Promise<Locked> {
-  const visible = await tx.operation.findFirst({
-    where: { id: operationId, AND: [operationVisibilityWhere(actor)] },
-    select: { id: true },
-  });
-  if (!visible) throw new NotFoundError('operation');
-  await tx.$queryRaw`SELECT id FROM "Operation" WHERE id = ${operationId}::uuid FOR UPDATE`;
-  const operation = await tx.operation.findUniqueOrThrow({ where: { id: operationId } });
+  const operation = await lockVisibleOperation(tx, actor, operationId);
   const membership = await tx.operationParticipant.findUnique({
     where: { operationId_agencyId: { operationId, agencyId: actor.agencyId } },
   });
