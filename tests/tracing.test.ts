@@ -2,10 +2,15 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Instance, post, startInstance } from './support/instance.js';
+import { config } from '../src/config.js';
+import { buildApp } from '../src/server.js';
+import { startTracing, stopTracing } from '../src/tracing.js';
+import { member } from './support/api.js';
 
-// OpenTelemetry: a server started with OTEL_EXPORTER_OTLP_ENDPOINT sends its spans to a
+// OpenTelemetry: with OTEL_EXPORTER_OTLP_ENDPOINT set, the server sends its spans to a
 // collector, here a stand-in that keeps every span of the OTLP/HTTP (JSON) exports it receives.
+// Tracing starts before the server is built, as src/main.ts does; each test file runs in a
+// process of its own, so only this file's server is traced.
 
 interface ReceivedSpan {
   traceId: string;
@@ -19,9 +24,9 @@ interface ReceivedSpan {
 describe('tracing', () => {
   const spans: ReceivedSpan[] = [];
   let collector: Server;
-  let instance: Instance;
+  let app: ReturnType<typeof buildApp>;
+  let url: string;
   let token: string;
-  const DEMO_PASSWORD = 'tracing-demo-password';
 
   beforeAll(async () => {
     collector = createServer((req, res) => {
@@ -45,33 +50,24 @@ describe('tracing', () => {
     collector.listen(0, '127.0.0.1');
     await once(collector, 'listening');
     const { port } = collector.address() as AddressInfo;
-    // Its own embedded database with the demo network, on either test database.
-    instance = await startInstance({
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-      DATABASE_URL: '',
-      DATA_DIR: 'memory://',
-      SEED_DEMO: 'auto',
-      DEMO_PASSWORD,
-    });
-    const signedIn = await post(
-      instance,
-      `mutation($e: EmailAddress!, $p: String!) { signIn(email: $e, password: $p) {
-        ... on SignInSuccess { session { token } } } }`,
-      { e: 'analyst@hk-customs.demo', p: DEMO_PASSWORD },
-    );
-    token = signedIn.data.signIn.session.token;
-  }, 120_000);
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${port}`;
+    process.env.OTEL_BSP_SCHEDULE_DELAY = '100';
+    await startTracing({ ...config(), OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` });
+    app = buildApp({ port: 0, host: '127.0.0.1' });
+    url = (await app.start()).url;
+    token = (await member(['ANALYST'])).token;
+  });
 
   afterAll(async () => {
-    await instance?.stop();
+    await app?.stop();
+    await stopTracing();
     collector?.close();
   });
 
   it("continues the caller's trace through the HTTP request, the operation and its SQL", async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const callerSpan = '00f067aa0ba902b7';
-    const response = await fetch(instance.url, {
+    const response = await fetch(url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -112,7 +108,7 @@ describe('tracing', () => {
 
   it('leaves out a document that carries values inline, and keeps one that takes variables', async () => {
     const traced = async (traceId: string, query: string, variables = {}) => {
-      await fetch(instance.url, {
+      await fetch(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',

@@ -1,6 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../builder.js';
 import { type Context, signedInViewer } from '../../context.js';
+import { prisma } from '../../db.js';
 import { AlertKind, AlertSeverity } from '../../generated/prisma/enums.js';
 import { AgencyRef, RegionEnum } from '../agencies/agency.schema.js';
 import { visibleEvent } from '../forums/forum.access.js';
@@ -9,7 +10,7 @@ import { LocaleEnum } from '../i18n/locale.schema.js';
 import { visibleReport } from '../intel/intel.access.js';
 import { ProductCategoryEnum } from '../intel/intel.schema.js';
 import { visibleOperation } from '../operations/operation.access.js';
-import { alertAudienceWhere, alertTitleFor } from './alert.access.js';
+import { alertAudienceWhere, alertRuleVisibilityWhere, alertTitleFor } from './alert.access.js';
 import type { AlertFilter } from './alert-filter.js';
 import { alertSummary } from './alert-messages.i18n.js';
 import type { AlertEvent } from './alert-stream.js';
@@ -191,3 +192,25 @@ export function decodeFilter(arg: FilterArg): AlertFilter {
     createdAfter: arg.createdAfter,
   };
 }
+
+export const AlertRuleRef = builder.prismaNode('AlertRule', {
+  id: { field: 'id' },
+  nullable: true,
+  authScopes: { signedIn: true },
+  findUnique: (id, context) => ({ id, AND: [alertRuleVisibilityWhere(context.viewer)] }),
+  description: 'A saved alert filter: its alerts fill your inbox; subscribe with `rule`.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    kinds: t.expose('kinds', { type: [AlertKindEnum] }),
+    severities: t.expose('severities', { type: [AlertSeverityEnum] }),
+    regions: t.expose('regions', { type: [RegionEnum] }),
+    categories: t.expose('categories', { type: [ProductCategoryEnum] }),
+    originAgencies: t.prismaField({
+      type: ['Agency'],
+      resolve: (query, rule) =>
+        prisma.agency.findMany({ ...query, where: { id: { in: rule.originAgencyIds } } }),
+    }),
+    createdAfter: t.expose('createdAfter', { type: 'DateTime', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});

@@ -1,17 +1,24 @@
+import { z } from 'zod';
 import { builder } from '../../builder.js';
 import { signedInViewer } from '../../context.js';
+import { prisma } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
+import { SightingType } from '../../generated/prisma/enums.js';
 import { AgencyRef, RegionEnum } from '../agencies/agency.schema.js';
 import { reason } from '../common/codes.js';
 import { UserRef } from '../users/user.schema.js';
+import { decideAccessRequest, requestAccess } from './access-request.service.js';
 import {
   AudienceScopeEnum,
+  IntelAccessRequestRef,
+  IntelMatchRef,
   IntelObservableRef,
   IntelReportRef,
   IpRightEnum,
   ObservableTypeEnum,
   PapEnum,
   ProductCategoryEnum,
+  SightingTypeEnum,
   SourceReliabilityEnum,
   TlpEnum,
 } from './intel.schema.js';
@@ -24,6 +31,7 @@ import {
   updateIntelReport,
 } from './intel.service.js';
 import { createReportInput, observablesInput, updateReportInput } from './intel.validation.js';
+import { reportSighting } from './sighting.service.js';
 
 // Inputs and mutations of intelligence reports. Inputs are validated as a whole (every problem
 // at once, with its path); marking/audience rules that need the database live in the service.
@@ -214,5 +222,93 @@ builder.mutationField('removeObservable', (t) =>
     args: { observableId: t.arg.globalID({ for: IntelObservableRef }) },
     resolve: (_parent, { observableId }, context) =>
       removeObservable(signedInViewer(context), observableId.id),
+  }),
+);
+
+const SightingInput = builder
+  .inputType('SightingInput', {
+    fields: (t) => ({
+      type: t.field({ type: SightingTypeEnum }),
+      seenAt: t.field({ type: 'DateTime' }),
+      country: t.field({ type: 'Iso3166Code', required: false }),
+      quantity: t.int({ required: false }),
+      note: t.string({ required: false }),
+    }),
+  })
+  .validate(
+    z.object({
+      type: z.enum(SightingType),
+      seenAt: z.date().refine((d) => d.getTime() <= Date.now() + 3_600_000, {
+        error: 'cannot be in the future',
+      }),
+      country: z.string().nullish(),
+      quantity: z.number().int().min(0, { error: 'cannot be negative' }).nullish(),
+      note: z.string().trim().max(2000).nullish(),
+    }),
+  );
+
+builder.mutationField('reportSighting', (t) =>
+  t.field({
+    type: IntelReportRef,
+    description: 'Records that your agency saw this too (or that it was a false positive).',
+    authScopes: { role: 'ANALYST' },
+    errors: { types: [NotFoundError, ConflictError], dataField: { name: 'report' } },
+    args: {
+      reportId: t.arg.globalID({ for: IntelReportRef }),
+      input: t.arg({ type: SightingInput }),
+    },
+    resolve: async (_parent, { reportId, input }, context) => {
+      await reportSighting(signedInViewer(context), reportId.id, input);
+      return prisma.intelReport.findUniqueOrThrow({ where: { id: reportId.id } });
+    },
+  }),
+);
+
+builder.mutationField('requestAccess', (t) =>
+  t.field({
+    type: IntelAccessRequestRef,
+    description: 'Asks the other side of a match for access to its report, saying why.',
+    authScopes: { role: 'ANALYST' },
+    errors: { types: [NotFoundError, ConflictError], dataField: { name: 'request' } },
+    args: {
+      matchId: t.arg.globalID({ for: IntelMatchRef }),
+      justification: t.arg.string({
+        validate: z
+          .string()
+          .trim()
+          .min(20, { error: 'explain the need in at least 20 characters' })
+          .max(2000),
+      }),
+    },
+    resolve: (_parent, { matchId, justification }, context) =>
+      requestAccess(signedInViewer(context), matchId.id, justification),
+  }),
+);
+
+const AccessDecisionEnum = builder.enumType('AccessDecision', {
+  values: ['APPROVE', 'DECLINE'] as const,
+});
+
+builder.mutationField('decideAccessRequest', (t) =>
+  t.field({
+    type: IntelAccessRequestRef,
+    description:
+      'Approves (widening the audience to the requester) or declines (with a reason) a request for one of your reports.',
+    authScopes: { role: 'ANALYST' },
+    errors: {
+      types: [NotFoundError, ConflictError, ForbiddenError],
+      dataField: { name: 'request' },
+    },
+    args: {
+      requestId: t.arg.globalID({ for: IntelAccessRequestRef }),
+      decision: t.arg({ type: AccessDecisionEnum }),
+      reason: t.arg.string({
+        required: false,
+        description: 'Required when declining.',
+        validate: z.string().trim().max(2000).optional(),
+      }),
+    },
+    resolve: (_parent, { requestId, decision, reason }, context) =>
+      decideAccessRequest(signedInViewer(context), requestId.id, decision, reason ?? null),
   }),
 );

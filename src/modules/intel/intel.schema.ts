@@ -3,12 +3,14 @@ import { signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { NotFoundError } from '../../errors.js';
 import {
+  AccessRequestStatus,
   AudienceScope,
   IpRight,
   ObservableType,
   Pap,
   ProductCategory,
   ReportStatus,
+  SightingType,
   SourceReliability,
   Tlp,
 } from '../../generated/prisma/enums.js';
@@ -19,7 +21,9 @@ import { recordAccess } from './access-log.js';
 import { type Correlation, correlationsFor } from './correlations.js';
 import {
   AUTHOR_ONLY_CHANGES,
+  accessRequestVisibilityWhere,
   intelReportVisibilityWhere,
+  matchVisibilityWhere,
   mayExport,
   reportVisibilityFor,
   visibleObservable,
@@ -369,5 +373,98 @@ builder.prismaObject('IntelAccessLog', {
       select: { user: { select: { email: true } } },
       resolve: (entry) => entry.user.email,
     }),
+  }),
+});
+
+export const SightingTypeEnum = builder.enumType(SightingType, { name: 'SightingType' });
+export const AccessRequestStatusEnum = builder.enumType(AccessRequestStatus, {
+  name: 'AccessRequestStatus',
+});
+
+builder.prismaObject('IntelSighting', {
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    type: t.expose('type', { type: SightingTypeEnum }),
+    seenAt: t.expose('seenAt', { type: 'DateTime' }),
+    country: t.expose('country', { type: 'Iso3166Code', nullable: true }),
+    quantity: t.exposeInt('quantity', { nullable: true }),
+    note: t.exposeString('note', { nullable: true }),
+    agency: t.relation('agency'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+// ─── Hit/no-hit ────────────────────────────────────────────────────────────────────────────
+
+export const IntelMatchRef = builder.prismaNode('IntelMatch', {
+  id: { field: 'id' },
+  nullable: true,
+  description:
+    'Another agency holds a report that shares an observable of this type with one of yours, and you may not read it. Nothing else about it is revealed.',
+  authScopes: { signedIn: true },
+  // A match is seen by its own agency only.
+  findUnique: (id, context) => ({ id, AND: [matchVisibilityWhere(context.viewer)] }),
+  fields: (t) => ({
+    report: t.prismaField({
+      type: 'IntelReport',
+      nullable: true,
+      description: 'Your report that matched (null if you personally may not read it).',
+      resolve: (query, match, _args, context) =>
+        prisma.intelReport.findFirst({
+          ...query,
+          where: { id: match.reportId, AND: [intelReportVisibilityWhere(context.viewer)] },
+        }),
+    }),
+    counterpartAgency: t.relation('counterpartAgency'),
+    observableType: t.expose('observableType', { type: ObservableTypeEnum }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    accessRequest: t.prismaField({
+      type: 'IntelAccessRequest',
+      nullable: true,
+      description: 'Your latest request for access through this match.',
+      resolve: (query, match) =>
+        prisma.intelAccessRequest.findFirst({
+          ...query,
+          where: { matchId: match.id },
+          orderBy: { createdAt: 'desc' },
+        }),
+    }),
+  }),
+});
+
+// ─── Access requests ───────────────────────────────────────────────────────────────────────
+
+export const IntelAccessRequestRef = builder.prismaNode('IntelAccessRequest', {
+  id: { field: 'id' },
+  nullable: true,
+  authScopes: { signedIn: true },
+  findUnique: (id, context) => ({ id, AND: [accessRequestVisibilityWhere(context.viewer)] }),
+  fields: (t) => ({
+    status: t.expose('status', { type: AccessRequestStatusEnum }),
+    justification: t.exposeString('justification'),
+    requesterAgency: t.relation('requesterAgency'),
+    requester: t.prismaField({
+      type: 'User',
+      nullable: true,
+      resolve: (query, request, _args, context) => visibleUser(context, request.requesterId, query),
+    }),
+    requesterName: t.string({
+      description: 'Shown to the author agency, which must know who asks.',
+      select: { requester: { select: { displayName: true } } },
+      resolve: (request) => request.requester.displayName,
+    }),
+    report: t.prismaField({
+      type: 'IntelReport',
+      nullable: true,
+      description: 'The report asked for: null until you may read it.',
+      resolve: (query, request, _args, context) =>
+        prisma.intelReport.findFirst({
+          ...query,
+          where: { id: request.reportId, AND: [intelReportVisibilityWhere(context.viewer)] },
+        }),
+    }),
+    decisionReason: t.exposeString('decisionReason', { nullable: true }),
+    decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });

@@ -1,13 +1,24 @@
 import { z } from 'zod';
 import { builder } from '../../builder.js';
 import type { Context } from '../../context.js';
+import { signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
+import { ValidationError } from '../../errors.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { ObservableType } from '../../generated/prisma/enums.js';
+import { type AccessRequestStatus, ObservableType } from '../../generated/prisma/enums.js';
 import { RegionEnum } from '../agencies/agency.schema.js';
-import { recordAccess } from './access-log.js';
-import { intelReportVisibilityWhere, LOGGED_MARKINGS } from './intel.access.js';
+import { openRed, recordAccess, statePurpose } from './access-log.js';
 import {
+  accessRequestVisibilityWhere,
+  intelReportVisibilityWhere,
+  LOGGED_MARKINGS,
+  matchVisibilityWhere,
+  redAddressedToWhere,
+  reportVisibilityFor,
+} from './intel.access.js';
+import {
+  AccessRequestStatusEnum,
+  IntelReportRef,
   IpRightEnum,
   ObservableTypeEnum,
   ProductCategoryEnum,
@@ -17,7 +28,9 @@ import {
 import { normaliseObservable, observableHash } from './observables.js';
 import { searchTerms } from './search-text.js';
 
-// Search and lookup over the reports a viewer may see. ────────────────────────────────────────────────────────────────────────────────
+// The intelligence module's root queries: searching and counting reports, looking up an
+// observable, opening one report (with a stated purpose where the marking asks for one), the
+// notices of TLP:RED reports addressed to the viewer, hit/no-hit matches and access requests.
 
 const IntelReportFilter = builder.inputType('IntelReportFilter', {
   fields: (t) => ({
@@ -248,3 +261,151 @@ builder.queryField('lookupObservable', (t) =>
     },
   }),
 );
+
+const purposeSchema = z
+  .string()
+  .trim()
+  .min(10, { error: 'state the purpose in at least 10 characters' })
+  .max(500, { error: 'must be at most 500 characters long' });
+
+builder.queryField('intelReport', (t) =>
+  t.prismaField({
+    type: 'IntelReport',
+    nullable: true,
+    description:
+      'Opens one report. A TLP:RED report addressed to you opens only here, with a stated `purpose`, and every opening is logged; for TLP:AMBER+STRICT the purpose, if given, is logged with the reading.',
+    authScopes: { signedIn: true },
+    args: {
+      id: t.arg.globalID({ for: IntelReportRef }),
+      purpose: t.arg.string({ required: false, validate: purposeSchema.optional() }),
+    },
+    resolve: async (query, _parent, { id, purpose }, context) => {
+      const viewer = signedInViewer(context);
+      if (purpose) statePurpose(context, id.id, purpose);
+      const addressed = await prisma.intelReport.count({
+        where: { id: id.id, AND: [redAddressedToWhere(viewer)] },
+      });
+      if (addressed > 0) {
+        if (!purpose) {
+          throw new ValidationError([
+            { path: ['purpose'], message: 'reading a TLP:RED report requires a stated purpose' },
+          ]);
+        }
+        openRed(context, id.id);
+      }
+      return prisma.intelReport.findFirst({
+        ...query,
+        where: {
+          id: id.id,
+          AND: [reportVisibilityFor(context)],
+        },
+      });
+    },
+  }),
+);
+
+const RedReportNotice = builder
+  .objectRef<{ id: string; publishedAt: Date | null; authorAgencyId: string; opened: boolean }>(
+    'RedReportNotice',
+  )
+  .implement({
+    description:
+      'A TLP:RED report addressed to you. Open it with intelReport(id:, purpose:); the content is not shown here.',
+    fields: (t) => ({
+      reportId: t.field({
+        type: 'ID',
+        resolve: (notice) => Buffer.from(`IntelReport:${notice.id}`).toString('base64'),
+      }),
+      publishedAt: t.expose('publishedAt', { type: 'DateTime', nullable: true }),
+      authorAgency: t.prismaField({
+        type: 'Agency',
+        resolve: (query, notice) =>
+          prisma.agency.findUniqueOrThrow({ ...query, where: { id: notice.authorAgencyId } }),
+      }),
+      opened: t.exposeBoolean('opened', { description: 'You have opened it before.' }),
+    }),
+  });
+
+builder.queryField('redReportsForMe', (t) =>
+  t.field({
+    type: [RedReportNotice],
+    description: 'TLP:RED reports addressed to you by name, newest first (100 at most).',
+    authScopes: { signedIn: true },
+    resolve: async (_parent, _args, context) => {
+      const viewer = signedInViewer(context);
+      const reports = await prisma.intelReport.findMany({
+        where: redAddressedToWhere(viewer),
+        orderBy: [{ publishedAt: 'desc' }, { id: 'asc' }],
+        take: 100,
+        select: {
+          id: true,
+          publishedAt: true,
+          authorAgencyId: true,
+          accessLog: { where: { userId: viewer.userId }, select: { id: true }, take: 1 },
+        },
+      });
+      return reports.map((r) => ({ ...r, opened: r.accessLog.length > 0 }));
+    },
+  }),
+);
+
+builder.queryField('intelMatches', (t) =>
+  t.prismaConnection({
+    type: 'IntelMatch',
+    cursor: 'id',
+    description: "Your agency's hit/no-hit matches, newest first.",
+    authScopes: { signedIn: true },
+    totalCount: (_parent, _args, context) =>
+      prisma.intelMatch.count({ where: matchVisibilityWhere(context.viewer) }),
+    resolve: (query, _parent, _args, context) =>
+      prisma.intelMatch.findMany({
+        ...query,
+        where: matchVisibilityWhere(context.viewer),
+        orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      }),
+  }),
+);
+
+const AccessRequestDirection = builder.enumType('AccessRequestDirection', {
+  values: {
+    INCOMING: { description: "Requests for your agency's reports." },
+    OUTGOING: { description: 'Requests your agency made.' },
+  },
+});
+
+builder.queryField('intelAccessRequests', (t) =>
+  t.prismaConnection({
+    type: 'IntelAccessRequest',
+    cursor: 'id',
+    authScopes: { signedIn: true },
+    args: {
+      direction: t.arg({ type: AccessRequestDirection }),
+      status: t.arg({ type: AccessRequestStatusEnum, required: false }),
+    },
+    totalCount: (_parent, args, context) =>
+      prisma.intelAccessRequest.count({ where: requestWhere(context, args) }),
+    resolve: (query, _parent, args, context) =>
+      prisma.intelAccessRequest.findMany({
+        ...query,
+        where: requestWhere(context, args),
+        orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      }),
+  }),
+);
+
+/** One direction of the requests the viewer may see (accessRequestVisibilityWhere). */
+function requestWhere(
+  context: Parameters<typeof signedInViewer>[0],
+  args: { direction: 'INCOMING' | 'OUTGOING'; status?: AccessRequestStatus | null },
+): Prisma.IntelAccessRequestWhereInput {
+  const agencyId = signedInViewer(context).agencyId;
+  return {
+    AND: [
+      accessRequestVisibilityWhere(context.viewer),
+      args.direction === 'INCOMING'
+        ? { report: { authorAgencyId: agencyId } }
+        : { requesterAgencyId: agencyId },
+      args.status ? { status: args.status } : {},
+    ],
+  };
+}
