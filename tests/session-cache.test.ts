@@ -9,6 +9,7 @@ import {
   member,
   tokenFor,
 } from './support/api.js';
+import { graphql } from './support/graphql.js';
 import { publishedReport, reportInput } from './support/intel.js';
 
 // A validated session is remembered by the process for a few seconds (SESSION_CACHE_MS), and
@@ -16,7 +17,7 @@ import { publishedReport, reportInput } from './support/intel.js';
 // request. The revocation tests in auth, users and alerts run on the cache too; these add what
 // only the cache could get wrong.
 
-const ME = '{ me { id } }';
+const ME = graphql('{ me { id } }');
 
 async function statementsOf(run: () => Promise<unknown>): Promise<number> {
   const before = sqlStatements.count;
@@ -34,8 +35,12 @@ describe('the session cache', () => {
     expect(second).toBe(0);
     // `me`'s own columns come from the row kept with the session; a relation is read from the
     // database (the user, then its agency).
-    expect(await statementsOf(() => gql('{ me { id email displayName } }', {}, { token }))).toBe(0);
-    expect(await statementsOf(() => gql('{ me { agency { id } } }', {}, { token }))).toBe(2);
+    expect(
+      await statementsOf(() => gql(graphql('{ me { id email displayName } }'), {}, { token })),
+    ).toBe(0);
+    expect(await statementsOf(() => gql(graphql('{ me { agency { id } } }'), {}, { token }))).toBe(
+      2,
+    );
     // A wrong secret for a remembered session id is refused, and not from memory.
     const [id] = token.split('.');
     const forged = await gql(ME, {}, { token: `${id}.${'b'.repeat(32)}` });
@@ -46,7 +51,9 @@ describe('the session cache', () => {
     const admin = await member(['AGENCY_ADMIN']);
     const analyst = await makeUser(admin.agency.id, ['ANALYST']);
     const token = await tokenFor(analyst.email);
-    const CREATE = `mutation($input: IntelReportInput!) { createIntelReport(input: $input) { __typename } }`;
+    const CREATE = graphql(
+      `mutation($input: IntelReportInput!) { createIntelReport(input: $input) { __typename } }`,
+    );
     const before = await gql(CREATE, { input: reportInput() }, { token });
     expect(before.data?.createIntelReport.__typename).toBe('CreateIntelReportSuccess');
 
@@ -62,31 +69,31 @@ describe('the session cache', () => {
 
   it('sees a new locale, name and agency regions at the next request', async () => {
     const { token, agency } = await member(['ANALYST'], { regions: ['GREATER_BAY_AREA'] });
-    const NAME = '{ me { agency { name } } }';
-    expect((await gql(NAME, {}, { token })).data?.me.agency.name).toBe(agency.nameEn);
+    const NAME = graphql('{ me { agency { name } } }');
+    expect((await gql(NAME, {}, { token })).data?.me?.agency.name).toBe(agency.nameEn);
     const profile = await gql(
-      'mutation { updateProfile(input: { locale: ZH_HANT }) { __typename } }',
+      graphql('mutation { updateProfile(input: { locale: ZH_HANT }) { __typename } }'),
       {},
       { token },
     );
     expectType(profile.data?.updateProfile, 'UpdateProfileSuccess');
-    expect((await gql(NAME, {}, { token })).data?.me.agency.name).toBe(agency.nameZhHant);
+    expect((await gql(NAME, {}, { token })).data?.me?.agency.name).toBe(agency.nameZhHant);
     const renamed = await gql(
-      'mutation { updateProfile(input: { displayName: "Chan Siu Ming" }) { __typename } }',
+      graphql('mutation { updateProfile(input: { displayName: "Chan Siu Ming" }) { __typename } }'),
       {},
       { token },
     );
     expectType(renamed.data?.updateProfile, 'UpdateProfileSuccess');
-    expect((await gql('{ me { displayName } }', {}, { token })).data?.me.displayName).toBe(
-      'Chan Siu Ming',
-    );
+    expect(
+      (await gql(graphql('{ me { displayName } }'), {}, { token })).data?.me?.displayName,
+    ).toBe('Chan Siu Ming');
 
     // A report for the Belt and Road region only, from another agency.
     const author = await member(['ANALYST'], { regions: ['BELT_AND_ROAD'] });
     const reportId = await publishedReport(author.token, {
       audience: { scope: 'REGIONS', regions: ['BELT_AND_ROAD'] },
     });
-    const READ = 'query($id: ID!) { node(id: $id) { id } }';
+    const READ = graphql('query($id: ID!) { node(id: $id) { id } }');
     expect((await gql(READ, { id: reportId }, { token })).data?.node).toBeNull();
     const networkAdmin = await member(['NETWORK_ADMIN']);
     const moved = await gql(

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { TadaDocumentNode } from 'gql.tada';
+import { type DocumentNode, print } from 'graphql';
 import { expect } from 'vitest';
 import { prisma } from '../../src/db.js';
 import type { Region, Role } from '../../src/generated/prisma/enums.js';
@@ -23,11 +25,26 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+/**
+ * A GraphQL request to the in-process server. Given a typed document (`graphql(\`…\`)` from
+ * ./graphql.js) the variables and the result carry the document's types; a query given as text
+ * is untyped.
+ */
+export async function gql<Result, Variables>(
+  document: TadaDocumentNode<Result, Variables>,
+  variables: Variables,
+  options?: RequestOptions,
+): Promise<GqlResult<Result>>;
 export async function gql<T = Record<string, any>>(
   query: string,
-  variables: Record<string, unknown> = {},
+  variables?: Record<string, unknown>,
+  options?: RequestOptions,
+): Promise<GqlResult<T>>;
+export async function gql(
+  query: string | DocumentNode,
+  variables: unknown = {},
   options: RequestOptions = {},
-): Promise<GqlResult<T>> {
+): Promise<GqlResult<unknown>> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     ...options.headers,
@@ -37,9 +54,9 @@ export async function gql<T = Record<string, any>>(
   const response = await yoga.fetch('http://localhost/graphql', {
     method: 'POST',
     headers,
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: typeof query === 'string' ? query : print(query), variables }),
   });
-  const body = (await response.json()) as Omit<GqlResult<T>, 'response'>;
+  const body = (await response.json()) as Omit<GqlResult<unknown>, 'response'>;
   return { ...body, response };
 }
 

@@ -1,24 +1,38 @@
 import { expect } from 'vitest';
 import { isValidContainerNumber } from '../../src/modules/intel/check-digits.js';
 import { expectType, gql } from './api.js';
+import { graphql, type VariablesOf } from './graphql.js';
 
 // Writing reports through the real mutations, as an analyst would.
 
-export function reportInput(overrides: Record<string, unknown> = {}) {
-  return {
-    title: 'Counterfeit lithium batteries in courier parcels',
-    summary: 'Parcels declared as toys contained counterfeit power banks.',
-    language: 'en',
-    ipRight: 'TRADEMARK',
-    category: 'BATTERIES',
-    brands: ['VoltMax'],
-    sourceReliability: 'B',
-    infoCredibility: 2,
-    tlp: 'GREEN',
-    pap: 'GREEN',
-    audience: { scope: 'NETWORK' },
-    ...overrides,
-  };
+const CREATE_REPORT = graphql(`
+  mutation CreateReport($input: IntelReportInput!) { createIntelReport(input: $input) { __typename } }
+`);
+/** The schema's IntelReportInput, as typed operations check it. */
+export type IntelReportInput = VariablesOf<typeof CREATE_REPORT>['input'];
+
+const BASE_REPORT: IntelReportInput = {
+  title: 'Counterfeit lithium batteries in courier parcels',
+  summary: 'Parcels declared as toys contained counterfeit power banks.',
+  language: 'en',
+  ipRight: 'TRADEMARK',
+  category: 'BATTERIES',
+  brands: ['VoltMax'],
+  sourceReliability: 'B',
+  infoCredibility: 2,
+  tlp: 'GREEN',
+  pap: 'GREEN',
+  audience: { scope: 'NETWORK' },
+};
+
+/**
+ * A valid report input, with `overrides` laid over it; without overrides it has the schema's
+ * type. Overrides may be deliberately wrong (the validation tests send them as text queries).
+ */
+export function reportInput<Overrides extends Record<string, unknown> = Record<never, never>>(
+  overrides?: Overrides,
+) {
+  return { ...BASE_REPORT, ...overrides };
 }
 
 const REPORT_FIELDS = 'id title status tlp version';
