@@ -131,28 +131,22 @@ describe('rotate-secrets', () => {
     await instance.stop();
 
     // A wrong previous secret is refused before anything is written.
-    const wrong = tool('rotate-secrets', {
-      DATA_DIR: dir,
-      MATCH_SECRET: NEW_SECRET,
-      PREVIOUS_MATCH_SECRET: 'not-the-secret-this-network-started-with',
-    });
+    const rotate = (previous: string) =>
+      tool('rotate-secrets', {
+        DATA_DIR: dir,
+        MATCH_SECRET: NEW_SECRET,
+        PREVIOUS_MATCH_SECRET: previous,
+      });
+    const wrong = rotate('not-the-secret-this-network-started-with');
     expect(wrong.status).toBe(1);
     expect(wrong.out).toContain('nothing was changed');
 
-    const rotated = tool('rotate-secrets', {
-      DATA_DIR: dir,
-      MATCH_SECRET: NEW_SECRET,
-      PREVIOUS_MATCH_SECRET: OLD_SECRET,
-    });
+    const rotated = rotate(OLD_SECRET);
     expect(rotated.status, rotated.out).toBe(0);
     const observables = Number(/Observables re-hashed: (\d+)/.exec(rotated.out)?.[1]);
     expect(observables).toBeGreaterThan(0);
     expect(rotated.out).toContain('Webhook secrets re-sealed: 1 (already: 0)');
-    const twice = tool('rotate-secrets', {
-      DATA_DIR: dir,
-      MATCH_SECRET: NEW_SECRET,
-      PREVIOUS_MATCH_SECRET: OLD_SECRET,
-    });
+    const twice = rotate(OLD_SECRET);
     expect(twice.status, twice.out).toBe(0);
     expect(twice.out).toContain(
       `Observables re-hashed: 0 (already under the new secret: ${observables})`,

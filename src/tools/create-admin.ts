@@ -12,27 +12,15 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { ConfigError, loadConfig } from '../config.js';
+import { fail, runOnDatabase, toolConfig } from './tool.js';
 
 const usage = `Usage: create-admin --email ADDRESS --name "DISPLAY NAME" --agency-slug SLUG --agency-name "NAME"
   [--agency-name-zh-hans NAME] [--agency-name-zh-hant NAME] [--jurisdiction TEXT]
 The password is read from ADMIN_PASSWORD, or generated and printed once.`;
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
-}
+toolConfig();
 
-try {
-  loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) fail(error.message);
-  throw error;
-}
-
-const { closeDatabase, isUniqueViolation, migrateDatabase, openDatabase, prisma } = await import(
-  '../db.js'
-);
+const { isUniqueViolation, prisma } = await import('../db.js');
 const { agencyFields } = await import('../modules/agencies/agency.validation.js');
 const { displayNameSchema, newPasswordSchema } = await import(
   '../modules/users/user.validation.js'
@@ -94,53 +82,45 @@ if (!input.success) {
 }
 const { email, name, password, ...agency } = input.data;
 
-// The database is closed before the process ends, whatever happens (PGlite writes its files then).
-openDatabase();
-let outcome: { ok: boolean; message: string };
-try {
-  await migrateDatabase();
-  const created = await prisma.$transaction(async (tx) => {
-    // One bootstrap at a time: a second run waits here, then finds the first one's admin.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('ipnet:create-admin'))`;
-    const existing = await tx.user.count({ where: { roles: { has: 'NETWORK_ADMIN' } } });
-    if (existing > 0) return null;
-    const home = await tx.agency.upsert({
-      where: { slug: agency.slug },
-      create: { ...agency, kind: 'OTHER', regions: [] },
-      update: {},
+await runOnDatabase(
+  async () => {
+    const created = await prisma.$transaction(async (tx) => {
+      // One bootstrap at a time: a second run waits here, then finds the first one's admin.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('ipnet:create-admin'))`;
+      const existing = await tx.user.count({ where: { roles: { has: 'NETWORK_ADMIN' } } });
+      if (existing > 0) return null;
+      const home = await tx.agency.upsert({
+        where: { slug: agency.slug },
+        create: { ...agency, kind: 'OTHER', regions: [] },
+        update: {},
+      });
+      return tx.user.create({
+        data: {
+          email: normaliseEmail(email),
+          displayName: name,
+          passwordHash: await hashPassword(password),
+          roles: ['NETWORK_ADMIN', 'AGENCY_ADMIN'],
+          agencyId: home.id,
+        },
+        select: { email: true, agency: { select: { slug: true } } },
+      });
     });
-    return tx.user.create({
-      data: {
-        email: normaliseEmail(email),
-        displayName: name,
-        passwordHash: await hashPassword(password),
-        roles: ['NETWORK_ADMIN', 'AGENCY_ADMIN'],
-        agencyId: home.id,
-      },
-      select: { email: true, agency: { select: { slug: true } } },
-    });
-  });
-  outcome = created
-    ? {
-        ok: true,
-        message:
-          `Created ${created.email}, network and agency admin of ${created.agency.slug}.` +
-          (generated ? `\nPassword (shown once; change it after signing in): ${password}` : ''),
-      }
-    : {
+    if (!created) {
+      return {
         ok: false,
         message:
           'The network already has an administrator: sign in as them and create accounts with createUser.',
       };
-} catch (error) {
-  outcome = {
-    ok: false,
-    message: isUniqueViolation(error)
+    }
+    return {
+      ok: true,
+      message:
+        `Created ${created.email}, network and agency admin of ${created.agency.slug}.` +
+        (generated ? `\nPassword (shown once; change it after signing in): ${password}` : ''),
+    };
+  },
+  (error) =>
+    isUniqueViolation(error)
       ? `${email} is already the sign-in address of an account.`
       : `Cannot create the administrator: ${(error as Error).message}`,
-  };
-} finally {
-  await closeDatabase();
-}
-if (!outcome.ok) fail(outcome.message);
-console.log(outcome.message);
+);

@@ -10,20 +10,11 @@
 // under it), run this once, then start them all with the new MATCH_SECRET. Running it again
 // finds everything under the new secret and changes nothing; a previous secret that does not
 // open what is stored is refused before anything is written.
-import { ConfigError, loadConfig } from '../config.js';
+import type { Tx } from '../db.js';
+import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
+import { fail, runOnDatabase, toolConfig } from './tool.js';
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
-}
-
-let cfg: ReturnType<typeof loadConfig>;
-try {
-  cfg = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) fail(error.message);
-  throw error;
-}
+const cfg = toolConfig();
 const previous = process.env.PREVIOUS_MATCH_SECRET ?? '';
 const next = cfg.MATCH_SECRET;
 if (!next) fail('Set MATCH_SECRET to the new secret (at least 32 random characters).');
@@ -32,12 +23,10 @@ if (previous.length === 0)
 if (previous === next)
   fail('PREVIOUS_MATCH_SECRET and MATCH_SECRET are the same: nothing to rotate.');
 
-const { closeDatabase, migrateDatabase, openDatabase, prisma } = await import('../db.js');
+const { prisma } = await import('../db.js');
 const { observableHash } = await import('../modules/intel/observables.js');
 const { Prisma } = await import('../generated/prisma/client.js');
-type Sql = ReturnType<typeof Prisma.sql>;
 const { openSecret, sealSecret } = await import('../modules/webhooks/webhook.crypto.js');
-type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
 
 const BATCH = 1000;
 const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
@@ -58,7 +47,7 @@ async function rehashObservables(tx: Tx): Promise<{ changed: number; already: nu
     });
     if (rows.length === 0) return { changed, already };
     after = rows.at(-1)?.id;
-    const updates: Sql[] = [];
+    const updates: PrismaTypes.Sql[] = [];
     for (const row of rows) {
       const rehashed = observableHash(row.type, row.value, next as string);
       if (sameBytes(row.valueHash, rehashed)) {
@@ -114,34 +103,25 @@ function tryOpen(stored: string, serverSecret: string): string | null {
   }
 }
 
-openDatabase();
-let outcome: { ok: boolean; message: string };
-try {
-  await migrateDatabase();
-  const { observables, webhooks } = await prisma.$transaction(
-    async (tx) => ({
-      observables: await rehashObservables(tx),
-      webhooks: await resealWebhookSecrets(tx),
-    }),
-    { timeout: 30 * 60_000, maxWait: 60_000 },
-  );
-  outcome = {
-    ok: true,
-    message:
-      `Observables re-hashed: ${observables.changed} (already under the new secret: ${observables.already}). ` +
-      `Webhook secrets re-sealed: ${webhooks.changed} (already: ${webhooks.already}). ` +
-      'Start every instance with the new MATCH_SECRET.',
-  };
-} catch (error) {
-  outcome = {
-    ok: false,
-    message:
-      error instanceof WrongPreviousSecret
-        ? error.message
-        : `Rotation failed, nothing was changed: ${(error as Error).message}`,
-  };
-} finally {
-  await closeDatabase();
-}
-if (!outcome.ok) fail(outcome.message);
-console.log(outcome.message);
+await runOnDatabase(
+  async () => {
+    const { observables, webhooks } = await prisma.$transaction(
+      async (tx) => ({
+        observables: await rehashObservables(tx),
+        webhooks: await resealWebhookSecrets(tx),
+      }),
+      { timeout: 30 * 60_000, maxWait: 60_000 },
+    );
+    return {
+      ok: true,
+      message:
+        `Observables re-hashed: ${observables.changed} (already under the new secret: ${observables.already}). ` +
+        `Webhook secrets re-sealed: ${webhooks.changed} (already: ${webhooks.already}). ` +
+        'Start every instance with the new MATCH_SECRET.',
+    };
+  },
+  (error) =>
+    error instanceof WrongPreviousSecret
+      ? error.message
+      : `Rotation failed, nothing was changed: ${(error as Error).message}`,
+);

@@ -33,8 +33,9 @@ import {
 import { createReportInput, observablesInput, updateReportInput } from './intel.validation.js';
 import { reportSighting } from './sighting.service.js';
 
-// Inputs and mutations of intelligence reports. Inputs are validated as a whole (every problem
-// at once, with its path); marking/audience rules that need the database live in the service.
+// The intelligence module's mutations: reports, sightings and access requests, with their
+// inputs. Inputs are validated as a whole (every problem at once, with its path); marking and
+// audience rules that need the database live in the service.
 
 const RouteInput = builder.inputType('RouteInput', {
   fields: (t) => ({
