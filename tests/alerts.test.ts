@@ -12,7 +12,7 @@ import {
   rawId,
   tokenFor,
 } from './support/api.js';
-import { cancel, openEvent, registered } from './support/forums.js';
+import { cancel, decide, guest, openEvent, registered } from './support/forums.js';
 import { publishedReport, uniqueContainer } from './support/intel.js';
 import { alertLogEnd, broadcast, expectIncreasing, LiveStream } from './support/live.js';
 import { invite, propose } from './support/operations.js';
@@ -367,6 +367,65 @@ describe('alerts from forums and intelligence', () => {
       ['REGISTRATION_PROMOTED', second.user.id],
       ['EVENT_CHANGED', second.user.id],
     ]);
+  });
+
+  it('warn a declined member and the members of a cancelled event, in their language; guests hear by mail only', async () => {
+    const organizer = await member(['ORGANIZER']);
+    const declinedMember = await member(['VIEWER']);
+    const seated = await member(['VIEWER']);
+    const filter = { originAgencies: [globalId('Agency', organizer.agency.id)] };
+    const namePt = `Fórum de PI ${Date.now()}`;
+    const vetted = await openEvent(organizer.token, { requiresApproval: true, namePt });
+    const pending = await registered(declinedMember.token, vetted, { locale: 'PT' });
+    expect(pending.status).toBe('PENDING_APPROVAL');
+    expectType(
+      await decide(organizer.token, pending.id, 'DECLINE', 'The hall is reserved for judges.'),
+      'DecideRegistrationSuccess',
+    );
+
+    const open = await openEvent(organizer.token, { visibility: 'PUBLIC' });
+    const seat = await registered(seated.token, open);
+    const guestSeat = await registered(null, open, { guest: guest(), type: 'OBSERVER' });
+    expect([seat.status, guestSeat.status]).toEqual(['CONFIRMED', 'CONFIRMED']);
+    const start = await alertLogEnd();
+    const stream = live('ws', seated.token, { filter, after: start });
+    const cancelled = await mutation(
+      organizer.token,
+      'cancelForumEvent',
+      '$id: ID!, $reason: String!',
+      'id: $id, reason: $reason',
+      { id: open, reason: 'Typhoon signal No. 8.' },
+    );
+    expectType(cancelled, 'CancelForumEventSuccess');
+    await stream.received(1);
+    expect(stream.events[0]?.alert?.kind).toBe('EVENT_CANCELLED');
+
+    const rows = await prisma.alert.findMany({
+      where: { forumEventId: { in: [rawId(vetted), rawId(open)] } },
+      orderBy: { cursor: 'asc' },
+    });
+    expect(
+      rows.map((r) => [r.kind, r.severity, r.recipientUserId, r.title, (r.data as any).reason]),
+    ).toEqual([
+      [
+        'REGISTRATION_DECLINED',
+        'WARNING',
+        declinedMember.user.id,
+        namePt,
+        'The hall is reserved for judges.',
+      ],
+      ['REGISTRATION_CONFIRMED', 'INFO', seated.user.id, rows[1]?.title, undefined],
+      ['EVENT_CANCELLED', 'WARNING', seated.user.id, rows[1]?.title, 'Typhoon signal No. 8.'],
+    ]);
+    expect(rows[2]?.data).toMatchObject({
+      eventId: rawId(open),
+      registrationId: rawId(seat.id),
+      reason: 'Typhoon signal No. 8.',
+    });
+    // The guest's seat and cancellation went to the outbox, and to no alert.
+    expect(
+      await prisma.forumMessage.count({ where: { registrationId: rawId(guestSeat.id) } }),
+    ).toBe(2);
   });
 
   it('tell each side of a match about its own report only, and the author of a seizure', async () => {

@@ -5,8 +5,8 @@ import { announceAlerts } from './alert-hub.js';
 
 /**
  * After every mutation (its transactions committed), the instances are woken to read the alert
- * log. Services need not remember to: any of them may have written alerts, directly or through
- * the database (forum messages become alerts in a trigger).
+ * log. Services need not remember to: any of them may have written alerts, in their own
+ * transactions or in a seat placement pass.
  */
 export function useAlertAnnouncer(): Plugin<Context> {
   return {

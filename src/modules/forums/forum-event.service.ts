@@ -1,12 +1,14 @@
 import type { z } from 'zod';
+import { type NewAlert, recordAlerts } from '../../alert-log.js';
 import type { Viewer } from '../../context.js';
 import { prisma, type Tx } from '../../db.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js';
 import type { ForumEvent, ForumSession } from '../../generated/prisma/client.js';
 import { changedFields } from '../common/changes.js';
 import { lockVisibleEvent, mayOrganize } from './forum.access.js';
+import { placementAlerts } from './forum.alerts.js';
 import { type createEventInput, eventIssues, type sessionInput } from './forum.validation.js';
-import { ACTIVE_STATUSES, queueMessages, SEATED_STATUSES } from './outbox.js';
+import { ACTIVE_STATUSES, queueMessages, RECIPIENT, SEATED_STATUSES } from './outbox.js';
 
 // Rules and writes of a forum event's life: drafting, publishing, changes, sessions, closing and
 // cancellation. Every write is one transaction that locks the event row, the same lock under
@@ -48,17 +50,35 @@ export function sessionsOf(eventId: string): Promise<ForumSession[]> {
 
 /**
  * Places waiting entries in seats, first come first served (see forum_place_seats in the
- * forum_events migration). `requestId`: a request just made, removed when it did not fit and
- * the event keeps no waiting list. Returns the registrations confirmed.
+ * forum_events migration), inside `tx`, which then holds the event row. `requestId`: a request
+ * just made, removed when it did not fit and the event keeps no waiting list. Answers the
+ * registrations confirmed and their alerts, for the caller to record as its last step.
  */
-export async function placeSeats(
-  db: Tx | typeof prisma,
+export async function placeSeatsWithin(
+  tx: Tx,
   eventId: string,
   requestId: string | null = null,
-): Promise<string[]> {
-  const rows = await db.$queryRaw<{ id: string }[]>`
+): Promise<{ confirmed: string[]; alerts: NewAlert[] }> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
     SELECT id FROM "forum_place_seats"(${eventId}::uuid, ${requestId}::uuid) AS id`;
-  return rows.map((row) => row.id);
+  const confirmed = rows.map((row) => row.id);
+  return { confirmed, alerts: await placementAlerts(tx, eventId, confirmed) };
+}
+
+/**
+ * How long a placement pass may wait for a connection and then for the event row. It runs after
+ * its request is written, so giving up would answer an error for a registration that exists;
+ * under a burst, passes of one event queue behind its row lock one after another.
+ */
+const PLACEMENT_PATIENCE = { maxWait: 60_000, timeout: 120_000 };
+
+/** A placement pass in a transaction of its own, its alerts written with it. */
+export function placeSeats(eventId: string, requestId: string | null = null): Promise<string[]> {
+  return prisma.$transaction(async (tx) => {
+    const placed = await placeSeatsWithin(tx, eventId, requestId);
+    await recordAlerts(tx, placed.alerts);
+    return placed.confirmed;
+  }, PLACEMENT_PATIENCE);
 }
 
 /**
@@ -75,7 +95,7 @@ export async function placeWaitingEverywhere(): Promise<number> {
     select: { id: true },
   });
   let placed = 0;
-  for (const event of events) placed += (await placeSeats(prisma, event.id)).length;
+  for (const event of events) placed += (await placeSeats(event.id)).length;
   return placed;
 }
 
@@ -150,6 +170,7 @@ export async function updateForumEvent(
         );
       }
     }
+    const alerts: NewAlert[] = [];
     const changed = Object.keys(changedFields(event, changes));
     const notified = changed.filter((field) => (NOTIFIED as readonly string[]).includes(field));
     const notify = notified.length > 0;
@@ -165,14 +186,15 @@ export async function updateForumEvent(
     if (notify && event.status !== 'DRAFT') {
       const recipients = await tx.forumRegistration.findMany({
         where: { eventId, status: { in: [...ACTIVE_STATUSES] } },
-        select: { id: true, email: true, locale: true },
+        select: RECIPIENT,
       });
-      await queueMessages(tx, eventId, 'EVENT_CHANGED', recipients, {
-        changed: notified,
-      });
+      alerts.push(
+        ...(await queueMessages(tx, eventId, 'EVENT_CHANGED', recipients, { changed: notified })),
+      );
     }
     // More seats, or a larger quota, let people in line in.
-    await placeSeats(tx, eventId);
+    alerts.push(...(await placeSeatsWithin(tx, eventId)).alerts);
+    await recordAlerts(tx, alerts);
     return updated;
   });
 }
@@ -212,18 +234,20 @@ export async function cancelForumEvent(
     if (event.status === 'CANCELLED') throw new ConflictError('The event is cancelled already.');
     const recipients = await tx.forumRegistration.findMany({
       where: { eventId, status: { in: [...ACTIVE_STATUSES] } },
-      select: { id: true, email: true, locale: true },
+      select: RECIPIENT,
     });
     const now = new Date();
     await tx.forumRegistration.updateMany({
       where: { id: { in: recipients.map((r) => r.id) } },
       data: { status: 'CANCELLED', cancelledAt: now },
     });
-    await queueMessages(tx, eventId, 'EVENT_CANCELLED', recipients, { reason });
-    return tx.forumEvent.update({
+    const alerts = await queueMessages(tx, eventId, 'EVENT_CANCELLED', recipients, { reason });
+    const cancelled = await tx.forumEvent.update({
       where: { id: eventId },
       data: { status: 'CANCELLED', cancelReason: reason, revision: { increment: 1 } },
     });
+    await recordAlerts(tx, alerts);
+    return cancelled;
   });
 }
 

@@ -1,15 +1,22 @@
+import type { NewAlert } from '../../alert-log.js';
 import type { Tx } from '../../db.js';
 import type { ForumMessageKind, Prisma } from '../../generated/prisma/client.js';
+import { registrantAlerts } from './forum.alerts.js';
 
 // Messages to registrants are written to the outbox in the transaction of the change that causes
 // them (seat placements write theirs in SQL, see the forum_events migration), and delivered later
 // by the mailer. They keep kind, recipient and locale only: the text is rendered at delivery.
+// Registrants who are members hear of some of them as alerts too (forum.alerts.ts).
 
 export interface Recipient {
   id: string;
+  userId: string | null;
   email: string | null;
   locale: string;
 }
+
+/** What a recipient list reads of each registration. */
+export const RECIPIENT = { id: true, userId: true, email: true, locale: true } as const;
 
 /**
  * The lock order of every change to an event's registrations: the event row first, then the
@@ -24,14 +31,18 @@ export async function lockEventForRegistrations(tx: Tx, eventId: string): Promis
   await tx.$executeRaw`SELECT 1 FROM "ForumEvent" WHERE id = ${eventId}::uuid FOR KEY SHARE`;
 }
 
+/**
+ * Writes one message of `kind` to each recipient, and answers the alerts that go with them, for
+ * the caller to record as its transaction's last step (`recordAlerts`).
+ */
 export async function queueMessages(
   tx: Tx,
   eventId: string,
   kind: ForumMessageKind,
   recipients: readonly Recipient[],
   data: Record<string, unknown> = {},
-): Promise<void> {
-  if (recipients.length === 0) return;
+): Promise<NewAlert[]> {
+  if (recipients.length === 0) return [];
   await tx.forumMessage.createMany({
     data: recipients.map((r) => ({
       eventId,
@@ -42,6 +53,12 @@ export async function queueMessages(
       data: data as Prisma.InputJsonValue,
     })),
   });
+  return registrantAlerts(
+    tx,
+    eventId,
+    recipients.map((registrant) => ({ registrant, kind })),
+    data,
+  );
 }
 
 /** Registrations still counting on the event: they hear about changes and cancellation. */

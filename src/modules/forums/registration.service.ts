@@ -1,4 +1,5 @@
 import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
+import { recordAlerts } from '../../alert-log.js';
 import type { Viewer } from '../../context.js';
 import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
@@ -256,7 +257,7 @@ async function submit(request: Request): Promise<ForumRegistration[]> {
   const requestId = rows[0]?.requestId;
   if (!requestId) throw new Error('a request was written without registrations');
   if (request.stage) return rows;
-  await placeSeats(prisma, event.id, requestId);
+  await placeSeats(event.id, requestId);
   const registrations = await prisma.forumRegistration.findMany({
     where: { requestId },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
@@ -492,13 +493,15 @@ export async function cancelRegistration(
         `This registration is ${current?.status.toLowerCase().replace('_', ' ')}; it cannot be cancelled.`,
       );
     }
-    await queueMessages(tx, found.eventId, 'REGISTRATION_CANCELLED', [current]);
-    return tx.forumRegistration.update({
+    const alerts = await queueMessages(tx, found.eventId, 'REGISTRATION_CANCELLED', [current]);
+    const updated = await tx.forumRegistration.update({
       where: { id: registrationId },
       data: { status: 'CANCELLED', cancelledAt: new Date() },
     });
+    await recordAlerts(tx, alerts);
+    return updated;
   });
-  await placeSeats(prisma, found.eventId);
+  await placeSeats(found.eventId);
   return prisma.forumRegistration.findUniqueOrThrow({ where: { id: cancelled.id } });
 }
 
@@ -550,7 +553,10 @@ export async function decideRegistration(
         where: { id: { in: ids } },
         data: { ...decided, status: 'DECLINED', approvalStage: null, declineReason: reason },
       });
-      await queueMessages(tx, found.eventId, 'REGISTRATION_DECLINED', group, { reason });
+      await recordAlerts(
+        tx,
+        await queueMessages(tx, found.eventId, 'REGISTRATION_DECLINED', group, { reason }),
+      );
       return false;
     }
     const organizerNext = stage === 'AGENCY' && found.event.requiresApproval;
@@ -562,7 +568,7 @@ export async function decideRegistration(
     });
     return !organizerNext;
   });
-  if (queued) await placeSeats(prisma, found.eventId);
+  if (queued) await placeSeats(found.eventId);
   return prisma.forumRegistration.findUniqueOrThrow({ where: { id: registrationId } });
 }
 
