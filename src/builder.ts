@@ -14,6 +14,7 @@ import { getDatamodel } from './generated/pothos-types.js';
 import type { Role } from './generated/prisma/enums.js';
 import { isUuid } from './input-guard.js';
 import { hasRole, isNetworkAdmin } from './modules/auth/roles.js';
+import { ReadStep } from './read-step.js';
 import { countryCode, currency, dateTime, emailAddress, iso3166Code } from './scalars.js';
 
 // The one SchemaBuilder. Plugins and generics only: types live in src/modules/*.
@@ -45,7 +46,8 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string | number };
   };
 }>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, ValidationPlugin, PrismaPlugin, RelayPlugin],
+  // The read step is the innermost wrapper of a field: it runs once authorization has passed.
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, ValidationPlugin, PrismaPlugin, RelayPlugin, ReadStep],
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
   scopeAuth: {

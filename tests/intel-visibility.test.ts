@@ -257,6 +257,33 @@ describe('the access log', () => {
     ).toBe(0);
   });
 
+  it('is written by every path that returns the report: a list page, a field of another type, node(id:)', async () => {
+    const id = reports.amberStrictAgencyB as string;
+    const count = () =>
+      prisma.intelAccessLog.count({ where: { reportId: rawId(id), userId: userIds.b2 } });
+    const paths: [string, (data: any) => unknown][] = [
+      [
+        '{ intelReports(first: 50) { edges { node { id title } } } }',
+        (data) => data.intelReports.edges.find((e: any) => e.node.id === id)?.node.title,
+      ],
+      [
+        'query($value: String!) { lookupObservable(type: DOMAIN, value: $value) { reports { id title } } }',
+        (data) => data.lookupObservable.reports.find((r: any) => r.id === id)?.title,
+      ],
+      [
+        'query($id: ID!) { node(id: $id) { ... on IntelReport { summary } } }',
+        (data) => data.node?.summary,
+      ],
+    ];
+    for (const [query, content] of paths) {
+      const before = await count();
+      const result = await gql(query, { id, value: `www.${sharedDomain}` }, { token: tokens.b2 });
+      expect(result.errors, query).toBeUndefined();
+      expect(typeof content(result.data), query).toBe('string');
+      expect(await count(), query).toBe(before + 1);
+    }
+  });
+
   it('cannot be changed or deleted, even by the database client', async () => {
     const entry = await prisma.intelAccessLog.findFirstOrThrow();
     await expect(

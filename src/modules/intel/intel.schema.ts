@@ -143,11 +143,9 @@ builder.prismaObject('IntelReportVersion', {
 export const IntelReportRef = builder.prismaNode('IntelReport', {
   id: { field: 'id' },
   nullable: true,
-  // Runs for every report any path returns: sensitive readings are logged before delivery.
-  authScopes: async (report, context) => {
-    await recordAccess(context, report, 'VIEW');
-    return { signedIn: true };
-  },
+  authScopes: { signedIn: true },
+  // Every report any path returns is a reading: sensitive ones are logged before delivery.
+  onRead: (report, context) => recordAccess(context, report, 'VIEW'),
   findUnique: (id, context) => ({
     id,
     AND: [reportVisibilityFor(context)],
