@@ -4,7 +4,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
 import { deliverForumMessages, smtpTransport } from '../src/modules/forums/forum-mailer.js';
-import { gql, member, rawId } from './support/api.js';
+import { gql, member, present, rawId } from './support/api.js';
 import { cancel, guest, openEvent, registered } from './support/forums.js';
 
 // Messages to registrants leave the outbox by SMTP, each in the recipient's language. An
@@ -126,7 +126,7 @@ describe('forum messages by e-mail', () => {
       `Your registration code (to see or cancel your registration): ${waiting.guestCode}`,
     );
 
-    const cancelled = await cancel(null, waiting.id, waiting.guestCode);
+    const cancelled = await cancel(null, waiting.id, present(waiting.guestCode, 'guest code'));
     expect(cancelled.__typename).toBe('CancelRegistrationSuccess');
     expect(
       (await prisma.forumRegistration.findUniqueOrThrow({ where: { id: rawId(waiting.id) } }))

@@ -4,12 +4,14 @@ import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
 import {
+  expectMember,
   expectType,
   globalId,
   gql,
   makeUser,
   member,
   mutation,
+  present,
   rawId,
   tokenFor,
   yoga,
@@ -329,7 +331,9 @@ describe('seats, quotas and the waiting list', () => {
     );
     const kinds = results.map((r) => r.__typename);
     expect(new Set(kinds)).toEqual(new Set(['RegisterForEventSuccess']));
-    const answered = results.map((r) => r.registration.status);
+    const answered = results.map(
+      (r) => expectMember(r, 'RegisterForEventSuccess').registration.status,
+    );
     expect(answered.filter((s) => s === 'CONFIRMED')).toHaveLength(50);
     expect(answered.filter((s) => s === 'WAITLISTED')).toHaveLength(250);
     const rows = await prisma.forumRegistration.findMany({ where: { eventId: rawId(eventId) } });
@@ -478,19 +482,20 @@ describe('check-in', () => {
             sessions { session { id } alreadyCheckedIn } } }
          ... on CheckInRefusedError { status }`,
       );
-    const first = expectType<any>(await scan(mine.checkInCode), 'CheckInSuccess').checkIn;
+    const code = present(mine.checkInCode, 'check-in code');
+    const first = expectType<any>(await scan(code), 'CheckInSuccess').checkIn;
     expect(first).toMatchObject({
       alreadyCheckedIn: false,
       registration: { status: 'CHECKED_IN' },
     });
     const again = expectType<any>(
-      await scan(mine.checkInCode.toLowerCase(), [session]),
+      await scan(code.toLowerCase(), [session]),
       'CheckInSuccess',
     ).checkIn;
     expect(again.alreadyCheckedIn).toBe(true);
     expect(again.checkedInAt).toBe(first.checkedInAt);
     expect(again.sessions).toEqual([{ session: { id: session }, alreadyCheckedIn: false }]);
-    const sessionAgain = expectType<any>(await scan(mine.checkInCode, [session]), 'CheckInSuccess');
+    const sessionAgain = expectType<any>(await scan(code, [session]), 'CheckInSuccess');
     expect(sessionAgain.checkIn.sessions[0].alreadyCheckedIn).toBe(true);
 
     // A waitlisted code does not admit; another agency's organizers find no such code.
@@ -613,11 +618,13 @@ describe('guests and personal data', () => {
 
     // The guest cancels with their code.
     const cancelled = expectType<any>(
-      await cancel(null, mine.id, mine.checkInCode),
+      await cancel(null, mine.id, present(mine.checkInCode, 'check-in code')),
       'CancelRegistrationSuccess',
     );
     expect(cancelled.registration.status).toBe('CANCELLED');
-    expect((await cancel(null, other.id, mine.checkInCode)).__typename).toBe('NotFoundError');
+    expect((await cancel(null, other.id, present(mine.checkInCode, 'code'))).__typename).toBe(
+      'NotFoundError',
+    );
   });
 
   it('erases personal data after the event and keeps the anonymised record', async () => {

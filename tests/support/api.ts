@@ -77,6 +77,39 @@ export function expectType<T extends { __typename: string }>(value: unknown, typ
 }
 
 /**
+ * Narrows a typed union result to its member `typename`, failing with the whole payload when it
+ * is another member (or missing). The member's fields are then typed.
+ */
+export function expectMember<V extends { __typename: string }, N extends V['__typename']>(
+  value: V | null | undefined,
+  typename: N,
+): Extract<V, { __typename: N }> {
+  expect(value?.__typename, JSON.stringify(value)).toBe(typename);
+  return value as Extract<V, { __typename: N }>;
+}
+
+/** A value the schema allows to be null, which this test expects present. */
+export function present<T>(value: T | null | undefined, what: string): T {
+  expect(value ?? null, `${what} is missing`).not.toBeNull();
+  return value as T;
+}
+
+/**
+ * Calls a typed mutation document (signed in, or without a session when `token` is null), fails
+ * on any GraphQL error, and returns its data.
+ */
+export async function send<Result, Variables>(
+  token: string | null,
+  document: TadaDocumentNode<Result, Variables>,
+  variables: Variables,
+): Promise<Result> {
+  const result = await gql(document, variables, { token: token ?? undefined });
+  expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+  if (!result.data) throw new Error('no data in the answer');
+  return result.data;
+}
+
+/**
  * Calls a mutation (signed in, or without a session when `token` is null) and returns its union
  * result: the payload or a typed error, with the fields every error has.
  */

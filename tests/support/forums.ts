@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { expectType, mutation, unique } from './api.js';
+import { expectMember, expectType, mutation, send, unique } from './api.js';
+import { graphql, type VariablesOf } from './graphql.js';
 
 // Driving forum events and registration through the real mutations.
 
@@ -55,32 +56,44 @@ export async function openEvent(token: string, overrides: Record<string, unknown
 
 export const REGISTRATION = `id name status type email checkInCode guestCode approvalStage waitingListPosition`;
 
+const Registration = graphql(`
+  fragment Registration on ForumRegistration {
+    id name status type email checkInCode guestCode approvalStage waitingListPosition
+  }
+`);
+
+const REGISTER = graphql(
+  `mutation Register($input: RegistrationInput!) { registerForEvent(input: $input) {
+    __typename
+    ... on RegisterForEventSuccess { registration { ...Registration } }
+    ... on DuplicateRegistrationError { person }
+    ... on QuotaReachedError { quota held }
+    ... on EventFullError { capacity }
+    ... on RegistrationClosedError { status }
+    ... on ValidationError { issues { path message } }
+    ... on Error { code message } } }`,
+  [Registration],
+);
+export type RegistrationInput = VariablesOf<typeof REGISTER>['input'];
+
 export async function register(
   token: string | null,
   eventId: string,
-  extra: Record<string, unknown> = {},
+  extra: Partial<RegistrationInput> = {},
 ) {
-  return mutation(
-    token,
-    'registerForEvent',
-    '$input: RegistrationInput!',
-    'input: $input',
-    { input: { eventId, type: 'DELEGATE', idempotencyKey: randomUUID(), ...extra } },
-    `... on RegisterForEventSuccess { registration { ${REGISTRATION} } }
-     ... on DuplicateRegistrationError { person }
-     ... on QuotaReachedError { quota held }
-     ... on EventFullError { capacity }
-     ... on RegistrationClosedError { status }`,
-  );
+  const data = await send(token, REGISTER, {
+    input: { eventId, type: 'DELEGATE', idempotencyKey: randomUUID(), ...extra },
+  });
+  return data.registerForEvent;
 }
 
 /** Registers and expects success; returns the registration. */
 export async function registered(
   token: string | null,
   eventId: string,
-  extra: Record<string, unknown> = {},
+  extra: Partial<RegistrationInput> = {},
 ) {
-  return expectType<any>(await register(token, eventId, extra), 'RegisterForEventSuccess')
+  return expectMember(await register(token, eventId, extra), 'RegisterForEventSuccess')
     .registration;
 }
 
@@ -94,24 +107,34 @@ export function guest(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export async function decide(token: string, id: string, decision: string, reason?: string) {
-  return mutation(
-    token,
-    'decideRegistration',
-    '$id: ID!, $decision: RegistrationDecision!, $reason: String',
-    'id: $id, decision: $decision, reason: $reason',
-    { id, decision, reason },
-    `... on DecideRegistrationSuccess { registration { ${REGISTRATION} } }`,
-  );
+const DECIDE = graphql(
+  `mutation Decide($id: ID!, $decision: RegistrationDecision!, $reason: String) {
+    decideRegistration(id: $id, decision: $decision, reason: $reason) {
+      __typename
+      ... on DecideRegistrationSuccess { registration { ...Registration } }
+      ... on ValidationError { issues { path message } }
+      ... on Error { code message } } }`,
+  [Registration],
+);
+
+export async function decide(
+  token: string,
+  id: string,
+  decision: VariablesOf<typeof DECIDE>['decision'],
+  reason?: string,
+) {
+  return (await send(token, DECIDE, { id, decision, reason })).decideRegistration;
 }
 
+const CANCEL = graphql(
+  `mutation Cancel($id: ID!, $code: String) { cancelRegistration(id: $id, code: $code) {
+    __typename
+    ... on CancelRegistrationSuccess { registration { ...Registration } }
+    ... on ValidationError { issues { path message } }
+    ... on Error { code message } } }`,
+  [Registration],
+);
+
 export async function cancel(token: string | null, id: string, code?: string) {
-  return mutation(
-    token,
-    'cancelRegistration',
-    '$id: ID!, $code: String',
-    'id: $id, code: $code',
-    { id, code },
-    `... on CancelRegistrationSuccess { registration { ${REGISTRATION} } }`,
-  );
+  return (await send(token, CANCEL, { id, code })).cancelRegistration;
 }
