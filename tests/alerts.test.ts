@@ -13,7 +13,7 @@ import {
   tokenFor,
 } from './support/api.js';
 import { cancel, decide, guest, openEvent, registered } from './support/forums.js';
-import { publishedReport, uniqueContainer } from './support/intel.js';
+import { type ObservableInput, publishedReport, uniqueContainer } from './support/intel.js';
 import { alertLogEnd, broadcast, expectIncreasing, LiveStream } from './support/live.js';
 import { invite, propose } from './support/operations.js';
 
@@ -432,7 +432,7 @@ describe('alerts from forums and intelligence', () => {
     const container = uniqueContainer();
     const first = await member(['ANALYST']);
     const second = await member(['ANALYST']);
-    const observables = [{ type: 'CONTAINER_NUMBER', value: container }];
+    const observables: ObservableInput[] = [{ type: 'CONTAINER_NUMBER', value: container }];
     const secret = await publishedReport(first.token, {
       title: 'Our closely held lead',
       audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', first.agency.id)] },

@@ -12,7 +12,13 @@ import {
   yoga,
 } from './support/api.js';
 import { guest, openEvent, register, registered } from './support/forums.js';
-import { createReport, publishedReport, reportInput, uniqueContainer } from './support/intel.js';
+import {
+  type AudienceInput,
+  createReport,
+  publishedReport,
+  reportInput,
+  uniqueContainer,
+} from './support/intel.js';
 import { broadcast } from './support/live.js';
 import {
   advance,
@@ -344,7 +350,7 @@ describe('AMBER+STRICT readings', () => {
         'LinkIntelReportSuccess',
       );
     }
-    for (const phase of ['PREPARATION', 'ACTION', 'EVALUATION']) {
+    for (const phase of ['PREPARATION', 'ACTION', 'EVALUATION'] as const) {
       expectType(await advance(lead.token, op.id, phase), 'AdvanceOperationPhaseSuccess');
     }
     const response = await yoga.fetch(
@@ -457,7 +463,7 @@ describe('network statistics', () => {
     const admin = await member(['NETWORK_ADMIN']);
     const lead = await member(['COORDINATOR', 'ANALYST']);
     const op = await propose(lead.token);
-    for (const phase of ['PREPARATION', 'ACTION']) {
+    for (const phase of ['PREPARATION', 'ACTION'] as const) {
       expectType(await advance(lead.token, op.id, phase), 'AdvanceOperationPhaseSuccess');
     }
     const recorded = await recordResult(
@@ -495,7 +501,10 @@ describe('design points', () => {
     const prober = await member(['ANALYST'], { regions: ['GREATER_BAY_AREA'] });
     const strict = uniqueContainer();
     const chosen = uniqueContainer();
-    const audience = { scope: 'AGENCIES', agencyIds: [globalId('Agency', reader.agency.id)] };
+    const audience: AudienceInput = {
+      scope: 'AGENCIES',
+      agencyIds: [globalId('Agency', reader.agency.id)],
+    };
     await publishedReport(holder.token, {
       tlp: 'AMBER_STRICT',
       audience,

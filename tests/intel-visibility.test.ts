@@ -1,7 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
 import { globalId, gql, makeAgency, makeUser, rawId, tokenFor, unique } from './support/api.js';
-import { createReport, publishedReport, retractReport } from './support/intel.js';
+import {
+  createReport,
+  type ObservableInput,
+  publishedReport,
+  retractReport,
+} from './support/intel.js';
 
 // The visibility matrix: markings × audiences × viewers, checked on every read path.
 // Agency A writes; B is in the Pan-PRD and named in audiences; C is a Belt and Road partner
@@ -52,7 +57,7 @@ beforeAll(async () => {
   authorAdminToken = await tokenFor((await makeUser(a.id, ['AGENCY_ADMIN'])).email);
 
   const t = tokens.author;
-  const obs = [{ type: 'DOMAIN', value: `www.${sharedDomain}` }];
+  const obs: ObservableInput[] = [{ type: 'DOMAIN', value: `www.${sharedDomain}` }];
   const base = { title: `${tag} report`, observables: obs };
   reports.greenNetwork = await publishedReport(t, { ...base, tlp: 'GREEN' });
   reports.amberRegionPprd = await publishedReport(t, {

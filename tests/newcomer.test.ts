@@ -143,7 +143,7 @@ describe('what the server says', () => {
       { agencyId: globalId('Agency', partner.agency.id), role: 'PARTICIPANT' },
     ]);
     await respond(partner.token, op.id, 'ACCEPT');
-    for (const phase of ['PREPARATION', 'ACTION']) await advance(lead.token, op.id, phase);
+    for (const phase of ['PREPARATION', 'ACTION'] as const) await advance(lead.token, op.id, phase);
     await recordResult(lead.token, op.id, seizure());
     await advance(lead.token, op.id, 'EVALUATION');
 

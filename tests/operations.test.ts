@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
 import {
+  expectMember,
   expectType,
   globalId,
   gql,
@@ -87,17 +88,16 @@ describe('a joint operation through every phase, with three agencies', () => {
     const conditional = await respond(mo.token, op.id, 'ACCEPT_WITH_CONDITIONS', {
       conditions: 'Macao officers act only within Macao.',
     });
-    expect(conditional.participation).toMatchObject({
+    expect(expectMember(conditional, 'RespondToInvitationSuccess').participation).toMatchObject({
       status: 'ACCEPTED',
       conditions: 'Macao officers act only within Macao.',
     });
 
     // PREPARATION: tasks across agencies.
-    expect((await advance(gz.token, op.id, 'PREPARATION', 'Partners confirmed')).operation).toEqual(
-      {
-        phase: 'PREPARATION',
-      },
-    );
+    expect(await advance(gz.token, op.id, 'PREPARATION', 'Partners confirmed')).toEqual({
+      __typename: 'AdvanceOperationPhaseSuccess',
+      operation: { phase: 'PREPARATION' },
+    });
     const task = await mutate(
       gz.token,
       'createTask',
@@ -207,7 +207,7 @@ describe('a joint operation through every phase, with three agencies', () => {
     );
 
     // Results only from ACTION on.
-    expect((await recordResult(hk.token, op.id, seizure())).code).toBe('CONFLICT');
+    expect(await recordResult(hk.token, op.id, seizure())).toMatchObject({ code: 'CONFLICT' });
     await advance(gz.token, op.id, 'ACTION');
     await recordResult(hk.token, op.id, seizure());
     await recordResult(
@@ -227,7 +227,10 @@ describe('a joint operation through every phase, with three agencies', () => {
         marketValue: { amount: '88000', currency: 'CNY', valuationDate: '2026-06-04T00:00:00Z' },
       }),
     );
-    const wrong = await recordResult(mo.token, op.id, { kind: 'ARREST', count: 3 });
+    const wrong = expectMember(
+      await recordResult(mo.token, op.id, { kind: 'ARREST', count: 3 }),
+      'RecordResultSuccess',
+    );
     await recordResult(gz.token, op.id, { kind: 'REFERRED_TO_COURT', count: 2 });
     // MO corrects its arrests: 3 was wrong, 4 is right; the original is kept.
     const corrected = await mutate(
@@ -355,7 +358,7 @@ describe('a joint operation through every phase, with three agencies', () => {
 
     // CLOSED: nothing changes any more.
     await advance(gz.token, op.id, 'CLOSED');
-    expect((await recordResult(hk.token, op.id, seizure())).code).toBe('CONFLICT');
+    expect(await recordResult(hk.token, op.id, seizure())).toMatchObject({ code: 'CONFLICT' });
     const reopen = await advance(gz.token, op.id, 'ACTION');
     expect(reopen).toMatchObject({
       __typename: 'IllegalPhaseTransitionError',
@@ -419,10 +422,11 @@ describe('refusals change nothing', () => {
         marketValue: { amount: '12.345', currency: 'HKD', valuationDate: '2026-06-03T00:00:00Z' },
       }),
     );
-    expect(invalid.__typename).toBe('ValidationError');
-    expect(invalid.issues.map((i: any) => i.path.slice(-1)[0]).sort()).toEqual(
-      ['amount', 'detectionPoint', 'unit'].sort(),
-    );
+    expect(
+      expectMember(invalid, 'ValidationError')
+        .issues.map((i) => i.path.slice(-1)[0])
+        .sort(),
+    ).toEqual(['amount', 'detectionPoint', 'unit'].sort());
     const cancel = await mutate(
       gz.token,
       'cancelOperation',
@@ -528,7 +532,10 @@ describe('an uninvited agency finds no trace of an operation', () => {
       { id: op.id, input: { title: 'Raid', assigneeAgencyId: globalId('Agency', hk.agency.id) } },
       '... on CreateTaskSuccess { task { id } }',
     );
-    const result = await recordResult(hk.token, op.id, seizure());
+    const result = expectMember(
+      await recordResult(hk.token, op.id, seizure()),
+      'RecordResultSuccess',
+    );
     await advance(gz.token, op.id, 'EVALUATION');
 
     const token = outsider.token;

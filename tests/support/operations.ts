@@ -1,8 +1,9 @@
-import { expectType, mutation, unique } from './api.js';
+import { expectMember, mutation, send, unique } from './api.js';
+import { graphql, type VariablesOf } from './graphql.js';
 
 // Driving joint operations through the real mutations.
 
-export function operationInput(overrides: Record<string, unknown> = {}) {
+export function operationInput(overrides: Partial<OperationInput> = {}): OperationInput {
   return {
     codeName: unique('thunder'),
     title: 'Counterfeit batteries and cosmetics across the Bay',
@@ -42,74 +43,92 @@ export function mutate(
   );
 }
 
-export async function propose(token: string, overrides: Record<string, unknown> = {}) {
-  const result = await mutate(
-    token,
-    'proposeOperation',
-    '$input: OperationInput!',
-    'input: $input',
-    { input: operationInput(overrides) },
-    '... on ProposeOperationSuccess { operation { id codeName phase } }',
-  );
-  return expectType<any>(result, 'ProposeOperationSuccess').operation as {
-    id: string;
-    codeName: string;
-  };
+const PROPOSE = graphql(`
+  mutation Propose($input: OperationInput!) { proposeOperation(input: $input) {
+    __typename
+    ... on ProposeOperationSuccess { operation { id codeName phase } }
+    ... on ValidationError { issues { path message } }
+    ... on Error { code message } } }
+`);
+export type OperationInput = VariablesOf<typeof PROPOSE>['input'];
+
+export async function propose(token: string, overrides: Partial<OperationInput> = {}) {
+  const data = await send(token, PROPOSE, { input: { ...operationInput(), ...overrides } });
+  return expectMember(data.proposeOperation, 'ProposeOperationSuccess').operation;
 }
+
+const INVITE = graphql(`
+  mutation Invite($id: ID!, $inv: [InvitationInput!]!) {
+    inviteAgencies(operationId: $id, invitations: $inv) {
+      __typename
+      ... on ValidationError { issues { path message } }
+      ... on Error { code message } } }
+`);
 
 export async function invite(
   token: string,
   operationId: string,
-  invitations: { agencyId: string; role: string; message?: string }[],
+  invitations: VariablesOf<typeof INVITE>['inv'],
 ) {
-  return mutate(
-    token,
-    'inviteAgencies',
-    '$id: ID!, $inv: [InvitationInput!]!',
-    'operationId: $id, invitations: $inv',
-    { id: operationId, inv: invitations },
-  );
+  return (await send(token, INVITE, { id: operationId, inv: invitations })).inviteAgencies;
 }
+
+const RESPOND = graphql(`
+  mutation Respond($id: ID!, $answer: InvitationAnswer!, $conditions: String, $reason: String) {
+    respondToInvitation(
+      operationId: $id, answer: $answer, conditions: $conditions, reason: $reason
+    ) {
+      __typename
+      ... on RespondToInvitationSuccess { participation { status conditions reason } }
+      ... on ValidationError { issues { path message } }
+      ... on Error { code message } } }
+`);
 
 export async function respond(
   token: string,
   operationId: string,
-  answer: string,
+  answer: VariablesOf<typeof RESPOND>['answer'],
   extra: { conditions?: string; reason?: string } = {},
 ) {
-  return mutate(
-    token,
-    'respondToInvitation',
-    '$id: ID!, $answer: InvitationAnswer!, $conditions: String, $reason: String',
-    'operationId: $id, answer: $answer, conditions: $conditions, reason: $reason',
-    { id: operationId, answer, ...extra },
-    '... on RespondToInvitationSuccess { participation { status conditions reason } }',
-  );
+  return (await send(token, RESPOND, { id: operationId, answer, ...extra })).respondToInvitation;
 }
 
-export async function advance(token: string, operationId: string, to: string, note?: string) {
-  return mutate(
-    token,
-    'advanceOperationPhase',
-    '$id: ID!, $to: OperationPhase!, $note: String',
-    'id: $id, to: $to, note: $note',
-    { id: operationId, to, note },
-    '... on AdvanceOperationPhaseSuccess { operation { phase } }',
-  );
+const ADVANCE = graphql(`
+  mutation Advance($id: ID!, $to: OperationPhase!, $note: String) {
+    advanceOperationPhase(id: $id, to: $to, note: $note) {
+      __typename
+      ... on AdvanceOperationPhaseSuccess { operation { phase } }
+      ... on IllegalPhaseTransitionError { from to allowed }
+      ... on ValidationError { issues { path message } }
+      ... on Error { code message } } }
+`);
+
+export async function advance(
+  token: string,
+  operationId: string,
+  to: VariablesOf<typeof ADVANCE>['to'],
+  note?: string,
+) {
+  return (await send(token, ADVANCE, { id: operationId, to, note })).advanceOperationPhase;
 }
 
-export async function recordResult(token: string, operationId: string, input: object) {
-  return mutate(
-    token,
-    'recordResult',
-    '$id: ID!, $input: ResultInput!',
-    'operationId: $id, input: $input',
-    { id: operationId, input },
-    '... on RecordResultSuccess { result { id kind count quantity marketValue { amount currency } } }',
-  );
+const RECORD_RESULT = graphql(`
+  mutation RecordResult($id: ID!, $input: ResultInput!) {
+    recordResult(operationId: $id, input: $input) {
+      __typename
+      ... on RecordResultSuccess {
+        result { id kind count quantity marketValue { amount currency } }
+      }
+      ... on ValidationError { issues { path message } }
+      ... on Error { code message } } }
+`);
+export type ResultInput = VariablesOf<typeof RECORD_RESULT>['input'];
+
+export async function recordResult(token: string, operationId: string, input: ResultInput) {
+  return (await send(token, RECORD_RESULT, { id: operationId, input })).recordResult;
 }
 
-export function seizure(overrides: Record<string, unknown> = {}) {
+export function seizure(overrides: Partial<ResultInput> = {}): ResultInput {
   return {
     kind: 'SEIZURE',
     productCategory: 'BATTERIES',
