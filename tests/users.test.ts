@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
 import {
   errorCode,
+  expectMember,
   expectType,
   globalId,
   gql,
@@ -13,8 +14,9 @@ import {
   tokenFor,
   unique,
 } from './support/api.js';
+import { graphql, type ResultOf, type VariablesOf } from './support/graphql.js';
 
-const CREATE_USER = /* GraphQL */ `
+const CREATE_USER = graphql(`
   mutation($input: CreateUserInput!) {
     createUser(input: $input) {
       __typename
@@ -23,9 +25,11 @@ const CREATE_USER = /* GraphQL */ `
       ... on Error { code message }
     }
   }
-`;
+`);
 
-function newUser(overrides: Record<string, unknown> = {}) {
+type CreateUserInput = VariablesOf<typeof CREATE_USER>['input'];
+
+function newUser(overrides: Partial<CreateUserInput> = {}): CreateUserInput {
   return {
     email: `${unique('new')}@Example.test`,
     displayName: 'Chan Tai Man',
@@ -129,12 +133,12 @@ describe('createUser', () => {
 });
 
 describe('roles and deactivation', () => {
-  const SET_ROLES = `mutation($id: ID!, $roles: [Role!]!) {
+  const SET_ROLES = graphql(`mutation($id: ID!, $roles: [Role!]!) {
     setUserRoles(userId: $id, roles: $roles) { __typename ... on SetUserRolesSuccess { user { roles } } ... on Error { code } }
-  }`;
-  const DEACTIVATE = `mutation($id: ID!) {
+  }`);
+  const DEACTIVATE = graphql(`mutation($id: ID!) {
     deactivateUser(userId: $id) { __typename ... on DeactivateUserSuccess { user { active deactivatedAt } } ... on Error { code } }
-  }`;
+  }`);
 
   it('agency admins change roles of their own users only', async () => {
     const { agency, token } = await member(['AGENCY_ADMIN']);
@@ -196,8 +200,13 @@ describe('roles and deactivation', () => {
 });
 
 describe('who sees which users', () => {
-  const NODE = 'query($id: ID!) { node(id: $id) { ... on User { email } } }';
-  const AGENCY_USERS = `query($id: ID!) { node(id: $id) { ... on Agency { users(first: 10) { totalCount edges { node { email } } } } } }`;
+  const NODE = graphql('query($id: ID!) { node(id: $id) { __typename ... on User { email } } }');
+  const AGENCY_USERS = graphql(`query($id: ID!) { node(id: $id) {
+    __typename ... on Agency { users(first: 10) { totalCount edges { node { email } } } } } }`);
+  const usersOf = (node: ResultOf<typeof AGENCY_USERS>['node'] | undefined) =>
+    expectMember(node, 'Agency').users;
+  const emailOf = (node: ResultOf<typeof NODE>['node'] | undefined) =>
+    expectMember(node, 'User').email;
 
   it('members see their own agency; other agencies show no users, by node(id:) or through the agency', async () => {
     const { agency, token } = await member(['ANALYST']);
@@ -206,16 +215,16 @@ describe('who sees which users', () => {
     const stranger = await makeUser(otherAgency.id, ['VIEWER']);
 
     expect(
-      (await gql(NODE, { id: globalId('User', colleague.id) }, { token })).data?.node.email,
+      emailOf((await gql(NODE, { id: globalId('User', colleague.id) }, { token })).data?.node),
     ).toBe(colleague.email);
     expect(
       (await gql(NODE, { id: globalId('User', stranger.id) }, { token })).data?.node,
     ).toBeNull();
 
     const own = await gql(AGENCY_USERS, { id: globalId('Agency', agency.id) }, { token });
-    expect(own.data?.node.users.totalCount).toBe(2);
+    expect(usersOf(own.data?.node).totalCount).toBe(2);
     const foreign = await gql(AGENCY_USERS, { id: globalId('Agency', otherAgency.id) }, { token });
-    expect(foreign.data?.node.users).toEqual({ totalCount: 0, edges: [] });
+    expect(usersOf(foreign.data?.node)).toEqual({ totalCount: 0, edges: [] });
   });
 
   it('network admins see everyone', async () => {
@@ -223,10 +232,10 @@ describe('who sees which users', () => {
     const otherAgency = await makeAgency();
     const stranger = await makeUser(otherAgency.id, ['VIEWER']);
     expect(
-      (await gql(NODE, { id: globalId('User', stranger.id) }, { token })).data?.node.email,
+      emailOf((await gql(NODE, { id: globalId('User', stranger.id) }, { token })).data?.node),
     ).toBe(stranger.email);
     const list = await gql(AGENCY_USERS, { id: globalId('Agency', otherAgency.id) }, { token });
-    expect(list.data?.node.users.totalCount).toBe(1);
+    expect(usersOf(list.data?.node).totalCount).toBe(1);
   });
 
   it('anonymous callers see no one', async () => {
@@ -243,8 +252,9 @@ describe('own account', () => {
   it('changePassword checks the current password and ends the other sessions', async () => {
     const { user, token } = await member(['VIEWER']);
     const other = await tokenFor(user.email);
-    const CHANGE = `mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) {
-      __typename ... on ValidationError { issues { path message } } } }`;
+    const CHANGE =
+      graphql(`mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) {
+      __typename ... on ValidationError { issues { path message } } } }`);
 
     const wrong = await gql(CHANGE, { c: 'not my password', n: 'a brand new password' }, { token });
     expect(expectType<any>(wrong.data?.changePassword, 'ValidationError').issues[0].path).toEqual([
