@@ -8,7 +8,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { config } from './config.js';
 import { Prisma, PrismaClient } from './generated/prisma/client.js';
-import { applyMigrations } from './migrations.js';
+import { type AppliedMigration, applyMigrations, upToDate } from './migrations.js';
 
 // One database for the process: PostgreSQL when DATABASE_URL is set (production), otherwise
 // PGlite, the same PostgreSQL compiled to WebAssembly, running in-process on a data folder.
@@ -185,9 +185,21 @@ export const prisma: PrismaClient = new Proxy({} as PrismaClient, {
 /** Applies pending migrations; returns the names of those just applied. */
 export async function migrateDatabase(): Promise<string[]> {
   const database = openedDatabase();
+  if (upToDate(await appliedMigrations())) return [];
   const applied = await applyMigrations(database.migrations);
   if (applied.length > 0) await database.refreshTypes();
   return applied;
+}
+
+/** What `_prisma_migrations` records; nothing when the table does not exist yet. */
+async function appliedMigrations(): Promise<AppliedMigration[]> {
+  const [table] = await prisma.$queryRaw<{ present: boolean }[]>`
+    SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS present`;
+  if (!table?.present) return [];
+  return prisma.$queryRaw<AppliedMigration[]>`
+    SELECT migration_name AS name, checksum, finished_at IS NOT NULL AS finished,
+           rolled_back_at IS NOT NULL AS "rolledBack"
+      FROM "_prisma_migrations"`;
 }
 
 let closed = false;

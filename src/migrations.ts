@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -101,6 +102,37 @@ function closingAfterwards(adapter: SqlMigrationAwareDriverAdapterFactory) {
     connectToShadowDb: () => track(adapter.connectToShadowDb()),
   };
   return { factory, close: () => Promise.all(opened.map((c) => c.dispose())) };
+}
+
+/** A migration as `_prisma_migrations` records it. */
+export interface AppliedMigration {
+  name: string;
+  checksum: string;
+  finished: boolean;
+  rolledBack: boolean;
+}
+
+/**
+ * Whether every migration of the folder is recorded as applied, finished and unchanged (its
+ * SHA-256, as the engine records it), and nothing else is: then the engine would do nothing,
+ * and a start need not load it. Anything else (a pending, failed, edited or unknown migration)
+ * goes to the engine, which applies or refuses as it always does.
+ */
+export function upToDate(applied: readonly AppliedMigration[]): boolean {
+  const list = readMigrations();
+  if (applied.length !== list.migrationDirectories.length) return false;
+  const byName = new Map(applied.map((row) => [row.name, row]));
+  return list.migrationDirectories.every((dir) => {
+    const row = byName.get(dir.path);
+    const content = dir.migrationFile.content;
+    return (
+      row !== undefined &&
+      row.finished &&
+      !row.rolledBack &&
+      content.tag === 'ok' &&
+      row.checksum === createHash('sha256').update(content.value).digest('hex')
+    );
+  });
 }
 
 /** Applies pending migrations; returns the names of those just applied. */

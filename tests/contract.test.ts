@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { pendingSchemaChanges } from '../src/migrations.js';
+import { prisma } from '../src/db.js';
+import { type AppliedMigration, pendingSchemaChanges, upToDate } from '../src/migrations.js';
 import { printPublishedSchema } from '../src/print-schema.js';
 import { printTypedDocumentsEnv } from './support/print-graphql-env.js';
 
@@ -18,5 +19,25 @@ describe('published contracts', () => {
   it('prisma/schema.prisma and the migrations agree (run npm run db:migration -- <name>)', async () => {
     const pending = await pendingSchemaChanges();
     expect(pending.trim()).toBe('');
+  });
+});
+
+describe('starting on a migrated database', () => {
+  it('skips the schema engine only when every migration is recorded as applied, finished and unchanged', async () => {
+    const rows = await prisma.$queryRaw<AppliedMigration[]>`
+      SELECT migration_name AS name, checksum, finished_at IS NOT NULL AS finished,
+             rolled_back_at IS NOT NULL AS "rolledBack"
+        FROM "_prisma_migrations"`;
+    expect(rows.length).toBeGreaterThan(10);
+    expect(upToDate(rows)).toBe(true);
+    const [first, ...rest] = rows as [AppliedMigration, ...AppliedMigration[]];
+    expect(upToDate(rest), 'one not applied').toBe(false);
+    expect(upToDate([{ ...first, checksum: '0'.repeat(64) }, ...rest]), 'one edited').toBe(false);
+    expect(upToDate([{ ...first, finished: false }, ...rest]), 'one failed').toBe(false);
+    expect(upToDate([{ ...first, rolledBack: true }, ...rest]), 'one rolled back').toBe(false);
+    expect(
+      upToDate([...rows, { ...first, name: '20991231000000_unknown' }]),
+      'one the folder does not hold',
+    ).toBe(false);
   });
 });
