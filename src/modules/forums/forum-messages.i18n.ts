@@ -115,7 +115,7 @@ const zhHans: Language = {
   },
 };
 
-const LANGUAGES: Record<WrittenLocale, Language> = templateLanguages(en, zhHans);
+const LANGUAGES: Readonly<Record<WrittenLocale, Language>> = templateLanguages(en, zhHans);
 
 function fill(template: string, facts: MessageFacts, labels: Language['labels']): string {
   const paragraph = (value: string | null, label?: string) =>

@@ -5,7 +5,11 @@ import type { WrittenLocale } from './locale.js';
 // is converted from the Simplified one (OpenCC, Hong Kong standard) before any fact is filled
 // in, so names, titles and reasons are never converted.
 
-const toHongKong = OpenCC.Converter({ from: 'cn', to: 'hk' });
+// Building a converter reads OpenCC's dictionaries (about 100 ms): it is done on first use, not
+// while the server starts.
+let hongKong: ((text: string) => string) | null = null;
+const toHongKong = (text: string) =>
+  (hongKong ??= OpenCC.Converter({ from: 'cn', to: 'hk' }))(text);
 
 function convertStrings<T>(value: T, convert: (text: string) => string): T {
   if (typeof value === 'string') return convert(value) as T;
@@ -17,9 +21,20 @@ function convertStrings<T>(value: T, convert: (text: string) => string): T {
   return value;
 }
 
-/** One template set per written locale: English, Simplified, and Traditional converted. */
-export function templateLanguages<T>(en: T, zhHans: T): Record<WrittenLocale, T> {
-  return { en, 'zh-Hans': zhHans, 'zh-Hant': convertStrings(zhHans, toHongKong) };
+/**
+ * One template set per written locale: English, Simplified, and Traditional converted (when
+ * first asked for).
+ */
+export function templateLanguages<T>(en: T, zhHans: T): Readonly<Record<WrittenLocale, T>> {
+  let zhHant: T | null = null;
+  return {
+    en,
+    'zh-Hans': zhHans,
+    get 'zh-Hant'() {
+      zhHant ??= convertStrings(zhHans, toHongKong);
+      return zhHant;
+    },
+  };
 }
 
 /** Fills `{key}` placeholders in one pass: a value that itself contains "{key}" stays as is. */

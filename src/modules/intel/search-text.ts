@@ -6,7 +6,10 @@ import * as OpenCC from 'opencc-js';
 // finds 伪造; and each query term is widened by a small enforcement thesaurus, so 翻版, 假冒 and
 // "counterfeit" find each other.
 
-const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
+// Built on first use: reading OpenCC's dictionaries takes about 100 ms, not worth a start's time.
+let simplified: ((text: string) => string) | null = null;
+const toSimplified = (text: string) =>
+  (simplified ??= OpenCC.Converter({ from: 'hk', to: 'cn' }))(text);
 
 export function foldForSearch(text: string): string {
   return toSimplified(text.normalize('NFKC').toLowerCase());
