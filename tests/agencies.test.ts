@@ -8,11 +8,13 @@ import {
   makeAgency,
   makeUser,
   member,
+  present,
   tokenFor,
   unique,
 } from './support/api.js';
+import { graphql, type VariablesOf } from './support/graphql.js';
 
-const AGENCIES = /* GraphQL */ `
+const AGENCIES = graphql(`
   query Agencies($first: Int, $after: String, $filter: AgencyFilter, $locale: Locale) {
     agencies(first: $first, after: $after, filter: $filter) {
       totalCount
@@ -20,9 +22,9 @@ const AGENCIES = /* GraphQL */ `
       edges { node { id slug name(locale: $locale) jurisdiction regions kind } }
     }
   }
-`;
+`);
 
-const CREATE = /* GraphQL */ `
+const CREATE = graphql(`
   mutation Create($input: CreateAgencyInput!) {
     createAgency(input: $input) {
       __typename
@@ -31,9 +33,11 @@ const CREATE = /* GraphQL */ `
       ... on Error { code message }
     }
   }
-`;
+`);
 
-function agencyInput(overrides: Record<string, unknown> = {}) {
+type CreateAgencyInput = VariablesOf<typeof CREATE>['input'];
+
+function agencyInput(overrides: Partial<CreateAgencyInput> = {}): CreateAgencyInput {
   const slug = unique('new');
   return {
     slug,
@@ -77,16 +81,16 @@ describe('agencies', () => {
       regions: ['BELT_AND_ROAD'],
     });
 
-    const slugs = async (filter: Record<string, unknown>) => {
+    const slugs = async (filter: NonNullable<VariablesOf<typeof AGENCIES>['filter']>) => {
       const result = await gql(
         AGENCIES,
         { first: 50, filter: { search: tag, ...filter } },
         { token },
       );
       expect(result.errors).toBeUndefined();
-      const list = result.data?.agencies;
+      const list = present(result.data?.agencies, 'agencies');
       expect(list.totalCount).toBe(list.edges.length);
-      return list.edges.map((e: any) => e.node.slug).sort();
+      return list.edges.map((e) => e.node.slug).sort();
     };
 
     expect(await slugs({ region: 'PAN_PEARL_RIVER_DELTA' })).toEqual([gd.slug]);
@@ -101,7 +105,7 @@ describe('agencies', () => {
       { first: 5, filter: { search: `测试机构 ${my.slug}` } },
       { token },
     );
-    expect(chinese.data?.agencies.edges.map((e: any) => e.node.slug)).toEqual([my.slug]);
+    expect(chinese.data?.agencies.edges.map((e) => e.node.slug)).toEqual([my.slug]);
   });
 
   it('pages with cursors and a stable order, and counts the whole filtered set', async () => {
@@ -112,7 +116,7 @@ describe('agencies', () => {
     const first = await gql(AGENCIES, { first: 2, filter: { search: tag } }, { token });
     expect(first.data?.agencies.totalCount).toBe(5);
     expect(first.data?.agencies.pageInfo.hasNextPage).toBe(true);
-    const seen: string[] = first.data?.agencies.edges.map((e: any) => e.node.slug);
+    const seen = present(first.data, 'data').agencies.edges.map((e) => e.node.slug);
     let after = first.data?.agencies.pageInfo.endCursor;
     while (after) {
       const next = await gql(AGENCIES, { first: 2, after, filter: { search: tag } }, { token });
@@ -234,11 +238,11 @@ describe('createAgency and updateAgency', () => {
       where: { id: (await makeAgency()).id },
       data: { namePt: 'Nome antigo' },
     });
-    const UPDATE = `mutation($id: ID!, $input: UpdateAgencyInput!) {
+    const UPDATE = graphql(`mutation($id: ID!, $input: UpdateAgencyInput!) {
       updateAgency(id: $id, input: $input) {
         __typename ... on UpdateAgencySuccess { agency { regions names { en pt } } } ... on Error { code }
       }
-    }`;
+    }`);
     const id = globalId('Agency', agency.id);
     const result = await gql(
       UPDATE,
