@@ -126,8 +126,7 @@ export function upToDate(applied: readonly AppliedMigration[]): boolean {
     const row = byName.get(dir.path);
     const content = dir.migrationFile.content;
     return (
-      row !== undefined &&
-      row.finished &&
+      row?.finished === true &&
       !row.rolledBack &&
       content.tag === 'ok' &&
       row.checksum === createHash('sha256').update(content.value).digest('hex')

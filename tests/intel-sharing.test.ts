@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
-import { expectType, gql, member, rawId, unique } from './support/api.js';
+import { expectType, gql, member, present, rawId, unique } from './support/api.js';
+import { graphql } from './support/graphql.js';
 import { publishedReport, uniqueAirWaybill, uniqueContainer } from './support/intel.js';
 
-const MATCHES = `{ intelMatches(first: 20) { totalCount edges { node { id observableType createdAt
-  report { id } counterpartAgency { slug } accessRequest { status } } } } }`;
+const MATCHES =
+  graphql(`{ intelMatches(first: 20) { totalCount edges { node { id observableType createdAt
+  report { id } counterpartAgency { slug } accessRequest { status } } } } }`);
 
 describe('hit/no-hit', () => {
   it('two agencies that cannot see each other learn only that a match exists, with whom and on what', async () => {
@@ -28,7 +30,7 @@ describe('hit/no-hit', () => {
     const hkMatches = await gql(MATCHES, {}, { token: hk.token });
     expect(hkMatches.errors).toBeUndefined();
     expect(hkMatches.data?.intelMatches.totalCount).toBe(1);
-    const hkMatch = hkMatches.data?.intelMatches.edges[0].node;
+    const hkMatch = present(hkMatches.data?.intelMatches.edges[0], 'the match').node;
     expect(hkMatch).toMatchObject({
       observableType: 'CONTAINER_NUMBER',
       report: { id: hkReport },
@@ -36,7 +38,7 @@ describe('hit/no-hit', () => {
       accessRequest: null,
     });
     const myMatches = await gql(MATCHES, {}, { token: my.token });
-    expect(myMatches.data?.intelMatches.edges[0].node).toMatchObject({
+    expect(myMatches.data?.intelMatches.edges[0]?.node).toMatchObject({
       report: { id: mine },
       counterpartAgency: { slug: hk.agency.slug },
     });
@@ -100,13 +102,14 @@ describe('hit/no-hit', () => {
   });
 });
 
-const REQUEST = `mutation($m: ID!, $j: String!) { requestAccess(matchId: $m, justification: $j) {
+const REQUEST =
+  graphql(`mutation($m: ID!, $j: String!) { requestAccess(matchId: $m, justification: $j) {
   __typename ... on RequestAccessSuccess { request { id status } } ... on Error { code message }
-  ... on ValidationError { issues { message } } } }`;
-const DECIDE = `mutation($r: ID!, $d: AccessDecision!, $reason: String) {
+  ... on ValidationError { issues { message } } } }`);
+const DECIDE = graphql(`mutation($r: ID!, $d: AccessDecision!, $reason: String) {
   decideAccessRequest(requestId: $r, decision: $d, reason: $reason) {
     __typename ... on DecideAccessRequestSuccess { request { status decisionReason report { id title } } }
-    ... on ValidationError { issues { path message } } ... on Error { code message } } }`;
+    ... on ValidationError { issues { path message } } ... on Error { code message } } }`);
 
 async function hiddenPair() {
   const owner = await member(['ANALYST'], { regions: ['BELT_AND_ROAD'], jurisdiction: 'MY' });
@@ -125,7 +128,7 @@ async function hiddenPair() {
     observables: [{ type: 'AIR_WAYBILL', value: awb }],
   });
   const matches = await gql(MATCHES, {}, { token: asker.token });
-  const matchId: string = matches.data?.intelMatches.edges[0].node.id;
+  const matchId = present(matches.data?.intelMatches.edges[0], 'the match').node.id;
   return { owner, asker, ownerReport, matchId, title };
 }
 
@@ -250,9 +253,10 @@ describe('sightings', () => {
     const reader = await member(['ANALYST']);
     const tag = unique('sight');
     const id = await publishedReport(author.token, { title: `${tag} report` });
-    const SIGHT = `mutation($id: ID!, $input: SightingInput!) { reportSighting(reportId: $id, input: $input) {
+    const SIGHT =
+      graphql(`mutation($id: ID!, $input: SightingInput!) { reportSighting(reportId: $id, input: $input) {
       __typename ... on ReportSightingSuccess { report { sightingCounts { total seen truePositive falsePositive } sightings { type country agency { slug } } } }
-      ... on ValidationError { issues { path message } } ... on Error { code } } }`;
+      ... on ValidationError { issues { path message } } ... on Error { code } } }`);
     await gql(
       SIGHT,
       { id, input: { type: 'SEEN', seenAt: '2026-11-20T08:00:00Z', country: 'hk' } },
@@ -303,7 +307,9 @@ describe('sightings', () => {
       audience: { scope: 'REGIONS', regions: ['BELT_AND_ROAD'] },
     });
     const result = await gql(
-      `mutation($id: ID!) { reportSighting(reportId: $id, input: { type: SEEN, seenAt: "2026-11-20T08:00:00Z" }) { __typename } }`,
+      graphql(
+        `mutation($id: ID!) { reportSighting(reportId: $id, input: { type: SEEN, seenAt: "2026-11-20T08:00:00Z" }) { __typename } }`,
+      ),
       { id },
       { token: outsider.token },
     );

@@ -1,6 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
-import { globalId, gql, makeAgency, makeUser, rawId, tokenFor, unique } from './support/api.js';
+import {
+  globalId,
+  gql,
+  makeAgency,
+  makeUser,
+  present,
+  rawId,
+  tokenFor,
+  unique,
+} from './support/api.js';
+import { graphql } from './support/graphql.js';
 import {
   createReport,
   type ObservableInput,
@@ -21,13 +31,12 @@ const tokens = {} as Record<Viewer, string>;
 const userIds = {} as Record<Viewer, string>;
 let authorAdminToken = '';
 const emails = {} as Record<Viewer, string>;
-const reports = {} as Record<string, string>;
 
 /**
  * Who may see each report on the ordinary paths: the specification they are checked against.
  * A RED report's recipient (b1) reads it only by opening it with a purpose (tested below).
  */
-const EXPECTED: Record<string, Viewer[]> = {
+const EXPECTED = {
   greenNetwork: ['author', 'colleague', 'b1', 'b2', 'c1', 'cAdmin'],
   amberRegionPprd: ['author', 'colleague', 'b1', 'b2'],
   amberStrictAgencyB: ['author', 'colleague', 'b1', 'b2'],
@@ -35,7 +44,10 @@ const EXPECTED: Record<string, Viewer[]> = {
   amberDraft: ['author', 'colleague'],
   greenRetracted: ['author', 'colleague'],
   redDraft: ['author'],
-};
+} satisfies Record<string, Viewer[]>;
+type ReportName = keyof typeof EXPECTED;
+const NAMES = Object.keys(EXPECTED) as ReportName[];
+const reports = {} as Record<ReportName, string>;
 
 beforeAll(async () => {
   const a = await makeAgency({ regions: ['GREATER_BAY_AREA'] });
@@ -89,27 +101,30 @@ beforeAll(async () => {
 });
 
 function expectedFor(viewer: Viewer): string[] {
-  return Object.entries(EXPECTED)
-    .filter(([, who]) => who.includes(viewer))
-    .map(([name]) => reports[name] as string)
+  return NAMES.filter((name) => (EXPECTED[name] as Viewer[]).includes(viewer))
+    .map((name) => reports[name])
     .sort();
 }
 
 describe.each(VIEWERS)('%s', (viewer) => {
   it('intelReports lists exactly the visible reports, and totalCount counts only them', async () => {
     const result = await gql(
-      `query($f: IntelReportFilter) { intelReports(first: 50, filter: $f) { totalCount edges { node { id } } } }`,
+      graphql(
+        `query($f: IntelReportFilter) { intelReports(first: 50, filter: $f) { totalCount edges { node { id } } } }`,
+      ),
       { f: { search: tag } },
       { token: tokens[viewer] },
     );
     expect(result.errors).toBeUndefined();
-    const ids = result.data?.intelReports.edges.map((e: any) => e.node.id).sort();
+    const list = present(result.data?.intelReports, 'intelReports');
+    const ids = list.edges.map((e) => e.node.id).sort();
     expect(ids).toEqual(expectedFor(viewer));
-    expect(result.data?.intelReports.totalCount).toBe(ids.length);
+    expect(list.totalCount).toBe(ids.length);
   });
 
   it('node(id:) answers each report or null', async () => {
-    for (const [name, id] of Object.entries(reports)) {
+    for (const name of NAMES) {
+      const id = reports[name];
       const result = await gql(
         'query($id: ID!) { node(id: $id) { id ... on IntelReport { title } } }',
         { id },
@@ -119,7 +134,7 @@ describe.each(VIEWERS)('%s', (viewer) => {
       );
       expect(result.errors, name).toBeUndefined();
       expect(result.data?.node?.id ?? null, `${viewer} → ${name}`).toBe(
-        EXPECTED[name]?.includes(viewer) ? id : null,
+        (EXPECTED[name] as Viewer[]).includes(viewer) ? id : null,
       );
     }
   });
@@ -187,7 +202,9 @@ describe('without a session', () => {
   });
 });
 
-const OPEN = `query($id: ID!, $purpose: String) { intelReport(id: $id, purpose: $purpose) { id title } }`;
+const OPEN = graphql(
+  `query($id: ID!, $purpose: String) { intelReport(id: $id, purpose: $purpose) { id title } }`,
+);
 
 describe('TLP:RED opens only with a stated purpose, and each opening is logged', () => {
   it('the named recipient is told of the report, and reads it with a purpose', async () => {
@@ -209,10 +226,10 @@ describe('TLP:RED opens only with a stated purpose, and each opening is logged',
     const purpose = 'Checking container CSQU3054383 held at Kwai Chung';
     const opened = await gql(OPEN, { id: reports.redToB1, purpose }, { token: tokens.b1 });
     expect(opened.errors).toBeUndefined();
-    expect(opened.data?.intelReport.id).toBe(reports.redToB1);
+    expect(opened.data?.intelReport?.id).toBe(reports.redToB1);
 
     const log = await prisma.intelAccessLog.findMany({
-      where: { reportId: rawId(reports.redToB1 as string) },
+      where: { reportId: rawId(reports.redToB1) },
     });
     expect(log).toEqual([expect.objectContaining({ userId: userIds.b1, action: 'VIEW', purpose })]);
     const again = await gql('{ redReportsForMe { reportId opened } }', {}, { token: tokens.b1 });
@@ -235,7 +252,7 @@ describe('TLP:RED opens only with a stated purpose, and each opening is logged',
       expect(notices.data?.redReportsForMe).toEqual([]);
     }
     const log = await prisma.intelAccessLog.count({
-      where: { reportId: rawId(reports.redToB1 as string), userId: { not: userIds.b1 } },
+      where: { reportId: rawId(reports.redToB1), userId: { not: userIds.b1 } },
     });
     expect(log).toBe(0);
   });
@@ -243,7 +260,7 @@ describe('TLP:RED opens only with a stated purpose, and each opening is logged',
 
 describe('the access log', () => {
   it('records readings of AMBER+STRICT by other agencies, once per request, and only those', async () => {
-    const reportId = rawId(reports.amberStrictAgencyB as string);
+    const reportId = rawId(reports.amberStrictAgencyB);
     const before = await prisma.intelAccessLog.count({ where: { reportId } });
     const both = `query($id: ID!) { a: node(id: $id) { id } b: intelReport(id: $id) { id } }`;
     await gql(both, { id: reports.amberStrictAgencyB }, { token: tokens.b2 });
@@ -257,7 +274,7 @@ describe('the access log', () => {
     expect(entries.at(-1)).toMatchObject({ userId: userIds.b2, action: 'VIEW' });
     expect(
       await prisma.intelAccessLog.count({
-        where: { reportId: rawId(reports.greenNetwork as string) },
+        where: { reportId: rawId(reports.greenNetwork) },
       }),
     ).toBe(0);
   });

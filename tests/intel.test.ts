@@ -10,9 +10,10 @@ import {
   rawId,
   unique,
 } from './support/api.js';
+import { graphql } from './support/graphql.js';
 import { createReport, publishedReport, reportInput, retractReport } from './support/intel.js';
 
-const CREATE = /* GraphQL */ `
+const CREATE = graphql(`
   mutation($input: IntelReportInput!) {
     createIntelReport(input: $input) {
       __typename
@@ -24,9 +25,9 @@ const CREATE = /* GraphQL */ `
       ... on Error { code message }
     }
   }
-`;
+`);
 
-const UPDATE = /* GraphQL */ `
+const UPDATE = graphql(`
   mutation($id: ID!, $input: IntelReportChanges!) {
     updateIntelReport(id: $id, input: $input) {
       __typename
@@ -35,7 +36,7 @@ const UPDATE = /* GraphQL */ `
       ... on Error { code message }
     }
   }
-`;
+`);
 
 function issuesOf(payload: any): Record<string, string> {
   const error = expectType<any>(payload, 'ValidationError');
@@ -195,7 +196,7 @@ describe('lifecycle', () => {
     });
 
     const publish = await gql(
-      `mutation($id: ID!) { publishIntelReport(id: $id) { __typename } }`,
+      graphql(`mutation($id: ID!) { publishIntelReport(id: $id) { __typename } }`),
       { id: draft.id },
       { token },
     );
@@ -223,7 +224,9 @@ describe('lifecycle', () => {
     ]);
 
     const again = await gql(
-      `mutation($id: ID!) { publishIntelReport(id: $id) { __typename ... on Error { code } } }`,
+      graphql(
+        `mutation($id: ID!) { publishIntelReport(id: $id) { __typename ... on Error { code } } }`,
+      ),
       { id: draft.id },
       { token },
     );
@@ -317,9 +320,10 @@ describe('lifecycle', () => {
   it('adds and removes observables, all or none, versioned once published', async () => {
     const { token } = await member(['ANALYST']);
     const id = await publishedReport(token);
-    const ADD = `mutation($id: ID!, $o: [ObservableInput!]!) { addObservables(reportId: $id, observables: $o) {
+    const ADD =
+      graphql(`mutation($id: ID!, $o: [ObservableInput!]!) { addObservables(reportId: $id, observables: $o) {
       __typename ... on AddObservablesSuccess { report { version observables { id type value } } }
-      ... on ValidationError { issues { path message } } } }`;
+      ... on ValidationError { issues { path message } } } }`);
 
     const bad = await gql(
       ADD,
@@ -355,7 +359,9 @@ describe('lifecycle', () => {
     ]);
 
     const removed = await gql(
-      `mutation($id: ID!) { removeObservable(observableId: $id) { __typename ... on RemoveObservableSuccess { report { version observables { value } } } } }`,
+      graphql(
+        `mutation($id: ID!) { removeObservable(observableId: $id) { __typename ... on RemoveObservableSuccess { report { version observables { value } } } } }`,
+      ),
       { id: report.observables[0].id },
       { token },
     );

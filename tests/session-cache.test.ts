@@ -58,7 +58,7 @@ describe('the session cache', () => {
     expect(before.data?.createIntelReport.__typename).toBe('CreateIntelReportSuccess');
 
     const changed = await gql(
-      `mutation($id: ID!) { setUserRoles(userId: $id, roles: [VIEWER]) { __typename } }`,
+      graphql(`mutation($id: ID!) { setUserRoles(userId: $id, roles: [VIEWER]) { __typename } }`),
       { id: globalId('User', analyst.id) },
       { token: admin.token },
     );
@@ -97,7 +97,9 @@ describe('the session cache', () => {
     expect((await gql(READ, { id: reportId }, { token })).data?.node).toBeNull();
     const networkAdmin = await member(['NETWORK_ADMIN']);
     const moved = await gql(
-      `mutation($id: ID!) { updateAgency(id: $id, input: { regions: [GREATER_BAY_AREA, BELT_AND_ROAD] }) { __typename } }`,
+      graphql(
+        `mutation($id: ID!) { updateAgency(id: $id, input: { regions: [GREATER_BAY_AREA, BELT_AND_ROAD] }) { __typename } }`,
+      ),
       { id: globalId('Agency', agency.id) },
       { token: networkAdmin.token },
     );
@@ -112,7 +114,9 @@ describe('the session cache', () => {
     const laptop = await tokenFor(user.email);
     expect((await gql(ME, {}, { token: phone })).data?.me).not.toBeNull();
     const changed = await gql(
-      `mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { __typename } }`,
+      graphql(
+        `mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { __typename } }`,
+      ),
       { c: 'correct horse battery staple', n: 'a brand new long password' },
       { token: laptop },
     );

@@ -6,6 +6,7 @@ import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
 import { globalId, gql, member, rawId, unique, yoga } from './support/api.js';
+import { graphql } from './support/graphql.js';
 import { publishedReport, uniqueContainer } from './support/intel.js';
 
 // The export must be a valid STIX 2.1 bundle by the OASIS JSON schemas, object by object.
@@ -72,7 +73,9 @@ beforeAll(async () => {
     ],
   });
   await gql(
-    `mutation($id: ID!) { reportSighting(reportId: $id, input: { type: TRUE_POSITIVE, seenAt: "2026-11-20T08:00:00Z", quantity: 120 }) { __typename } }`,
+    graphql(
+      `mutation($id: ID!) { reportSighting(reportId: $id, input: { type: TRUE_POSITIVE, seenAt: "2026-11-20T08:00:00Z", quantity: 120 }) { __typename } }`,
+    ),
     { id: reportId },
     { token: author.token },
   );

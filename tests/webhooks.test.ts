@@ -10,7 +10,17 @@ import {
 } from '../src/modules/webhooks/webhook.crypto.js';
 import { startWebhookDispatcher } from '../src/modules/webhooks/webhook-dispatcher.js';
 import { describeFailure } from '../src/modules/webhooks/webhook-send.js';
-import { errorCode, expectType, globalId, gql, member, mutation, rawId } from './support/api.js';
+import {
+  errorCode,
+  expectType,
+  globalId,
+  gql,
+  member,
+  mutation,
+  present,
+  rawId,
+} from './support/api.js';
+import { graphql } from './support/graphql.js';
 import { publishedReport } from './support/intel.js';
 
 // Webhooks against a local HTTP receiver: registration through the API, deliveries signed and
@@ -122,7 +132,9 @@ describe('webhooks', () => {
     expect(await prisma.webhookDelivery.count({ where: { endpointId: stored.id } })).toBe(1);
 
     const listed = await gql(
-      `query { webhookEndpoints { id kinds createdBy { id } deliveries(first: 5) { totalCount edges { node { status attempts lastStatusCode alert { title } } } } } }`,
+      graphql(
+        `query { webhookEndpoints { id kinds createdBy { id } deliveries(first: 5) { totalCount edges { node { status attempts lastStatusCode alert { title } } } } } }`,
+      ),
       {},
       { token: admin.token },
     );
@@ -131,7 +143,7 @@ describe('webhooks', () => {
       kinds: ['INTEL_PUBLISHED'],
       createdBy: { id: globalId('User', admin.user.id) },
     });
-    expect(listed.data?.webhookEndpoints[0].deliveries.edges[0].node).toEqual({
+    expect(listed.data?.webhookEndpoints[0]?.deliveries.edges[0]?.node).toEqual({
       status: 'DELIVERED',
       attempts: 2,
       lastStatusCode: 200,
@@ -183,7 +195,9 @@ describe('webhooks', () => {
     );
     expect(expectType<any>(plain, 'ValidationError').issues[0].path).toEqual(['input', 'url']);
     const refused = await gql(
-      `mutation { registerWebhook(input: { url: "https://example.org/hook" }) { __typename } }`,
+      graphql(
+        `mutation { registerWebhook(input: { url: "https://example.org/hook" }) { __typename } }`,
+      ),
       {},
       { token: analyst.token },
     );
@@ -334,11 +348,16 @@ describe('webhooks', () => {
       expect(hits).toEqual([]);
 
       const listed = await gql(
-        `query { webhookEndpoints { deliveries(first: 1) { edges { node { lastStatusCode lastError } } } } }`,
+        graphql(
+          `query { webhookEndpoints { deliveries(first: 1) { edges { node { lastStatusCode lastError } } } } }`,
+        ),
         {},
         { token: admin.token },
       );
-      const node = listed.data?.webhookEndpoints[0].deliveries.edges[0].node;
+      const node = present(
+        listed.data?.webhookEndpoints[0]?.deliveries.edges[0],
+        'a delivery',
+      ).node;
       expect(node.lastStatusCode).toBeNull();
       expect(node.lastError).not.toContain('internal secrets');
     } finally {

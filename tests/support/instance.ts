@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import type { TadaDocumentNode } from 'gql.tada';
+import { type DocumentNode, print } from 'graphql';
+import type { GqlResult } from './api.js';
 
 // A server instance in its own process, started with `npm start`'s entry point (or the compiled
 // one), as an operator runs several behind a load balancer.
@@ -63,20 +66,35 @@ export async function startInstance(
   };
 }
 
-/** A GraphQL request to an instance over HTTP. */
+/**
+ * A GraphQL request to an instance over HTTP. A typed document (`graphql(\`…\`)`) types the
+ * variables and the answer; a query given as text is untyped.
+ */
+export async function post<Result, Variables>(
+  instance: Instance,
+  document: TadaDocumentNode<Result, Variables>,
+  variables: Variables,
+  token?: string,
+): Promise<Omit<GqlResult<Result>, 'response'>>;
 export async function post(
   instance: Instance,
   query: string,
-  variables: Record<string, unknown> = {},
+  variables?: Record<string, unknown>,
   token?: string,
-): Promise<any> {
+): Promise<any>;
+export async function post(
+  instance: Instance,
+  query: string | DocumentNode,
+  variables: unknown = {},
+  token?: string,
+): Promise<unknown> {
   const response = await fetch(instance.url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       ...(token ? { authorization: `Bearer ${token}` } : {}),
     },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: typeof query === 'string' ? query : print(query), variables }),
   });
   return response.json();
 }

@@ -8,8 +8,11 @@ import type { WrittenLocale } from './locale.js';
 // Building a converter reads OpenCC's dictionaries (about 100 ms): it is done on first use, not
 // while the server starts.
 let hongKong: ((text: string) => string) | null = null;
-const toHongKong = (text: string) =>
-  (hongKong ??= OpenCC.Converter({ from: 'cn', to: 'hk' }))(text);
+function toHongKong(text: string): string {
+  const convert = hongKong ?? OpenCC.Converter({ from: 'cn', to: 'hk' });
+  hongKong = convert;
+  return convert(text);
+}
 
 function convertStrings<T>(value: T, convert: (text: string) => string): T {
   if (typeof value === 'string') return convert(value) as T;

@@ -8,8 +8,11 @@ import * as OpenCC from 'opencc-js';
 
 // Built on first use: reading OpenCC's dictionaries takes about 100 ms, not worth a start's time.
 let simplified: ((text: string) => string) | null = null;
-const toSimplified = (text: string) =>
-  (simplified ??= OpenCC.Converter({ from: 'hk', to: 'cn' }))(text);
+function toSimplified(text: string): string {
+  const convert = simplified ?? OpenCC.Converter({ from: 'hk', to: 'cn' });
+  simplified = convert;
+  return convert(text);
+}
 
 export function foldForSearch(text: string): string {
   return toSimplified(text.normalize('NFKC').toLowerCase());
