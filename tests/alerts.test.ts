@@ -9,10 +9,12 @@ import {
   makeUser,
   member,
   mutation,
+  present,
   rawId,
   tokenFor,
 } from './support/api.js';
 import { cancel, decide, guest, openEvent, registered } from './support/forums.js';
+import { graphql, type VariablesOf } from './support/graphql.js';
 import { type ObservableInput, publishedReport, uniqueContainer } from './support/intel.js';
 import { alertLogEnd, broadcast, expectIncreasing, LiveStream } from './support/live.js';
 import { invite, propose } from './support/operations.js';
@@ -216,10 +218,10 @@ describe('who receives an alert', () => {
 
     // History, node(id:), acknowledgement and counts go through the same rule.
     const alertId = partnerStream.events[0]?.alert?.id as string;
-    const HISTORY = `query($filter: AlertFilterInput) { alerts(filter: $filter, first: 50) {
-      totalCount edges { node { id title report { id } } } } }`;
+    const HISTORY = graphql(`query($filter: AlertFilterInput) { alerts(filter: $filter, first: 50) {
+      totalCount edges { node { id title report { id } } } } }`);
     const outsiderHistory = await gql(HISTORY, { filter }, { token: outsider.token });
-    expect(outsiderHistory.data?.alerts.edges.map((e: any) => e.node.title)).toEqual([
+    expect(outsiderHistory.data?.alerts.edges.map((e) => e.node.title)).toEqual([
       'Network-wide marker',
     ]);
     expect(outsiderHistory.data?.alerts.totalCount).toBe(1);
@@ -246,7 +248,7 @@ describe('who receives an alert', () => {
     expect(partnerNode.data?.node).toBeNull();
     const authorHistory = await gql(HISTORY, { filter }, { token: author.token });
     expect(authorHistory.data?.alerts.totalCount).toBe(3);
-    expect(authorHistory.data?.alerts.edges[2].node.report.id).toBe(reportId);
+    expect(authorHistory.data?.alerts.edges[2]?.node.report?.id).toBe(reportId);
   });
 
   it('keeps TLP:RED alerts to the author, and retractions to the former audience', async () => {
@@ -270,18 +272,18 @@ describe('who receives an alert', () => {
     );
     expectType(retracted, 'RetractIntelReportSuccess');
 
-    const HISTORY = `query($filter: AlertFilterInput) { alerts(filter: $filter, first: 20) {
-      edges { node { kind title summary data report { id } } } } }`;
+    const HISTORY = graphql(`query($filter: AlertFilterInput) { alerts(filter: $filter, first: 20) {
+      edges { node { kind title summary data report { id } } } } }`);
     const seen = await gql(HISTORY, { filter }, { token: recipientAgency.token });
-    const nodes = seen.data?.alerts.edges.map((e: any) => e.node);
+    const nodes = present(seen.data, 'data').alerts.edges.map((e) => e.node);
     // Earlier alerts about the report went with it; the retraction notice stays.
-    expect(nodes.map((n: any) => [n.kind, n.title])).toEqual([
+    expect(nodes.map((n) => [n.kind, n.title])).toEqual([
       ['INTEL_RETRACTED', 'Green, then retracted'],
     ]);
     // The retracted report itself is no longer readable: the alert says why, without it.
-    expect(nodes[0].report).toBeNull();
-    expect(nodes[0].data.reason).toBe('The seizure was of genuine goods');
-    expect(nodes[0].summary).toBe(
+    expect(nodes[0]?.report).toBeNull();
+    expect(nodes[0]?.data).toMatchObject({ reason: 'The seizure was of genuine goods' });
+    expect(nodes[0]?.summary).toBe(
       `Intelligence retracted by ${author.agency.nameEn}: Green, then retracted`,
     );
     const own = await gql(HISTORY, { filter }, { token: author.token });
@@ -304,15 +306,15 @@ describe('who receives an alert', () => {
       ]),
       'InviteAgenciesSuccess',
     );
-    const HISTORY = `query($filter: AlertFilterInput) { alerts(filter: $filter, first: 20) {
-      edges { node { kind title operation { id } } } } }`;
-    const filter = {
+    const HISTORY = graphql(`query($filter: AlertFilterInput) { alerts(filter: $filter, first: 20) {
+      edges { node { kind title operation { id } } } } }`);
+    const filter: VariablesOf<typeof HISTORY>['filter'] = {
       kinds: ['OPERATION_INVITATION'],
       originAgencies: [globalId('Agency', lead.agency.id)],
     };
     const theirs = await gql(HISTORY, { filter }, { token: invited.token });
     expect(theirs.data?.alerts.edges).toHaveLength(1);
-    expect(theirs.data?.alerts.edges[0].node.operation.id).toBe(operationId);
+    expect(theirs.data?.alerts.edges[0]?.node.operation?.id).toBe(operationId);
     const others = await gql(HISTORY, { filter }, { token: outsider.token });
     expect(others.data?.alerts.edges).toHaveLength(0);
   });
@@ -346,16 +348,14 @@ describe('alerts from forums and intelligence', () => {
     await secondStream.received(2);
     expect(secondStream.events[1]?.alert?.kind).toBe('EVENT_CHANGED');
 
-    const KINDS = `query($filter: AlertFilterInput) { alerts(filter: $filter, first: 10) {
-      edges { node { kind forumEvent { id } zh: summary(locale: ZH_HANT) } } } }`;
+    const KINDS = graphql(`query($filter: AlertFilterInput) { alerts(filter: $filter, first: 10) {
+      edges { node { kind forumEvent { id } zh: summary(locale: ZH_HANT) } } } }`);
     const firstSaw = await gql(KINDS, { filter }, { token: first.token });
-    expect(firstSaw.data?.alerts.edges.map((e: any) => e.node.kind)).toEqual([
-      'REGISTRATION_CONFIRMED',
-    ]);
-    expect(firstSaw.data?.alerts.edges[0].node.forumEvent.id).toBe(eventId);
+    expect(firstSaw.data?.alerts.edges.map((e) => e.node.kind)).toEqual(['REGISTRATION_CONFIRMED']);
+    expect(firstSaw.data?.alerts.edges[0]?.node.forumEvent?.id).toBe(eventId);
     const eventName = (await prisma.forumEvent.findUniqueOrThrow({ where: { id: rawId(eventId) } }))
       .nameEn;
-    expect(firstSaw.data?.alerts.edges[0].node.zh).toBe(`您的席位已確認：${eventName}`);
+    expect(firstSaw.data?.alerts.edges[0]?.node.zh).toBe(`您的席位已確認：${eventName}`);
     const organizerSaw = await gql(KINDS, { filter }, { token: organizer.token });
     expect(organizerSaw.data?.alerts.edges).toEqual([]);
     const rows = await prisma.alert.findMany({
@@ -480,11 +480,13 @@ describe('alerts from forums and intelligence', () => {
     );
     expectType(sighting, 'ReportSightingSuccess');
     const told = await gql(
-      `query($filter: AlertFilterInput) { alerts(filter: $filter, first: 5) { edges { node { kind severity title } } } }`,
+      graphql(
+        `query($filter: AlertFilterInput) { alerts(filter: $filter, first: 5) { edges { node { kind severity title } } } }`,
+      ),
       { filter: { kinds: ['SIGHTING_REPORTED'] } },
       { token: second.token },
     );
-    expect(told.data?.alerts.edges.map((e: any) => e.node)).toContainEqual({
+    expect(told.data?.alerts.edges.map((e) => e.node)).toContainEqual({
       kind: 'SIGHTING_REPORTED',
       severity: 'URGENT',
       title: 'Open report',
@@ -577,11 +579,13 @@ describe('the inbox', () => {
     expect(expectType<any>(ack, 'AcknowledgeAlertSuccess').alert.acknowledged).toBe(true);
     expect(await count()).toBe(2);
     const unread = await gql(
-      `query($rule: ID) { alerts(rule: $rule, unreadOnly: true, first: 10) { edges { node { title acknowledged } } } }`,
+      graphql(
+        `query($rule: ID) { alerts(rule: $rule, unreadOnly: true, first: 10) { edges { node { title acknowledged } } } }`,
+      ),
       { rule: saved.id },
       { token: reader.token },
     );
-    expect(unread.data?.alerts.edges.map((e: any) => e.node.title)).toEqual([
+    expect(unread.data?.alerts.edges.map((e) => e.node.title)).toEqual([
       'Third news',
       'Second news',
     ]);
