@@ -7,10 +7,12 @@ import {
   gql,
   makeUser,
   member,
+  present,
   rawId,
   tokenFor,
   yoga,
 } from './support/api.js';
+import { graphql } from './support/graphql.js';
 import { publishedReport } from './support/intel.js';
 import {
   advance,
@@ -39,10 +41,11 @@ async function bay() {
   };
 }
 
-const SUMMARY = `query($id: ID!) { node(id: $id) { ... on Operation { id codeName phase
-  leadAgency { slug } myParticipation { role status message } workspace { legalBasis } } } }`;
+const SUMMARY =
+  graphql(`query($id: ID!) { node(id: $id) { __typename ... on Operation { id codeName phase
+  leadAgency { slug } myParticipation { role status message } workspace { legalBasis } } } }`);
 
-const WORKSPACE = `query($id: ID!) { operation(id: $id) { phase nextPhases workspace {
+const WORKSPACE = graphql(`query($id: ID!) { operation(id: $id) { phase nextPhases workspace {
   participants { agency { slug } role status conditions }
   phaseHistory { from to note }
   tasks { id title status assigneeAgency { slug } outcome comments { body agency { slug } } }
@@ -51,7 +54,7 @@ const WORKSPACE = `query($id: ID!) { operation(id: $id) { phase nextPhases works
   resultTotals { total { byKind { kind count } seizures { productCategory unit quantity seizures }
       marketValue { amount currency seizures } }
     byAgency { agency { slug } totals { marketValue { amount currency } } } }
-  linkedIntel { reportId report { id title } linkedAgency { slug } } } } }`;
+  linkedIntel { reportId report { id title } linkedAgency { slug } } } } }`);
 
 describe('a joint operation through every phase, with three agencies', () => {
   it('proposal, invitations, tasks, thread, intelligence, results, after-action report', async () => {
@@ -261,14 +264,15 @@ describe('a joint operation through every phase, with three agencies', () => {
     await advance(gz.token, op.id, 'EVALUATION', 'Action week over');
     const work = await gql(WORKSPACE, { id: op.id }, { token: hk.token });
     expect(work.errors).toBeUndefined();
-    const ws = work.data?.operation.workspace;
-    expect(work.data?.operation.nextPhases).toEqual([]); // HK does not lead
+    const operation = present(work.data?.operation, 'operation');
+    const ws = present(operation.workspace, 'workspace');
+    expect(operation.nextPhases).toEqual([]); // HK does not lead
     // The lead first; the two invited together in either order.
     expect(ws.participants[0]).toMatchObject({ agency: { slug: gz.agency.slug }, role: 'LEAD' });
     expect(
       ws.participants
         .slice(1)
-        .map((p: any) => [p.agency.slug, p.role, p.status])
+        .map((p) => [p.agency.slug, p.role, p.status])
         .sort(),
     ).toEqual(
       [
@@ -276,13 +280,13 @@ describe('a joint operation through every phase, with three agencies', () => {
         [mo.agency.slug, 'PARTICIPANT', 'ACCEPTED'],
       ].sort(),
     );
-    expect(ws.phaseHistory.map((c: any) => c.to)).toEqual([
+    expect(ws.phaseHistory.map((c) => c.to)).toEqual([
       'PROPOSED',
       'PREPARATION',
       'ACTION',
       'EVALUATION',
     ]);
-    expect(ws.tasks[0].comments).toEqual([
+    expect(ws.tasks[0]?.comments).toEqual([
       { body: 'Lists sent to Guangzhou.', agency: { slug: hk.agency.slug } },
     ]);
     // HK sees that MO linked a report, not the report.
@@ -303,9 +307,9 @@ describe('a joint operation through every phase, with three agencies', () => {
       { productCategory: 'BATTERIES', unit: 'PIECE', quantity: '2400', seizures: 2 },
       { productCategory: 'COSMETICS', unit: 'KILOGRAM', quantity: '300.5', seizures: 1 },
     ]);
-    const hkTotals = ws.resultTotals.byAgency.find((a: any) => a.agency.slug === hk.agency.slug);
-    expect(hkTotals.totals.marketValue).toEqual([{ amount: '150000.75', currency: 'HKD' }]);
-    const events = ws.log.edges.map((e: any) => e.node.event ?? e.node.kind);
+    const hkTotals = ws.resultTotals.byAgency.find((a) => a.agency.slug === hk.agency.slug);
+    expect(hkTotals?.totals.marketValue).toEqual([{ amount: '150000.75', currency: 'HKD' }]);
+    const events = ws.log.edges.map((e) => e.node.event ?? e.node.kind);
     for (const event of [
       'OPERATION_PROPOSED',
       'AGENCY_INVITED',
@@ -344,17 +348,16 @@ describe('a joint operation through every phase, with three agencies', () => {
     expect(report.totals.total.marketValue.map((v: any) => v.currency)).toEqual(['CNY', 'HKD']);
     expect(report.participants).toHaveLength(3);
     const graphqlReport = await gql(
-      `query($id: ID!) { operation(id: $id) { workspace { afterActionReport(locale: ZH_HANS) { locale markdown } } } }`,
+      graphql(
+        `query($id: ID!) { operation(id: $id) { workspace { afterActionReport(locale: ZH_HANS) { locale markdown } } } }`,
+      ),
       { id: op.id },
       { token: hk.token },
     );
-    expect(graphqlReport.data?.operation.workspace.afterActionReport.locale).toBe('zh-Hans');
-    expect(graphqlReport.data?.operation.workspace.afterActionReport.markdown).toContain(
-      '行动总结报告',
-    );
-    expect(graphqlReport.data?.operation.workspace.afterActionReport.markdown).toContain(
-      '另有 1 份关联情报',
-    );
+    const afterAction = graphqlReport.data?.operation?.workspace?.afterActionReport;
+    expect(afterAction?.locale).toBe('zh-Hans');
+    expect(afterAction?.markdown).toContain('行动总结报告');
+    expect(afterAction?.markdown).toContain('另有 1 份关联情报');
 
     // CLOSED: nothing changes any more.
     await advance(gz.token, op.id, 'CLOSED');
@@ -393,7 +396,9 @@ describe('refusals change nothing', () => {
     expectType(await advance(hk.token, op.id, 'PREPARATION'), 'ForbiddenError');
     // The lead's analyst is not a coordinator: the role check refuses before anything runs.
     const analyst = await gql(
-      `mutation($id: ID!) { advanceOperationPhase(id: $id, to: PREPARATION) { __typename } }`,
+      graphql(
+        `mutation($id: ID!) { advanceOperationPhase(id: $id, to: PREPARATION) { __typename } }`,
+      ),
       { id: op.id },
       { token: gzAnalyst.token },
     );
@@ -502,7 +507,8 @@ describe('refusals change nothing', () => {
       'InviteAgenciesSuccess',
     );
     expect(
-      (await gql(SUMMARY, { id: op.id }, { token: hk.token })).data?.node.myParticipation,
+      expectMember((await gql(SUMMARY, { id: op.id }, { token: hk.token })).data?.node, 'Operation')
+        .myParticipation,
     ).toMatchObject({
       role: 'OBSERVER',
       status: 'PENDING',
@@ -540,23 +546,31 @@ describe('an uninvited agency finds no trace of an operation', () => {
 
     const token = outsider.token;
     const list = await gql(
-      `{ operations(first: 50, filter: { search: "SECRET" }) { totalCount edges { node { id } } } }`,
+      graphql(
+        `{ operations(first: 50, filter: { search: "SECRET" }) { totalCount edges { node { id } } } }`,
+      ),
       {},
       { token },
     );
     expect(list.data?.operations).toEqual({ totalCount: 0, edges: [] });
     for (const id of [op.id, task.task.id, result.result.id]) {
       expect(
-        (await gql(`query($id: ID!) { node(id: $id) { id } }`, { id }, { token })).data?.node,
+        (await gql(graphql(`query($id: ID!) { node(id: $id) { id } }`), { id }, { token })).data
+          ?.node,
       ).toBeNull();
     }
     expect(
-      (await gql(`query($id: ID!) { operation(id: $id) { id } }`, { id: op.id }, { token })).data
-        ?.operation,
+      (
+        await gql(
+          graphql(`query($id: ID!) { operation(id: $id) { id } }`),
+          { id: op.id },
+          { token },
+        )
+      ).data?.operation,
     ).toBeNull();
     const stats = await gql(
-      `{ networkStatistics(from: "2020-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z") {
-        operationsByPhase { phase count } results { byKind { kind count } } } }`,
+      graphql(`{ networkStatistics(from: "2020-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z") {
+        operationsByPhase { phase count } results { byKind { kind count } } } }`),
       {},
       { token },
     );
@@ -597,7 +611,7 @@ describe('an uninvited agency finds no trace of an operation', () => {
     ).toBe(0);
     // The participants do see it, through the same paths.
     const seen = await gql(
-      `{ operations(first: 50, filter: { search: "SECRET" }) { totalCount } }`,
+      graphql(`{ operations(first: 50, filter: { search: "SECRET" }) { totalCount } }`),
       {},
       { token: hk.token },
     );
@@ -629,26 +643,28 @@ describe('demo operations and network statistics', () => {
 
     const hk = await tokenFor('coordinator@hk-customs.demo');
     const list = await gql(
-      `{ operations(first: 10) { edges { node { codeName phase myParticipation { status }
-        workspace { resultTotals { total { marketValue { amount currency } byKind { kind count } } } } } } } }`,
+      graphql(`{ operations(first: 10) { edges { node { codeName phase myParticipation { status }
+        workspace { resultTotals { total { marketValue { amount currency } byKind { kind count } } } } } } } }`),
       {},
       { token: hk },
     );
     const byName = Object.fromEntries(
-      list.data?.operations.edges.map((e: any) => [e.node.codeName, e.node]),
+      present(list.data, 'data').operations.edges.map((e) => [e.node.codeName, e.node]),
     );
-    expect(byName['THUNDER BAY 2026'].phase).toBe('CLOSED');
-    expect(byName['THUNDER BAY 2026'].workspace.resultTotals.total.marketValue).toEqual([
+    expect(byName['THUNDER BAY 2026']?.phase).toBe('CLOSED');
+    expect(byName['THUNDER BAY 2026']?.workspace?.resultTotals.total.marketValue).toEqual([
       { amount: '2320000', currency: 'CNY' },
       { amount: '1970000', currency: 'HKD' },
       { amount: '210000', currency: 'MOP' },
     ]);
-    expect(byName['PEARL SHIELD'].phase).toBe('PREPARATION');
+    expect(byName['PEARL SHIELD']?.phase).toBe('PREPARATION');
 
     // Malaysia is invited to PEARL SHIELD only: its summary, and nothing of THUNDER BAY.
     const my = await tokenFor('coordinator@my-customs.demo');
     const mine = await gql(
-      `{ operations(first: 10) { totalCount edges { node { codeName myParticipation { status } workspace { legalBasis } } } } }`,
+      graphql(
+        `{ operations(first: 10) { totalCount edges { node { codeName myParticipation { status } workspace { legalBasis } } } } }`,
+      ),
       {},
       { token: my },
     );
@@ -665,23 +681,24 @@ describe('demo operations and network statistics', () => {
       ],
     });
 
-    const STATS = `{ networkStatistics(from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") {
+    const STATS =
+      graphql(`{ networkStatistics(from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") {
       scope operationsByPhase { phase count } reportsShared { total }
-      results { byKind { kind count } marketValue { amount currency } } } }`;
-    const myStats = (await gql(STATS, {}, { token: my })).data?.networkStatistics;
+      results { byKind { kind count } marketValue { amount currency } } } }`);
+    const myStats = present((await gql(STATS, {}, { token: my })).data, 'data').networkStatistics;
     expect(myStats.scope).toBe('VISIBLE');
     expect(myStats.operationsByPhase).toEqual([{ phase: 'PREPARATION', count: 1 }]);
     expect(myStats.results.byKind).toEqual([]);
 
-    const hkStats = (await gql(STATS, {}, { token: hk })).data?.networkStatistics;
+    const hkStats = present((await gql(STATS, {}, { token: hk })).data, 'data').networkStatistics;
     expect(hkStats.operationsByPhase).toEqual([
       { phase: 'CLOSED', count: 1 },
       { phase: 'PREPARATION', count: 1 },
     ]);
     // By region: only PEARL SHIELD targets the Belt and Road.
     const byRegion = await gql(
-      `{ networkStatistics(from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", region: BELT_AND_ROAD) {
-        region operationsByPhase { phase count } } }`,
+      graphql(`{ networkStatistics(from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", region: BELT_AND_ROAD) {
+        region operationsByPhase { phase count } } }`),
       {},
       { token: hk },
     );
@@ -693,7 +710,10 @@ describe('demo operations and network statistics', () => {
     expect(hkStats.results.byKind).toContainEqual({ kind: 'ARREST', count: 9 });
 
     const admin = await tokenFor(NETWORK_ADMIN_EMAIL);
-    const adminStats = (await gql(STATS, {}, { token: admin })).data?.networkStatistics;
+    const adminStats = present(
+      (await gql(STATS, {}, { token: admin })).data,
+      'data',
+    ).networkStatistics;
     expect(adminStats.scope).toBe('NETWORK');
     expect(adminStats.operationsByPhase).toEqual(
       expect.arrayContaining([
@@ -707,8 +727,8 @@ describe('demo operations and network statistics', () => {
     );
     // …and still no operation itself.
     expect(
-      (await gql(`{ operations(first: 10) { totalCount } }`, {}, { token: admin })).data?.operations
-        .totalCount,
+      (await gql(graphql(`{ operations(first: 10) { totalCount } }`), {}, { token: admin })).data
+        ?.operations.totalCount,
     ).toBe(0);
   });
 });
