@@ -8,9 +8,9 @@ import {
   gql,
   makeUser,
   member,
-  mutation,
   present,
   rawId,
+  send,
   tokenFor,
 } from './support/api.js';
 import { cancel, decide, guest, openEvent, registered } from './support/forums.js';
@@ -141,14 +141,15 @@ describe('the alerts subscription', () => {
     await bad.until((s) => s.errors.length > 0);
     expect(bad.errors[0]?.extensions?.code).toBe('BAD_USER_INPUT');
 
-    const rule = await mutation(
-      other.token,
-      'createAlertRule',
-      '$input: AlertRuleInput!',
-      'input: $input',
-      { input: { name: 'Mine', kinds: ['BROADCAST'] } },
-      '... on CreateAlertRuleSuccess { rule { id } }',
-    );
+    const rule = (
+      await send(
+        other.token,
+        graphql(
+          `mutation($input: AlertRuleInput!) { createAlertRule(input: $input) { __typename ... on CreateAlertRuleSuccess { rule { id } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { input: { name: 'Mine', kinds: ['BROADCAST'] } },
+      )
+    ).createAlertRule;
     const ruleId = expectType<any>(rule, 'CreateAlertRuleSuccess').rule.id;
     const foreign = live('sse', viewer.token, { rule: ruleId });
     await foreign.until((s) => s.errors.length > 0);
@@ -188,18 +189,20 @@ describe('who receives an alert', () => {
     });
 
     // The audience moves to a third agency: the partner is told it lost sight of the report.
-    const narrowed = await mutation(
-      author.token,
-      'updateIntelReport',
-      '$id: ID!, $input: IntelReportChanges!',
-      'id: $id, input: $input',
-      {
-        id: reportId,
-        input: {
-          audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', third.agency.id)] },
+    const narrowed = (
+      await send(
+        author.token,
+        graphql(
+          `mutation($id: ID!, $input: IntelReportChanges!) { updateIntelReport(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          id: reportId,
+          input: {
+            audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', third.agency.id)] },
+          },
         },
-      },
-    );
+      )
+    ).updateIntelReport;
     expectType(narrowed, 'UpdateIntelReportSuccess');
     await partnerStream.received(2);
     expect(partnerStream.events[1]).toEqual({
@@ -233,9 +236,17 @@ describe('who receives an alert', () => {
       },
     );
     expect(node.data?.node).toBeNull();
-    const ack = await mutation(outsider.token, 'acknowledgeAlert', '$id: ID!', 'id: $id', {
-      id: alertId,
-    });
+    const ack = (
+      await send(
+        outsider.token,
+        graphql(
+          `mutation($id: ID!) { acknowledgeAlert(id: $id) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          id: alertId,
+        },
+      )
+    ).acknowledgeAlert;
     expectType(ack, 'NotFoundError');
     // The partner no longer reads the report, so neither the alert about it.
     const partnerNode = await gql(
@@ -263,13 +274,15 @@ describe('who receives an alert', () => {
       audience: { scope: 'RECIPIENTS', recipientIds: [globalId('User', recipientAgency.user.id)] },
     });
     const green = await publishedReport(author.token, { title: 'Green, then retracted' });
-    const retracted = await mutation(
-      author.token,
-      'retractIntelReport',
-      '$id: ID!, $reason: String!',
-      'id: $id, reason: $reason',
-      { id: green, reason: 'The seizure was of genuine goods' },
-    );
+    const retracted = (
+      await send(
+        author.token,
+        graphql(
+          `mutation($id: ID!, $reason: String!) { retractIntelReport(id: $id, reason: $reason) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { id: green, reason: 'The seizure was of genuine goods' },
+      )
+    ).retractIntelReport;
     expectType(retracted, 'RetractIntelReportSuccess');
 
     const HISTORY = graphql(`query($filter: AlertFilterInput) { alerts(filter: $filter, first: 20) {
@@ -337,13 +350,15 @@ describe('alerts from forums and intelligence', () => {
     await secondStream.received(1);
     expect(secondStream.events[0]?.alert?.kind).toBe('REGISTRATION_PROMOTED');
 
-    const moved = await mutation(
-      organizer.token,
-      'updateForumEvent',
-      '$id: ID!, $input: ForumEventChanges!',
-      'id: $id, input: $input',
-      { id: eventId, input: { venue: 'Nansha Conference Centre' } },
-    );
+    const moved = (
+      await send(
+        organizer.token,
+        graphql(
+          `mutation($id: ID!, $input: ForumEventChanges!) { updateForumEvent(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { id: eventId, input: { venue: 'Nansha Conference Centre' } },
+      )
+    ).updateForumEvent;
     expectType(moved, 'UpdateForumEventSuccess');
     await secondStream.received(2);
     expect(secondStream.events[1]?.alert?.kind).toBe('EVENT_CHANGED');
@@ -389,13 +404,15 @@ describe('alerts from forums and intelligence', () => {
     expect([seat.status, guestSeat.status]).toEqual(['CONFIRMED', 'CONFIRMED']);
     const start = await alertLogEnd();
     const stream = live('ws', seated.token, { filter, after: start });
-    const cancelled = await mutation(
-      organizer.token,
-      'cancelForumEvent',
-      '$id: ID!, $reason: String!',
-      'id: $id, reason: $reason',
-      { id: open, reason: 'Typhoon signal No. 8.' },
-    );
+    const cancelled = (
+      await send(
+        organizer.token,
+        graphql(
+          `mutation($id: ID!, $reason: String!) { cancelForumEvent(id: $id, reason: $reason) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { id: open, reason: 'Typhoon signal No. 8.' },
+      )
+    ).cancelForumEvent;
     expectType(cancelled, 'CancelForumEventSuccess');
     await stream.received(1);
     expect(stream.events[0]?.alert?.kind).toBe('EVENT_CANCELLED');
@@ -457,27 +474,31 @@ describe('alerts from forums and intelligence', () => {
         where: { kind: 'CORRELATION_FOUND', recipientAgencyId: first.agency.id },
       });
     const before = await correlations();
-    const added = await mutation(
-      second.token,
-      'addObservables',
-      '$id: ID!, $observables: [ObservableInput!]!',
-      'reportId: $id, observables: $observables',
-      { id: open, observables: [{ type: 'CONTAINER_NUMBER', value: uniqueContainer() }] },
-    );
+    const added = (
+      await send(
+        second.token,
+        graphql(
+          `mutation($id: ID!, $observables: [ObservableInput!]!) { addObservables(reportId: $id, observables: $observables) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { id: open, observables: [{ type: 'CONTAINER_NUMBER', value: uniqueContainer() }] },
+      )
+    ).addObservables;
     expectType(added, 'AddObservablesSuccess');
     expect(await correlations()).toBe(before);
     expect(JSON.stringify(matches.map((m) => [m.title, m.data]))).not.toContain('closely held');
 
-    const sighting = await mutation(
-      first.token,
-      'reportSighting',
-      '$id: ID!, $input: SightingInput!',
-      'reportId: $id, input: $input',
-      {
-        id: open,
-        input: { type: 'TRUE_POSITIVE', seenAt: new Date().toISOString(), country: 'HK' },
-      },
-    );
+    const sighting = (
+      await send(
+        first.token,
+        graphql(
+          `mutation($id: ID!, $input: SightingInput!) { reportSighting(reportId: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          id: open,
+          input: { type: 'TRUE_POSITIVE', seenAt: new Date().toISOString(), country: 'HK' },
+        },
+      )
+    ).reportSighting;
     expectType(sighting, 'ReportSightingSuccess');
     const told = await gql(
       graphql(
@@ -519,13 +540,15 @@ describe('sessions and live connections', () => {
     const token = await tokenFor(colleague.email);
     const ws = live('ws', token, {});
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const result = await mutation(
-      admin.token,
-      'deactivateUser',
-      '$userId: ID!',
-      'userId: $userId',
-      { userId: globalId('User', colleague.id) },
-    );
+    const result = (
+      await send(
+        admin.token,
+        graphql(
+          `mutation($userId: ID!) { deactivateUser(userId: $userId) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { userId: globalId('User', colleague.id) },
+      )
+    ).deactivateUser;
     expectType(result, 'DeactivateUserSuccess');
     await ws.until((s) => s.closeCode !== null, 5_000);
     expect(ws.closeCode).toBe(4403);
@@ -536,29 +559,32 @@ describe('the inbox', () => {
   it('keeps rules, counts unread alerts and records acknowledgements', async () => {
     const admin = await member(['NETWORK_ADMIN']);
     const reader = await member(['VIEWER']);
-    const rule = await mutation(
-      reader.token,
-      'createAlertRule',
-      '$input: AlertRuleInput!',
-      'input: $input',
-      {
-        input: {
-          name: 'Admin news',
-          kinds: ['BROADCAST'],
-          originAgencies: [globalId('Agency', admin.agency.id)],
+    const rule = (
+      await send(
+        reader.token,
+        graphql(
+          `mutation($input: AlertRuleInput!) { createAlertRule(input: $input) { __typename ... on CreateAlertRuleSuccess { rule { id name kinds originAgencies { id } } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          input: {
+            name: 'Admin news',
+            kinds: ['BROADCAST'],
+            originAgencies: [globalId('Agency', admin.agency.id)],
+          },
         },
-      },
-      '... on CreateAlertRuleSuccess { rule { id name kinds originAgencies { id } } }',
-    );
+      )
+    ).createAlertRule;
     const saved = expectType<any>(rule, 'CreateAlertRuleSuccess').rule;
     expect(saved.originAgencies).toEqual([{ id: globalId('Agency', admin.agency.id) }]);
-    const duplicate = await mutation(
-      reader.token,
-      'createAlertRule',
-      '$input: AlertRuleInput!',
-      'input: $input',
-      { input: { name: 'Admin news' } },
-    );
+    const duplicate = (
+      await send(
+        reader.token,
+        graphql(
+          `mutation($input: AlertRuleInput!) { createAlertRule(input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { input: { name: 'Admin news' } },
+      )
+    ).createAlertRule;
     expect(expectType<any>(duplicate, 'ValidationError').issues[0].path).toEqual(['input', 'name']);
 
     const first = await broadcast(admin.token, 'First news');
@@ -568,14 +594,15 @@ describe('the inbox', () => {
       (await gql('{ unreadAlertCount }', {}, { token: reader.token })).data?.unreadAlertCount;
     expect(await count()).toBe(3);
 
-    const ack = await mutation(
-      reader.token,
-      'acknowledgeAlert',
-      '$id: ID!',
-      'id: $id',
-      { id: first.id },
-      '... on AcknowledgeAlertSuccess { alert { id acknowledged } }',
-    );
+    const ack = (
+      await send(
+        reader.token,
+        graphql(
+          `mutation($id: ID!) { acknowledgeAlert(id: $id) { __typename ... on AcknowledgeAlertSuccess { alert { id acknowledged } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { id: first.id },
+      )
+    ).acknowledgeAlert;
     expect(expectType<any>(ack, 'AcknowledgeAlertSuccess').alert.acknowledged).toBe(true);
     expect(await count()).toBe(2);
     const unread = await gql(
@@ -590,14 +617,15 @@ describe('the inbox', () => {
       'Second news',
     ]);
 
-    const all = await mutation(
-      reader.token,
-      'acknowledgeAllAlerts',
-      '$through: String',
-      'through: $through',
-      {},
-      '... on AcknowledgeAllAlertsSuccess { result { acknowledgedThrough unreadAlertCount } }',
-    );
+    const all = (
+      await send(
+        reader.token,
+        graphql(
+          `mutation($through: String) { acknowledgeAllAlerts(through: $through) { __typename ... on AcknowledgeAllAlertsSuccess { result { acknowledgedThrough unreadAlertCount } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {},
+      )
+    ).acknowledgeAllAlerts;
     expect(expectType<any>(all, 'AcknowledgeAllAlertsSuccess').result.unreadAlertCount).toBe(0);
     const inbox = await prisma.alertInbox.findUniqueOrThrow({ where: { userId: reader.user.id } });
     expect(inbox.acknowledgedThrough).toBeGreaterThanOrEqual(BigInt(first.cursor));
@@ -606,23 +634,32 @@ describe('the inbox', () => {
     await broadcast(admin.token, 'Fourth news');
     expect(await count()).toBe(1);
     // A change names only what changes: the rest of the rule stays as it was.
-    const renamed = await mutation(
-      reader.token,
-      'updateAlertRule',
-      '$id: ID!, $input: AlertRuleChanges!',
-      'id: $id, input: $input',
-      { id: saved.id, input: { name: 'Network news', severities: ['URGENT'] } },
-      '... on UpdateAlertRuleSuccess { rule { name kinds severities originAgencies { id } } }',
-    );
+    const renamed = (
+      await send(
+        reader.token,
+        graphql(
+          `mutation($id: ID!, $input: AlertRuleChanges!) { updateAlertRule(id: $id, input: $input) { __typename ... on UpdateAlertRuleSuccess { rule { name kinds severities originAgencies { id } } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { id: saved.id, input: { name: 'Network news', severities: ['URGENT'] } },
+      )
+    ).updateAlertRule;
     expect(expectType<any>(renamed, 'UpdateAlertRuleSuccess').rule).toEqual({
       name: 'Network news',
       kinds: ['BROADCAST'],
       severities: ['URGENT'],
       originAgencies: [{ id: globalId('Agency', admin.agency.id) }],
     });
-    const removed = await mutation(reader.token, 'deleteAlertRule', '$id: ID!', 'id: $id', {
-      id: saved.id,
-    });
+    const removed = (
+      await send(
+        reader.token,
+        graphql(
+          `mutation($id: ID!) { deleteAlertRule(id: $id) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          id: saved.id,
+        },
+      )
+    ).deleteAlertRule;
     expectType(removed, 'DeleteAlertRuleSuccess');
     expect(await prisma.alertRule.count({ where: { userId: reader.user.id } })).toBe(0);
   });
@@ -648,9 +685,17 @@ describe('the alert filter', () => {
     const author = await member(['ANALYST'], { regions: ['BELT_AND_ROAD'] });
     const start = await alertLogEnd();
     await broadcast(admin.token, 'Plain');
-    await mutation(admin.token, 'broadcastAlert', '$input: BroadcastInput!', 'input: $input', {
-      input: { title: 'Regional', severity: 'URGENT', regions: ['PAN_PEARL_RIVER_DELTA'] },
-    });
+    (
+      await send(
+        admin.token,
+        graphql(
+          `mutation($input: BroadcastInput!) { broadcastAlert(input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          input: { title: 'Regional', severity: 'URGENT', regions: ['PAN_PEARL_RIVER_DELTA'] },
+        },
+      )
+    ).broadcastAlert;
     await publishedReport(author.token, { title: 'Batteries', category: 'BATTERIES' });
     await publishedReport(author.token, { title: 'Cosmetics', category: 'COSMETICS' });
     // Only this test's alerts (other files may write alerts meanwhile, on a shared database).

@@ -7,9 +7,9 @@ import {
   gql,
   makeUser,
   member,
-  mutation,
   present,
   rawId,
+  send,
   yoga,
 } from './support/api.js';
 import { guest, openEvent, register, registered } from './support/forums.js';
@@ -22,15 +22,7 @@ import {
   uniqueContainer,
 } from './support/intel.js';
 import { broadcast } from './support/live.js';
-import {
-  advance,
-  invite,
-  mutate,
-  propose,
-  recordResult,
-  respond,
-  seizure,
-} from './support/operations.js';
+import { advance, invite, propose, recordResult, respond, seizure } from './support/operations.js';
 
 // What an outsider, or a curious partner, must not learn by asking: people behind ids, working
 // data of operations it has not joined, guests' registrations, accounts of other agencies.
@@ -75,13 +67,19 @@ describe('people behind ids', () => {
     const gone = await member(['ANALYST']);
     await prisma.user.update({ where: { id: gone.user.id }, data: { active: false } });
     const attempt = async (userId: string) =>
-      mutation(author.token, 'createIntelReport', '$input: IntelReportInput!', 'input: $input', {
-        input: reportInput({
-          tlp: 'RED',
-          pap: 'RED',
-          audience: { scope: 'RECIPIENTS', recipientIds: [globalId('User', userId)] },
-        }),
-      });
+      send(
+        author.token,
+        graphql(
+          `mutation($input: IntelReportInput!) { createIntelReport(input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          input: reportInput({
+            tlp: 'RED',
+            pap: 'RED',
+            audience: { scope: 'RECIPIENTS', recipientIds: [globalId('User', userId)] },
+          }),
+        },
+      ).then((data) => data.createIntelReport);
     const deactivated = expectType<any>(await attempt(gone.user.id), 'ValidationError');
     const nobody = expectType<any>(
       await attempt('0b7d6f2e-5a1c-4e8b-9d3f-2c4a6e8b0d1f'),
@@ -117,15 +115,21 @@ describe('accounts of other agencies', () => {
     const elsewhere = await member(['ANALYST']);
     const colleague = await makeUser(admin.agency.id, ['VIEWER']);
     const create = (email: string) =>
-      mutation(admin.token, 'createUser', '$input: CreateUserInput!', 'input: $input', {
-        input: {
-          agencyId: globalId('Agency', admin.agency.id),
-          email,
-          displayName: 'New colleague',
-          password: 'a long enough password',
-          roles: ['VIEWER'],
+      send(
+        admin.token,
+        graphql(
+          `mutation($input: CreateUserInput!) { createUser(input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          input: {
+            agencyId: globalId('Agency', admin.agency.id),
+            email,
+            displayName: 'New colleague',
+            password: 'a long enough password',
+            roles: ['VIEWER'],
+          },
         },
-      });
+      ).then((data) => data.createUser);
     const foreign = expectType<any>(await create(elsewhere.user.email), 'ConflictError');
     expect(foreign.message).not.toMatch(/exists|another agency|belongs/i);
     for (const secret of [
@@ -188,13 +192,15 @@ describe('operation alerts', () => {
     );
     expect(byId.data?.node).toBeNull();
 
-    const cancelled = await mutate(
-      lead.token,
-      'cancelOperation',
-      '$id: ID!, $reason: String!',
-      'id: $id, reason: $reason',
-      { id: op.id, reason: 'Target moved out of the region' },
-    );
+    const cancelled = (
+      await send(
+        lead.token,
+        graphql(
+          `mutation($id: ID!, $reason: String!) { cancelOperation(id: $id, reason: $reason) { __typename ... on IllegalPhaseTransitionError { from to allowed } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { id: op.id, reason: 'Target moved out of the region' },
+      )
+    ).cancelOperation;
     expectType(cancelled, 'CancelOperationSuccess');
     const inviteeSees = await history(invitee.token, op.codeName);
     expect(inviteeSees.map((a) => a.data)).toEqual([
@@ -248,14 +254,15 @@ describe('guest registrations', () => {
         endsAt: new Date(past + 86_400_000),
       },
     });
-    const erased = await mutation(
-      token,
-      'eraseRegistrantData',
-      '$id: ID!',
-      'id: $id',
-      { id: registration.id },
-      '... on EraseRegistrantDataSuccess { registration { erasedAt } }',
-    );
+    const erased = (
+      await send(
+        token,
+        graphql(
+          `mutation($id: ID!) { eraseRegistrantData(id: $id) { __typename ... on EraseRegistrantDataSuccess { registration { erasedAt } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { id: registration.id },
+      )
+    ).eraseRegistrantData;
     expectType(erased, 'EraseRegistrantDataSuccess');
     const row = await prisma.forumRegistration.findUniqueOrThrow({
       where: { id: rawId(registration.id) },
@@ -341,16 +348,18 @@ describe('AMBER+STRICT readings', () => {
     const ownReport = await publishedReport(lead.token, { title: `Exportable ${word}` });
     for (const report of [reportId, ownReport]) {
       expectType(
-        await mutate(
-          lead.token,
-          'linkIntelReport',
-          '$id: ID!, $report: ID!',
-          'operationId: $id, reportId: $report',
-          {
-            id: op.id,
-            report,
-          },
-        ),
+        (
+          await send(
+            lead.token,
+            graphql(
+              `mutation($id: ID!, $report: ID!) { linkIntelReport(operationId: $id, reportId: $report) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+            ),
+            {
+              id: op.id,
+              report,
+            },
+          )
+        ).linkIntelReport,
         'LinkIntelReportSuccess',
       );
     }
@@ -547,22 +556,27 @@ describe('design points', () => {
       tlp: 'AMBER',
       audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', reader.agency.id)] },
     });
-    const changed = await mutation(
-      author.token,
-      'updateIntelReport',
-      '$id: ID!, $input: IntelReportChanges!',
-      'id: $id, input: $input',
-      {
-        id: reportId,
-        input: {
-          title: 'Counterfeit power banks, revised',
-          audience: {
-            scope: 'AGENCIES',
-            agencyIds: [globalId('Agency', reader.agency.id), globalId('Agency', extra.agency.id)],
+    const changed = (
+      await send(
+        author.token,
+        graphql(
+          `mutation($id: ID!, $input: IntelReportChanges!) { updateIntelReport(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          id: reportId,
+          input: {
+            title: 'Counterfeit power banks, revised',
+            audience: {
+              scope: 'AGENCIES',
+              agencyIds: [
+                globalId('Agency', reader.agency.id),
+                globalId('Agency', extra.agency.id),
+              ],
+            },
           },
         },
-      },
-    );
+      )
+    ).updateIntelReport;
     expectType(changed, 'UpdateIntelReportSuccess');
     const alerts = await gql(
       graphql(

@@ -13,6 +13,7 @@ import {
   mutation,
   present,
   rawId,
+  send,
   tokenFor,
   yoga,
 } from './support/api.js';
@@ -65,21 +66,23 @@ async function messagesOf(registrationGlobalId: string) {
 describe('forum events', () => {
   it('reports every problem of a bad event at once and writes nothing', async () => {
     const { token, agency } = await member(['ORGANIZER']);
-    const result = await mutation(
-      token,
-      'createForumEvent',
-      '$input: ForumEventInput!',
-      'input: $input',
-      {
-        input: eventInput({
-          nameZhHant: ' ',
-          venue: null,
-          timeZone: 'Mars/Olympus',
-          capacity: 0,
-          endsAt: '2020-01-01T00:00:00Z',
-        }),
-      },
-    );
+    const result = (
+      await send(
+        token,
+        graphql(
+          `mutation($input: ForumEventInput!) { createForumEvent(input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          input: eventInput({
+            nameZhHant: ' ',
+            venue: null,
+            timeZone: 'Mars/Olympus',
+            capacity: 0,
+            endsAt: '2020-01-01T00:00:00Z',
+          }),
+        },
+      )
+    ).createForumEvent;
     const error = expectType<any>(result, 'ValidationError');
     const paths = error.issues.map((issue: any) => issue.path.join('.'));
     expect(paths).toEqual(
@@ -98,14 +101,15 @@ describe('forum events', () => {
     const { token } = await member(['ORGANIZER']);
     const other = await member(['ORGANIZER', 'AGENCY_ADMIN']);
     const draft = expectType<any>(
-      await mutation(
-        token,
-        'createForumEvent',
-        '$input: ForumEventInput!',
-        'input: $input',
-        { input: eventInput({ visibility: 'PUBLIC' }) },
-        '... on CreateForumEventSuccess { event { id } }',
-      ),
+      (
+        await send(
+          token,
+          graphql(
+            `mutation($input: ForumEventInput!) { createForumEvent(input: $input) { __typename ... on CreateForumEventSuccess { event { id } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+          ),
+          { input: eventInput({ visibility: 'PUBLIC' }) },
+        )
+      ).createForumEvent,
       'CreateForumEventSuccess',
     ).event.id;
     const network = await openEvent(token, { visibility: 'NETWORK' });
@@ -147,14 +151,15 @@ describe('forum events', () => {
     expect(await node(invitationOnly, other.token)).toBeNull();
 
     // Invitations wait for publication: an invitee must be able to read the event.
-    const early = await mutation(
-      token,
-      'inviteToEvent',
-      '$input: EventInvitationInput!',
-      'input: $input',
-      { input: { eventId: draft, invitees: [{ guest: guest() }], type: 'SPEAKER' } },
-      '... on RegistrationClosedError { status }',
-    );
+    const early = (
+      await send(
+        token,
+        graphql(
+          `mutation($input: EventInvitationInput!) { inviteToEvent(input: $input) { __typename ... on RegistrationClosedError { status } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { input: { eventId: draft, invitees: [{ guest: guest() }], type: 'SPEAKER' } },
+      )
+    ).inviteToEvent;
     expect(expectType<any>(early, 'RegistrationClosedError').status).toBe('DRAFT');
     expect(await prisma.forumRegistration.count({ where: { eventId: rawId(draft) } })).toBe(0);
 
@@ -269,18 +274,20 @@ describe('seats, quotas and the waiting list', () => {
     expect((await registered(outsider.token, eventId)).status).toBe('CONFIRMED');
 
     // Raising the agency's quota to 3 lets the group in, together.
-    const raised = await mutation(
-      token,
-      'updateForumEvent',
-      '$id: ID!, $input: ForumEventChanges!',
-      'id: $id, input: $input',
-      {
-        id: eventId,
-        input: {
-          agencyQuotas: [{ agencyId: globalId('Agency', admin.agency.id), seats: 3 }],
+    const raised = (
+      await send(
+        token,
+        graphql(
+          `mutation($id: ID!, $input: ForumEventChanges!) { updateForumEvent(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          id: eventId,
+          input: {
+            agencyQuotas: [{ agencyId: globalId('Agency', admin.agency.id), seats: 3 }],
+          },
         },
-      },
-    );
+      )
+    ).updateForumEvent;
     expect(raised.__typename).toBe('UpdateForumEventSuccess');
     const rows = await prisma.forumRegistration.findMany({
       where: { id: { in: group.map((r: any) => rawId(r.id)) } },
@@ -290,21 +297,22 @@ describe('seats, quotas and the waiting list', () => {
     // Without a waiting list a request beyond the quota is refused and leaves nothing.
     const strict = await openEvent(token, { capacity: 10, agencyQuota: 2, waitingList: false });
     const before = await prisma.forumRegistration.count();
-    const refused = await mutation(
-      admin.token,
-      'nominateDelegates',
-      '$input: NominationInput!',
-      'input: $input',
-      {
-        input: {
-          eventId: strict,
-          userIds: delegates.map((d) => globalId('User', d.id)),
-          type: 'DELEGATE',
-          idempotencyKey: randomUUID(),
+    const refused = (
+      await send(
+        admin.token,
+        graphql(
+          `mutation($input: NominationInput!) { nominateDelegates(input: $input) { __typename ... on QuotaReachedError { quota held } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          input: {
+            eventId: strict,
+            userIds: delegates.map((d) => globalId('User', d.id)),
+            type: 'DELEGATE',
+            idempotencyKey: randomUUID(),
+          },
         },
-      },
-      '... on QuotaReachedError { quota held }',
-    );
+      )
+    ).nominateDelegates;
     expect(expectType<any>(refused, 'QuotaReachedError')).toMatchObject({ quota: 2, held: 0 });
     expect(await prisma.forumRegistration.count()).toBe(before);
     expect(await prisma.forumRequest.count({ where: { eventId: rawId(strict) } })).toBe(0);
@@ -319,15 +327,19 @@ describe('seats, quotas and the waiting list', () => {
     expect(expectType<any>(full, 'EventFullError').capacity).toBe(1);
     expect(await statuses(eventId)).toEqual({ CONFIRMED: 1 });
 
-    const closed = await mutation(
-      token,
-      'closeForumEvent',
-      '$id: ID!',
-      'id: $id',
-      { id: eventId },
-      '... on CloseForumEventSuccess { event { status registrationOpen } }',
-    );
-    expect(closed.event).toEqual({ status: 'CLOSED', registrationOpen: false });
+    const closed = (
+      await send(
+        token,
+        graphql(
+          `mutation($id: ID!) { closeForumEvent(id: $id) { __typename ... on CloseForumEventSuccess { event { status registrationOpen } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { id: eventId },
+      )
+    ).closeForumEvent;
+    expect(expectMember(closed, 'CloseForumEventSuccess').event).toEqual({
+      status: 'CLOSED',
+      registrationOpen: false,
+    });
     expect((await register(b.token, eventId)).__typename).toBe('RegistrationClosedError');
   });
 
@@ -453,23 +465,24 @@ describe('check-in', () => {
     // Check-in is open on the event's day: this one is today.
     const eventId = await openEvent(token, { capacity: 1, ...happeningToday() });
     const session = expectType<any>(
-      await mutation(
-        token,
-        'addSession',
-        '$eventId: ID!, $input: ForumSessionInput!',
-        'eventId: $eventId, input: $input',
-        {
-          eventId,
-          input: {
-            titleEn: 'Cross-border e-commerce',
-            titleZhHans: '跨境电商',
-            titleZhHant: '跨境電商',
-            ...(await sessionTimes(eventId)),
-            room: 'Hall B',
+      (
+        await send(
+          token,
+          graphql(
+            `mutation($eventId: ID!, $input: ForumSessionInput!) { addSession(eventId: $eventId, input: $input) { __typename ... on AddSessionSuccess { session { id } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+          ),
+          {
+            eventId,
+            input: {
+              titleEn: 'Cross-border e-commerce',
+              titleZhHans: '跨境电商',
+              titleZhHant: '跨境電商',
+              ...(await sessionTimes(eventId)),
+              room: 'Hall B',
+            },
           },
-        },
-        '... on AddSessionSuccess { session { id } }',
-      ),
+        )
+      ).addSession,
       'AddSessionSuccess',
     ).session.id;
     const [person, late] = await Promise.all([member(['VIEWER']), member(['VIEWER'])]);
@@ -488,16 +501,13 @@ describe('check-in', () => {
     );
 
     const scan = (code: string, sessionIds?: string[]) =>
-      mutation(
+      send(
         token,
-        'checkIn',
-        '$code: String!, $sessionIds: [ID!]',
-        'code: $code, sessionIds: $sessionIds',
+        graphql(
+          `mutation($code: String!, $sessionIds: [ID!]) { checkIn(code: $code, sessionIds: $sessionIds) { __typename ... on CheckInSuccess { checkIn { alreadyCheckedIn checkedInAt registration { status } sessions { session { id } alreadyCheckedIn } } } ... on CheckInRefusedError { status } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
         { code, sessionIds },
-        `... on CheckInSuccess { checkIn { alreadyCheckedIn checkedInAt registration { status }
-            sessions { session { id } alreadyCheckedIn } } }
-         ... on CheckInRefusedError { status }`,
-      );
+      ).then((data) => data.checkIn);
     const code = present(mine.checkInCode, 'check-in code');
     const first = expectType<any>(await scan(code), 'CheckInSuccess').checkIn;
     expect(first).toMatchObject({
@@ -522,9 +532,17 @@ describe('check-in', () => {
       'WAITLISTED',
     );
     const stranger = await member(['ORGANIZER']);
-    const foreign = await mutation(stranger.token, 'checkIn', '$code: String!', 'code: $code', {
-      code: mine.checkInCode,
-    });
+    const foreign = (
+      await send(
+        stranger.token,
+        graphql(
+          `mutation($code: String!) { checkIn(code: $code) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          code,
+        },
+      )
+    ).checkIn;
     expect(foreign.__typename).toBe('NotFoundError');
     expect(
       (await prisma.forumRegistration.findUniqueOrThrow({ where: { id: rawId(mine.id) } }))
@@ -658,32 +676,33 @@ describe('guests and personal data', () => {
     const eventId = await openEvent(token, { visibility: 'PUBLIC' });
     const person = await registered(null, eventId, { guest: guest({ name: 'Erika Muster' }) });
     const erase = () =>
-      mutation(
+      send(
         token,
-        'eraseRegistrantData',
-        '$id: ID!',
-        'id: $id',
+        graphql(
+          `mutation($id: ID!) { eraseRegistrantData(id: $id) { __typename ... on EraseRegistrantDataSuccess { registration { name email erasedAt status } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
         { id: person.id },
-        '... on EraseRegistrantDataSuccess { registration { name email erasedAt status } }',
-      );
+      ).then((data) => data.eraseRegistrantData);
     expect((await erase()).__typename).toBe('ConflictError');
 
     const past = Date.now() - 10 * 24 * 3_600_000;
-    const moved = await mutation(
-      token,
-      'updateForumEvent',
-      '$id: ID!, $input: ForumEventChanges!',
-      'id: $id, input: $input',
-      {
-        id: eventId,
-        input: {
-          registrationOpensAt: new Date(past - 86_400_000).toISOString(),
-          registrationClosesAt: new Date(past).toISOString(),
-          startsAt: new Date(past).toISOString(),
-          endsAt: new Date(past + 86_400_000).toISOString(),
+    const moved = (
+      await send(
+        token,
+        graphql(
+          `mutation($id: ID!, $input: ForumEventChanges!) { updateForumEvent(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          id: eventId,
+          input: {
+            registrationOpensAt: new Date(past - 86_400_000).toISOString(),
+            registrationClosesAt: new Date(past).toISOString(),
+            startsAt: new Date(past).toISOString(),
+            endsAt: new Date(past + 86_400_000).toISOString(),
+          },
         },
-      },
-    );
+      )
+    ).updateForumEvent;
     expect(moved.__typename).toBe('UpdateForumEventSuccess');
     const erased = expectType<any>(await erase(), 'EraseRegistrantDataSuccess').registration;
     expect(erased).toMatchObject({ name: 'Erased registrant', email: null, status: 'CONFIRMED' });
@@ -701,22 +720,24 @@ describe('exports', () => {
   it('publishes an RFC 5545 calendar and a CSV that keeps Chinese names', async () => {
     const { token } = await member(['ORGANIZER']);
     const eventId = await openEvent(token, { visibility: 'PUBLIC' });
-    await mutation(
-      token,
-      'addSession',
-      '$eventId: ID!, $input: ForumSessionInput!',
-      'eventId: $eventId, input: $input',
-      {
-        eventId,
-        input: {
-          titleEn: 'Opening',
-          titleZhHans: '开幕式',
-          titleZhHant: '開幕式',
-          ...(await sessionTimes(eventId)),
-          capacity: 20,
+    (
+      await send(
+        token,
+        graphql(
+          `mutation($eventId: ID!, $input: ForumSessionInput!) { addSession(eventId: $eventId, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          eventId,
+          input: {
+            titleEn: 'Opening',
+            titleZhHans: '开幕式',
+            titleZhHant: '開幕式',
+            ...(await sessionTimes(eventId)),
+            capacity: 20,
+          },
         },
-      },
-    );
+      )
+    ).addSession;
     await registered(null, eventId, {
       guest: guest({ name: '张伟', organisation: '=HYPERLINK("x")' }),
     });

@@ -9,6 +9,7 @@ import {
   member,
   present,
   rawId,
+  send,
   tokenFor,
   yoga,
 } from './support/api.js';
@@ -101,21 +102,22 @@ describe('a joint operation through every phase, with three agencies', () => {
       __typename: 'AdvanceOperationPhaseSuccess',
       operation: { phase: 'PREPARATION' },
     });
-    const task = await mutate(
-      gz.token,
-      'createTask',
-      '$id: ID!, $input: TaskInput!',
-      'operationId: $id, input: $input',
-      {
-        id: op.id,
-        input: {
-          title: 'Profile inbound courier parcels from Shenzhen',
-          assigneeAgencyId: globalId('Agency', hk.agency.id),
-          dueAt: '2026-06-02T00:00:00Z',
+    const task = (
+      await send(
+        gz.token,
+        graphql(
+          `mutation($id: ID!, $input: TaskInput!) { createTask(operationId: $id, input: $input) { __typename ... on CreateTaskSuccess { task { id status assigneeAgency { slug } } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          id: op.id,
+          input: {
+            title: 'Profile inbound courier parcels from Shenzhen',
+            assigneeAgencyId: globalId('Agency', hk.agency.id),
+            dueAt: '2026-06-02T00:00:00Z',
+          },
         },
-      },
-      '... on CreateTaskSuccess { task { id status assigneeAgency { slug } } }',
-    );
+      )
+    ).createTask;
     const taskId = expectType<any>(task, 'CreateTaskSuccess').task.id;
     const assigned = await prisma.alert.findFirst({
       where: {
@@ -129,56 +131,68 @@ describe('a joint operation through every phase, with three agencies', () => {
     });
     // A participant may not assign work to another agency.
     expectType(
-      await mutate(
-        hk.token,
-        'createTask',
-        '$id: ID!, $input: TaskInput!',
-        'operationId: $id, input: $input',
-        { id: op.id, input: { title: 'x', assigneeAgencyId: globalId('Agency', mo.agency.id) } },
-      ),
+      (
+        await send(
+          hk.token,
+          graphql(
+            `mutation($id: ID!, $input: TaskInput!) { createTask(operationId: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+          ),
+          { id: op.id, input: { title: 'x', assigneeAgencyId: globalId('Agency', mo.agency.id) } },
+        )
+      ).createTask,
       'ForbiddenError',
     );
     // The assignee moves its task and writes the outcome; it may not retitle it.
-    const progress = await mutate(
-      hkAnalyst.token,
-      'updateTask',
-      '$id: ID!, $input: TaskChanges!',
-      'id: $id, input: $input',
-      { id: taskId, input: { status: 'DONE', outcome: '37 parcels flagged' } },
-      '... on UpdateTaskSuccess { task { status outcome completedAt } }',
-    );
-    expect(progress.task).toMatchObject({ status: 'DONE', outcome: '37 parcels flagged' });
-    expectType(
-      await mutate(
+    const progress = (
+      await send(
         hkAnalyst.token,
-        'updateTask',
-        '$id: ID!, $input: TaskChanges!',
-        'id: $id, input: $input',
-        { id: taskId, input: { title: 'Renamed' } },
-      ),
+        graphql(
+          `mutation($id: ID!, $input: TaskChanges!) { updateTask(id: $id, input: $input) { __typename ... on UpdateTaskSuccess { task { status outcome completedAt } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { id: taskId, input: { status: 'DONE', outcome: '37 parcels flagged' } },
+      )
+    ).updateTask;
+    expect(expectMember(progress, 'UpdateTaskSuccess').task).toMatchObject({
+      status: 'DONE',
+      outcome: '37 parcels flagged',
+    });
+    expectType(
+      (
+        await send(
+          hkAnalyst.token,
+          graphql(
+            `mutation($id: ID!, $input: TaskChanges!) { updateTask(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+          ),
+          { id: taskId, input: { title: 'Renamed' } },
+        )
+      ).updateTask,
       'ForbiddenError',
     );
     expectType(
-      await mutate(
-        hk.token,
-        'commentOnTask',
-        '$id: ID!, $body: String!',
-        'taskId: $id, body: $body',
-        {
-          id: taskId,
-          body: 'Lists sent to Guangzhou.',
-        },
-      ),
+      (
+        await send(
+          hk.token,
+          graphql(
+            `mutation($id: ID!, $body: String!) { commentOnTask(taskId: $id, body: $body) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+          ),
+          {
+            id: taskId,
+            body: 'Lists sent to Guangzhou.',
+          },
+        )
+      ).commentOnTask,
       'CommentOnTaskSuccess',
     );
     expectType(
-      await mutate(
-        mo.token,
-        'postOperationMessage',
-        '$id: ID!, $body: String!',
-        'operationId: $id, body: $body',
-        { id: op.id, body: 'Macao team ready at the Border Gate.' },
-      ),
+      (
+        await send(
+          mo.token,
+          graphql(
+            `mutation($id: ID!, $body: String!) { postOperationMessage(operationId: $id, body: $body) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+          ),
+          { id: op.id, body: 'Macao team ready at the Border Gate.' },
+        )
+      ).postOperationMessage,
       'PostOperationMessageSuccess',
     );
 
@@ -188,24 +202,28 @@ describe('a joint operation through every phase, with three agencies', () => {
       audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', mo.agency.id)] },
     });
     expectType(
-      await mutate(
-        mo.token,
-        'linkIntelReport',
-        '$id: ID!, $report: ID!',
-        'operationId: $id, reportId: $report',
-        { id: op.id, report: moReport },
-      ),
+      (
+        await send(
+          mo.token,
+          graphql(
+            `mutation($id: ID!, $report: ID!) { linkIntelReport(operationId: $id, reportId: $report) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+          ),
+          { id: op.id, report: moReport },
+        )
+      ).linkIntelReport,
       'LinkIntelReportSuccess',
     );
     // HK may not link a report it cannot see.
     expectType(
-      await mutate(
-        hk.token,
-        'linkIntelReport',
-        '$id: ID!, $report: ID!',
-        'operationId: $id, reportId: $report',
-        { id: op.id, report: moReport },
-      ),
+      (
+        await send(
+          hk.token,
+          graphql(
+            `mutation($id: ID!, $report: ID!) { linkIntelReport(operationId: $id, reportId: $report) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+          ),
+          { id: op.id, report: moReport },
+        )
+      ).linkIntelReport,
       'NotFoundError',
     );
 
@@ -236,28 +254,34 @@ describe('a joint operation through every phase, with three agencies', () => {
     );
     await recordResult(gz.token, op.id, { kind: 'REFERRED_TO_COURT', count: 2 });
     // MO corrects its arrests: 3 was wrong, 4 is right; the original is kept.
-    const corrected = await mutate(
-      mo.token,
-      'correctResult',
-      '$id: ID!, $input: ResultInput!, $reason: String!',
-      'id: $id, input: $input, reason: $reason',
-      {
-        id: wrong.result.id,
-        input: { kind: 'ARREST', count: 4 },
-        reason: 'One arrest was recorded late',
-      },
-      '... on CorrectResultSuccess { result { count corrects { id count superseded } } }',
-    );
-    expect(corrected.result).toMatchObject({ count: 4, corrects: { count: 3, superseded: true } });
+    const corrected = (
+      await send(
+        mo.token,
+        graphql(
+          `mutation($id: ID!, $input: ResultInput!, $reason: String!) { correctResult(id: $id, input: $input, reason: $reason) { __typename ... on CorrectResultSuccess { result { count corrects { id count superseded } } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          id: wrong.result.id,
+          input: { kind: 'ARREST', count: 4 },
+          reason: 'One arrest was recorded late',
+        },
+      )
+    ).correctResult;
+    expect(expectMember(corrected, 'CorrectResultSuccess').result).toMatchObject({
+      count: 4,
+      corrects: { count: 3, superseded: true },
+    });
     // Nobody corrects another agency's results.
     expectType(
-      await mutate(
-        gz.token,
-        'correctResult',
-        '$id: ID!, $input: ResultInput!, $reason: String!',
-        'id: $id, input: $input, reason: $reason',
-        { id: wrong.result.id, input: { kind: 'ARREST', count: 9 }, reason: 'Lead thinks so' },
-      ),
+      (
+        await send(
+          gz.token,
+          graphql(
+            `mutation($id: ID!, $input: ResultInput!, $reason: String!) { correctResult(id: $id, input: $input, reason: $reason) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+          ),
+          { id: wrong.result.id, input: { kind: 'ARREST', count: 9 }, reason: 'Lead thinks so' },
+        )
+      ).correctResult,
       'ForbiddenError',
     );
 
@@ -407,14 +431,19 @@ describe('refusals change nothing', () => {
     await advance(gz.token, op.id, 'PREPARATION');
     await advance(gz.token, op.id, 'ACTION');
     expectType(await recordResult(hk.token, op.id, seizure()), 'ForbiddenError');
-    const bad = await mutate(
-      gz.token,
-      'createTask',
-      '$id: ID!, $input: TaskInput!',
-      'operationId: $id, input: $input',
-      { id: op.id, input: { title: 'Watch', assigneeAgencyId: globalId('Agency', hk.agency.id) } },
-    );
-    expect(bad.issues).toEqual([
+    const bad = (
+      await send(
+        gz.token,
+        graphql(
+          `mutation($id: ID!, $input: TaskInput!) { createTask(operationId: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          id: op.id,
+          input: { title: 'Watch', assigneeAgencyId: globalId('Agency', hk.agency.id) },
+        },
+      )
+    ).createTask;
+    expect(expectMember(bad, 'ValidationError').issues).toEqual([
       { path: ['input', 'assigneeAgencyId'], message: expect.stringContaining('not observers') },
     ]);
     // A seizure without its unit or place, valued to the tenth of a cent: every problem at once.
@@ -432,15 +461,19 @@ describe('refusals change nothing', () => {
         .issues.map((i) => i.path.slice(-1)[0])
         .sort(),
     ).toEqual(['amount', 'detectionPoint', 'unit'].sort());
-    const cancel = await mutate(
-      gz.token,
-      'cancelOperation',
-      '$id: ID!, $reason: String!',
-      'id: $id, reason: $reason',
-      { id: op.id, reason: 'Targets moved' },
-      '... on CancelOperationSuccess { operation { phase cancelReason } }',
-    );
-    expect(cancel.operation).toEqual({ phase: 'CANCELLED', cancelReason: 'Targets moved' });
+    const cancel = (
+      await send(
+        gz.token,
+        graphql(
+          `mutation($id: ID!, $reason: String!) { cancelOperation(id: $id, reason: $reason) { __typename ... on CancelOperationSuccess { operation { phase cancelReason } } ... on IllegalPhaseTransitionError { from to allowed } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { id: op.id, reason: 'Targets moved' },
+      )
+    ).cancelOperation;
+    expect(expectMember(cancel, 'CancelOperationSuccess').operation).toEqual({
+      phase: 'CANCELLED',
+      cancelReason: 'Targets moved',
+    });
     expect(await prisma.operationResult.count({ where: { operationId: rawId(op.id) } })).toBe(0);
     expect(await prisma.operationTask.count({ where: { operationId: rawId(op.id) } })).toBe(0);
   });
@@ -448,31 +481,31 @@ describe('refusals change nothing', () => {
   it('refuses a bad proposal with every problem and writes nothing', async () => {
     const { gz } = await bay();
     const before = await prisma.operation.count();
-    const result = await mutate(
-      gz.token,
-      'proposeOperation',
-      '$input: OperationInput!',
-      'input: $input',
-      {
-        input: {
-          codeName: 'X',
-          title: ' ',
-          objective: 'Objective',
-          plannedStart: '2026-06-08T00:00:00Z',
-          plannedEnd: '2026-06-01T00:00:00Z',
-          timeZone: 'Mars/Olympus',
-          targetCountries: ['MY'],
-          tlp: 'AMBER',
+    const result = (
+      await send(
+        gz.token,
+        graphql(
+          `mutation($input: OperationInput!) { proposeOperation(input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          input: {
+            codeName: 'X',
+            title: ' ',
+            objective: 'Objective',
+            plannedStart: '2026-06-08T00:00:00Z',
+            plannedEnd: '2026-06-01T00:00:00Z',
+            timeZone: 'Mars/Olympus',
+            targetCountries: ['MY'],
+            tlp: 'AMBER',
+          },
         },
-      },
-    );
-    expect(result.__typename).toBe('ValidationError');
-    expect(result.issues.map((i: any) => i.path.join('.')).sort()).toEqual([
-      'input.codeName',
-      'input.plannedEnd',
-      'input.timeZone',
-      'input.title',
-    ]);
+      )
+    ).proposeOperation;
+    expect(
+      expectMember(result, 'ValidationError')
+        .issues.map((i) => i.path.join('.'))
+        .sort(),
+    ).toEqual(['input.codeName', 'input.plannedEnd', 'input.timeZone', 'input.title']);
     expect(await prisma.operation.count()).toBe(before);
   });
 
@@ -489,15 +522,19 @@ describe('refusals change nothing', () => {
     await respond(hk.token, op.id, 'DECLINE', { reason: 'No officers free that week' });
     expect((await gql(SUMMARY, { id: op.id }, { token: hk.token })).data?.node).toBeNull();
     await respond(mo.token, op.id, 'ACCEPT');
-    const removed = await mutate(
-      gz.token,
-      'withdrawInvitation',
-      '$id: ID!, $agency: ID!, $reason: String!',
-      'operationId: $id, agencyId: $agency, reason: $reason',
-      { id: op.id, agency: globalId('Agency', mo.agency.id), reason: 'Scope narrowed to HK' },
-      '... on WithdrawInvitationSuccess { participation { status reason } }',
-    );
-    expect(removed.participation).toEqual({ status: 'REMOVED', reason: 'Scope narrowed to HK' });
+    const removed = (
+      await send(
+        gz.token,
+        graphql(
+          `mutation($id: ID!, $agency: ID!, $reason: String!) { withdrawInvitation(operationId: $id, agencyId: $agency, reason: $reason) { __typename ... on WithdrawInvitationSuccess { participation { status reason } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { id: op.id, agency: globalId('Agency', mo.agency.id), reason: 'Scope narrowed to HK' },
+      )
+    ).withdrawInvitation;
+    expect(expectMember(removed, 'WithdrawInvitationSuccess').participation).toEqual({
+      status: 'REMOVED',
+      reason: 'Scope narrowed to HK',
+    });
     expect((await gql(SUMMARY, { id: op.id }, { token: mo.token })).data?.node).toBeNull();
     // Invited again after declining: a fresh invitation.
     expectType(
@@ -530,13 +567,20 @@ describe('an uninvited agency finds no trace of an operation', () => {
     await respond(hk.token, op.id, 'ACCEPT');
     await advance(gz.token, op.id, 'PREPARATION');
     await advance(gz.token, op.id, 'ACTION');
-    const task = await mutate(
-      gz.token,
-      'createTask',
-      '$id: ID!, $input: TaskInput!',
-      'operationId: $id, input: $input',
-      { id: op.id, input: { title: 'Raid', assigneeAgencyId: globalId('Agency', hk.agency.id) } },
-      '... on CreateTaskSuccess { task { id } }',
+    const task = expectMember(
+      (
+        await send(
+          gz.token,
+          graphql(
+            `mutation($id: ID!, $input: TaskInput!) { createTask(operationId: $id, input: $input) { __typename ... on CreateTaskSuccess { task { id } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+          ),
+          {
+            id: op.id,
+            input: { title: 'Raid', assigneeAgencyId: globalId('Agency', hk.agency.id) },
+          },
+        )
+      ).createTask,
+      'CreateTaskSuccess',
     );
     const result = expectMember(
       await recordResult(hk.token, op.id, seizure()),
@@ -584,23 +628,33 @@ describe('an uninvited agency finds no trace of an operation', () => {
     expect(endpoint.status).toBe(404);
     // Mutations answer as if the operation did not exist, and change nothing.
     expectType(
-      await mutate(
-        token,
-        'postOperationMessage',
-        '$id: ID!, $body: String!',
-        'operationId: $id, body: $body',
-        {
-          id: op.id,
-          body: 'hello?',
-        },
-      ),
+      (
+        await send(
+          token,
+          graphql(
+            `mutation($id: ID!, $body: String!) { postOperationMessage(operationId: $id, body: $body) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+          ),
+          {
+            id: op.id,
+            body: 'hello?',
+          },
+        )
+      ).postOperationMessage,
       'NotFoundError',
     );
     expectType(
-      await mutate(token, 'commentOnTask', '$id: ID!, $body: String!', 'taskId: $id, body: $body', {
-        id: task.task.id,
-        body: 'hello?',
-      }),
+      (
+        await send(
+          token,
+          graphql(
+            `mutation($id: ID!, $body: String!) { commentOnTask(taskId: $id, body: $body) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+          ),
+          {
+            id: task.task.id,
+            body: 'hello?',
+          },
+        )
+      ).commentOnTask,
       'NotFoundError',
     );
     expectType(await respond(token, op.id, 'ACCEPT'), 'NotFoundError');
@@ -802,24 +856,28 @@ describe('changing an operation and its links', () => {
     const first = await propose(gz.token);
     const second = await propose(gz.token);
     const before = await prisma.operation.count();
-    const again = await mutate(
-      gz.token,
-      'proposeOperation',
-      '$input: OperationInput!',
-      'input: $input',
-      { input: operationInput({ codeName: first.codeName.toLowerCase() }) },
-    );
-    expect(again.issues).toEqual([
+    const again = (
+      await send(
+        gz.token,
+        graphql(
+          `mutation($input: OperationInput!) { proposeOperation(input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { input: operationInput({ codeName: first.codeName.toLowerCase() }) },
+      )
+    ).proposeOperation;
+    expect(expectMember(again, 'ValidationError').issues).toEqual([
       { path: ['input', 'codeName'], message: 'this code name is already in use' },
     ]);
     expect(await prisma.operation.count()).toBe(before);
-    const rename = await mutate(
-      gz.token,
-      'updateOperation',
-      '$id: ID!, $input: OperationChanges!',
-      'id: $id, input: $input',
-      { id: second.id, input: { codeName: first.codeName } },
-    );
+    const rename = (
+      await send(
+        gz.token,
+        graphql(
+          `mutation($id: ID!, $input: OperationChanges!) { updateOperation(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { id: second.id, input: { codeName: first.codeName } },
+      )
+    ).updateOperation;
     expect(rename.__typename).toBe('ValidationError');
     expect(
       (await prisma.operation.findUniqueOrThrow({ where: { id: rawId(second.id) } })).codeName,

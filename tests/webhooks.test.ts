@@ -19,6 +19,7 @@ import {
   mutation,
   present,
   rawId,
+  send,
 } from './support/api.js';
 import { graphql } from './support/graphql.js';
 import { publishedReport } from './support/intel.js';
@@ -186,13 +187,15 @@ describe('webhooks', () => {
     const admin = await member(['AGENCY_ADMIN']);
     const analyst = await member(['ANALYST']);
     const otherAdmin = await member(['AGENCY_ADMIN']);
-    const plain = await mutation(
-      admin.token,
-      'registerWebhook',
-      '$input: WebhookInput!',
-      'input: $input',
-      { input: { url: 'http://example.org/hook' } },
-    );
+    const plain = (
+      await send(
+        admin.token,
+        graphql(
+          `mutation($input: WebhookInput!) { registerWebhook(input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { input: { url: 'http://example.org/hook' } },
+      )
+    ).registerWebhook;
     expect(expectType<any>(plain, 'ValidationError').issues[0].path).toEqual(['input', 'url']);
     const refused = await gql(
       graphql(
@@ -220,38 +223,56 @@ describe('webhooks', () => {
       },
     );
     expect(foreign.data?.node).toBeNull();
-    const notTheirs = await mutation(otherAdmin.token, 'deleteWebhook', '$id: ID!', 'id: $id', {
-      id: endpoint.id,
-    });
+    const notTheirs = (
+      await send(
+        otherAdmin.token,
+        graphql(
+          `mutation($id: ID!) { deleteWebhook(id: $id) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          id: endpoint.id,
+        },
+      )
+    ).deleteWebhook;
     expectType(notTheirs, 'NotFoundError');
 
-    const rotated = await mutation(
-      admin.token,
-      'rotateWebhookSecret',
-      '$id: ID!',
-      'id: $id',
-      { id: endpoint.id },
-      '... on RotateWebhookSecretSuccess { registration { secret } }',
-    );
+    const rotated = (
+      await send(
+        admin.token,
+        graphql(
+          `mutation($id: ID!) { rotateWebhookSecret(id: $id) { __typename ... on RotateWebhookSecretSuccess { registration { secret } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { id: endpoint.id },
+      )
+    ).rotateWebhookSecret;
     expect(expectType<any>(rotated, 'RotateWebhookSecretSuccess').registration.secret).toMatch(
       /^whsec_/,
     );
-    const updated = await mutation(
-      admin.token,
-      'updateWebhook',
-      '$id: ID!, $input: WebhookChanges!',
-      'id: $id, input: $input',
-      { id: endpoint.id, input: { kinds: ['BROADCAST', 'SIGHTING_REPORTED'] } },
-      '... on UpdateWebhookSuccess { endpoint { kinds url active } }',
-    );
+    const updated = (
+      await send(
+        admin.token,
+        graphql(
+          `mutation($id: ID!, $input: WebhookChanges!) { updateWebhook(id: $id, input: $input) { __typename ... on UpdateWebhookSuccess { endpoint { kinds url active } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { id: endpoint.id, input: { kinds: ['BROADCAST', 'SIGHTING_REPORTED'] } },
+      )
+    ).updateWebhook;
     expect(expectType<any>(updated, 'UpdateWebhookSuccess').endpoint).toEqual({
       kinds: ['BROADCAST', 'SIGHTING_REPORTED'],
       url: 'https://example.org/hook',
       active: false,
     });
-    const removed = await mutation(admin.token, 'deleteWebhook', '$id: ID!', 'id: $id', {
-      id: endpoint.id,
-    });
+    const removed = (
+      await send(
+        admin.token,
+        graphql(
+          `mutation($id: ID!) { deleteWebhook(id: $id) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          id: endpoint.id,
+        },
+      )
+    ).deleteWebhook;
     expectType(removed, 'DeleteWebhookSuccess');
     expect(await prisma.webhookEndpoint.count({ where: { agencyId: admin.agency.id } })).toBe(0);
   });
@@ -278,13 +299,15 @@ describe('webhooks', () => {
       'https://LOCALHOST./hook',
     ];
     for (const url of internal) {
-      const refused = await mutation(
-        admin.token,
-        'registerWebhook',
-        '$input: WebhookInput!',
-        'input: $input',
-        { input: { url } },
-      );
+      const refused = (
+        await send(
+          admin.token,
+          graphql(
+            `mutation($input: WebhookInput!) { registerWebhook(input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+          ),
+          { input: { url } },
+        )
+      ).registerWebhook;
       const issue = expectType<any>(refused, 'ValidationError').issues[0];
       expect(issue.path, url).toEqual(['input', 'url']);
       expect(issue.message, url).toMatch(/internal address|https:\/\//);
@@ -300,13 +323,15 @@ describe('webhooks', () => {
       REGISTER,
     );
     const endpoint = expectType<any>(registered, 'RegisterWebhookSuccess').registration.endpoint;
-    const moved = await mutation(
-      admin.token,
-      'updateWebhook',
-      '$id: ID!, $input: WebhookChanges!',
-      'id: $id, input: $input',
-      { id: endpoint.id, input: { url: 'https://169.254.169.254/hook' } },
-    );
+    const moved = (
+      await send(
+        admin.token,
+        graphql(
+          `mutation($id: ID!, $input: WebhookChanges!) { updateWebhook(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { id: endpoint.id, input: { url: 'https://169.254.169.254/hook' } },
+      )
+    ).updateWebhook;
     expect(expectType<any>(moved, 'ValidationError').issues[0].path).toEqual(['input', 'url']);
     const stored = await prisma.webhookEndpoint.findUniqueOrThrow({
       where: { id: rawId(endpoint.id) },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { expectMember, expectType, mutation, send, unique } from './api.js';
+import { expectMember, send, unique } from './api.js';
 import { graphql, type VariablesOf } from './graphql.js';
 
 // Driving forum events and registration through the real mutations.
@@ -8,8 +8,24 @@ import { graphql, type VariablesOf } from './graphql.js';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
+const CREATE_EVENT = graphql(`
+  mutation CreateEvent($input: ForumEventInput!) { createForumEvent(input: $input) {
+    __typename
+    ... on CreateForumEventSuccess { event { id status } }
+    ... on ValidationError { issues { path message } }
+    ... on Error { code message } } }
+`);
+export type ForumEventInput = VariablesOf<typeof CREATE_EVENT>['input'];
+
+const PUBLISH_EVENT = graphql(`
+  mutation PublishEvent($id: ID!) { publishForumEvent(id: $id) {
+    __typename
+    ... on PublishForumEventSuccess { event { status } }
+    ... on Error { code message } } }
+`);
+
 /** An event a month ahead, registration open now. */
-export function eventInput(overrides: Record<string, unknown> = {}) {
+export function eventInput(overrides: Partial<ForumEventInput> = {}): ForumEventInput {
   const start = new Date(Date.now() + 30 * DAY);
   return {
     kind: 'FORUM',
@@ -32,25 +48,12 @@ export function eventInput(overrides: Record<string, unknown> = {}) {
 }
 
 /** Creates and publishes an event; returns its id. */
-export async function openEvent(token: string, overrides: Record<string, unknown> = {}) {
-  const created = await mutation(
-    token,
-    'createForumEvent',
-    '$input: ForumEventInput!',
-    'input: $input',
-    { input: eventInput(overrides) },
-    '... on CreateForumEventSuccess { event { id status } }',
-  );
-  const id: string = expectType<any>(created, 'CreateForumEventSuccess').event.id;
-  const published = await mutation(
-    token,
-    'publishForumEvent',
-    '$id: ID!',
-    'id: $id',
-    { id },
-    '... on PublishForumEventSuccess { event { status } }',
-  );
-  expect(expectType<any>(published, 'PublishForumEventSuccess').event.status).toBe('OPEN');
+export async function openEvent(token: string, overrides: Partial<ForumEventInput> = {}) {
+  const created = (await send(token, CREATE_EVENT, { input: eventInput(overrides) }))
+    .createForumEvent;
+  const { id } = expectMember(created, 'CreateForumEventSuccess').event;
+  const published = (await send(token, PUBLISH_EVENT, { id })).publishForumEvent;
+  expect(expectMember(published, 'PublishForumEventSuccess').event.status).toBe('OPEN');
   return id;
 }
 
