@@ -229,7 +229,7 @@ describe('who receives an alert', () => {
     ]);
     expect(outsiderHistory.data?.alerts.totalCount).toBe(1);
     const node = await gql(
-      'query($id: ID!) { node(id: $id) { id } }',
+      graphql('query($id: ID!) { node(id: $id) { id } }'),
       { id: alertId },
       {
         token: outsider.token,
@@ -250,7 +250,7 @@ describe('who receives an alert', () => {
     expectType(ack, 'NotFoundError');
     // The partner no longer reads the report, so neither the alert about it.
     const partnerNode = await gql(
-      'query($id: ID!) { node(id: $id) { id } }',
+      graphql('query($id: ID!) { node(id: $id) { id } }'),
       { id: alertId },
       {
         token: partner.token,
@@ -523,7 +523,7 @@ describe('sessions and live connections', () => {
     const heartbeat = LiveStream.sse(base, listener.token, {}, 'subscription { heartbeat }');
     streams.push(heartbeat);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const out = await gql('mutation { signOutEverywhere }', {}, { token: listener.token });
+    const out = await gql(graphql('mutation { signOutEverywhere }'), {}, { token: listener.token });
     expect(out.data?.signOutEverywhere).toBe(1);
     await ws.until((s) => s.closeCode !== null, 5_000);
     expect(ws.closeCode).toBe(4403);
@@ -591,7 +591,8 @@ describe('the inbox', () => {
     await broadcast(admin.token, 'Second news');
     await broadcast(admin.token, 'Third news');
     const count = async () =>
-      (await gql('{ unreadAlertCount }', {}, { token: reader.token })).data?.unreadAlertCount;
+      (await gql(graphql('{ unreadAlertCount }'), {}, { token: reader.token })).data
+        ?.unreadAlertCount;
     expect(await count()).toBe(3);
 
     const ack = (
@@ -667,7 +668,9 @@ describe('the inbox', () => {
   it('lets only network admins broadcast', async () => {
     const analyst = await member(['ANALYST']);
     const result = await gql(
-      'mutation { broadcastAlert(input: { title: "Hello", severity: INFO }) { __typename } }',
+      graphql(
+        'mutation { broadcastAlert(input: { title: "Hello", severity: INFO }) { __typename } }',
+      ),
       {},
       { token: analyst.token },
     );

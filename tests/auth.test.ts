@@ -13,6 +13,7 @@ import {
   tokenFor,
   unique,
 } from './support/api.js';
+import { graphql } from './support/graphql.js';
 
 const ME = '{ me { id email } }';
 
@@ -98,11 +99,15 @@ describe('signIn', () => {
   });
 
   it('refuses a malformed e-mail before running, and names an empty password', async () => {
-    const malformed = await gql('mutation { signIn(email: " ", password: "x") { __typename } }');
+    const malformed = await gql(
+      graphql('mutation { signIn(email: " ", password: "x") { __typename } }'),
+    );
     expect(errorCode(malformed)).toBe('BAD_USER_INPUT');
     expect(malformed.errors?.[0]?.message).toMatch(/EmailAddress must be an e-mail address/);
     const result = await gql(
-      'mutation { signIn(email: "someone@agency.demo", password: "") { __typename ... on ValidationError { code issues { path message } } } }',
+      graphql(
+        'mutation { signIn(email: "someone@agency.demo", password: "") { __typename ... on ValidationError { code issues { path message } } } }',
+      ),
     );
     const error = expectType<any>(result.data?.signIn, 'ValidationError');
     expect(error.code).toBe('BAD_USER_INPUT');
@@ -124,7 +129,7 @@ describe('sessions', () => {
     const forged = `${id}.${'a'.repeat(32)}`;
     expect((await gql(ME, {}, { token: forged })).data?.me).toBeNull();
     expect(
-      errorCode(await gql('{ agencies(first: 1) { totalCount } }', {}, { token: forged })),
+      errorCode(await gql(graphql('{ agencies(first: 1) { totalCount } }'), {}, { token: forged })),
     ).toBe('UNAUTHENTICATED');
   });
 
@@ -151,7 +156,7 @@ describe('sessions', () => {
   it('signOut ends only the current session', async () => {
     const { user, token } = await member(['VIEWER']);
     const other = await tokenFor(user.email);
-    const out = await gql('mutation { signOut }', {}, { token });
+    const out = await gql(graphql('mutation { signOut }'), {}, { token });
     expect(out.data?.signOut).toBe(true);
     expect((await gql(ME, {}, { token })).data?.me).toBeNull();
     expect((await gql(ME, {}, { token: other })).data?.me.email).toBe(user.email);
@@ -161,7 +166,7 @@ describe('sessions', () => {
   it('signOutEverywhere ends every session of the user', async () => {
     const { user, token } = await member(['VIEWER']);
     const other = await tokenFor(user.email);
-    const out = await gql('mutation { signOutEverywhere }', {}, { token });
+    const out = await gql(graphql('mutation { signOutEverywhere }'), {}, { token });
     expect(out.data?.signOutEverywhere).toBe(2);
     expect((await gql(ME, {}, { token: other })).data?.me).toBeNull();
     expect(await prisma.session.count({ where: { userId: user.id } })).toBe(0);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
 import {
+  expectMember,
   expectType,
   globalId,
   gql,
@@ -99,12 +100,15 @@ describe('people behind ids', () => {
       'From 22:00 HKT.',
     );
     const read = await gql(
-      'query($id: ID!) { node(id: $id) { ... on Alert { title data originAgency { id } } } }',
+      graphql(
+        'query($id: ID!) { node(id: $id) { __typename ... on Alert { title data originAgency { id } } } }',
+      ),
       { id: alertId },
       { token: reader.token },
     );
-    expect(read.data?.node.title).toBe('Network maintenance tonight');
-    expect(read.data?.node.data).toEqual({ body: 'From 22:00 HKT.' });
+    const alert = expectMember(read.data?.node, 'Alert');
+    expect(alert.title).toBe('Network maintenance tonight');
+    expect(alert.data).toEqual({ body: 'From 22:00 HKT.' });
     expect(JSON.stringify(read.data)).not.toContain(admin.user.id);
   });
 });
@@ -184,7 +188,7 @@ describe('operation alerts', () => {
     expect(await history(invitee.token, op.codeName)).toEqual([]);
     const alertId = partnerSees[0]?.id as string;
     const byId = await gql(
-      'query($id: ID!) { node(id: $id) { id } }',
+      graphql('query($id: ID!) { node(id: $id) { id } }'),
       { id: alertId },
       {
         token: invitee.token,
@@ -273,8 +277,8 @@ describe('guest registrations', () => {
       person.email,
     );
     const opened = await gql(
-      'query($code: String!) { forumRegistrationByCode(code: $code) { id } }',
-      { code: registration.checkInCode },
+      graphql('query($code: String!) { forumRegistrationByCode(code: $code) { id } }'),
+      { code: present(registration.checkInCode, 'check-in code') },
     );
     expect(opened.data?.forumRegistrationByCode ?? null).toBeNull();
   });
@@ -330,7 +334,7 @@ describe('AMBER+STRICT readings', () => {
     expect(log.map((e) => e.action)).toEqual(['SEARCH']);
     // A count by marking alone tells nothing of the content and is not logged.
     await gql(
-      '{ intelReportCount(filter: { tlp: [AMBER_STRICT] }) { count } }',
+      graphql('{ intelReportCount(filter: { tlp: [AMBER_STRICT] }) { count } }'),
       {},
       { token: reader.token },
     );

@@ -6,6 +6,7 @@ import { prisma } from '../src/db.js';
 import { deliverForumMessages, smtpTransport } from '../src/modules/forums/forum-mailer.js';
 import { gql, member, present, rawId } from './support/api.js';
 import { cancel, guest, openEvent, registered } from './support/forums.js';
+import { graphql } from './support/graphql.js';
 
 // Messages to registrants leave the outbox by SMTP, each in the recipient's language. An
 // in-process SMTP server (smtp-server) receives them; mailparser reads them back.
@@ -107,8 +108,10 @@ describe('forum messages by e-mail', () => {
     expect(waiting.status).toBe('WAITLISTED');
     expect(waiting.checkInCode).toBeNull();
     const answer = await gql(
-      'query($code: String!) { forumRegistrationByCode(code: $code) { id status guestCode name } }',
-      { code: waiting.guestCode },
+      graphql(
+        'query($code: String!) { forumRegistrationByCode(code: $code) { id status guestCode name } }',
+      ),
+      { code: present(waiting.guestCode, 'guest code') },
     );
     expect(answer.data?.forumRegistrationByCode).toEqual({
       id: waiting.id,

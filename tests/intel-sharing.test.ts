@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
-import { expectType, gql, member, present, rawId, unique } from './support/api.js';
+import { expectMember, expectType, gql, member, present, rawId, unique } from './support/api.js';
 import { graphql } from './support/graphql.js';
 import { publishedReport, uniqueAirWaybill, uniqueContainer } from './support/intel.js';
 
@@ -50,7 +50,7 @@ describe('hit/no-hit', () => {
     expect(text).not.toContain(secretTitle);
     expect(text.toUpperCase()).not.toContain(container);
     const other = await gql(
-      'query($id: ID!) { node(id: $id) { id } }',
+      graphql('query($id: ID!) { node(id: $id) { id } }'),
       { id: hkMatch.id },
       { token: my.token },
     );
@@ -75,11 +75,13 @@ describe('hit/no-hit', () => {
     await publishedReport(b.token, { observables: [{ type: 'DOMAIN', value: domain }] });
     expect((await gql(MATCHES, {}, { token: b.token })).data?.intelMatches.totalCount).toBe(0);
     const correlated = await gql(
-      'query($id: ID!) { node(id: $id) { ... on IntelReport { correlations { report { id } } } } }',
+      graphql(
+        'query($id: ID!) { node(id: $id) { __typename ... on IntelReport { correlations { report { id } } } } }',
+      ),
       { id: first },
       { token: b.token },
     );
-    expect(correlated.data?.node.correlations).toHaveLength(1);
+    expect(expectMember(correlated.data?.node, 'IntelReport').correlations).toHaveLength(1);
   });
 
   it('an author may opt a report out of matching', async () => {
@@ -145,11 +147,13 @@ describe('access requests', () => {
     expectType(twice.data?.requestAccess, 'ConflictError');
 
     const incoming = await gql(
-      '{ intelAccessRequests(first: 5, direction: INCOMING) { edges { node { id justification requesterName requesterAgency { slug } report { id } } } } }',
+      graphql(
+        '{ intelAccessRequests(first: 5, direction: INCOMING) { edges { node { id justification requesterName requesterAgency { slug } report { id } } } } }',
+      ),
       {},
       { token: owner.token },
     );
-    expect(incoming.data?.intelAccessRequests.edges[0].node).toMatchObject({
+    expect(incoming.data?.intelAccessRequests.edges[0]?.node).toMatchObject({
       id: request.id,
       justification,
       requesterAgency: { slug: asker.agency.slug },
@@ -157,7 +161,7 @@ describe('access requests', () => {
     });
 
     const before = await gql(
-      'query($id: ID!) { node(id: $id) { id } }',
+      graphql('query($id: ID!) { node(id: $id) { id } }'),
       { id: ownerReport },
       { token: asker.token },
     );
@@ -172,17 +176,19 @@ describe('access requests', () => {
         .status,
     ).toBe('APPROVED');
     const after = await gql(
-      'query($id: ID!) { node(id: $id) { ... on IntelReport { title } } }',
+      graphql('query($id: ID!) { node(id: $id) { __typename ... on IntelReport { title } } }'),
       { id: ownerReport },
       { token: asker.token },
     );
-    expect(after.data?.node.title).toBe(title);
+    expect(expectMember(after.data?.node, 'IntelReport').title).toBe(title);
     const outgoing = await gql(
-      '{ intelAccessRequests(first: 5, direction: OUTGOING) { edges { node { status report { id } } } } }',
+      graphql(
+        '{ intelAccessRequests(first: 5, direction: OUTGOING) { edges { node { status report { id } } } } }',
+      ),
       {},
       { token: asker.token },
     );
-    expect(outgoing.data?.intelAccessRequests.edges[0].node).toEqual({
+    expect(outgoing.data?.intelAccessRequests.edges[0]?.node).toEqual({
       status: 'APPROVED',
       report: { id: ownerReport },
     });
@@ -223,7 +229,7 @@ describe('access requests', () => {
       report: { id: ownerReport },
     });
     const hidden = await gql(
-      'query($id: ID!) { node(id: $id) { id } }',
+      graphql('query($id: ID!) { node(id: $id) { id } }'),
       { id: ownerReport },
       { token: asker.token },
     );
@@ -288,7 +294,9 @@ describe('sightings', () => {
     const list = async (min: number) =>
       (
         await gql(
-          'query($f: IntelReportFilter) { intelReports(first: 5, filter: $f) { totalCount } }',
+          graphql(
+            'query($f: IntelReportFilter) { intelReports(first: 5, filter: $f) { totalCount } }',
+          ),
           {
             f: { search: tag, minSightings: min },
           },

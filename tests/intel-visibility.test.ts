@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
 import {
+  expectMember,
   globalId,
   gql,
   makeAgency,
@@ -126,7 +127,7 @@ describe.each(VIEWERS)('%s', (viewer) => {
     for (const name of NAMES) {
       const id = reports[name];
       const result = await gql(
-        'query($id: ID!) { node(id: $id) { id ... on IntelReport { title } } }',
+        graphql('query($id: ID!) { node(id: $id) { id ... on IntelReport { title } } }'),
         { id },
         {
           token: tokens[viewer],
@@ -141,25 +142,29 @@ describe.each(VIEWERS)('%s', (viewer) => {
 
   it('lookupObservable finds only visible reports', async () => {
     const result = await gql(
-      'query($v: String!) { lookupObservable(type: DOMAIN, value: $v) { normalisedValue reports { id } } }',
+      graphql(
+        'query($v: String!) { lookupObservable(type: DOMAIN, value: $v) { normalisedValue reports { id } } }',
+      ),
       { v: `HTTPS://WWW.${sharedDomain.toUpperCase()}/` },
       { token: tokens[viewer] },
     );
     expect(result.errors).toBeUndefined();
     expect(result.data?.lookupObservable.normalisedValue).toBe(sharedDomain);
-    const ids = result.data?.lookupObservable.reports.map((r: any) => r.id).sort();
+    const ids = result.data?.lookupObservable.reports.map((r) => r.id).sort();
     expect(ids).toEqual(expectedFor(viewer));
   });
 
   it('correlations of a network report show only visible reports', async () => {
     const result = await gql(
-      'query($id: ID!) { node(id: $id) { ... on IntelReport { correlations { report { id } sharedObservables { value } } } } }',
+      graphql(
+        'query($id: ID!) { node(id: $id) { __typename ... on IntelReport { correlations { report { id } sharedObservables { value } } } } }',
+      ),
       { id: reports.greenNetwork },
       { token: tokens[viewer] },
     );
     expect(result.errors).toBeUndefined();
-    const correlations = result.data?.node.correlations;
-    const ids = correlations.map((c: any) => c.report.id).sort();
+    const correlations = expectMember(result.data?.node, 'IntelReport').correlations;
+    const ids = correlations.map((c) => c.report.id).sort();
     expect(ids).toEqual(expectedFor(viewer).filter((id) => id !== reports.greenNetwork));
     for (const c of correlations) expect(c.sharedObservables).toEqual([{ value: sharedDomain }]);
   });
@@ -173,7 +178,7 @@ describe.each(VIEWERS)('%s', (viewer) => {
     const visible = new Set(expectedFor(viewer));
     for (const observable of observables) {
       const result = await gql(
-        'query($id: ID!) { node(id: $id) { id } }',
+        graphql('query($id: ID!) { node(id: $id) { id } }'),
         { id: globalId('IntelObservable', observable.id) },
         {
           token: tokens[viewer],
@@ -189,9 +194,9 @@ describe.each(VIEWERS)('%s', (viewer) => {
 
 describe('without a session', () => {
   it('no path answers', async () => {
-    const list = await gql('{ intelReports(first: 5) { totalCount } }');
+    const list = await gql(graphql('{ intelReports(first: 5) { totalCount } }'));
     expect(list.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const node = await gql('query($id: ID!) { node(id: $id) { id } }', {
+    const node = await gql(graphql('query($id: ID!) { node(id: $id) { id } }'), {
       id: reports.greenNetwork,
     });
     expect(node.data?.node ?? null).toBeNull();
@@ -209,15 +214,13 @@ const OPEN = graphql(
 describe('TLP:RED opens only with a stated purpose, and each opening is logged', () => {
   it('the named recipient is told of the report, and reads it with a purpose', async () => {
     const notices = await gql(
-      '{ redReportsForMe { reportId opened authorAgency { id } } }',
+      graphql('{ redReportsForMe { reportId opened authorAgency { id } } }'),
       {},
       { token: tokens.b1 },
     );
-    const notice = notices.data?.redReportsForMe.find((n: any) => n.reportId === reports.redToB1);
+    const notice = notices.data?.redReportsForMe.find((n) => n.reportId === reports.redToB1);
     expect(notice).toMatchObject({ opened: false });
-    expect(notices.data?.redReportsForMe.map((n: any) => n.reportId)).not.toContain(
-      reports.redDraft,
-    );
+    expect(notices.data?.redReportsForMe.map((n) => n.reportId)).not.toContain(reports.redDraft);
 
     const without = await gql(OPEN, { id: reports.redToB1 }, { token: tokens.b1 });
     expect(without.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -232,10 +235,14 @@ describe('TLP:RED opens only with a stated purpose, and each opening is logged',
       where: { reportId: rawId(reports.redToB1) },
     });
     expect(log).toEqual([expect.objectContaining({ userId: userIds.b1, action: 'VIEW', purpose })]);
-    const again = await gql('{ redReportsForMe { reportId opened } }', {}, { token: tokens.b1 });
-    expect(
-      again.data?.redReportsForMe.find((n: any) => n.reportId === reports.redToB1).opened,
-    ).toBe(true);
+    const again = await gql(
+      graphql('{ redReportsForMe { reportId opened } }'),
+      {},
+      { token: tokens.b1 },
+    );
+    expect(again.data?.redReportsForMe.find((n) => n.reportId === reports.redToB1)?.opened).toBe(
+      true,
+    );
   });
 
   it('a purpose opens nothing for anyone else', async () => {
@@ -248,7 +255,11 @@ describe('TLP:RED opens only with a stated purpose, and each opening is logged',
         },
       );
       expect(result.data?.intelReport ?? null, viewer).toBeNull();
-      const notices = await gql('{ redReportsForMe { reportId } }', {}, { token: tokens[viewer] });
+      const notices = await gql(
+        graphql('{ redReportsForMe { reportId } }'),
+        {},
+        { token: tokens[viewer] },
+      );
       expect(notices.data?.redReportsForMe).toEqual([]);
     }
     const log = await prisma.intelAccessLog.count({

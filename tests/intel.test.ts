@@ -268,7 +268,7 @@ describe('lifecycle', () => {
     const reader = await member(['VIEWER']);
     const id = await publishedReport(token);
     const seen = await gql(
-      'query($id: ID!) { node(id: $id) { id } }',
+      graphql('query($id: ID!) { node(id: $id) { id } }'),
       { id },
       { token: reader.token },
     );
@@ -276,7 +276,7 @@ describe('lifecycle', () => {
 
     await retractReport(token, id, 'Source withdrew the claim');
     const hidden = await gql(
-      'query($id: ID!) { node(id: $id) { id } }',
+      graphql('query($id: ID!) { node(id: $id) { id } }'),
       { id },
       { token: reader.token },
     );
@@ -418,12 +418,14 @@ describe('search', () => {
 
     const find = async (filter: Record<string, unknown>) => {
       const r = await gql(
-        'query($f: IntelReportFilter) { intelReports(first: 20, filter: $f) { totalCount edges { node { id } } } }',
+        graphql(
+          'query($f: IntelReportFilter) { intelReports(first: 20, filter: $f) { totalCount edges { node { id } } } }',
+        ),
         { f: { ...filter, search: `${tag} ${filter.search ?? ''}`.trim() } },
         { token },
       );
       expect(r.errors).toBeUndefined();
-      return r.data?.intelReports.edges.map((e: any) => e.node.id).sort();
+      return r.data?.intelReports.edges.map((e) => e.node.id).sort();
     };
     const all = [hk, gz, en].sort();
     expect(await find({ search: '假冒' })).toEqual(all);

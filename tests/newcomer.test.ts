@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
-import { errorCode, globalId, gql, member, rawId, yoga } from './support/api.js';
+import { errorCode, globalId, gql, member, present, rawId, yoga } from './support/api.js';
 import { openEvent } from './support/forums.js';
+import { graphql } from './support/graphql.js';
 import { type Instance, post, startInstance } from './support/instance.js';
 import { reportInput } from './support/intel.js';
 import { advance, invite, propose, recordResult, respond, seizure } from './support/operations.js';
@@ -32,7 +33,9 @@ describe('what the server says', () => {
       expect(result.errors?.[0]?.message).toMatch(/\$after.*offset/s);
     }
     const inline = await gql(
-      '{ intelReports(first: 1, filter: { publishedAfter: "2026-02-30T00:00:00Z" }) { totalCount } }',
+      graphql(
+        '{ intelReports(first: 1, filter: { publishedAfter: "2026-02-30T00:00:00Z" }) { totalCount } }',
+      ),
       {},
       { token },
     );
@@ -96,7 +99,7 @@ describe('what the server says', () => {
       expect(refused.errors?.[0]?.message).toMatch(/"\$c".*Iso3166Code must be an ISO 3166 code/s);
     }
     const literal = await gql(
-      '{ intelReports(first: 1, filter: { observedCountry: "Atlantis" }) { totalCount } }',
+      graphql('{ intelReports(first: 1, filter: { observedCountry: "Atlantis" }) { totalCount } }'),
       {},
       { token },
     );
@@ -148,17 +151,21 @@ describe('what the server says', () => {
     await advance(lead.token, op.id, 'EVALUATION');
 
     const free = await gql(
-      'query($id: ID!) { operation(id: $id) { workspace { afterActionReport(locale: "xx") { locale } } } }',
+      graphql(
+        'query($id: ID!) { operation(id: $id) { workspace { afterActionReport(locale: "xx") { locale } } } }',
+      ),
       { id: op.id },
       { token: lead.token },
     );
     expect(free.errors?.[0]?.message).toMatch(/Locale/);
     const chosen = await gql(
-      'query($id: ID!) { operation(id: $id) { workspace { afterActionReport(locale: ZH_HANT) { locale markdown } } } }',
+      graphql(
+        'query($id: ID!) { operation(id: $id) { workspace { afterActionReport(locale: ZH_HANT) { locale markdown } } } }',
+      ),
       { id: op.id },
       { token: lead.token },
     );
-    const report = chosen.data?.operation.workspace.afterActionReport;
+    const report = present(chosen.data?.operation?.workspace?.afterActionReport, 'the report');
     expect(report.locale).toBe('zh-Hant');
     // The results table has its headings, in the reader's language.
     expect(report.markdown).toContain('| 單位 | 成果 | 內容 | 估計市值 | 地點及方式 |');

@@ -176,14 +176,16 @@ describe('roles and deactivation', () => {
     expect(user.deactivatedAt).toBeTruthy();
 
     expect(await prisma.session.count({ where: { userId: colleague.id } })).toBe(0);
-    expect((await gql('{ me { id } }', {}, { token: colleagueToken })).data?.me).toBeNull();
+    expect(
+      (await gql(graphql('{ me { id } }'), {}, { token: colleagueToken })).data?.me,
+    ).toBeNull();
     expectType(
       (await signIn(colleague.email, TEST_PASSWORD)).data?.signIn,
       'InvalidCredentialsError',
     );
 
     const back = await gql(
-      'mutation($id: ID!) { reactivateUser(userId: $id) { __typename } }',
+      graphql('mutation($id: ID!) { reactivateUser(userId: $id) { __typename } }'),
       { id: globalId('User', colleague.id) },
       { token },
     );
@@ -241,7 +243,7 @@ describe('who sees which users', () => {
   it('anonymous callers see no one', async () => {
     const agency = await makeAgency();
     const user = await makeUser(agency.id, ['VIEWER']);
-    expect((await gql('{ me { id } }')).data?.me).toBeNull();
+    expect((await gql(graphql('{ me { id } }'))).data?.me).toBeNull();
     const hidden = await gql(NODE, { id: globalId('User', user.id) });
     expect(hidden.errors).toBeUndefined();
     expect(hidden.data?.node).toBeNull();
@@ -263,8 +265,10 @@ describe('own account', () => {
 
     const ok = await gql(CHANGE, { c: TEST_PASSWORD, n: 'a brand new password' }, { token });
     expectType(ok.data?.changePassword, 'ChangePasswordSuccess');
-    expect((await gql('{ me { id } }', {}, { token })).data?.me.id).toBe(globalId('User', user.id));
-    expect((await gql('{ me { id } }', {}, { token: other })).data?.me).toBeNull();
+    expect((await gql(graphql('{ me { id } }'), {}, { token })).data?.me?.id).toBe(
+      globalId('User', user.id),
+    );
+    expect((await gql(graphql('{ me { id } }'), {}, { token: other })).data?.me).toBeNull();
     expectType((await signIn(user.email, 'a brand new password')).data?.signIn, 'SignInSuccess');
   });
 });

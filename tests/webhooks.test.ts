@@ -216,7 +216,7 @@ describe('webhooks', () => {
     );
     const endpoint = expectType<any>(registered, 'RegisterWebhookSuccess').registration.endpoint;
     const foreign = await gql(
-      'query($id: ID!) { node(id: $id) { id } }',
+      graphql('query($id: ID!) { node(id: $id) { id } }'),
       { id: endpoint.id },
       {
         token: otherAdmin.token,

@@ -25,6 +25,12 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+/** A document's variables (which may be left out when it has none) and the request options. */
+type VariablesAndOptions<Variables> =
+  Record<string, never> extends Variables
+    ? [variables?: Variables, options?: RequestOptions]
+    : [variables: Variables, options?: RequestOptions];
+
 /**
  * A GraphQL request to the in-process server. Given a typed document (`graphql(\`…\`)` from
  * ./graphql.js) the variables and the result carry the document's types; a query given as text
@@ -32,8 +38,7 @@ export interface RequestOptions {
  */
 export async function gql<Result, Variables>(
   document: TadaDocumentNode<Result, Variables>,
-  variables: Variables,
-  options?: RequestOptions,
+  ...rest: VariablesAndOptions<Variables>
 ): Promise<GqlResult<Result>>;
 export async function gql<T = Record<string, any>>(
   query: string,
