@@ -154,7 +154,7 @@ describe('the alerts subscription', () => {
     const foreign = live('sse', viewer.token, { rule: ruleId });
     await foreign.until((s) => s.errors.length > 0);
     expect(foreign.errors[0]?.extensions?.code).toBe('NOT_FOUND');
-    const NODE = 'query($id: ID!) { node(id: $id) { id } }';
+    const NODE = graphql('query($id: ID!) { node(id: $id) { id } }');
     expect((await gql(NODE, { id: ruleId }, { token: viewer.token })).data?.node).toBeNull();
     expect((await gql(NODE, { id: ruleId }, { token: other.token })).data?.node).toEqual({
       id: ruleId,

@@ -517,7 +517,7 @@ describe('network statistics', () => {
 });
 
 describe('design points', () => {
-  const MATCHES = '{ intelMatches(first: 20) { totalCount } }';
+  const MATCHES = graphql('{ intelMatches(first: 20) { totalCount } }');
 
   it('RED and AMBER+STRICT reports are not matched unless their author chooses it', async () => {
     const holder = await member(['ANALYST'], { regions: ['BELT_AND_ROAD'] });

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
 import {
   errorCode,
+  expectMember,
   expectType,
   globalId,
   gql,
   makeUser,
   member,
+  present,
   rawId,
   unique,
 } from './support/api.js';
@@ -255,12 +257,14 @@ describe('lifecycle', () => {
       'title',
     ]);
 
-    const HISTORY =
-      'query($id: ID!) { node(id: $id) { ... on IntelReport { versions { changes } } } }';
+    const HISTORY = graphql(
+      'query($id: ID!) { node(id: $id) { __typename ... on IntelReport { versions { changes } } } }',
+    );
     const seen = await gql(HISTORY, { id }, { token: reader.token });
     expect(seen.errors).toBeUndefined();
-    expect(Object.keys(seen.data?.node.versions[0].changes)).toEqual(['title']);
-    expect(JSON.stringify(seen.data?.node.versions)).not.toContain(reader.agency.id);
+    const { versions } = expectMember(seen.data?.node, 'IntelReport');
+    expect(Object.keys(present(versions[0], 'a version').changes as object)).toEqual(['title']);
+    expect(JSON.stringify(versions)).not.toContain(reader.agency.id);
   });
 
   it('a retracted report cannot change, and other agencies stop seeing it', async () => {

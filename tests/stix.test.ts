@@ -5,7 +5,16 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
-import { globalId, gql, member, rawId, unique, yoga } from './support/api.js';
+import {
+  expectMember,
+  globalId,
+  gql,
+  member,
+  present,
+  rawId,
+  unique,
+  yoga,
+} from './support/api.js';
 import { graphql } from './support/graphql.js';
 import { publishedReport, uniqueContainer } from './support/intel.js';
 
@@ -42,7 +51,15 @@ const schemaFor: Record<string, string> = {
   'email-addr': `${base}/observables/email-addr.json`,
 };
 
-function validate(object: { type: string }) {
+/**
+ * A STIX object as these tests read it once the OASIS schema has accepted it: its common
+ * properties typed, the rest as the schema allows.
+ */
+type StixObject = { type: string; id: string } & Record<string, any>;
+type StixBundle = StixObject & { objects: StixObject[] };
+
+function validate(value: unknown): asserts value is StixObject {
+  const object = value as { type: string };
   const schemaId = schemaFor[object.type];
   expect(schemaId, `no schema for ${object.type}`).toBeDefined();
   const check = ajv.getSchema(schemaId as string);
@@ -51,7 +68,9 @@ function validate(object: { type: string }) {
   expect(valid, `${object.type}: ${JSON.stringify(check?.errors)}`).toBe(true);
 }
 
-const STIX = 'query($id: ID!) { node(id: $id) { ... on IntelReport { stixBundle } } }';
+const STIX = graphql(
+  'query($id: ID!) { node(id: $id) { __typename ... on IntelReport { stixBundle } } }',
+);
 let author: Awaited<ReturnType<typeof member>>;
 let reader: Awaited<ReturnType<typeof member>>;
 let reportId = '';
@@ -85,11 +104,11 @@ describe('STIX 2.1 export', () => {
   it('validates against the OASIS schemas, with the official TLP 2.0 marking', async () => {
     const result = await gql(STIX, { id: reportId }, { token: author.token });
     expect(result.errors).toBeUndefined();
-    const bundle = result.data?.node.stixBundle;
+    const bundle = expectMember(result.data?.node, 'IntelReport').stixBundle as StixBundle;
     validate(bundle);
     for (const object of bundle.objects) validate(object);
 
-    const types = bundle.objects.map((o: any) => o.type).sort();
+    const types = bundle.objects.map((o) => o.type).sort();
     expect(types).toEqual(
       [
         'domain-name',
@@ -103,18 +122,26 @@ describe('STIX 2.1 export', () => {
         'url',
       ].sort(),
     );
-    const marking = bundle.objects.find((o: any) => o.type === 'marking-definition');
+    const marking = present(
+      bundle.objects.find((o) => o.type === 'marking-definition'),
+      'the marking',
+    );
     expect(marking.id).toBe('marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421');
     expect(
       marking.extensions['extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d'].tlp_2_0,
     ).toBe('amber');
-    const report = bundle.objects.find((o: any) => o.type === 'report');
+    const report = present(
+      bundle.objects.find((o) => o.type === 'report'),
+      'the report',
+    );
     expect(report.object_marking_refs).toEqual([marking.id]);
     expect(report.lang).toBe('zh-Hant');
     expect(report.confidence).toBe(80);
-    for (const ref of report.object_refs)
-      expect(bundle.objects.map((o: any) => o.id)).toContain(ref);
-    const pattern = bundle.objects.find((o: any) => o.pattern?.includes('company-name')).pattern;
+    for (const ref of report.object_refs) expect(bundle.objects.map((o) => o.id)).toContain(ref);
+    const pattern = present(
+      bundle.objects.find((o) => o.pattern?.includes('company-name')),
+      'the company-name indicator',
+    ).pattern;
     expect(pattern).toBe("[x-ipnet-company-name:value = 'O\\'Neil Trading (HK) Ltd']");
   });
 
@@ -148,7 +175,7 @@ describe('STIX 2.1 export', () => {
       audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', reader.agency.id)] },
     });
     const refused = await gql(STIX, { id: strict }, { token: reader.token });
-    expect(refused.data?.node.stixBundle).toBeNull();
+    expect(expectMember(refused.data?.node, 'IntelReport').stixBundle).toBeNull();
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(refused.errors?.[0]?.message).toMatch(/TLP:AMBER\+STRICT/);
     const http = await yoga.fetch(`http://localhost/stix/reports/${encodeURIComponent(strict)}`, {
@@ -157,7 +184,7 @@ describe('STIX 2.1 export', () => {
     expect(http.status).toBe(403);
 
     const own = await gql(STIX, { id: strict }, { token: author.token });
-    validate(own.data?.node.stixBundle);
+    validate(expectMember(own.data?.node, 'IntelReport').stixBundle);
   });
 
   it('answers 404 for a report one may not see', async () => {
