@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
 import {
   errorCode,
+  expectMember,
   expectType,
   globalId,
   gql,
@@ -138,35 +139,45 @@ describe('agencies', () => {
   it('returns the name in the requested locale: argument, then user preference, then Accept-Language', async () => {
     const agency = await makeAgency();
     const id = globalId('Agency', agency.id);
-    const q =
-      'query($id: ID!, $locale: Locale) { node(id: $id) { ... on Agency { name(locale: $locale) } } }';
+    const q = graphql(
+      'query($id: ID!, $locale: Locale) { node(id: $id) { __typename ... on Agency { name(locale: $locale) } } }',
+    );
 
     const { token } = await member(['VIEWER']);
     const zhHK = { 'accept-language': 'zh-HK,zh;q=0.9,en;q=0.5' };
-    expect((await gql(q, { id }, { token, headers: zhHK })).data?.node.name).toBe(
-      agency.nameZhHant,
-    );
     expect(
-      (await gql(q, { id }, { token, headers: { 'accept-language': 'zh-CN' } })).data?.node.name,
+      expectMember((await gql(q, { id }, { token, headers: zhHK })).data?.node, 'Agency').name,
+    ).toBe(agency.nameZhHant);
+    expect(
+      expectMember(
+        (await gql(q, { id }, { token, headers: { 'accept-language': 'zh-CN' } })).data?.node,
+        'Agency',
+      ).name,
     ).toBe(agency.nameZhHans);
-    expect((await gql(q, { id, locale: 'EN' }, { token, headers: zhHK })).data?.node.name).toBe(
-      agency.nameEn,
-    );
+    expect(
+      expectMember(
+        (await gql(q, { id, locale: 'EN' }, { token, headers: zhHK })).data?.node,
+        'Agency',
+      ).name,
+    ).toBe(agency.nameEn);
     // Portuguese is optional and falls back to English.
-    expect((await gql(q, { id, locale: 'PT' }, { token })).data?.node.name).toBe(agency.nameEn);
+    expect(
+      expectMember((await gql(q, { id, locale: 'PT' }, { token })).data?.node, 'Agency').name,
+    ).toBe(agency.nameEn);
 
     const home = await makeAgency();
     const user = await makeUser(home.id, ['VIEWER'], { locale: 'zh-Hans' });
     const prefers = await tokenFor(user.email);
-    expect((await gql(q, { id }, { token: prefers, headers: zhHK })).data?.node.name).toBe(
-      agency.nameZhHans,
-    );
+    expect(
+      expectMember((await gql(q, { id }, { token: prefers, headers: zhHK })).data?.node, 'Agency')
+        .name,
+    ).toBe(agency.nameZhHans);
   });
 
   it('node(id:) finds an agency for members and refuses anonymous callers', async () => {
     const agency = await makeAgency();
     const id = globalId('Agency', agency.id);
-    const q = 'query($id: ID!) { node(id: $id) { id ... on Agency { slug } } }';
+    const q = graphql('query($id: ID!) { node(id: $id) { id ... on Agency { slug } } }');
     const { token } = await member(['VIEWER']);
     expect((await gql(q, { id }, { token })).data?.node).toEqual({ id, slug: agency.slug });
     expect(errorCode(await gql(q, { id }))).toBe('UNAUTHENTICATED');

@@ -10,7 +10,6 @@ import {
   gql,
   makeUser,
   member,
-  mutation,
   present,
   rawId,
   send,
@@ -23,7 +22,7 @@ import {
   eventInput,
   guest,
   openEvent,
-  REGISTRATION,
+  Registration,
   register,
   registered,
 } from './support/forums.js';
@@ -166,21 +165,23 @@ describe('forum events', () => {
     // Members of an invitation-only event cannot register themselves; invited people are in.
     const self = await register(other.token, invitationOnly);
     expect(self.__typename).toBe('NotFoundError');
-    const invited = await mutation(
-      token,
-      'inviteToEvent',
-      '$input: EventInvitationInput!',
-      'input: $input',
-      {
-        input: {
-          eventId: invitationOnly,
-          invitees: [{ userId: globalId('User', other.user.id) }],
-          type: 'SPEAKER',
-          message: 'We would be honoured to hear you on the opening panel.',
+    const invited = (
+      await send(
+        token,
+        graphql(
+          `mutation($input: EventInvitationInput!) { inviteToEvent(input: $input) { __typename ... on InviteToEventSuccess { registrations { ...Registration } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+          [Registration],
+        ),
+        {
+          input: {
+            eventId: invitationOnly,
+            invitees: [{ userId: globalId('User', other.user.id) }],
+            type: 'SPEAKER',
+            message: 'We would be honoured to hear you on the opening panel.',
+          },
         },
-      },
-      `... on InviteToEventSuccess { registrations { ${REGISTRATION} } }`,
-    );
+      )
+    ).inviteToEvent;
     const [speaker] = expectType<any>(invited, 'InviteToEventSuccess').registrations;
     expect(speaker).toMatchObject({ status: 'CONFIRMED', type: 'SPEAKER' });
     expect(await node(invitationOnly, other.token)).toEqual({ id: invitationOnly });
@@ -246,11 +247,12 @@ describe('seats, quotas and the waiting list', () => {
     const admin = await member(['AGENCY_ADMIN']);
     const delegates = await Promise.all([1, 2, 3].map(() => makeUser(admin.agency.id, ['VIEWER'])));
     const nominate = (userIds: string[], key = randomUUID()) =>
-      mutation(
+      send(
         admin.token,
-        'nominateDelegates',
-        '$input: NominationInput!',
-        'input: $input',
+        graphql(
+          `mutation($input: NominationInput!) { nominateDelegates(input: $input) { __typename ... on NominateDelegatesSuccess { registrations { ...Registration } } ... on QuotaReachedError { quota held } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+          [Registration],
+        ),
         {
           input: {
             eventId,
@@ -259,9 +261,7 @@ describe('seats, quotas and the waiting list', () => {
             idempotencyKey: key,
           },
         },
-        `... on NominateDelegatesSuccess { registrations { ${REGISTRATION} } }
-         ... on QuotaReachedError { quota held }`,
-      );
+      ).then((data) => data.nominateDelegates);
     // Three exceed the quota of two: the whole group waits, as one entry.
     const group = expectType<any>(
       await nominate(delegates.map((d) => d.id)),
@@ -557,8 +557,15 @@ describe('the check-in window', () => {
     const early = await openEvent(token, { capacity: 5, visibility: 'PUBLIC' });
     const seated = await registered(null, early, { guest: guest() });
     expect(seated.status).toBe('CONFIRMED');
-    const CHECK_IN = ['$code: String!', 'code: $code'] as const;
-    const refused = await mutation(token, 'checkIn', ...CHECK_IN, { code: seated.checkInCode });
+    const refused = (
+      await send(
+        token,
+        graphql(
+          `mutation($code: String!) { checkIn(code: $code) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { code: present(seated.checkInCode, 'check-in code') },
+      )
+    ).checkIn;
     expect(expectType<any>(refused, 'ConflictError').message).toMatch(/on the event's day/);
     expect(
       (await prisma.forumRegistration.findUniqueOrThrow({ where: { id: rawId(seated.id) } }))
@@ -571,13 +578,15 @@ describe('the check-in window', () => {
       ...happeningToday(),
     });
     const guestToday = await registered(null, today, { guest: guest() });
-    const admitted = await mutation(
-      token,
-      'checkIn',
-      ...CHECK_IN,
-      { code: guestToday.checkInCode },
-      '... on CheckInSuccess { checkIn { alreadyCheckedIn } }',
-    );
+    const admitted = (
+      await send(
+        token,
+        graphql(
+          `mutation($code: String!) { checkIn(code: $code) { __typename ... on CheckInSuccess { checkIn { alreadyCheckedIn } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { code: present(guestToday.checkInCode, 'check-in code') },
+      )
+    ).checkIn;
     expect(expectType<any>(admitted, 'CheckInSuccess').checkIn.alreadyCheckedIn).toBe(false);
   });
 });
@@ -641,14 +650,16 @@ describe('guests and personal data', () => {
     expect(expectMember(seen.data?.node, 'ForumEvent').registrations.totalCount).toBe(0);
 
     // A guest invited to a NETWORK event reads it through their code, and only so.
-    const invited = await mutation(
-      token,
-      'inviteToEvent',
-      '$input: EventInvitationInput!',
-      'input: $input',
-      { input: { eventId: networkOnly, invitees: [{ guest: guest() }], type: 'SPEAKER' } },
-      `... on InviteToEventSuccess { registrations { ${REGISTRATION} } }`,
-    );
+    const invited = (
+      await send(
+        token,
+        graphql(
+          `mutation($input: EventInvitationInput!) { inviteToEvent(input: $input) { __typename ... on InviteToEventSuccess { registrations { ...Registration } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+          [Registration],
+        ),
+        { input: { eventId: networkOnly, invitees: [{ guest: guest() }], type: 'SPEAKER' } },
+      )
+    ).inviteToEvent;
     const [speaker] = expectType<any>(invited, 'InviteToEventSuccess').registrations;
     const speakerView = await gql(
       graphql(`query($code: String!) { forumRegistrationByCode(code: $code) { event { id } } }`),

@@ -381,8 +381,9 @@ describe('lifecycle', () => {
       tlp: 'AMBER_STRICT',
       audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', reader.agency.id)] },
     });
-    const q =
-      'query($id: ID!) { node(id: $id) { ... on IntelReport { mayExport audience { scope } authorAgency { slug } } } }';
+    const q = graphql(
+      'query($id: ID!) { node(id: $id) { ... on IntelReport { mayExport audience { scope } authorAgency { slug } } } }',
+    );
     const asReader = await gql(q, { id }, { token: reader.token });
     expect(asReader.data?.node).toEqual({
       mayExport: false,
@@ -390,8 +391,7 @@ describe('lifecycle', () => {
       authorAgency: { slug: agency.slug },
     });
     const asAuthor = await gql(q, { id }, { token });
-    expect(asAuthor.data?.node.mayExport).toBe(true);
-    expect(asAuthor.data?.node.audience).toEqual({ scope: 'AGENCIES' });
+    expect(asAuthor.data?.node).toMatchObject({ mayExport: true, audience: { scope: 'AGENCIES' } });
   });
 });
 

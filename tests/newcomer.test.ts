@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
-import { errorCode, globalId, gql, member, present, rawId, yoga } from './support/api.js';
+import {
+  errorCode,
+  expectMember,
+  globalId,
+  gql,
+  member,
+  present,
+  rawId,
+  yoga,
+} from './support/api.js';
 import { openEvent } from './support/forums.js';
 import { graphql } from './support/graphql.js';
 import { type Instance, post, startInstance } from './support/instance.js';
@@ -84,7 +93,9 @@ describe('what the server says', () => {
     expect(await prisma.forumRegistration.count({ where: { eventId: rawId(eventId) } })).toBe(0);
     // Accepted values are normalised: trimmed, e-mail lower case, codes upper case.
     const accepted = await gql(REGISTER, asGuest({ email: ' Ana@INPI.example ', country: 'pt' }));
-    expect(accepted.data?.registerForEvent.__typename).toBe('RegisterForEventSuccess');
+    expect(accepted.data).toMatchObject({
+      registerForEvent: { __typename: 'RegisterForEventSuccess' },
+    });
     const stored = await prisma.forumRegistration.findFirst({ where: { eventId: rawId(eventId) } });
     expect(stored).toMatchObject({ email: 'ana@inpi.example', country: 'PT' });
 
@@ -222,13 +233,13 @@ describe('the request log', () => {
   it('names the operation, the user and the agency, and keeps clients’ mistakes out of the errors', async () => {
     const signedIn = await post(
       server,
-      `mutation SignIn($e: EmailAddress!, $p: String!) { signIn(email: $e, password: $p) {
-        ... on SignInSuccess { session { token user { id agency { id } } } } } }`,
+      graphql(`mutation SignIn($e: EmailAddress!, $p: String!) { signIn(email: $e, password: $p) {
+        __typename ... on SignInSuccess { session { token user { id agency { id } } } } } }`),
       { e: 'analyst@hk-customs.demo', p: 'newcomer-demo-password' },
     );
-    const { token, user } = signedIn.data.signIn.session;
-    await post(server, 'query Mine { me { id } }', {}, token);
-    await post(server, '{ agencies(first: 1) { totalCount } }', {}, 'not.a-session');
+    const { token, user } = expectMember(signedIn.data?.signIn, 'SignInSuccess').session;
+    await post(server, graphql('query Mine { me { id } }'), {}, token);
+    await post(server, graphql('{ agencies(first: 1) { totalCount } }'), {}, 'not.a-session');
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     const entries = server

@@ -18,7 +18,6 @@ import { publishedReport } from './support/intel.js';
 import {
   advance,
   invite,
-  mutate,
   operationInput,
   propose,
   recordResult,
@@ -795,18 +794,23 @@ describe('changing an operation and its links', () => {
       { agencyId: globalId('Agency', hk.agency.id), role: 'PARTICIPANT' },
     ]);
     await respond(hk.token, op.id, 'ACCEPT');
-    const UPDATE = ['$id: ID!, $input: OperationChanges!', 'id: $id, input: $input'] as const;
-    const changed = await mutate(
-      gz.token,
-      'updateOperation',
-      ...UPDATE,
-      {
-        id: op.id,
-        input: { title: 'Batteries only', targetRegions: null, plannedEnd: '2026-06-10T00:00:00Z' },
-      },
-      '... on UpdateOperationSuccess { operation { title targetRegions plannedEnd } }',
-    );
-    expect(changed.operation).toEqual({
+    const changed = (
+      await send(
+        gz.token,
+        graphql(
+          `mutation($id: ID!, $input: OperationChanges!) { updateOperation(id: $id, input: $input) { __typename ... on UpdateOperationSuccess { operation { title targetRegions plannedEnd } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          id: op.id,
+          input: {
+            title: 'Batteries only',
+            targetRegions: null,
+            plannedEnd: '2026-06-10T00:00:00Z',
+          },
+        },
+      )
+    ).updateOperation;
+    expect(expectMember(changed, 'UpdateOperationSuccess').operation).toEqual({
       title: 'Batteries only',
       targetRegions: [],
       plannedEnd: '2026-06-10T00:00:00.000Z',
@@ -823,24 +827,48 @@ describe('changing an operation and its links', () => {
       },
     });
     // The same values again change nothing and log nothing.
-    await mutate(gz.token, 'updateOperation', ...UPDATE, {
-      id: op.id,
-      input: { title: 'Batteries only' },
-    });
+    (
+      await send(
+        gz.token,
+        graphql(
+          `mutation($id: ID!, $input: OperationChanges!) { updateOperation(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          id: op.id,
+          input: { title: 'Batteries only' },
+        },
+      )
+    ).updateOperation;
     expect(
       await prisma.operationLogEntry.count({
         where: { operationId: rawId(op.id), event: 'OPERATION_UPDATED' },
       }),
     ).toBe(1);
     expectType(
-      await mutate(hk.token, 'updateOperation', ...UPDATE, { id: op.id, input: { title: 'Mine' } }),
+      (
+        await send(
+          hk.token,
+          graphql(
+            `mutation($id: ID!, $input: OperationChanges!) { updateOperation(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+          ),
+          { id: op.id, input: { title: 'Mine' } },
+        )
+      ).updateOperation,
       'ForbiddenError',
     );
-    const backwards = await mutate(gz.token, 'updateOperation', ...UPDATE, {
-      id: op.id,
-      input: { plannedStart: '2026-07-01T00:00:00Z' },
-    });
-    expect(backwards.issues).toEqual([
+    const backwards = (
+      await send(
+        gz.token,
+        graphql(
+          `mutation($id: ID!, $input: OperationChanges!) { updateOperation(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          id: op.id,
+          input: { plannedStart: '2026-07-01T00:00:00Z' },
+        },
+      )
+    ).updateOperation;
+    expect(expectMember(backwards, 'ValidationError').issues).toEqual([
       { path: ['input', 'plannedEnd'], message: 'must be after plannedStart' },
     ]);
     expect(
@@ -894,14 +922,54 @@ describe('changing an operation and its links', () => {
     await respond(hk.token, op.id, 'ACCEPT');
     await respond(mo.token, op.id, 'ACCEPT');
     const report = await publishedReport(mo.token);
-    const LINK = ['$id: ID!, $report: ID!', 'operationId: $id, reportId: $report'] as const;
     const vars = { id: op.id, report };
-    expectType(await mutate(mo.token, 'linkIntelReport', ...LINK, vars), 'LinkIntelReportSuccess');
-    expectType(await mutate(mo.token, 'linkIntelReport', ...LINK, vars), 'ConflictError');
-    expectType(await mutate(hk.token, 'unlinkIntelReport', ...LINK, vars), 'ForbiddenError');
+    expectType(
+      (
+        await send(
+          mo.token,
+          graphql(
+            `mutation($id: ID!, $report: ID!) { linkIntelReport(operationId: $id, reportId: $report) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+          ),
+          vars,
+        )
+      ).linkIntelReport,
+      'LinkIntelReportSuccess',
+    );
+    expectType(
+      (
+        await send(
+          mo.token,
+          graphql(
+            `mutation($id: ID!, $report: ID!) { linkIntelReport(operationId: $id, reportId: $report) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+          ),
+          vars,
+        )
+      ).linkIntelReport,
+      'ConflictError',
+    );
+    expectType(
+      (
+        await send(
+          hk.token,
+          graphql(
+            `mutation($id: ID!, $report: ID!) { unlinkIntelReport(operationId: $id, reportId: $report) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+          ),
+          vars,
+        )
+      ).unlinkIntelReport,
+      'ForbiddenError',
+    );
     expect(await prisma.operationIntelLink.count({ where: { operationId: rawId(op.id) } })).toBe(1);
     expectType(
-      await mutate(gz.token, 'unlinkIntelReport', ...LINK, vars),
+      (
+        await send(
+          gz.token,
+          graphql(
+            `mutation($id: ID!, $report: ID!) { unlinkIntelReport(operationId: $id, reportId: $report) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+          ),
+          vars,
+        )
+      ).unlinkIntelReport,
       'UnlinkIntelReportSuccess',
     );
     expect(await prisma.operationIntelLink.count({ where: { operationId: rawId(op.id) } })).toBe(0);

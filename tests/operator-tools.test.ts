@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSecret } from '../src/modules/webhooks/webhook.crypto.js';
+import { expectMember, present } from './support/api.js';
+import { graphql } from './support/graphql.js';
 import { type Instance, post, startInstance } from './support/instance.js';
 
 // The operator's tools in src/tools, run as an operator runs them (a process of their own) on an
@@ -39,12 +41,11 @@ async function start(env: Record<string, string>): Promise<Instance> {
 async function signIn(instance: Instance, email: string, password: string): Promise<string> {
   const result = await post(
     instance,
-    `mutation($e: EmailAddress!, $p: String!) { signIn(email: $e, password: $p) {
-      __typename ... on SignInSuccess { session { token } } } }`,
+    graphql(`mutation($e: EmailAddress!, $p: String!) { signIn(email: $e, password: $p) {
+      __typename ... on SignInSuccess { session { token } } } }`),
     { e: email, p: password },
   );
-  expect(result.data.signIn.__typename, JSON.stringify(result)).toBe('SignInSuccess');
-  return result.data.signIn.session.token;
+  return expectMember(result.data?.signIn, 'SignInSuccess').session.token;
 }
 
 afterAll(async () => {
@@ -88,8 +89,8 @@ describe('create-admin', () => {
     // The account signs in through the real session path and holds both roles.
     const instance = await start({ DATA_DIR: dir, MATCH_SECRET: OLD_SECRET });
     const token = await signIn(instance, 'admin@secretariat.example', 'first-admin-password');
-    const me = await post(instance, '{ me { roles agency { slug regions } } }', {}, token);
-    expect(me.data.me).toEqual({
+    const me = await post(instance, graphql('{ me { roles agency { slug regions } } }'), {}, token);
+    expect(me.data?.me).toEqual({
       roles: expect.arrayContaining(['NETWORK_ADMIN', 'AGENCY_ADMIN']),
       agency: { slug: 'secretariat', regions: [] },
     });
@@ -106,8 +107,8 @@ describe('rotate-secrets', () => {
   it('re-keys observable matching and webhook secrets, refuses a wrong previous secret, and can run twice', async () => {
     const dir = dataFolder();
     const password = 'demo-password-for-rotation';
-    const LOOKUP = `{ lookupObservable(type: CONTAINER_NUMBER, value: "CSQU 305438-3") {
-      reports { title } } }`;
+    const LOOKUP = graphql(`{ lookupObservable(type: CONTAINER_NUMBER, value: "CSQU 305438-3") {
+      reports { title } } }`);
 
     // A demo network under the old secret, with a webhook registered.
     let instance = await start({
@@ -117,16 +118,18 @@ describe('rotate-secrets', () => {
       DEMO_PASSWORD: password,
     });
     let token = await signIn(instance, 'agency-admin@hk-customs.demo', password);
-    const known = (await post(instance, LOOKUP, {}, token)).data.lookupObservable.reports;
+    const known = present((await post(instance, LOOKUP, {}, token)).data, 'data').lookupObservable
+      .reports;
     expect(known.length).toBeGreaterThan(0);
     const registered = await post(
       instance,
-      `mutation { registerWebhook(input: { url: "http://127.0.0.2:9/hook" }) {
-        __typename ... on RegisterWebhookSuccess { registration { secret } } } }`,
+      graphql(`mutation { registerWebhook(input: { url: "http://127.0.0.2:9/hook" }) {
+        __typename ... on RegisterWebhookSuccess { registration { secret } } } }`),
       {},
       token,
     );
-    const webhookSecret = registered.data.registerWebhook.registration.secret;
+    const webhookSecret = expectMember(registered.data?.registerWebhook, 'RegisterWebhookSuccess')
+      .registration.secret;
     expect(webhookSecret).toMatch(/^whsec_/);
     await instance.stop();
 
@@ -162,6 +165,6 @@ describe('rotate-secrets', () => {
     // Under the new secret, the same value finds the same reports.
     instance = await start({ DATA_DIR: dir, MATCH_SECRET: NEW_SECRET });
     token = await signIn(instance, 'agency-admin@hk-customs.demo', password);
-    expect((await post(instance, LOOKUP, {}, token)).data.lookupObservable.reports).toEqual(known);
+    expect((await post(instance, LOOKUP, {}, token)).data?.lookupObservable.reports).toEqual(known);
   }, 180_000);
 });

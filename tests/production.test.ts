@@ -5,7 +5,8 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { globalId, member } from './support/api.js';
+import { expectMember, globalId, member, present } from './support/api.js';
+import { graphql } from './support/graphql.js';
 import { type Instance, post, startInstance } from './support/instance.js';
 import { alertLogEnd, LiveStream } from './support/live.js';
 
@@ -39,12 +40,12 @@ describe('the compiled server', () => {
     instance = await startInstance({ ...env, DATABASE_URL: '' }, ['dist/main.js']);
     const signedIn = await post(
       instance,
-      `mutation($e: EmailAddress!, $p: String!) { signIn(email: $e, password: $p) {
-        ... on SignInSuccess { session { token } } } }`,
-      { e: 'analyst@hk-customs.demo', p: env.DEMO_PASSWORD },
+      graphql(`mutation($e: EmailAddress!, $p: String!) { signIn(email: $e, password: $p) {
+        __typename ... on SignInSuccess { session { token } } } }`),
+      { e: 'analyst@hk-customs.demo', p: present(env.DEMO_PASSWORD, 'the demo password') },
     );
-    const token = signedIn.data.signIn.session.token;
-    const me = await post(instance, '{ me { email agency { slug } } }', {}, token);
+    const token = expectMember(signedIn.data?.signIn, 'SignInSuccess').session.token;
+    const me = await post(instance, graphql('{ me { email agency { slug } } }'), {}, token);
     expect(me).toEqual({
       data: { me: { email: 'analyst@hk-customs.demo', agency: { slug: 'hk-customs' } } },
     });
@@ -62,7 +63,7 @@ describe('the compiled server', () => {
     expect(asMember.data, JSON.stringify(asMember.errors)).toEqual({
       __schema: { queryType: { name: 'Query' } },
     });
-    expect((await post(instance, '{ __typename }')).data).toEqual({ __typename: 'Query' });
+    expect((await post(instance, graphql('{ __typename }'))).data).toEqual({ __typename: 'Query' });
   });
 });
 

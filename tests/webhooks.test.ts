@@ -16,7 +16,6 @@ import {
   globalId,
   gql,
   member,
-  mutation,
   present,
   rawId,
   send,
@@ -70,28 +69,26 @@ async function until<T>(find: () => Promise<T | null | undefined> | T | null | u
   }
 }
 
-const REGISTER =
-  '... on RegisterWebhookSuccess { registration { secret endpoint { id url active kinds } } }';
-
 describe('webhooks', () => {
   it('deliver signed alerts the creator may receive, retrying a failed attempt', async () => {
     const admin = await member(['AGENCY_ADMIN']);
     const author = await member(['ANALYST']);
-    const registered = await mutation(
-      admin.token,
-      'registerWebhook',
-      '$input: WebhookInput!',
-      'input: $input',
-      {
-        input: {
-          url: hookUrl,
-          description: 'Case system',
-          kinds: ['INTEL_PUBLISHED'],
-          originAgencies: [globalId('Agency', author.agency.id)],
+    const registered = (
+      await send(
+        admin.token,
+        graphql(
+          `mutation($input: WebhookInput!) { registerWebhook(input: $input) { __typename ... on RegisterWebhookSuccess { registration { secret endpoint { id url active kinds } } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        {
+          input: {
+            url: hookUrl,
+            description: 'Case system',
+            kinds: ['INTEL_PUBLISHED'],
+            originAgencies: [globalId('Agency', author.agency.id)],
+          },
         },
-      },
-      REGISTER,
-    );
+      )
+    ).registerWebhook;
     const { secret, endpoint } = expectType<any>(registered, 'RegisterWebhookSuccess').registration;
     expect(secret).toMatch(/^whsec_/);
     const stored = await prisma.webhookEndpoint.findUniqueOrThrow({
@@ -160,14 +157,15 @@ describe('webhooks', () => {
     const deadUrl = `http://127.0.0.2:${(closed.address() as AddressInfo).port}/gone`;
     await new Promise((resolve) => closed.close(resolve));
 
-    const registered = await mutation(
-      admin.token,
-      'registerWebhook',
-      '$input: WebhookInput!',
-      'input: $input',
-      { input: { url: deadUrl, originAgencies: [globalId('Agency', author.agency.id)] } },
-      REGISTER,
-    );
+    const registered = (
+      await send(
+        admin.token,
+        graphql(
+          `mutation($input: WebhookInput!) { registerWebhook(input: $input) { __typename ... on RegisterWebhookSuccess { registration { secret endpoint { id url active kinds } } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { input: { url: deadUrl, originAgencies: [globalId('Agency', author.agency.id)] } },
+      )
+    ).registerWebhook;
     const endpointId = rawId(
       expectType<any>(registered, 'RegisterWebhookSuccess').registration.endpoint.id,
     );
@@ -206,14 +204,15 @@ describe('webhooks', () => {
     );
     expect(errorCode(refused)).toBe('FORBIDDEN');
 
-    const registered = await mutation(
-      admin.token,
-      'registerWebhook',
-      '$input: WebhookInput!',
-      'input: $input',
-      { input: { url: 'https://example.org/hook', active: false } },
-      REGISTER,
-    );
+    const registered = (
+      await send(
+        admin.token,
+        graphql(
+          `mutation($input: WebhookInput!) { registerWebhook(input: $input) { __typename ... on RegisterWebhookSuccess { registration { secret endpoint { id url active kinds } } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { input: { url: 'https://example.org/hook', active: false } },
+      )
+    ).registerWebhook;
     const endpoint = expectType<any>(registered, 'RegisterWebhookSuccess').registration.endpoint;
     const foreign = await gql(
       graphql('query($id: ID!) { node(id: $id) { id } }'),
@@ -314,14 +313,15 @@ describe('webhooks', () => {
     }
     expect(await prisma.webhookEndpoint.count({ where: { agencyId: admin.agency.id } })).toBe(0);
 
-    const registered = await mutation(
-      admin.token,
-      'registerWebhook',
-      '$input: WebhookInput!',
-      'input: $input',
-      { input: { url: hookUrl, active: false } },
-      REGISTER,
-    );
+    const registered = (
+      await send(
+        admin.token,
+        graphql(
+          `mutation($input: WebhookInput!) { registerWebhook(input: $input) { __typename ... on RegisterWebhookSuccess { registration { secret endpoint { id url active kinds } } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+        ),
+        { input: { url: hookUrl, active: false } },
+      )
+    ).registerWebhook;
     const endpoint = expectType<any>(registered, 'RegisterWebhookSuccess').registration.endpoint;
     const moved = (
       await send(

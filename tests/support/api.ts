@@ -6,6 +6,7 @@ import { prisma } from '../../src/db.js';
 import type { Region, Role } from '../../src/generated/prisma/enums.js';
 import { hashPassword } from '../../src/modules/auth/password.js';
 import { buildYoga } from '../../src/yoga.js';
+import { graphql } from './graphql.js';
 
 // Tests speak GraphQL to the real Yoga handler (the same one the HTTP server uses), sign in
 // through the real signIn mutation, and check the database directly.
@@ -13,9 +14,13 @@ import { buildYoga } from '../../src/yoga.js';
 export const yoga = buildYoga();
 export const TEST_PASSWORD = 'correct horse battery staple';
 
-export interface GqlResult<T = Record<string, any>> {
+export interface GqlResult<T = unknown> {
   data: T | null | undefined;
-  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+  errors?: {
+    message: string;
+    path?: string[];
+    extensions?: { code?: string } & Record<string, unknown>;
+  }[];
   response: Response;
 }
 
@@ -40,11 +45,11 @@ export async function gql<Result, Variables>(
   document: TadaDocumentNode<Result, Variables>,
   ...rest: VariablesAndOptions<Variables>
 ): Promise<GqlResult<Result>>;
-export async function gql<T = Record<string, any>>(
+export async function gql(
   query: string,
   variables?: Record<string, unknown>,
   options?: RequestOptions,
-): Promise<GqlResult<T>>;
+): Promise<GqlResult>;
 export async function gql(
   query: string | DocumentNode,
   variables: unknown = {},
@@ -66,7 +71,7 @@ export async function gql(
 }
 
 /** The `extensions.code` of the only error, failing when there is not exactly one. */
-export function errorCode(result: GqlResult): string {
+export function errorCode(result: GqlResult): string | undefined {
   expect(result.errors, JSON.stringify({ data: result.data, errors: result.errors })).toHaveLength(
     1,
   );
@@ -114,29 +119,6 @@ export async function send<Result, Variables>(
   return result.data;
 }
 
-/**
- * Calls a mutation (signed in, or without a session when `token` is null) and returns its union
- * result: the payload or a typed error, with the fields every error has.
- */
-export async function mutation(
-  token: string | null,
-  name: string,
-  signature: string,
-  args: string,
-  variables: Record<string, unknown>,
-  selection = '',
-): Promise<any> {
-  const result: GqlResult = await gql(
-    `mutation(${signature}) { ${name}(${args}) { __typename ${selection}
-      ... on ValidationError { issues { path message } }
-      ... on Error { code message } } }`,
-    variables,
-    { token: token ?? undefined },
-  );
-  expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
-  return result.data?.[name];
-}
-
 export function unique(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
@@ -180,7 +162,7 @@ export async function makeUser(agencyId: string, roles: Role[], options: { local
   });
 }
 
-const SIGN_IN = /* GraphQL */ `
+const SIGN_IN = graphql(`
   mutation SignIn($email: EmailAddress!, $password: String!) {
     signIn(email: $email, password: $password) {
       __typename
@@ -188,7 +170,7 @@ const SIGN_IN = /* GraphQL */ `
       ... on Error { code message }
     }
   }
-`;
+`);
 
 export async function signIn(
   email: string,
@@ -205,11 +187,7 @@ export async function signIn(
 /** Signs in through the real mutation and returns the bearer token. */
 export async function tokenFor(email: string): Promise<string> {
   const result = await signIn(email);
-  const success = expectType<{ __typename: string; session: { token: string } }>(
-    result.data?.signIn,
-    'SignInSuccess',
-  );
-  return success.session.token;
+  return expectMember(result.data?.signIn, 'SignInSuccess').session.token;
 }
 
 /** A new agency with one signed-in member holding `roles`. */

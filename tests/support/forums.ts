@@ -57,9 +57,7 @@ export async function openEvent(token: string, overrides: Partial<ForumEventInpu
   return id;
 }
 
-export const REGISTRATION = `id name status type email checkInCode guestCode approvalStage waitingListPosition`;
-
-const Registration = graphql(`
+export const Registration = graphql(`
   fragment Registration on ForumRegistration {
     id name status type email checkInCode guestCode approvalStage waitingListPosition
   }

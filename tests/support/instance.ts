@@ -73,15 +73,16 @@ export async function startInstance(
 export async function post<Result, Variables>(
   instance: Instance,
   document: TadaDocumentNode<Result, Variables>,
-  variables: Variables,
-  token?: string,
+  ...rest: Record<string, never> extends Variables
+    ? [variables?: Variables, token?: string]
+    : [variables: Variables, token?: string]
 ): Promise<Omit<GqlResult<Result>, 'response'>>;
 export async function post(
   instance: Instance,
   query: string,
   variables?: Record<string, unknown>,
   token?: string,
-): Promise<any>;
+): Promise<Omit<GqlResult, 'response'>>;
 export async function post(
   instance: Instance,
   query: string | DocumentNode,

@@ -3,7 +3,8 @@ import { type Client, createClient as createWsClient } from 'graphql-ws';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
 import { latestCursor } from '../../src/alert-log.js';
-import { expectType, mutation } from './api.js';
+import { expectMember, send } from './api.js';
+import { graphql } from './graphql.js';
 
 // Live subscriptions as a client sees them: every event received, in order, over graphql-ws or
 // server-sent events, with the way the stream ended.
@@ -158,18 +159,16 @@ export async function alertLogEnd(): Promise<string> {
   return (await latestCursor()).toString();
 }
 
+const BROADCAST = graphql(`
+  mutation Broadcast($input: BroadcastInput!) { broadcastAlert(input: $input) {
+    __typename
+    ... on BroadcastAlertSuccess { alert { id cursor title } }
+    ... on ValidationError { issues { path message } }
+    ... on Error { code message } } }
+`);
+
 /** A network admin's broadcast, through the real mutation. */
 export async function broadcast(token: string, title: string, body?: string) {
-  const result = await mutation(
-    token,
-    'broadcastAlert',
-    '$input: BroadcastInput!',
-    'input: $input',
-    { input: { title, body, severity: 'INFO' } },
-    '... on BroadcastAlertSuccess { alert { id cursor title } }',
-  );
-  return expectType<any>(result, 'BroadcastAlertSuccess').alert as {
-    id: string;
-    cursor: string;
-  };
+  const data = await send(token, BROADCAST, { input: { title, body, severity: 'INFO' } });
+  return expectMember(data.broadcastAlert, 'BroadcastAlertSuccess').alert;
 }

@@ -1,4 +1,4 @@
-import { expectMember, mutation, send, unique } from './api.js';
+import { expectMember, send, unique } from './api.js';
 import { graphql, type VariablesOf } from './graphql.js';
 
 // Driving joint operations through the real mutations.
@@ -17,30 +17,6 @@ export function operationInput(overrides: Partial<OperationInput> = {}): Operati
     tlp: 'AMBER',
     ...overrides,
   };
-}
-
-/** The mutations whose error union holds IllegalPhaseTransitionError. */
-const PHASE_CHANGES = new Set(['advanceOperationPhase', 'cancelOperation']);
-
-/** Calls an operations mutation: `mutation`, with the phase error's fields for phase changes. */
-export function mutate(
-  token: string,
-  name: string,
-  signature: string,
-  args: string,
-  variables: Record<string, unknown>,
-  selection = '',
-): Promise<any> {
-  return mutation(
-    token,
-    name,
-    signature,
-    args,
-    variables,
-    PHASE_CHANGES.has(name)
-      ? `${selection} ... on IllegalPhaseTransitionError { from to allowed }`
-      : selection,
-  );
 }
 
 const PROPOSE = graphql(`
