@@ -3,7 +3,6 @@ import { prisma } from '../src/db.js';
 import {
   errorCode,
   expectMember,
-  expectType,
   globalId,
   gql,
   makeAgency,
@@ -197,7 +196,7 @@ describe('createAgency and updateAgency', () => {
     const { token } = await networkAdmin();
     const input = agencyInput({ namePt: 'Alfândega de Gongbei' });
     const result = await gql(CREATE, { input }, { token });
-    const success = expectType<any>(result.data?.createAgency, 'CreateAgencySuccess');
+    const success = expectMember(result.data?.createAgency, 'CreateAgencySuccess');
     expect(success.agency.names).toEqual({
       en: input.nameEn,
       zhHans: '拱北海关',
@@ -221,9 +220,9 @@ describe('createAgency and updateAgency', () => {
     const { token } = await networkAdmin();
     const input = agencyInput({ slug: 'Not A Slug!', regions: [], nameZhHant: '  ' });
     const result = await gql(CREATE, { input }, { token });
-    const error = expectType<any>(result.data?.createAgency, 'ValidationError');
+    const error = expectMember(result.data?.createAgency, 'ValidationError');
     expect(error.code).toBe('BAD_USER_INPUT');
-    const byField = Object.fromEntries(error.issues.map((i: any) => [i.path.at(-1), i.message]));
+    const byField = Object.fromEntries(error.issues.map((i) => [i.path.at(-1), i.message]));
     expect(Object.keys(byField).sort()).toEqual(['nameZhHant', 'regions', 'slug']);
     // A code that is no ISO 3166 code is refused by its scalar, before anything runs.
     for (const jurisdiction of ['XX-99', 'CN_GD', 'China']) {
@@ -238,7 +237,7 @@ describe('createAgency and updateAgency', () => {
     const { token } = await networkAdmin();
     const existing = await makeAgency();
     const result = await gql(CREATE, { input: agencyInput({ slug: existing.slug }) }, { token });
-    const error = expectType<any>(result.data?.createAgency, 'ConflictError');
+    const error = expectMember(result.data?.createAgency, 'ConflictError');
     expect(error.message).toContain(existing.slug);
     expect(await prisma.agency.count({ where: { slug: existing.slug } })).toBe(1);
   });
@@ -260,7 +259,7 @@ describe('createAgency and updateAgency', () => {
       { id, input: { regions: ['BELT_AND_ROAD'], namePt: null } },
       { token },
     );
-    const success = expectType<any>(result.data?.updateAgency, 'UpdateAgencySuccess');
+    const success = expectMember(result.data?.updateAgency, 'UpdateAgencySuccess');
     expect(success.agency).toEqual({
       regions: ['BELT_AND_ROAD'],
       names: { en: agency.nameEn, pt: null },
@@ -270,6 +269,6 @@ describe('createAgency and updateAgency', () => {
 
     const missing = globalId('Agency', '00000000-0000-4000-8000-000000000000');
     const notFound = await gql(UPDATE, { id: missing, input: { nameEn: 'x' } }, { token });
-    expect(expectType<any>(notFound.data?.updateAgency, 'NotFoundError').code).toBe('NOT_FOUND');
+    expect(expectMember(notFound.data?.updateAgency, 'NotFoundError').code).toBe('NOT_FOUND');
   });
 });

@@ -81,8 +81,8 @@ describe('people behind ids', () => {
           }),
         },
       ).then((data) => data.createIntelReport);
-    const deactivated = expectType<any>(await attempt(gone.user.id), 'ValidationError');
-    const nobody = expectType<any>(
+    const deactivated = expectMember(await attempt(gone.user.id), 'ValidationError');
+    const nobody = expectMember(
       await attempt('0b7d6f2e-5a1c-4e8b-9d3f-2c4a6e8b0d1f'),
       'ValidationError',
     );
@@ -134,7 +134,7 @@ describe('accounts of other agencies', () => {
           },
         },
       ).then((data) => data.createUser);
-    const foreign = expectType<any>(await create(elsewhere.user.email), 'ConflictError');
+    const foreign = expectMember(await create(elsewhere.user.email), 'ConflictError');
     expect(foreign.message).not.toMatch(/exists|another agency|belongs/i);
     for (const secret of [
       elsewhere.agency.nameEn,
@@ -144,7 +144,7 @@ describe('accounts of other agencies', () => {
       expect(foreign.message).not.toContain(secret);
     }
     // A colleague's account the admin sees anyway may be named as such.
-    const own = expectType<any>(await create(colleague.email), 'ConflictError');
+    const own = expectMember(await create(colleague.email), 'ConflictError');
     expect(own.message).toMatch(/account you manage/);
     expect(await prisma.user.count({ where: { agencyId: admin.agency.id } })).toBe(2);
   });
@@ -238,7 +238,7 @@ describe('guest registrations', () => {
 
     // Another key for the same address: refused, and named by the address the caller typed.
     const again = await register(null, eventId, { guest: { ...person, name: 'Y' } });
-    expect(expectType<any>(again, 'DuplicateRegistrationError').person).toBe(person.email);
+    expect(expectMember(again, 'DuplicateRegistrationError').person).toBe(person.email);
     expect(JSON.stringify(again)).not.toContain('Ana Ferreira');
     expect(await prisma.forumRegistration.count({ where: { eventId: rawId(eventId) } })).toBe(1);
   });
@@ -497,7 +497,7 @@ describe('network statistics', () => {
         },
       }),
     );
-    const resultId = rawId(expectType<any>(recorded, 'RecordResultSuccess').result.id);
+    const resultId = rawId(expectMember(recorded, 'RecordResultSuccess').result.id);
     await prisma.operationResult.update({
       where: { id: resultId },
       data: { recordedAt: new Date('2001-02-15T00:00:00Z') },

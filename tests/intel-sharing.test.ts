@@ -140,7 +140,7 @@ describe('access requests', () => {
     const justification =
       'Same air waybill in our seizure at HKIA on 3 November; need the consignee details.';
     const asked = await gql(REQUEST, { m: matchId, j: justification }, { token: asker.token });
-    const request = expectType<any>(asked.data?.requestAccess, 'RequestAccessSuccess').request;
+    const request = expectMember(asked.data?.requestAccess, 'RequestAccessSuccess').request;
     expect(request.status).toBe('PENDING');
 
     const twice = await gql(REQUEST, { m: matchId, j: justification }, { token: asker.token });
@@ -172,8 +172,7 @@ describe('access requests', () => {
 
     const approved = await gql(DECIDE, { r: request.id, d: 'APPROVE' }, { token: owner.token });
     expect(
-      expectType<any>(approved.data?.decideAccessRequest, 'DecideAccessRequestSuccess').request
-        .status,
+      expectMember(approved.data?.decideAccessRequest, 'DecideAccessRequestSuccess').request.status,
     ).toBe('APPROVED');
     const after = await gql(
       graphql('query($id: ID!) { node(id: $id) { __typename ... on IntelReport { title } } }'),
@@ -212,7 +211,7 @@ describe('access requests', () => {
       { m: matchId, j: 'Need it for the joint case file, please.' },
       { token: asker.token },
     );
-    const requestId = expectType<any>(asked.data?.requestAccess, 'RequestAccessSuccess').request.id;
+    const requestId = expectMember(asked.data?.requestAccess, 'RequestAccessSuccess').request.id;
 
     const noReason = await gql(DECIDE, { r: requestId, d: 'DECLINE' }, { token: owner.token });
     expectType(noReason.data?.decideAccessRequest, 'ValidationError');
@@ -222,7 +221,7 @@ describe('access requests', () => {
       { token: owner.token },
     );
     expect(
-      expectType<any>(declined.data?.decideAccessRequest, 'DecideAccessRequestSuccess').request,
+      expectMember(declined.data?.decideAccessRequest, 'DecideAccessRequestSuccess').request,
     ).toMatchObject({
       status: 'DECLINED',
       decisionReason: 'Ongoing covert investigation',
@@ -273,7 +272,7 @@ describe('sightings', () => {
       { id, input: { type: 'TRUE_POSITIVE', seenAt: '2026-11-21T08:00:00Z', quantity: 400 } },
       { token: reader.token },
     );
-    const report = expectType<any>(second.data?.reportSighting, 'ReportSightingSuccess').report;
+    const report = expectMember(second.data?.reportSighting, 'ReportSightingSuccess').report;
     expect(report.sightingCounts).toEqual({ total: 2, seen: 1, truePositive: 1, falsePositive: 0 });
     expect(report.sightings[1]).toEqual({
       type: 'SEEN',

@@ -117,7 +117,7 @@ describe('a joint operation through every phase, with three agencies', () => {
         },
       )
     ).createTask;
-    const taskId = expectType<any>(task, 'CreateTaskSuccess').task.id;
+    const taskId = expectMember(task, 'CreateTaskSuccess').task.id;
     const assigned = await prisma.alert.findFirst({
       where: {
         recipientAgencyId: hk.agency.id,

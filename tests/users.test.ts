@@ -44,7 +44,7 @@ describe('createUser', () => {
     const { agency, token } = await member(['AGENCY_ADMIN']);
     const input = newUser({ locale: 'ZH_HANT' });
     const result = await gql(CREATE_USER, { input }, { token });
-    const success = expectType<any>(result.data?.createUser, 'CreateUserSuccess');
+    const success = expectMember(result.data?.createUser, 'CreateUserSuccess');
     expect(success.user.email).toBe(input.email.toLowerCase());
     expect(success.user.agency.slug).toBe(agency.slug);
 
@@ -66,7 +66,7 @@ describe('createUser', () => {
     const other = await makeAgency();
     const elsewhere = newUser({ agencyId: globalId('Agency', other.id) });
     const refused = await gql(CREATE_USER, { input: elsewhere }, { token });
-    expect(expectType<any>(refused.data?.createUser, 'ForbiddenError').code).toBe('FORBIDDEN');
+    expect(expectMember(refused.data?.createUser, 'ForbiddenError').code).toBe('FORBIDDEN');
 
     const promote = newUser({ roles: ['NETWORK_ADMIN'] });
     expectType(
@@ -92,7 +92,7 @@ describe('createUser', () => {
     const target = await makeAgency();
     const input = newUser({ agencyId: globalId('Agency', target.id), roles: ['AGENCY_ADMIN'] });
     const result = await gql(CREATE_USER, { input }, { token });
-    expect(expectType<any>(result.data?.createUser, 'CreateUserSuccess').user.agency.slug).toBe(
+    expect(expectMember(result.data?.createUser, 'CreateUserSuccess').user.agency.slug).toBe(
       target.slug,
     );
   });
@@ -104,13 +104,9 @@ describe('createUser', () => {
       { input: newUser({ displayName: ' ', password: 'short', roles: [] }) },
       { token },
     );
-    const issues = expectType<any>(bad.data?.createUser, 'ValidationError').issues;
-    expect(issues.map((i: any) => i.path.at(-1)).sort()).toEqual([
-      'displayName',
-      'password',
-      'roles',
-    ]);
-    expect(issues.find((i: any) => i.path.at(-1) === 'password').message).toMatch(/12 characters/);
+    const issues = expectMember(bad.data?.createUser, 'ValidationError').issues;
+    expect(issues.map((i) => i.path.at(-1)).sort()).toEqual(['displayName', 'password', 'roles']);
+    expect(issues.find((i) => i.path.at(-1) === 'password')?.message).toMatch(/12 characters/);
     // An address that is no e-mail address is refused by its scalar, before anything runs.
     const malformed = await gql(
       CREATE_USER,
@@ -127,7 +123,7 @@ describe('createUser', () => {
       { input: newUser({ email: existing.email.toUpperCase() }) },
       { token },
     );
-    expect(expectType<any>(dup.data?.createUser, 'ConflictError').code).toBe('CONFLICT');
+    expect(expectMember(dup.data?.createUser, 'ConflictError').code).toBe('CONFLICT');
     expect(await prisma.user.count({ where: { email: existing.email } })).toBe(1);
   });
 });
@@ -149,7 +145,7 @@ describe('roles and deactivation', () => {
       { token },
     );
     expect(
-      expectType<any>(result.data?.setUserRoles, 'SetUserRolesSuccess').user.roles.sort(),
+      expectMember(result.data?.setUserRoles, 'SetUserRolesSuccess').user.roles.sort(),
     ).toEqual(['ANALYST', 'COORDINATOR']);
 
     const stranger = await makeUser((await makeAgency()).id, ['VIEWER']);
@@ -159,7 +155,7 @@ describe('roles and deactivation', () => {
       { token },
     );
     // Users of other agencies are invisible to an agency admin: not found, not "forbidden".
-    expect(expectType<any>(refused.data?.setUserRoles, 'NotFoundError').code).toBe('NOT_FOUND');
+    expect(expectMember(refused.data?.setUserRoles, 'NotFoundError').code).toBe('NOT_FOUND');
     expect((await prisma.user.findUniqueOrThrow({ where: { id: stranger.id } })).roles).toEqual([
       'VIEWER',
     ]);
@@ -171,7 +167,7 @@ describe('roles and deactivation', () => {
     const colleagueToken = await tokenFor(colleague.email);
 
     const result = await gql(DEACTIVATE, { id: globalId('User', colleague.id) }, { token });
-    const user = expectType<any>(result.data?.deactivateUser, 'DeactivateUserSuccess').user;
+    const user = expectMember(result.data?.deactivateUser, 'DeactivateUserSuccess').user;
     expect(user.active).toBe(false);
     expect(user.deactivatedAt).toBeTruthy();
 
