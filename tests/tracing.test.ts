@@ -81,9 +81,11 @@ describe('tracing', () => {
     });
     expect((await response.json()).data.agencies.totalCount).toBeGreaterThan(0);
 
+    // Spans arrive in batches as they end: the SQL first, the request's own span last.
     const deadline = Date.now() + 15_000;
     const ours = () => spans.filter((s) => s.traceId === traceId);
-    while (!ours().some((s) => s.name === 'prisma:client:db_query')) {
+    const expected = ['prisma:client:db_query', 'query.Partners', 'POST /graphql'];
+    while (!expected.every((name) => ours().some((s) => s.name === name))) {
       if (Date.now() > deadline)
         throw new Error(`spans received: ${JSON.stringify(ours().map((s) => s.name))}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
