@@ -192,7 +192,7 @@ export async function migrateDatabase(): Promise<string[]> {
 }
 
 /** What `_prisma_migrations` records; nothing when the table does not exist yet. */
-async function appliedMigrations(): Promise<AppliedMigration[]> {
+export async function appliedMigrations(): Promise<AppliedMigration[]> {
   const [table] = await prisma.$queryRaw<{ present: boolean }[]>`
     SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS present`;
   if (!table?.present) return [];

@@ -13,9 +13,21 @@ import {
   send,
   tokenFor,
 } from './support/api.js';
-import { cancel, decide, guest, openEvent, registered } from './support/forums.js';
+import {
+  cancel,
+  decide,
+  guest,
+  openEvent,
+  registered,
+  UPDATE_FORUM_EVENT,
+} from './support/forums.js';
 import { graphql, type VariablesOf } from './support/graphql.js';
-import { type ObservableInput, publishedReport, uniqueContainer } from './support/intel.js';
+import {
+  type ObservableInput,
+  publishedReport,
+  UPDATE_INTEL_REPORT,
+  uniqueContainer,
+} from './support/intel.js';
 import { alertLogEnd, broadcast, expectIncreasing, LiveStream } from './support/live.js';
 import { invite, propose } from './support/operations.js';
 
@@ -190,18 +202,12 @@ describe('who receives an alert', () => {
 
     // The audience moves to a third agency: the partner is told it lost sight of the report.
     const narrowed = (
-      await send(
-        author.token,
-        graphql(
-          `mutation($id: ID!, $input: IntelReportChanges!) { updateIntelReport(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-        ),
-        {
-          id: reportId,
-          input: {
-            audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', third.agency.id)] },
-          },
+      await send(author.token, UPDATE_INTEL_REPORT, {
+        id: reportId,
+        input: {
+          audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', third.agency.id)] },
         },
-      )
+      })
     ).updateIntelReport;
     expectType(narrowed, 'UpdateIntelReportSuccess');
     await partnerStream.received(2);
@@ -351,13 +357,10 @@ describe('alerts from forums and intelligence', () => {
     expect(secondStream.events[0]?.alert?.kind).toBe('REGISTRATION_PROMOTED');
 
     const moved = (
-      await send(
-        organizer.token,
-        graphql(
-          `mutation($id: ID!, $input: ForumEventChanges!) { updateForumEvent(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-        ),
-        { id: eventId, input: { venue: 'Nansha Conference Centre' } },
-      )
+      await send(organizer.token, UPDATE_FORUM_EVENT, {
+        id: eventId,
+        input: { venue: 'Nansha Conference Centre' },
+      })
     ).updateForumEvent;
     expectType(moved, 'UpdateForumEventSuccess');
     await secondStream.received(2);
@@ -398,7 +401,8 @@ describe('alerts from forums and intelligence', () => {
       'DecideRegistrationSuccess',
     );
 
-    const open = await openEvent(organizer.token, { visibility: 'PUBLIC' });
+    const openName = `Greater Bay Area IP Forum ${Date.now()}`;
+    const open = await openEvent(organizer.token, { visibility: 'PUBLIC', nameEn: openName });
     const seat = await registered(seated.token, open);
     const guestSeat = await registered(null, open, { guest: guest(), type: 'OBSERVER' });
     expect([seat.status, guestSeat.status]).toEqual(['CONFIRMED', 'CONFIRMED']);
@@ -431,8 +435,8 @@ describe('alerts from forums and intelligence', () => {
         namePt,
         'The hall is reserved for judges.',
       ],
-      ['REGISTRATION_CONFIRMED', 'INFO', seated.user.id, rows[1]?.title, undefined],
-      ['EVENT_CANCELLED', 'WARNING', seated.user.id, rows[1]?.title, 'Typhoon signal No. 8.'],
+      ['REGISTRATION_CONFIRMED', 'INFO', seated.user.id, openName, undefined],
+      ['EVENT_CANCELLED', 'WARNING', seated.user.id, openName, 'Typhoon signal No. 8.'],
     ]);
     expect(rows[2]?.data).toMatchObject({
       eventId: rawId(open),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { prisma } from '../src/db.js';
+import { appliedMigrations } from '../src/db.js';
 import { type AppliedMigration, pendingSchemaChanges, upToDate } from '../src/migrations.js';
 import { printPublishedSchema } from '../src/print-schema.js';
 import { printTypedDocumentsEnv } from './support/print-graphql-env.js';
@@ -24,10 +24,7 @@ describe('published contracts', () => {
 
 describe('starting on a migrated database', () => {
   it('skips the schema engine only when every migration is recorded as applied, finished and unchanged', async () => {
-    const rows = await prisma.$queryRaw<AppliedMigration[]>`
-      SELECT migration_name AS name, checksum, finished_at IS NOT NULL AS finished,
-             rolled_back_at IS NOT NULL AS "rolledBack"
-        FROM "_prisma_migrations"`;
+    const rows = await appliedMigrations();
     expect(rows.length).toBeGreaterThan(10);
     expect(upToDate(rows)).toBe(true);
     const [first, ...rest] = rows as [AppliedMigration, ...AppliedMigration[]];

@@ -20,10 +20,19 @@ import {
   createReport,
   publishedReport,
   reportInput,
+  UPDATE_INTEL_REPORT,
   uniqueContainer,
 } from './support/intel.js';
 import { broadcast } from './support/live.js';
-import { advance, invite, propose, recordResult, respond, seizure } from './support/operations.js';
+import {
+  advance,
+  invite,
+  LINK_INTEL_REPORT,
+  propose,
+  recordResult,
+  respond,
+  seizure,
+} from './support/operations.js';
 
 // What an outsider, or a curious partner, must not learn by asking: people behind ids, working
 // data of operations it has not joined, guests' registrations, accounts of other agencies.
@@ -353,16 +362,10 @@ describe('AMBER+STRICT readings', () => {
     for (const report of [reportId, ownReport]) {
       expectType(
         (
-          await send(
-            lead.token,
-            graphql(
-              `mutation($id: ID!, $report: ID!) { linkIntelReport(operationId: $id, reportId: $report) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-            ),
-            {
-              id: op.id,
-              report,
-            },
-          )
+          await send(lead.token, LINK_INTEL_REPORT, {
+            id: op.id,
+            report,
+          })
         ).linkIntelReport,
         'LinkIntelReportSuccess',
       );
@@ -561,25 +564,16 @@ describe('design points', () => {
       audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', reader.agency.id)] },
     });
     const changed = (
-      await send(
-        author.token,
-        graphql(
-          `mutation($id: ID!, $input: IntelReportChanges!) { updateIntelReport(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-        ),
-        {
-          id: reportId,
-          input: {
-            title: 'Counterfeit power banks, revised',
-            audience: {
-              scope: 'AGENCIES',
-              agencyIds: [
-                globalId('Agency', reader.agency.id),
-                globalId('Agency', extra.agency.id),
-              ],
-            },
+      await send(author.token, UPDATE_INTEL_REPORT, {
+        id: reportId,
+        input: {
+          title: 'Counterfeit power banks, revised',
+          audience: {
+            scope: 'AGENCIES',
+            agencyIds: [globalId('Agency', reader.agency.id), globalId('Agency', extra.agency.id)],
           },
         },
-      )
+      })
     ).updateIntelReport;
     expectType(changed, 'UpdateIntelReportSuccess');
     const alerts = await gql(

@@ -25,8 +25,18 @@ import {
   Registration,
   register,
   registered,
+  UPDATE_FORUM_EVENT,
 } from './support/forums.js';
 import { graphql } from './support/graphql.js';
+
+const INVITE_TO_EVENT = graphql(
+  `mutation($input: EventInvitationInput!) { inviteToEvent(input: $input) { __typename ... on InviteToEventSuccess { registrations { ...Registration } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+  [Registration],
+);
+
+const CHECK_IN = graphql(
+  `mutation($code: String!) { checkIn(code: $code) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+);
 
 // Forum registration through the GraphQL API: capacity, quotas and the waiting list, approval,
 // idempotent retries, check-in, exports and personal data. Each test builds its own agencies.
@@ -166,21 +176,14 @@ describe('forum events', () => {
     const self = await register(other.token, invitationOnly);
     expect(self.__typename).toBe('NotFoundError');
     const invited = (
-      await send(
-        token,
-        graphql(
-          `mutation($input: EventInvitationInput!) { inviteToEvent(input: $input) { __typename ... on InviteToEventSuccess { registrations { ...Registration } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-          [Registration],
-        ),
-        {
-          input: {
-            eventId: invitationOnly,
-            invitees: [{ userId: globalId('User', other.user.id) }],
-            type: 'SPEAKER',
-            message: 'We would be honoured to hear you on the opening panel.',
-          },
+      await send(token, INVITE_TO_EVENT, {
+        input: {
+          eventId: invitationOnly,
+          invitees: [{ userId: globalId('User', other.user.id) }],
+          type: 'SPEAKER',
+          message: 'We would be honoured to hear you on the opening panel.',
         },
-      )
+      })
     ).inviteToEvent;
     const [speaker] = expectType<any>(invited, 'InviteToEventSuccess').registrations;
     expect(speaker).toMatchObject({ status: 'CONFIRMED', type: 'SPEAKER' });
@@ -275,18 +278,12 @@ describe('seats, quotas and the waiting list', () => {
 
     // Raising the agency's quota to 3 lets the group in, together.
     const raised = (
-      await send(
-        token,
-        graphql(
-          `mutation($id: ID!, $input: ForumEventChanges!) { updateForumEvent(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-        ),
-        {
-          id: eventId,
-          input: {
-            agencyQuotas: [{ agencyId: globalId('Agency', admin.agency.id), seats: 3 }],
-          },
+      await send(token, UPDATE_FORUM_EVENT, {
+        id: eventId,
+        input: {
+          agencyQuotas: [{ agencyId: globalId('Agency', admin.agency.id), seats: 3 }],
         },
-      )
+      })
     ).updateForumEvent;
     expect(raised.__typename).toBe('UpdateForumEventSuccess');
     const rows = await prisma.forumRegistration.findMany({
@@ -530,15 +527,9 @@ describe('check-in', () => {
     );
     const stranger = await member(['ORGANIZER']);
     const foreign = (
-      await send(
-        stranger.token,
-        graphql(
-          `mutation($code: String!) { checkIn(code: $code) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-        ),
-        {
-          code,
-        },
-      )
+      await send(stranger.token, CHECK_IN, {
+        code,
+      })
     ).checkIn;
     expect(foreign.__typename).toBe('NotFoundError');
     expect(
@@ -555,13 +546,7 @@ describe('the check-in window', () => {
     const seated = await registered(null, early, { guest: guest() });
     expect(seated.status).toBe('CONFIRMED');
     const refused = (
-      await send(
-        token,
-        graphql(
-          `mutation($code: String!) { checkIn(code: $code) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-        ),
-        { code: present(seated.checkInCode, 'check-in code') },
-      )
+      await send(token, CHECK_IN, { code: present(seated.checkInCode, 'check-in code') })
     ).checkIn;
     expect(expectMember(refused, 'ConflictError').message).toMatch(/on the event's day/);
     expect(
@@ -648,14 +633,9 @@ describe('guests and personal data', () => {
 
     // A guest invited to a NETWORK event reads it through their code, and only so.
     const invited = (
-      await send(
-        token,
-        graphql(
-          `mutation($input: EventInvitationInput!) { inviteToEvent(input: $input) { __typename ... on InviteToEventSuccess { registrations { ...Registration } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-          [Registration],
-        ),
-        { input: { eventId: networkOnly, invitees: [{ guest: guest() }], type: 'SPEAKER' } },
-      )
+      await send(token, INVITE_TO_EVENT, {
+        input: { eventId: networkOnly, invitees: [{ guest: guest() }], type: 'SPEAKER' },
+      })
     ).inviteToEvent;
     const [speaker] = expectType<any>(invited, 'InviteToEventSuccess').registrations;
     const speakerView = await gql(
@@ -695,21 +675,15 @@ describe('guests and personal data', () => {
 
     const past = Date.now() - 10 * 24 * 3_600_000;
     const moved = (
-      await send(
-        token,
-        graphql(
-          `mutation($id: ID!, $input: ForumEventChanges!) { updateForumEvent(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-        ),
-        {
-          id: eventId,
-          input: {
-            registrationOpensAt: new Date(past - 86_400_000).toISOString(),
-            registrationClosesAt: new Date(past).toISOString(),
-            startsAt: new Date(past).toISOString(),
-            endsAt: new Date(past + 86_400_000).toISOString(),
-          },
+      await send(token, UPDATE_FORUM_EVENT, {
+        id: eventId,
+        input: {
+          registrationOpensAt: new Date(past - 86_400_000).toISOString(),
+          registrationClosesAt: new Date(past).toISOString(),
+          startsAt: new Date(past).toISOString(),
+          endsAt: new Date(past + 86_400_000).toISOString(),
         },
-      )
+      })
     ).updateForumEvent;
     expect(moved.__typename).toBe('UpdateForumEventSuccess');
     const erased = expectMember(await erase(), 'EraseRegistrantDataSuccess').registration;

@@ -18,12 +18,37 @@ import { publishedReport } from './support/intel.js';
 import {
   advance,
   invite,
+  LINK_INTEL_REPORT,
   operationInput,
   propose,
   recordResult,
   respond,
   seizure,
 } from './support/operations.js';
+
+const CREATE_TASK = graphql(
+  `mutation($id: ID!, $input: TaskInput!) { createTask(operationId: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+);
+
+const COMMENT_ON_TASK = graphql(
+  `mutation($id: ID!, $body: String!) { commentOnTask(taskId: $id, body: $body) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+);
+
+const POST_OPERATION_MESSAGE = graphql(
+  `mutation($id: ID!, $body: String!) { postOperationMessage(operationId: $id, body: $body) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+);
+
+const PROPOSE_OPERATION = graphql(
+  `mutation($input: OperationInput!) { proposeOperation(input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+);
+
+const UPDATE_OPERATION = graphql(
+  `mutation($id: ID!, $input: OperationChanges!) { updateOperation(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+);
+
+const UNLINK_INTEL_REPORT = graphql(
+  `mutation($id: ID!, $report: ID!) { unlinkIntelReport(operationId: $id, reportId: $report) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+);
 
 /** Three customs agencies of the Bay and their coordinators and analysts. */
 async function bay() {
@@ -131,13 +156,10 @@ describe('a joint operation through every phase, with three agencies', () => {
     // A participant may not assign work to another agency.
     expectType(
       (
-        await send(
-          hk.token,
-          graphql(
-            `mutation($id: ID!, $input: TaskInput!) { createTask(operationId: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-          ),
-          { id: op.id, input: { title: 'x', assigneeAgencyId: globalId('Agency', mo.agency.id) } },
-        )
+        await send(hk.token, CREATE_TASK, {
+          id: op.id,
+          input: { title: 'x', assigneeAgencyId: globalId('Agency', mo.agency.id) },
+        })
       ).createTask,
       'ForbiddenError',
     );
@@ -169,28 +191,19 @@ describe('a joint operation through every phase, with three agencies', () => {
     );
     expectType(
       (
-        await send(
-          hk.token,
-          graphql(
-            `mutation($id: ID!, $body: String!) { commentOnTask(taskId: $id, body: $body) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-          ),
-          {
-            id: taskId,
-            body: 'Lists sent to Guangzhou.',
-          },
-        )
+        await send(hk.token, COMMENT_ON_TASK, {
+          id: taskId,
+          body: 'Lists sent to Guangzhou.',
+        })
       ).commentOnTask,
       'CommentOnTaskSuccess',
     );
     expectType(
       (
-        await send(
-          mo.token,
-          graphql(
-            `mutation($id: ID!, $body: String!) { postOperationMessage(operationId: $id, body: $body) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-          ),
-          { id: op.id, body: 'Macao team ready at the Border Gate.' },
-        )
+        await send(mo.token, POST_OPERATION_MESSAGE, {
+          id: op.id,
+          body: 'Macao team ready at the Border Gate.',
+        })
       ).postOperationMessage,
       'PostOperationMessageSuccess',
     );
@@ -201,28 +214,12 @@ describe('a joint operation through every phase, with three agencies', () => {
       audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', mo.agency.id)] },
     });
     expectType(
-      (
-        await send(
-          mo.token,
-          graphql(
-            `mutation($id: ID!, $report: ID!) { linkIntelReport(operationId: $id, reportId: $report) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-          ),
-          { id: op.id, report: moReport },
-        )
-      ).linkIntelReport,
+      (await send(mo.token, LINK_INTEL_REPORT, { id: op.id, report: moReport })).linkIntelReport,
       'LinkIntelReportSuccess',
     );
     // HK may not link a report it cannot see.
     expectType(
-      (
-        await send(
-          hk.token,
-          graphql(
-            `mutation($id: ID!, $report: ID!) { linkIntelReport(operationId: $id, reportId: $report) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-          ),
-          { id: op.id, report: moReport },
-        )
-      ).linkIntelReport,
+      (await send(hk.token, LINK_INTEL_REPORT, { id: op.id, report: moReport })).linkIntelReport,
       'NotFoundError',
     );
 
@@ -431,16 +428,10 @@ describe('refusals change nothing', () => {
     await advance(gz.token, op.id, 'ACTION');
     expectType(await recordResult(hk.token, op.id, seizure()), 'ForbiddenError');
     const bad = (
-      await send(
-        gz.token,
-        graphql(
-          `mutation($id: ID!, $input: TaskInput!) { createTask(operationId: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-        ),
-        {
-          id: op.id,
-          input: { title: 'Watch', assigneeAgencyId: globalId('Agency', hk.agency.id) },
-        },
-      )
+      await send(gz.token, CREATE_TASK, {
+        id: op.id,
+        input: { title: 'Watch', assigneeAgencyId: globalId('Agency', hk.agency.id) },
+      })
     ).createTask;
     expect(expectMember(bad, 'ValidationError').issues).toEqual([
       { path: ['input', 'assigneeAgencyId'], message: expect.stringContaining('not observers') },
@@ -481,24 +472,18 @@ describe('refusals change nothing', () => {
     const { gz } = await bay();
     const before = await prisma.operation.count();
     const result = (
-      await send(
-        gz.token,
-        graphql(
-          `mutation($input: OperationInput!) { proposeOperation(input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-        ),
-        {
-          input: {
-            codeName: 'X',
-            title: ' ',
-            objective: 'Objective',
-            plannedStart: '2026-06-08T00:00:00Z',
-            plannedEnd: '2026-06-01T00:00:00Z',
-            timeZone: 'Mars/Olympus',
-            targetCountries: ['MY'],
-            tlp: 'AMBER',
-          },
+      await send(gz.token, PROPOSE_OPERATION, {
+        input: {
+          codeName: 'X',
+          title: ' ',
+          objective: 'Objective',
+          plannedStart: '2026-06-08T00:00:00Z',
+          plannedEnd: '2026-06-01T00:00:00Z',
+          timeZone: 'Mars/Olympus',
+          targetCountries: ['MY'],
+          tlp: 'AMBER',
         },
-      )
+      })
     ).proposeOperation;
     expect(
       expectMember(result, 'ValidationError')
@@ -628,31 +613,19 @@ describe('an uninvited agency finds no trace of an operation', () => {
     // Mutations answer as if the operation did not exist, and change nothing.
     expectType(
       (
-        await send(
-          token,
-          graphql(
-            `mutation($id: ID!, $body: String!) { postOperationMessage(operationId: $id, body: $body) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-          ),
-          {
-            id: op.id,
-            body: 'hello?',
-          },
-        )
+        await send(token, POST_OPERATION_MESSAGE, {
+          id: op.id,
+          body: 'hello?',
+        })
       ).postOperationMessage,
       'NotFoundError',
     );
     expectType(
       (
-        await send(
-          token,
-          graphql(
-            `mutation($id: ID!, $body: String!) { commentOnTask(taskId: $id, body: $body) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-          ),
-          {
-            id: task.task.id,
-            body: 'hello?',
-          },
-        )
+        await send(token, COMMENT_ON_TASK, {
+          id: task.task.id,
+          body: 'hello?',
+        })
       ).commentOnTask,
       'NotFoundError',
     );
@@ -828,16 +801,10 @@ describe('changing an operation and its links', () => {
     });
     // The same values again change nothing and log nothing.
     (
-      await send(
-        gz.token,
-        graphql(
-          `mutation($id: ID!, $input: OperationChanges!) { updateOperation(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-        ),
-        {
-          id: op.id,
-          input: { title: 'Batteries only' },
-        },
-      )
+      await send(gz.token, UPDATE_OPERATION, {
+        id: op.id,
+        input: { title: 'Batteries only' },
+      })
     ).updateOperation;
     expect(
       await prisma.operationLogEntry.count({
@@ -845,28 +812,15 @@ describe('changing an operation and its links', () => {
       }),
     ).toBe(1);
     expectType(
-      (
-        await send(
-          hk.token,
-          graphql(
-            `mutation($id: ID!, $input: OperationChanges!) { updateOperation(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-          ),
-          { id: op.id, input: { title: 'Mine' } },
-        )
-      ).updateOperation,
+      (await send(hk.token, UPDATE_OPERATION, { id: op.id, input: { title: 'Mine' } }))
+        .updateOperation,
       'ForbiddenError',
     );
     const backwards = (
-      await send(
-        gz.token,
-        graphql(
-          `mutation($id: ID!, $input: OperationChanges!) { updateOperation(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-        ),
-        {
-          id: op.id,
-          input: { plannedStart: '2026-07-01T00:00:00Z' },
-        },
-      )
+      await send(gz.token, UPDATE_OPERATION, {
+        id: op.id,
+        input: { plannedStart: '2026-07-01T00:00:00Z' },
+      })
     ).updateOperation;
     expect(expectMember(backwards, 'ValidationError').issues).toEqual([
       { path: ['input', 'plannedEnd'], message: 'must be after plannedStart' },
@@ -885,26 +839,16 @@ describe('changing an operation and its links', () => {
     const second = await propose(gz.token);
     const before = await prisma.operation.count();
     const again = (
-      await send(
-        gz.token,
-        graphql(
-          `mutation($input: OperationInput!) { proposeOperation(input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-        ),
-        { input: operationInput({ codeName: first.codeName.toLowerCase() }) },
-      )
+      await send(gz.token, PROPOSE_OPERATION, {
+        input: operationInput({ codeName: first.codeName.toLowerCase() }),
+      })
     ).proposeOperation;
     expect(expectMember(again, 'ValidationError').issues).toEqual([
       { path: ['input', 'codeName'], message: 'this code name is already in use' },
     ]);
     expect(await prisma.operation.count()).toBe(before);
     const rename = (
-      await send(
-        gz.token,
-        graphql(
-          `mutation($id: ID!, $input: OperationChanges!) { updateOperation(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-        ),
-        { id: second.id, input: { codeName: first.codeName } },
-      )
+      await send(gz.token, UPDATE_OPERATION, { id: second.id, input: { codeName: first.codeName } })
     ).updateOperation;
     expect(rename.__typename).toBe('ValidationError');
     expect(
@@ -924,52 +868,17 @@ describe('changing an operation and its links', () => {
     const report = await publishedReport(mo.token);
     const vars = { id: op.id, report };
     expectType(
-      (
-        await send(
-          mo.token,
-          graphql(
-            `mutation($id: ID!, $report: ID!) { linkIntelReport(operationId: $id, reportId: $report) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-          ),
-          vars,
-        )
-      ).linkIntelReport,
+      (await send(mo.token, LINK_INTEL_REPORT, vars)).linkIntelReport,
       'LinkIntelReportSuccess',
     );
+    expectType((await send(mo.token, LINK_INTEL_REPORT, vars)).linkIntelReport, 'ConflictError');
     expectType(
-      (
-        await send(
-          mo.token,
-          graphql(
-            `mutation($id: ID!, $report: ID!) { linkIntelReport(operationId: $id, reportId: $report) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-          ),
-          vars,
-        )
-      ).linkIntelReport,
-      'ConflictError',
-    );
-    expectType(
-      (
-        await send(
-          hk.token,
-          graphql(
-            `mutation($id: ID!, $report: ID!) { unlinkIntelReport(operationId: $id, reportId: $report) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-          ),
-          vars,
-        )
-      ).unlinkIntelReport,
+      (await send(hk.token, UNLINK_INTEL_REPORT, vars)).unlinkIntelReport,
       'ForbiddenError',
     );
     expect(await prisma.operationIntelLink.count({ where: { operationId: rawId(op.id) } })).toBe(1);
     expectType(
-      (
-        await send(
-          gz.token,
-          graphql(
-            `mutation($id: ID!, $report: ID!) { unlinkIntelReport(operationId: $id, reportId: $report) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-          ),
-          vars,
-        )
-      ).unlinkIntelReport,
+      (await send(gz.token, UNLINK_INTEL_REPORT, vars)).unlinkIntelReport,
       'UnlinkIntelReportSuccess',
     );
     expect(await prisma.operationIntelLink.count({ where: { operationId: rawId(op.id) } })).toBe(0);

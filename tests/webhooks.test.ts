@@ -23,6 +23,14 @@ import {
 import { graphql } from './support/graphql.js';
 import { publishedReport } from './support/intel.js';
 
+const REGISTER_WEBHOOK = graphql(
+  `mutation($input: WebhookInput!) { registerWebhook(input: $input) { __typename ... on RegisterWebhookSuccess { registration { secret endpoint { id url active kinds } } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+);
+
+const DELETE_WEBHOOK = graphql(
+  `mutation($id: ID!) { deleteWebhook(id: $id) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+);
+
 // Webhooks against a local HTTP receiver: registration through the API, deliveries signed and
 // retried by the real dispatcher, the delivery record checked in the database.
 
@@ -74,20 +82,14 @@ describe('webhooks', () => {
     const admin = await member(['AGENCY_ADMIN']);
     const author = await member(['ANALYST']);
     const registered = (
-      await send(
-        admin.token,
-        graphql(
-          `mutation($input: WebhookInput!) { registerWebhook(input: $input) { __typename ... on RegisterWebhookSuccess { registration { secret endpoint { id url active kinds } } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-        ),
-        {
-          input: {
-            url: hookUrl,
-            description: 'Case system',
-            kinds: ['INTEL_PUBLISHED'],
-            originAgencies: [globalId('Agency', author.agency.id)],
-          },
+      await send(admin.token, REGISTER_WEBHOOK, {
+        input: {
+          url: hookUrl,
+          description: 'Case system',
+          kinds: ['INTEL_PUBLISHED'],
+          originAgencies: [globalId('Agency', author.agency.id)],
         },
-      )
+      })
     ).registerWebhook;
     const { secret, endpoint } = expectType<any>(registered, 'RegisterWebhookSuccess').registration;
     expect(secret).toMatch(/^whsec_/);
@@ -158,13 +160,9 @@ describe('webhooks', () => {
     await new Promise((resolve) => closed.close(resolve));
 
     const registered = (
-      await send(
-        admin.token,
-        graphql(
-          `mutation($input: WebhookInput!) { registerWebhook(input: $input) { __typename ... on RegisterWebhookSuccess { registration { secret endpoint { id url active kinds } } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-        ),
-        { input: { url: deadUrl, originAgencies: [globalId('Agency', author.agency.id)] } },
-      )
+      await send(admin.token, REGISTER_WEBHOOK, {
+        input: { url: deadUrl, originAgencies: [globalId('Agency', author.agency.id)] },
+      })
     ).registerWebhook;
     const endpointId = rawId(
       expectType<any>(registered, 'RegisterWebhookSuccess').registration.endpoint.id,
@@ -186,13 +184,7 @@ describe('webhooks', () => {
     const analyst = await member(['ANALYST']);
     const otherAdmin = await member(['AGENCY_ADMIN']);
     const plain = (
-      await send(
-        admin.token,
-        graphql(
-          `mutation($input: WebhookInput!) { registerWebhook(input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-        ),
-        { input: { url: 'http://example.org/hook' } },
-      )
+      await send(admin.token, REGISTER_WEBHOOK, { input: { url: 'http://example.org/hook' } })
     ).registerWebhook;
     expect(expectType<any>(plain, 'ValidationError').issues[0].path).toEqual(['input', 'url']);
     const refused = await gql(
@@ -205,13 +197,9 @@ describe('webhooks', () => {
     expect(errorCode(refused)).toBe('FORBIDDEN');
 
     const registered = (
-      await send(
-        admin.token,
-        graphql(
-          `mutation($input: WebhookInput!) { registerWebhook(input: $input) { __typename ... on RegisterWebhookSuccess { registration { secret endpoint { id url active kinds } } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-        ),
-        { input: { url: 'https://example.org/hook', active: false } },
-      )
+      await send(admin.token, REGISTER_WEBHOOK, {
+        input: { url: 'https://example.org/hook', active: false },
+      })
     ).registerWebhook;
     const endpoint = expectType<any>(registered, 'RegisterWebhookSuccess').registration.endpoint;
     const foreign = await gql(
@@ -223,15 +211,9 @@ describe('webhooks', () => {
     );
     expect(foreign.data?.node).toBeNull();
     const notTheirs = (
-      await send(
-        otherAdmin.token,
-        graphql(
-          `mutation($id: ID!) { deleteWebhook(id: $id) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-        ),
-        {
-          id: endpoint.id,
-        },
-      )
+      await send(otherAdmin.token, DELETE_WEBHOOK, {
+        id: endpoint.id,
+      })
     ).deleteWebhook;
     expectType(notTheirs, 'NotFoundError');
 
@@ -262,15 +244,9 @@ describe('webhooks', () => {
       active: false,
     });
     const removed = (
-      await send(
-        admin.token,
-        graphql(
-          `mutation($id: ID!) { deleteWebhook(id: $id) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-        ),
-        {
-          id: endpoint.id,
-        },
-      )
+      await send(admin.token, DELETE_WEBHOOK, {
+        id: endpoint.id,
+      })
     ).deleteWebhook;
     expectType(removed, 'DeleteWebhookSuccess');
     expect(await prisma.webhookEndpoint.count({ where: { agencyId: admin.agency.id } })).toBe(0);
@@ -298,15 +274,8 @@ describe('webhooks', () => {
       'https://LOCALHOST./hook',
     ];
     for (const url of internal) {
-      const refused = (
-        await send(
-          admin.token,
-          graphql(
-            `mutation($input: WebhookInput!) { registerWebhook(input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-          ),
-          { input: { url } },
-        )
-      ).registerWebhook;
+      const refused = (await send(admin.token, REGISTER_WEBHOOK, { input: { url } }))
+        .registerWebhook;
       const issue = expectType<any>(refused, 'ValidationError').issues[0];
       expect(issue.path, url).toEqual(['input', 'url']);
       expect(issue.message, url).toMatch(/internal address|https:\/\//);
@@ -314,13 +283,7 @@ describe('webhooks', () => {
     expect(await prisma.webhookEndpoint.count({ where: { agencyId: admin.agency.id } })).toBe(0);
 
     const registered = (
-      await send(
-        admin.token,
-        graphql(
-          `mutation($input: WebhookInput!) { registerWebhook(input: $input) { __typename ... on RegisterWebhookSuccess { registration { secret endpoint { id url active kinds } } } ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
-        ),
-        { input: { url: hookUrl, active: false } },
-      )
+      await send(admin.token, REGISTER_WEBHOOK, { input: { url: hookUrl, active: false } })
     ).registerWebhook;
     const endpoint = expectType<any>(registered, 'RegisterWebhookSuccess').registration.endpoint;
     const moved = (

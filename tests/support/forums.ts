@@ -139,3 +139,8 @@ const CANCEL = graphql(
 export async function cancel(token: string | null, id: string, code?: string) {
   return (await send(token, CANCEL, { id, code })).cancelRegistration;
 }
+
+/** An organizer changes an event. */
+export const UPDATE_FORUM_EVENT = graphql(
+  `mutation($id: ID!, $input: ForumEventChanges!) { updateForumEvent(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+);

@@ -92,3 +92,8 @@ export function uniqueAirWaybill(): string {
   const first7 = Math.floor(1_000_000 + Math.random() * 8_999_999);
   return `160-${first7}${first7 % 7}`;
 }
+
+/** The author changes a report. */
+export const UPDATE_INTEL_REPORT = graphql(
+  `mutation($id: ID!, $input: IntelReportChanges!) { updateIntelReport(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+);

@@ -115,3 +115,8 @@ export function seizure(overrides: Partial<ResultInput> = {}): ResultInput {
     ...overrides,
   };
 }
+
+/** An agency taking part links one of its reports to the operation. */
+export const LINK_INTEL_REPORT = graphql(
+  `mutation($id: ID!, $report: ID!) { linkIntelReport(operationId: $id, reportId: $report) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
+);

@@ -1,18 +1,9 @@
-import * as OpenCC from 'opencc-js';
+import { toHongKongScript } from './chinese-script.js';
 import type { WrittenLocale } from './locale.js';
 
 // Message templates are written in English and Simplified Chinese; the Traditional Chinese set
 // is converted from the Simplified one (OpenCC, Hong Kong standard) before any fact is filled
 // in, so names, titles and reasons are never converted.
-
-// Building a converter reads OpenCC's dictionaries (about 100 ms): it is done on first use, not
-// while the server starts.
-let hongKong: ((text: string) => string) | null = null;
-function toHongKong(text: string): string {
-  const convert = hongKong ?? OpenCC.Converter({ from: 'cn', to: 'hk' });
-  hongKong = convert;
-  return convert(text);
-}
 
 function convertStrings<T>(value: T, convert: (text: string) => string): T {
   if (typeof value === 'string') return convert(value) as T;
@@ -34,7 +25,7 @@ export function templateLanguages<T>(en: T, zhHans: T): Readonly<Record<WrittenL
     en,
     'zh-Hans': zhHans,
     get 'zh-Hant'() {
-      zhHant ??= convertStrings(zhHans, toHongKong);
+      zhHant ??= convertStrings(zhHans, toHongKongScript);
       return zhHant;
     },
   };

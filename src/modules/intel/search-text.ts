@@ -1,4 +1,4 @@
-import * as OpenCC from 'opencc-js';
+import { toSimplifiedScript } from '../i18n/chinese-script.js';
 
 // Search that works across Simplified and Traditional Chinese, English and Portuguese.
 // Chinese has no spaces between words, so matching is by substring (served by a trigram index);
@@ -6,16 +6,8 @@ import * as OpenCC from 'opencc-js';
 // finds 伪造; and each query term is widened by a small enforcement thesaurus, so 翻版, 假冒 and
 // "counterfeit" find each other.
 
-// Built on first use: reading OpenCC's dictionaries takes about 100 ms, not worth a start's time.
-let simplified: ((text: string) => string) | null = null;
-function toSimplified(text: string): string {
-  const convert = simplified ?? OpenCC.Converter({ from: 'hk', to: 'cn' });
-  simplified = convert;
-  return convert(text);
-}
-
 export function foldForSearch(text: string): string {
-  return toSimplified(text.normalize('NFKC').toLowerCase());
+  return toSimplifiedScript(text.normalize('NFKC').toLowerCase());
 }
 
 /** Terms that enforcement officers use for the same thing, in our four languages. */
