@@ -250,12 +250,23 @@ const INTERRUPTED_KINDS = new Set(['ConnectionClosed', 'SocketTimeout']);
  * down, crashed, not accepting connections yet).
  */
 export function databaseUnavailability(error: unknown): 'unreached' | 'interrupted' | null {
-  const { code, meta, message } = (error ?? {}) as {
+  const {
+    code,
+    meta,
+    message,
+    name,
+    cause: own,
+  } = (error ?? {}) as {
     code?: unknown;
     meta?: { driverAdapterError?: { cause?: { kind?: string; code?: string } } };
     message?: unknown;
+    name?: unknown;
+    cause?: { kind?: string; code?: string };
   };
-  const cause = meta?.driverAdapterError?.cause;
+  // Prisma wraps the adapter's error in its own, except where an interactive transaction begins,
+  // commits or rolls back: there the adapter's DriverAdapterError arrives as it is.
+  const cause =
+    meta?.driverAdapterError?.cause ?? (name === 'DriverAdapterError' ? own : undefined);
   if (typeof code === 'string' && UNREACHED_CODES.has(code)) return 'unreached';
   if (cause?.kind && UNREACHED_KINDS.has(cause.kind)) return 'unreached';
   if (typeof code === 'string' && INTERRUPTED_CODES.has(code)) return 'interrupted';
