@@ -328,26 +328,32 @@ describe('AMBER+STRICT readings', () => {
   it('a count narrowed by words logs the STRICT reports it counted', async () => {
     const reader = await member(['ANALYST']);
     const { word, reportId } = await strictFor(reader);
-    const counted = await gql(
-      graphql(
-        `query($f: IntelReportFilter) { intelReportCount(filter: $f) { count } intelReports(first: 0, filter: $f) { totalCount } }`,
-      ),
-      { f: { search: word, tlp: ['AMBER_STRICT'] } },
+    const f = { search: word, tlp: ['AMBER_STRICT' as const] };
+    const bounded = await gql(
+      graphql('query($f: IntelReportFilter) { intelReportCount(filter: $f) { count exact } }'),
+      { f },
       { token: reader.token },
     );
-    expect(counted.data).toEqual({
-      intelReportCount: { count: 1 },
-      intelReports: { totalCount: 1 },
-    });
-    const log = await logOf(reportId, reader.user.id);
-    expect(log.map((e) => e.action)).toEqual(['SEARCH']);
+    expect(bounded.data).toEqual({ intelReportCount: { count: 1, exact: true } });
+    expect((await logOf(reportId, reader.user.id)).map((e) => e.action)).toEqual(['SEARCH']);
+    // The connection's exact count is a reading of its own, in its own request.
+    const exact = await gql(
+      graphql('query($f: IntelReportFilter) { intelReports(first: 0, filter: $f) { totalCount } }'),
+      { f },
+      { token: reader.token },
+    );
+    expect(exact.data).toEqual({ intelReports: { totalCount: 1 } });
+    expect((await logOf(reportId, reader.user.id)).map((e) => e.action)).toEqual([
+      'SEARCH',
+      'SEARCH',
+    ]);
     // A count by marking alone tells nothing of the content and is not logged.
     await gql(
       graphql('{ intelReportCount(filter: { tlp: [AMBER_STRICT] }) { count } }'),
       {},
       { token: reader.token },
     );
-    expect(await logOf(reportId, reader.user.id)).toHaveLength(1);
+    expect(await logOf(reportId, reader.user.id)).toHaveLength(2);
   });
 
   it('the after-action report is an export: STRICT reports of others are counted, not described', async () => {

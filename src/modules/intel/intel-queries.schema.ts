@@ -108,25 +108,57 @@ function filterWhere(filter: Filter | null | undefined): Prisma.IntelReportWhere
 
 /**
  * A count narrowed by words of the reports (search, brand) tells something of their content:
- * the TLP:AMBER+STRICT reports of other agencies it counts are written to the access log as
- * SEARCH, as an opened report is as VIEW. Listed reports are logged by their own reading.
+ * the TLP:AMBER+STRICT and RED reports of other agencies it counts are written to the access log
+ * as SEARCH, as an opened report is as VIEW. Listed reports are logged by their own reading.
  */
+function countsWords(filter: Filter | null | undefined): boolean {
+  return Boolean(filter?.search || filter?.brand);
+}
+
+/** Logs the sensitive reports of other agencies among those a word search counted. */
+async function logCounted(
+  context: Context,
+  counted: readonly { id: string; tlp: string; authorAgencyId: string }[],
+): Promise<void> {
+  await Promise.all(counted.map((report) => recordAccess(context, report, 'SEARCH')));
+}
+
+/** Every sensitive report of other agencies an exact count narrowed by words counts. */
 async function logWordSearch(
   context: Context,
   filter: Filter | null | undefined,
   where: Prisma.IntelReportWhereInput,
-  limit: number,
 ): Promise<void> {
   const viewer = context.viewer;
-  if (!viewer || !(filter?.search || filter?.brand)) return;
+  if (!viewer || !countsWords(filter)) return;
   const counted = await prisma.intelReport.findMany({
     where: {
       AND: [where, { tlp: { in: [...LOGGED_MARKINGS] }, authorAgencyId: { not: viewer.agencyId } }],
     },
     select: { id: true, tlp: true, authorAgencyId: true },
-    take: limit,
   });
-  await Promise.all(counted.map((report) => recordAccess(context, report, 'SEARCH')));
+  await logCounted(context, counted);
+}
+
+/**
+ * Counts matching reports up to `upTo + 1` (one past the limit tells "exactly upTo" from "more").
+ * Narrowed by words, the count reads the rows it counts in the same pass, so the reports it
+ * logs are exactly those it counted, and the words are tested once per row.
+ */
+async function boundedCount(
+  context: Context,
+  filter: Filter | null | undefined,
+  where: Prisma.IntelReportWhereInput,
+  upTo: number,
+): Promise<number> {
+  if (!countsWords(filter)) return prisma.intelReport.count({ where, take: upTo + 1 });
+  const counted = await prisma.intelReport.findMany({
+    where,
+    select: { id: true, tlp: true, authorAgencyId: true },
+    take: upTo + 1,
+  });
+  await logCounted(context, counted);
+  return counted.length;
 }
 
 const ORDER: Record<
@@ -155,7 +187,7 @@ builder.queryField('intelReports', (t) =>
       const where = {
         AND: [intelReportVisibilityWhere(context.viewer), ...filterWhere(args.filter)],
       };
-      await logWordSearch(context, args.filter, where, COUNT_LIMIT_MAX);
+      await logWordSearch(context, args.filter, where);
       return prisma.intelReport.count({ where });
     },
     resolve: (query, _parent, args, context) =>
@@ -205,9 +237,7 @@ builder.queryField('intelReportCount', (t) =>
       const where = {
         AND: [intelReportVisibilityWhere(context.viewer), ...filterWhere(args.filter)],
       };
-      await logWordSearch(context, args.filter, where, args.upTo);
-      // Counting one row past the limit tells "exactly upTo" from "more than upTo".
-      const counted = await prisma.intelReport.count({ where, take: args.upTo + 1 });
+      const counted = await boundedCount(context, args.filter, where, args.upTo);
       return { count: Math.min(counted, args.upTo), exact: counted <= args.upTo };
     },
   }),

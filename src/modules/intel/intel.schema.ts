@@ -102,6 +102,8 @@ export const Money = builder.objectRef<{ amount: string; currency: string }>('Mo
 
 export const IntelObservableRef = builder.prismaNode('IntelObservable', {
   id: { field: 'id' },
+  // Each field selects its column: a page of reports reads three observables a report.
+  select: { id: true },
   nullable: true,
   // An observable is visible exactly when its report is.
   findUnique: (id, context) => ({ id, report: intelReportVisibilityWhere(context.viewer) }),
@@ -142,6 +144,9 @@ builder.prismaObject('IntelReportVersion', {
 
 export const IntelReportRef = builder.prismaNode('IntelReport', {
   id: { field: 'id' },
+  // What the read step and the rules need; every other field selects its own columns, so a
+  // search page reads what it shows, not the whole row (search text, audience, value).
+  select: { id: true, tlp: true, authorAgencyId: true },
   nullable: true,
   authScopes: { signedIn: true },
   // Every report any path returns is a reading: sensitive ones are logged before delivery.
@@ -159,7 +164,11 @@ export const IntelReportRef = builder.prismaNode('IntelReport', {
     hsCode: t.exposeString('hsCode', { nullable: true }),
     brands: t.exposeStringList('brands'),
     observedCountry: t.expose('observedCountry', { type: 'Iso3166Code', nullable: true }),
-    route: t.field({ type: Route, resolve: (report) => report }),
+    route: t.field({
+      type: Route,
+      select: { originCountry: true, transitCountries: true, destinationCountry: true },
+      resolve: (report) => report,
+    }),
     observedFrom: t.expose('observedFrom', { type: 'DateTime', nullable: true }),
     observedTo: t.expose('observedTo', { type: 'DateTime', nullable: true }),
     estimatedQuantity: t.exposeInt('estimatedQuantity', { nullable: true }),
@@ -167,12 +176,17 @@ export const IntelReportRef = builder.prismaNode('IntelReport', {
     estimatedValue: t.field({
       type: Money,
       nullable: true,
+      select: { estimatedValue: true, currency: true },
       resolve: (report) =>
         report.estimatedValue && report.currency
           ? { amount: report.estimatedValue.toFixed(2), currency: report.currency }
           : null,
     }),
-    grading: t.field({ type: Grading, resolve: (report) => report }),
+    grading: t.field({
+      type: Grading,
+      select: { sourceReliability: true, infoCredibility: true },
+      resolve: (report) => report,
+    }),
     tlp: t.expose('tlp', { type: TlpEnum }),
     pap: t.expose('pap', { type: PapEnum }),
     status: t.expose('status', { type: ReportStatusEnum }),
@@ -183,18 +197,21 @@ export const IntelReportRef = builder.prismaNode('IntelReport', {
       type: 'User',
       nullable: true,
       description: 'The analyst who wrote it; null when you may not see them (another agency).',
+      select: { authorUserId: true },
       resolve: (query, report, _args, context) => visibleUser(context, report.authorUserId, query),
     }),
     audience: t.field({
       type: IntelAudience,
       nullable: true,
       description: 'Who may read it. Shown to the author agency only.',
+      select: { audienceScope: true, audienceRegions: true },
       resolve: (report, _args, context) =>
         report.authorAgencyId === context.viewer?.agencyId ? report : null,
     }),
     matchingOptOut: t.boolean({
       nullable: true,
       description: 'Whether the author opted out of hit/no-hit matching (author agency only).',
+      select: { matchingOptOut: true },
       resolve: (report, _args, context) =>
         report.authorAgencyId === context.viewer?.agencyId ? report.matchingOptOut : null,
     }),
@@ -211,6 +228,12 @@ export const IntelReportRef = builder.prismaNode('IntelReport', {
     }),
     sightingCounts: t.field({
       type: SightingCounts,
+      select: {
+        sightingCount: true,
+        sightingsSeen: true,
+        sightingsTrue: true,
+        sightingsFalse: true,
+      },
       resolve: (report) => ({
         total: report.sightingCount,
         seen: report.sightingsSeen,
