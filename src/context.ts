@@ -4,7 +4,7 @@ import { parseCookie } from 'cookie';
 import type { Logger } from 'pino';
 import { config } from './config.js';
 import { UnauthenticatedError } from './errors.js';
-import type { AccessAction, Region, Role } from './generated/prisma/enums.js';
+import type { AccessAction, ApiScope, Region, Role, Tlp } from './generated/prisma/enums.js';
 import { logger } from './logger.js';
 import { SESSION_COOKIE } from './modules/auth/session.cookie.js';
 import { validateSessionToken } from './modules/auth/session.service.js';
@@ -26,15 +26,30 @@ export interface Viewer {
   locale: Locale | null;
   sessionId: string;
   sessionExpiresAt: Date;
+  /**
+   * Set when a partner tool signs in with an API credential: it acts for its agency, reads
+   * nothing above its ceiling and changes nothing (src/modules/credentials).
+   */
+  credential?: CredentialActor;
 }
 
-export type AuthTransport = 'cookie' | 'bearer' | 'connection-params' | 'none';
+export interface CredentialActor {
+  id: string;
+  name: string;
+  /** The agency admin who issued it: readings it makes are logged in their name, with it. */
+  issuedById: string;
+  tlpCeiling: Tlp;
+  scopes: readonly ApiScope[];
+}
+
+export type AuthTransport = 'cookie' | 'bearer' | 'connection-params' | 'api-credential' | 'none';
 
 /** A reading of a sensitive report waiting for the request's one access-log INSERT. */
 export interface PendingReading {
   reportId: string;
   userId: string;
   agencyId: string;
+  credentialId: string | null;
   action: AccessAction;
   purpose: string | null;
 }
@@ -150,9 +165,18 @@ function requestIdOf(source: ContextSource): string {
 }
 
 export async function createContext(source: ContextSource): Promise<Context> {
-  const requestId = requestIdOf(source);
   const { token, via } = findToken(source);
   const viewer = token ? await validateSessionToken(token) : null;
+  return contextFor(source, viewer, viewer ? via : 'none');
+}
+
+/** The context of a request whose viewer is already settled (a session, or an API credential). */
+export function contextFor(
+  source: ContextSource,
+  viewer: Viewer | null,
+  authVia: AuthTransport,
+): Context {
+  const requestId = requestIdOf(source);
   const locale =
     viewer?.locale ?? localeFromAcceptLanguage(header(source, 'accept-language')) ?? 'en';
   return {
@@ -160,9 +184,12 @@ export async function createContext(source: ContextSource): Promise<Context> {
     viewer,
     locale,
     clientAddress: clientAddress(source),
-    authVia: viewer ? via : 'none',
+    authVia,
     request: source.request,
-    log: logger.child({ requestId, userId: viewer?.userId }),
+    log: logger.child({
+      requestId,
+      ...(viewer?.credential ? { credentialId: viewer.credential.id } : { userId: viewer?.userId }),
+    }),
     memory: newRequestMemory(),
     requestFacts: source.requestFacts,
   };

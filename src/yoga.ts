@@ -35,6 +35,7 @@ import {
 } from './modules/forums/forum-exports.http.js';
 import { useStixEndpoint } from './modules/intel/stix.http.js';
 import { useAfterActionEndpoint } from './modules/operations/after-action.http.js';
+import { useTaxiiEndpoint } from './modules/taxii/taxii.http.js';
 import { useRequestFacts } from './request-log.js';
 import { schema } from './schema.js';
 import { tracingPlugins } from './tracing.js';
@@ -371,6 +372,7 @@ export function buildYoga(): IpnetYoga {
           ]
         : []),
       useStixEndpoint(),
+      useTaxiiEndpoint(),
       useAfterActionEndpoint(),
       useForumCalendarEndpoint(),
       useAttendeesCsvEndpoint(),

@@ -98,3 +98,43 @@ export function filterColumns(filter: AlertFilter) {
     ...(filter.createdAfter !== undefined ? { createdAfter: filter.createdAfter } : {}),
   };
 }
+
+/** The alerts about reports, and the severity each is written with (intel.alerts.ts). */
+const REPORT_ALERTS: ReadonlyMap<AlertKind, AlertSeverity> = new Map([
+  ['INTEL_PUBLISHED', 'INFO'],
+  ['INTEL_UPDATED', 'INFO'],
+  ['INTEL_RETRACTED', 'WARNING'],
+] as const);
+
+/**
+ * The reports whose alerts a filter lets through, as a report `where` (a saved rule as a TAXII
+ * collection): an alert about a report carries the author agency as its origin, the author's
+ * and the audience's regions, the report's category and its publication.
+ */
+export function reportsSelectedBy(filter: AlertFilter): Prisma.IntelReportWhereInput {
+  const kinds = some(filter.kinds);
+  const severities = some(filter.severities);
+  const regions = some(filter.regions);
+  const categories = some(filter.categories);
+  const origins = some(filter.originAgencyIds);
+  const passes = [...REPORT_ALERTS].some(
+    ([kind, severity]) =>
+      (!kinds || kinds.includes(kind)) && (!severities || severities.includes(severity)),
+  );
+  if (!passes) return { id: { in: [] } };
+  return {
+    AND: [
+      regions
+        ? {
+            OR: [
+              { authorAgency: { regions: { hasSome: regions } } },
+              { audienceRegions: { hasSome: regions } },
+            ],
+          }
+        : {},
+      categories ? { category: { in: categories } } : {},
+      origins ? { authorAgencyId: { in: origins } } : {},
+      filter.createdAfter ? { publishedAt: { gt: filter.createdAfter } } : {},
+    ],
+  };
+}

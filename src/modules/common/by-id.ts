@@ -74,7 +74,12 @@ export function loadGroup<T>(
 }
 
 /** The tables whose rows a change locks before it reads them with the viewer's rule. */
-export type LockedTable = 'IntelReport' | 'IntelAccessRequest' | 'Operation' | 'ForumEvent';
+export type LockedTable =
+  | 'IntelReport'
+  | 'IntelAccessRequest'
+  | 'Operation'
+  | 'ForumEvent'
+  | 'ApiCredential';
 
 /**
  * Locks one row for the rest of the transaction (`FOR UPDATE`), so that concurrent changes of it

@@ -33,8 +33,10 @@ export async function recordAccess(
   logged.add(key);
   await batchedWrite(context, {
     reportId: report.id,
-    userId: viewer.userId,
+    // A partner tool's readings are its issuer's, with the credential named.
+    userId: viewer.credential?.issuedById ?? viewer.userId,
     agencyId: viewer.agencyId,
+    credentialId: viewer.credential?.id ?? null,
     action,
     purpose: context.memory.statedPurposes.get(report.id) ?? null,
   });

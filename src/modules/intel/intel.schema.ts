@@ -394,6 +394,13 @@ builder.prismaObject('IntelAccessLog', {
       select: { user: { select: { email: true } } },
       resolve: (entry) => entry.user.email,
     }),
+    credentialName: t.string({
+      nullable: true,
+      description:
+        "The API credential a partner tool read it with (reader: the credential's issuer); null for a person's reading.",
+      select: { credential: { select: { name: true } } },
+      resolve: (entry) => entry.credential?.name ?? null,
+    }),
   }),
 });
 

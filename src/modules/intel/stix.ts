@@ -2,6 +2,8 @@ import { v4 as uuidv4, v5 as uuidv5 } from 'uuid';
 import type { Context } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ForbiddenError, NotFoundError } from '../../errors.js';
+import type { Agency, IntelReport, IntelSighting } from '../../generated/prisma/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import type { ObservableType, Tlp } from '../../generated/prisma/enums.js';
 import { recordAccess } from './access-log.js';
 import { intelReportVisibilityWhere, mayExport } from './intel.access.js';
@@ -42,7 +44,7 @@ export const TLP_MARKINGS: Record<Tlp, { id: string; name: string; value: string
   },
 };
 
-function tlpMarkingObject(tlp: Tlp) {
+export function tlpMarkingObject(tlp: Tlp) {
   const marking = TLP_MARKINGS[tlp];
   return {
     type: 'marking-definition',
@@ -64,7 +66,7 @@ const IPNET_NAMESPACE = '6f0c6a4e-3a5b-5f7e-9b1d-2c4e8a7d9f10';
 const scoId = (type: string, value: string) =>
   `${type}--${uuidv5(JSON.stringify({ value }), SCO_NAMESPACE)}`;
 
-const stixTime = (date: Date) => date.toISOString();
+export const stixTime = (date: Date) => date.toISOString();
 
 /** Admiralty information credibility as STIX confidence (STIX 2.1 appendix B). */
 const CONFIDENCE: Record<number, number | undefined> = {
@@ -76,8 +78,8 @@ const CONFIDENCE: Record<number, number | undefined> = {
   6: undefined,
 };
 
-function observableObject(
-  observable: { id: string; type: ObservableType; value: string },
+export function observableObject(
+  observable: { id: string; reportId: string; type: ObservableType; value: string },
   created: Date,
   common: Record<string, unknown>,
 ) {
@@ -107,7 +109,12 @@ function observableObject(
       return {
         type: 'indicator',
         spec_version: '2.1',
-        id: `indicator--${uuidv5(`${observable.type}:${observable.value}`, IPNET_NAMESPACE)}`,
+        // An indicator is its author's claim, made in one report: its id is the report's too, so
+        // two reports naming one value are two indicators (one SCO), each with its own times.
+        id: `indicator--${uuidv5(
+          `${observable.reportId}:${observable.type}:${observable.value}`,
+          IPNET_NAMESPACE,
+        )}`,
         created: stixTime(created),
         modified: stixTime(created),
         name: `${observable.type.replace(/_/g, ' ').toLowerCase()}: ${observable.value}`,
@@ -121,37 +128,9 @@ function observableObject(
   }
 }
 
-/**
- * The STIX 2.1 bundle of one report, for a viewer who may read and export it. Refused (Forbidden)
- * for recipients of AMBER+STRICT and RED; every export is written to the access log.
- */
-export async function stixBundle(context: Context, reportId: string) {
-  const viewer = context.viewer;
-  const report = await prisma.intelReport.findFirst({
-    where: { id: reportId, AND: [intelReportVisibilityWhere(viewer)] },
-    include: {
-      authorAgency: true,
-      observables: { orderBy: [{ type: 'asc' }, { createdAt: 'asc' }] },
-      sightings: { include: { agency: true }, orderBy: { seenAt: 'asc' } },
-    },
-  });
-  if (!viewer || !report) throw new NotFoundError('intelligence report');
-  if (!mayExport(viewer, report)) {
-    throw new ForbiddenError(
-      `${TLP_MARKINGS[report.tlp].name} is for its recipients only: it may be read, not exported or forwarded.`,
-    );
-  }
-  await recordAccess(context, report, 'EXPORT');
-
-  const marking = TLP_MARKINGS[report.tlp].id;
-  const author = `identity--${report.authorAgency.id}`;
-  const common = { created_by_ref: author, object_marking_refs: [marking] };
-  const created = report.createdAt;
-  const modified = report.updatedAt;
-
-  const agencies = new Map([[report.authorAgency.id, report.authorAgency]]);
-  for (const s of report.sightings) agencies.set(s.agency.id, s.agency);
-  const identities = [...agencies.values()].map((agency) => ({
+/** An agency as a STIX identity: authors, and agencies that sighted. */
+export function identityObject(agency: Agency) {
+  return {
     type: 'identity',
     spec_version: '2.1',
     id: `identity--${agency.id}`,
@@ -166,66 +145,151 @@ export async function stixBundle(context: Context, reportId: string) {
       'zh-Hant': agency.nameZhHant,
     },
     x_ipnet_jurisdiction: agency.jurisdiction,
-  }));
+  };
+}
 
-  const observables = report.observables.map((o) => observableObject(o, o.createdAt, common));
-  const sightings = report.sightings.map((s) => ({
+/** A sighting of a report by an agency, under the report's marking. */
+export function sightingObject(sighting: IntelSighting, reportId: string, tlp: Tlp) {
+  return {
     type: 'sighting',
     spec_version: '2.1',
-    id: `sighting--${s.id}`,
-    created: stixTime(s.createdAt),
-    modified: stixTime(s.createdAt),
-    created_by_ref: `identity--${s.agency.id}`,
-    object_marking_refs: [marking],
-    sighting_of_ref: `report--${report.id}`,
-    first_seen: stixTime(s.seenAt),
-    last_seen: stixTime(s.seenAt),
-    ...(s.quantity ? { count: Math.min(s.quantity, 999_999_999) } : {}),
-    where_sighted_refs: [`identity--${s.agency.id}`],
-    x_ipnet_sighting_type: s.type.toLowerCase().replace(/_/g, '-'),
-    ...(s.country ? { x_ipnet_country: s.country } : {}),
-  }));
+    id: `sighting--${sighting.id}`,
+    created: stixTime(sighting.createdAt),
+    modified: stixTime(sighting.createdAt),
+    created_by_ref: `identity--${sighting.agencyId}`,
+    object_marking_refs: [TLP_MARKINGS[tlp].id],
+    sighting_of_ref: `report--${reportId}`,
+    first_seen: stixTime(sighting.seenAt),
+    last_seen: stixTime(sighting.seenAt),
+    ...(sighting.quantity ? { count: Math.min(sighting.quantity, 999_999_999) } : {}),
+    where_sighted_refs: [`identity--${sighting.agencyId}`],
+    x_ipnet_sighting_type: sighting.type.toLowerCase().replace(/_/g, '-'),
+    ...(sighting.country ? { x_ipnet_country: sighting.country } : {}),
+  };
+}
 
+/** What a report's STIX object is made of: the row, or the row as it stood at a version. */
+export type ReportState = Pick<
+  IntelReport,
+  | 'id'
+  | 'title'
+  | 'summary'
+  | 'language'
+  | 'category'
+  | 'ipRight'
+  | 'brands'
+  | 'infoCredibility'
+  | 'sourceReliability'
+  | 'tlp'
+  | 'pap'
+  | 'status'
+  | 'hsCode'
+  | 'observedCountry'
+  | 'currency'
+  | 'retractionReason'
+  | 'authorAgencyId'
+  | 'createdAt'
+  | 'publishedAt'
+> & { estimatedValue: Prisma.Decimal | string | number | null };
+
+/** Observables rendered for a report, with the properties its objects share. */
+export function reportCommon(report: Pick<ReportState, 'authorAgencyId' | 'tlp'>) {
+  return {
+    created_by_ref: `identity--${report.authorAgencyId}`,
+    object_marking_refs: [TLP_MARKINGS[report.tlp].id],
+  };
+}
+
+/**
+ * The STIX report object. `modified` is the version's time; a retracted report's last version
+ * is `revoked`, so a pulling tool can follow the retraction.
+ */
+export function reportObject(report: ReportState, objectRefs: string[], modified: Date) {
   const confidence = CONFIDENCE[report.infoCredibility];
-  const stixReport = {
+  const money =
+    report.estimatedValue !== null && report.currency
+      ? new Prisma.Decimal(report.estimatedValue.toString()).toFixed(2)
+      : null;
+  return {
     type: 'report',
     spec_version: '2.1',
     id: `report--${report.id}`,
-    created: stixTime(created),
+    created: stixTime(report.createdAt),
     modified: stixTime(modified),
     name: report.title,
     description: report.summary,
     lang: report.language,
     report_types: ['threat-report'],
-    published: stixTime(report.publishedAt ?? created),
-    object_refs: [author, ...observables.map((o) => o.id)],
+    published: stixTime(report.publishedAt ?? report.createdAt),
+    object_refs: [`identity--${report.authorAgencyId}`, ...objectRefs],
     labels: [report.category.toLowerCase(), report.ipRight.toLowerCase(), ...report.brands],
     ...(confidence !== undefined ? { confidence } : {}),
-    ...common,
+    ...(report.status === 'RETRACTED' ? { revoked: true } : {}),
+    ...reportCommon(report),
     x_ipnet_pap: report.pap.toLowerCase(),
     x_ipnet_admiralty: `${report.sourceReliability}${report.infoCredibility}`,
     x_ipnet_status: report.status.toLowerCase(),
+    ...(report.retractionReason ? { x_ipnet_retraction_reason: report.retractionReason } : {}),
     ...(report.hsCode ? { x_ipnet_hs_code: report.hsCode } : {}),
     ...(report.observedCountry ? { x_ipnet_observed_country: report.observedCountry } : {}),
-    ...(report.estimatedValue && report.currency
-      ? {
-          x_ipnet_estimated_value: {
-            amount: report.estimatedValue.toFixed(2),
-            currency: report.currency,
-          },
-        }
+    ...(money && report.currency
+      ? { x_ipnet_estimated_value: { amount: money, currency: report.currency } }
       : {}),
   };
+}
 
+/**
+ * When a report's current version was shared: its last change after publication, else its
+ * publication; a draft's, its last change. TAXII versions and the bundle agree on it.
+ */
+export function currentVersionTime(
+  report: Pick<IntelReport, 'publishedAt' | 'updatedAt'>,
+  lastChange: Date | null,
+): Date {
+  return lastChange ?? report.publishedAt ?? report.updatedAt;
+}
+
+/**
+ * The STIX 2.1 bundle of one report, for a viewer who may read and export it. Refused (Forbidden)
+ * for recipients of AMBER+STRICT and RED; every export is written to the access log.
+ */
+export async function stixBundle(context: Context, reportId: string) {
+  const viewer = context.viewer;
+  const report = await prisma.intelReport.findFirst({
+    where: { id: reportId, AND: [intelReportVisibilityWhere(viewer)] },
+    include: {
+      authorAgency: true,
+      observables: { orderBy: [{ type: 'asc' }, { createdAt: 'asc' }] },
+      sightings: { include: { agency: true }, orderBy: { seenAt: 'asc' } },
+      versions: { select: { changedAt: true }, orderBy: { version: 'desc' }, take: 1 },
+    },
+  });
+  if (!viewer || !report) throw new NotFoundError('intelligence report');
+  if (!mayExport(viewer, report)) {
+    throw new ForbiddenError(
+      `${TLP_MARKINGS[report.tlp].name} is for its recipients only: it may be read, not exported or forwarded.`,
+    );
+  }
+  await recordAccess(context, report, 'EXPORT');
+
+  const common = reportCommon(report);
+  const agencies = new Map([[report.authorAgency.id, report.authorAgency]]);
+  for (const s of report.sightings) agencies.set(s.agency.id, s.agency);
+  const observables = report.observables.map((o) => observableObject(o, o.createdAt, common));
+  const modified = currentVersionTime(report, report.versions[0]?.changedAt ?? null);
   return {
     type: 'bundle',
     id: `bundle--${uuidv4()}`,
     objects: [
       tlpMarkingObject(report.tlp),
-      ...identities,
-      stixReport,
+      ...[...agencies.values()].map(identityObject),
+      reportObject(
+        report,
+        observables.map((o) => o.id),
+        modified,
+      ),
       ...observables,
-      ...sightings,
+      ...report.sightings.map((s) => sightingObject(s, report.id, report.tlp)),
     ],
   };
 }
