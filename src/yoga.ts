@@ -33,6 +33,7 @@ import {
   useAttendeesCsvEndpoint,
   useForumCalendarEndpoint,
 } from './modules/forums/forum-exports.http.js';
+import { useImportEndpoints } from './modules/imports/import.http.js';
 import { useStixEndpoint } from './modules/intel/stix.http.js';
 import { useAfterActionEndpoint } from './modules/operations/after-action.http.js';
 import { useTaxiiEndpoint } from './modules/taxii/taxii.http.js';
@@ -373,6 +374,7 @@ export function buildYoga(): IpnetYoga {
         : []),
       useStixEndpoint(),
       useTaxiiEndpoint(),
+      useImportEndpoints(),
       useAfterActionEndpoint(),
       useForumCalendarEndpoint(),
       useAttendeesCsvEndpoint(),

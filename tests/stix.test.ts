@@ -12,6 +12,7 @@ import {
 } from './support/api.js';
 import { graphql } from './support/graphql.js';
 import { publishedReport, uniqueContainer } from './support/intel.js';
+import { expectStixRules } from './support/stix-rules.js';
 import { type StixBundle, validate } from './support/stix-schemas.js';
 
 // The export must be a valid STIX 2.1 bundle by the OASIS JSON schemas, object by object.
@@ -55,6 +56,7 @@ describe('STIX 2.1 export', () => {
     const bundle = expectMember(result.data?.node, 'IntelReport').stixBundle as StixBundle;
     validate(bundle);
     for (const object of bundle.objects) validate(object);
+    expectStixRules(bundle.objects);
 
     const types = bundle.objects.map((o) => o.type).sort();
     expect(types).toEqual(

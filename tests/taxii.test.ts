@@ -18,6 +18,7 @@ import {
   retractReport,
   UPDATE_INTEL_REPORT,
 } from './support/intel.js';
+import { expectStixRules } from './support/stix-rules.js';
 import { validate } from './support/stix-schemas.js';
 import {
   type Credential,
@@ -141,6 +142,7 @@ describe.each(['a', 'b', 'c'] as const)('the credential of agency %s', (agency) 
         expect(RED_OR_STRICT).not.toContain(ref);
       }
     }
+    expectStixRules(objects);
     // Markings and identities arrive before the objects that refer to them.
     const firstReport = objects.findIndex((o) => o.type === 'report');
     const authorIdentity = objects.findIndex((o) => o.id === `identity--${agencyIds.a}`);
@@ -289,6 +291,10 @@ describe('versions, filters and the manifest', () => {
       'match[version]': 'all',
     });
     expect(all.body.objects.map((o) => o.name)).toEqual([`${tag} before`, `${tag} after`]);
+    // Every version of everything, as a tool pulling history receives it.
+    const history = await client.pullAll(collection, { 'match[version]': 'all' }, 50);
+    expectStixRules(history.objects);
+    expect(history.objects.filter((o) => o.id === `report--${raw}`)).toHaveLength(2);
     const [first, second] = all.body.objects as [TaxiiObject, TaxiiObject];
     expect(String(first.modified) < String(second.modified)).toBe(true);
     expect(first.created).toBe(second.created);

@@ -182,25 +182,36 @@ export async function createIntelReport(
   actor: Viewer,
   input: ReportFields & { observables?: ObservableEntry[] | null },
 ): Promise<IntelReport> {
-  return prisma.$transaction(async (tx) => {
-    await checkAudience(tx, input.tlp, input.audience);
-    const data = columns(input) as Prisma.IntelReportUncheckedCreateInput;
-    const report = await tx.intelReport.create({
-      data: {
-        ...data,
-        audienceScope: input.audience.scope,
-        // Matching tells another agency that this agency holds something on a value it guessed;
-        // for reports whose very existence is restricted, that is the author's choice to make.
-        matchingOptOut: input.matchingOptOut ?? isLoggedMarking(input.tlp),
-        searchText: searchTextOf({ ...input, brands: input.brands ?? [] }),
-        authorAgencyId: actor.agencyId,
-        authorUserId: actor.userId,
-      },
-    });
-    await writeAudience(tx, report.id, input.audience);
-    await writeObservables(tx, report.id, input.observables ?? []);
-    return report;
+  return prisma.$transaction((tx) => createReportWithin(tx, actor, input));
+}
+
+/**
+ * A new draft of the actor's agency, within the caller's transaction (an import writes many in
+ * one). `externalId` records where an imported report came from.
+ */
+export async function createReportWithin(
+  tx: Tx,
+  actor: Viewer,
+  input: ReportFields & { observables?: ObservableEntry[] | null; externalId?: string | null },
+): Promise<IntelReport> {
+  await checkAudience(tx, input.tlp, input.audience);
+  const data = columns(input) as Prisma.IntelReportUncheckedCreateInput;
+  const report = await tx.intelReport.create({
+    data: {
+      ...data,
+      audienceScope: input.audience.scope,
+      // Matching tells another agency that this agency holds something on a value it guessed;
+      // for reports whose very existence is restricted, that is the author's choice to make.
+      matchingOptOut: input.matchingOptOut ?? isLoggedMarking(input.tlp),
+      searchText: searchTextOf({ ...input, brands: input.brands ?? [] }),
+      externalId: input.externalId ?? null,
+      authorAgencyId: actor.agencyId,
+      authorUserId: actor.userId,
+    },
   });
+  await writeAudience(tx, report.id, input.audience);
+  await writeObservables(tx, report.id, input.observables ?? []);
+  return report;
 }
 
 /**

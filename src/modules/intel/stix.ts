@@ -13,7 +13,7 @@ import { intelReportVisibilityWhere, mayExport } from './intel.access.js';
 // pattern over an `x-ipnet-*` object (identifiers STIX has no object for), sightings, and the
 // official OASIS TLP 2.0 marking definitions.
 
-const TLP_EXTENSION = 'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d';
+export const TLP_EXTENSION = 'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d';
 
 /** The OASIS TLP 2.0 marking-definition objects, as published (cti-stix-common-objects). */
 export const TLP_MARKINGS: Record<Tlp, { id: string; name: string; value: string }> = {
@@ -94,7 +94,16 @@ export function observableObject(
     case 'WEBSITE_URL':
     case 'MARKETPLACE_LISTING': {
       const value = `https://${observable.value}`;
-      return { type: 'url', spec_version: '2.1', id: scoId('url', value), value };
+      return {
+        type: 'url',
+        spec_version: '2.1',
+        id: scoId('url', value),
+        value,
+        // A listing is a web address with a meaning of its own; an import reads it back.
+        ...(observable.type === 'MARKETPLACE_LISTING'
+          ? { x_ipnet_type: 'marketplace-listing' }
+          : {}),
+      };
     }
     case 'EMAIL':
       return {

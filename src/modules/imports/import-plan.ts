@@ -1,0 +1,68 @@
+import type { ObservableType, Tlp } from '../../generated/prisma/enums.js';
+import type { ReportFields } from '../intel/intel.service.js';
+
+// What an import would write, before anything is written: the reports with their fields and
+// observables (normalised), and every object refused, with the reason a person can act on.
+// The STIX and MISP readers produce it; the import service previews or writes it.
+
+export interface PlannedObservable {
+  type: ObservableType;
+  value: string;
+  /** The STIX object or MISP attribute it came from. */
+  sourceId: string | null;
+}
+
+export interface PlannedReport {
+  /** The STIX report (or bundle) id, or the MISP event uuid: the report's `externalId`. */
+  sourceId: string;
+  fields: ReportFields;
+  observables: PlannedObservable[];
+}
+
+export interface Refusal {
+  sourceId: string | null;
+  sourceType: string;
+  reason: string;
+}
+
+export interface ImportPlan {
+  reports: PlannedReport[];
+  refused: Refusal[];
+}
+
+/** Limits on one import, whatever its format. */
+export const IMPORT_LIMITS = {
+  /** Characters of the document as JSON. */
+  size: 5_000_000,
+  /** Objects of a bundle, or attributes of an event. */
+  objects: 5_000,
+  reports: 100,
+  observablesPerReport: 500,
+};
+
+/** Marking order, lowest first: an object under several TLP markings takes the strictest. */
+const TLP_ORDER: readonly Tlp[] = ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'];
+
+export function strictest(markings: readonly Tlp[]): Tlp | null {
+  let found: Tlp | null = null;
+  for (const tlp of markings) {
+    if (found === null || TLP_ORDER.indexOf(tlp) > TLP_ORDER.indexOf(found)) found = tlp;
+  }
+  return found;
+}
+
+/** STIX confidence (0–100) as Admiralty information credibility (STIX 2.1 appendix B). */
+export function credibilityOf(confidence: unknown): number {
+  if (typeof confidence !== 'number' || Number.isNaN(confidence)) return 6;
+  if (confidence >= 90) return 1;
+  if (confidence >= 70) return 2;
+  if (confidence >= 40) return 3;
+  if (confidence >= 20) return 4;
+  return 5;
+}
+
+/** Text a field may take: trimmed, within its length, or a fallback. */
+export function clip(value: unknown, max: number, fallback: string): string {
+  const text = typeof value === 'string' ? value.trim() : '';
+  return (text || fallback).slice(0, max);
+}

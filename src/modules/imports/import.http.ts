@@ -1,0 +1,80 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import type { Plugin } from 'graphql-yoga';
+import type { Viewer } from '../../context.js';
+import { AppError, httpStatusOf } from '../../errors.js';
+import { logger } from '../../logger.js';
+import { authenticateCredential } from '../credentials/api-credential.service.js';
+import { checkImportSize, runImport } from './import.service.js';
+import { IMPORT_LIMITS } from './import-plan.js';
+import { planMispEvent } from './misp-import.js';
+import { planStixBundle } from './stix-import.js';
+
+// POST /import/stix and /import/misp: the import for automation, signed in with an API
+// credential that has the IMPORT scope (HTTP Basic or Bearer). A dry run unless `?dryRun=false`;
+// the answer is the same outcome as the GraphQL mutations', with global ids.
+
+const PLANNERS = { stix: planStixBundle, misp: planMispEvent } as const;
+
+function answer(body: unknown, status: number): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  });
+}
+
+export function useImportEndpoints(): Plugin {
+  return {
+    async onRequest({ request, url, endResponse }) {
+      const match = /^\/import\/(stix|misp)\/?$/.exec(url.pathname);
+      if (!match) return;
+      const refuse = (status: number, error: string) => endResponse(answer({ error }, status));
+      if (request.method !== 'POST') return refuse(405, 'Send the document with POST.');
+      const viewer: Viewer | null = await authenticateCredential(
+        request.headers.get('authorization'),
+      );
+      if (!viewer?.credential) {
+        return refuse(401, 'Sign in with an API credential of your agency (HTTP Basic or Bearer).');
+      }
+      if (!viewer.credential.scopes.includes('IMPORT')) {
+        return refuse(403, 'This credential has no IMPORT scope.');
+      }
+      const length = Number(request.headers.get('content-length') ?? 0);
+      if (length > IMPORT_LIMITS.size)
+        return refuse(413, `At most ${IMPORT_LIMITS.size} bytes are imported at once.`);
+      let document: unknown;
+      try {
+        const text = await request.text();
+        if (text.length > IMPORT_LIMITS.size)
+          return refuse(413, `At most ${IMPORT_LIMITS.size} bytes are imported at once.`);
+        document = JSON.parse(text);
+      } catch {
+        return refuse(400, 'The body is not JSON.');
+      }
+      const dryRun = url.searchParams.get('dryRun') !== 'false';
+      try {
+        checkImportSize(document);
+        const plan = PLANNERS[match[1] as keyof typeof PLANNERS](viewer, document);
+        const outcome = await runImport(viewer, plan, { dryRun });
+        endResponse(
+          answer(
+            {
+              ...outcome,
+              reports: outcome.reports.map(({ reportId, correlatedReportIds, ...report }) => ({
+                ...report,
+                reportId: reportId ? encodeGlobalID('IntelReport', reportId) : null,
+                correlatedReportIds: correlatedReportIds.map((id) =>
+                  encodeGlobalID('IntelReport', id),
+                ),
+              })),
+            },
+            dryRun ? 200 : 201,
+          ),
+        );
+      } catch (error) {
+        if (error instanceof AppError) return refuse(httpStatusOf(error), error.message);
+        logger.error({ err: error }, 'import failed');
+        refuse(500, 'Unexpected error.');
+      }
+    },
+  };
+}

@@ -1,0 +1,180 @@
+import type { Viewer } from '../../context.js';
+import { isUniqueViolation, prisma } from '../../db.js';
+import { ConflictError, ValidationError } from '../../errors.js';
+import { markingsUpTo } from '../credentials/api-credential.service.js';
+import { intelReportVisibilityWhere } from '../intel/intel.access.js';
+import { createReportWithin } from '../intel/intel.service.js';
+import { createReportInput } from '../intel/intel.validation.js';
+import { observableHash } from '../intel/observables.js';
+import {
+  IMPORT_LIMITS,
+  type ImportPlan,
+  type PlannedObservable,
+  type Refusal,
+} from './import-plan.js';
+
+// Previewing and writing an import. A preview (the default) writes nothing and says what each
+// object would become, what is refused and why, and what each report correlates with among the
+// reports the importer may see. A confirmed import writes every new report in one transaction,
+// as drafts of the importer's agency; a report imported before (same agency, same source id) is
+// found, not written again.
+
+export type ImportStatus = 'NEW' | 'CREATED' | 'ALREADY_IMPORTED';
+
+export interface ImportedReport {
+  sourceId: string;
+  status: ImportStatus;
+  title: string;
+  tlp: string;
+  audienceScope: string;
+  observables: PlannedObservable[];
+  /** The report written now or by an earlier import. */
+  reportId: string | null;
+  /** Reports the importer may see that share an observable with this one (20 at most). */
+  correlatedReportIds: string[];
+}
+
+export interface ImportOutcome {
+  dryRun: boolean;
+  reports: ImportedReport[];
+  refused: Refusal[];
+}
+
+/** The document as the reader receives it, refused at once when it is too large. */
+export function checkImportSize(document: unknown): void {
+  const size = JSON.stringify(document ?? null).length;
+  if (size > IMPORT_LIMITS.size) {
+    throw ValidationError.single(
+      ['document'],
+      `is ${size.toLocaleString('en')} characters; at most ${IMPORT_LIMITS.size.toLocaleString('en')} are imported at once`,
+    );
+  }
+}
+
+function unique(observables: PlannedObservable[]): PlannedObservable[] {
+  const seen = new Set<string>();
+  return observables.filter((o) => {
+    const key = `${o.type}:${o.value}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export async function runImport(
+  actor: Viewer,
+  plan: ImportPlan,
+  options: { dryRun: boolean },
+): Promise<ImportOutcome> {
+  const refused = [...plan.refused];
+  const accepted = plan.reports.flatMap((report) => {
+    // The same checks as a report typed in: the fields as the API would take them.
+    const parsed = createReportInput.safeParse({
+      ...report.fields,
+      audience: { scope: 'NETWORK' },
+      observables: [],
+    });
+    if (!parsed.success) {
+      refused.push({
+        sourceId: report.sourceId,
+        sourceType: 'report',
+        reason: parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '),
+      });
+      return [];
+    }
+    const { observables: _none, audience: _placeholder, ...fields } = parsed.data;
+    return [
+      {
+        ...report,
+        fields: { ...report.fields, ...fields },
+        observables: unique(report.observables),
+      },
+    ];
+  });
+
+  const existing = await prisma.intelReport.findMany({
+    where: { authorAgencyId: actor.agencyId, externalId: { in: accepted.map((r) => r.sourceId) } },
+    select: { id: true, externalId: true },
+  });
+  const imported = new Map(existing.map((r) => [r.externalId, r.id]));
+  const correlations = await Promise.all(
+    accepted.map(async (report) => {
+      if (report.observables.length === 0) return [];
+      const rows = await prisma.intelReport.findMany({
+        where: {
+          AND: [
+            intelReportVisibilityWhere(actor),
+            // A partner tool learns of nothing above its ceiling, not even an id.
+            ...(actor.credential
+              ? [{ tlp: { in: markingsUpTo(actor.credential.tlpCeiling) } }]
+              : []),
+            {
+              observables: {
+                some: {
+                  valueHash: { in: report.observables.map((o) => observableHash(o.type, o.value)) },
+                },
+              },
+            },
+            ...(imported.has(report.sourceId)
+              ? [{ id: { not: imported.get(report.sourceId) } }]
+              : []),
+          ],
+        },
+        select: { id: true },
+        orderBy: [{ sortKey: 'desc' }, { id: 'asc' }],
+        take: 20,
+      });
+      return rows.map((r) => r.id);
+    }),
+  );
+
+  // A partner tool's reports are written in the name of the admin who issued its credential.
+  const author = actor.credential ? { ...actor, userId: actor.credential.issuedById } : actor;
+  const written = new Map<string, string>();
+  const fresh = accepted.filter((r) => !imported.has(r.sourceId));
+  if (!options.dryRun && fresh.length > 0) {
+    try {
+      await prisma.$transaction(
+        async (tx) => {
+          for (const report of fresh) {
+            const created = await createReportWithin(tx, author, {
+              ...report.fields,
+              externalId: report.sourceId,
+              observables: report.observables.map((o) => ({
+                type: o.type,
+                value: o.value,
+                note: null,
+              })),
+            });
+            written.set(report.sourceId, created.id);
+          }
+        },
+        { maxWait: 10_000, timeout: 60_000 },
+      );
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      throw new ConflictError(
+        'The same objects were imported at this moment by someone else; run the import again to see them.',
+      );
+    }
+  }
+
+  return {
+    dryRun: options.dryRun,
+    refused,
+    reports: accepted.map((report, i) => ({
+      sourceId: report.sourceId,
+      status: imported.has(report.sourceId)
+        ? 'ALREADY_IMPORTED'
+        : written.has(report.sourceId)
+          ? 'CREATED'
+          : 'NEW',
+      title: report.fields.title,
+      tlp: report.fields.tlp,
+      audienceScope: report.fields.audience.scope,
+      observables: report.observables,
+      reportId: imported.get(report.sourceId) ?? written.get(report.sourceId) ?? null,
+      correlatedReportIds: correlations[i] ?? [],
+    })),
+  };
+}
