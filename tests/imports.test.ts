@@ -5,6 +5,7 @@ import {
   gql,
   makeAgency,
   makeUser,
+  present,
   rawId,
   send,
   tokenFor,
@@ -21,7 +22,9 @@ import { issueCredential } from './support/taxii-client.js';
 // objects with their reasons; the same import twice changes nothing; and a round trip (import,
 // then export) keeps the observables and the marking.
 
-const STIX = graphql('query($id: ID!) { node(id: $id) { ... on IntelReport { stixBundle } } }');
+const STIX = graphql(
+  'query($id: ID!) { node(id: $id) { __typename ... on IntelReport { stixBundle } } }',
+);
 const IMPORT_STIX = graphql(`
   mutation($document: JSON!, $dryRun: Boolean) { importStixBundle(document: $document, dryRun: $dryRun) {
     __typename
@@ -60,7 +63,8 @@ const observableSet = (list: { type: string; normalisedValue?: string; value?: s
 
 async function exportedObservables(token: string, reportId: string) {
   const exported = await gql(STIX, { id: reportId }, { token });
-  const bundle = (exported.data?.node as { stixBundle: StixBundle }).stixBundle;
+  const node = present(exported.data?.node, 'the report');
+  const bundle = expectMember(node, 'IntelReport').stixBundle as StixBundle;
   expectStixRules(bundle.objects);
   const report = bundle.objects.find((o) => o.type === 'report');
   return { bundle, marking: report?.object_marking_refs as string[] };
