@@ -285,6 +285,54 @@ describe('a STIX 2.1 bundle', () => {
   });
 });
 
+describe('a confirmed import', () => {
+  it('is one transaction: when one report cannot be written, none is', async () => {
+    const fuse = unique('fuse');
+    // A database fault on the second report, as a lost connection or a full disk would be.
+    await prisma.$executeRawUnsafe(`CREATE FUNCTION ${fuse.replace('-', '_')}() RETURNS trigger AS $$
+      BEGIN IF NEW.title = '${fuse}' THEN RAISE EXCEPTION 'injected fault'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+    await prisma.$executeRawUnsafe(
+      `CREATE TRIGGER ${fuse.replace('-', '_')} BEFORE INSERT ON "IntelReport" FOR EACH ROW EXECUTE FUNCTION ${fuse.replace('-', '_')}()`,
+    );
+    try {
+      const green = 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb';
+      const at = '2026-11-01T00:00:00.000Z';
+      const report = (name: string) => ({
+        type: 'report',
+        spec_version: '2.1',
+        id: `report--${crypto.randomUUID()}`,
+        created: at,
+        modified: at,
+        published: at,
+        name,
+        object_refs: [`domain-name--${crypto.randomUUID()}`],
+        object_marking_refs: [green],
+      });
+      const first = report('Written first');
+      const second = report(fuse);
+      const result = await gql(
+        IMPORT_STIX,
+        {
+          document: {
+            type: 'bundle',
+            id: `bundle--${crypto.randomUUID()}`,
+            objects: [first, second],
+          },
+          dryRun: false,
+        },
+        { token: importer.token },
+      );
+      expect(result.errors?.[0]?.message).toMatch(/^Unexpected error/);
+      expect(JSON.stringify(result.errors)).not.toContain('injected fault');
+      expect(await draftsOf(importer.agencyId, first.id)).toEqual([]);
+      expect(await draftsOf(importer.agencyId, second.id)).toEqual([]);
+    } finally {
+      await prisma.$executeRawUnsafe(`DROP TRIGGER ${fuse.replace('-', '_')} ON "IntelReport"`);
+      await prisma.$executeRawUnsafe(`DROP FUNCTION ${fuse.replace('-', '_')}()`);
+    }
+  });
+});
+
 describe('a MISP event', () => {
   it('maps attributes, tags and distribution; round-trips; and imports once', async () => {
     const uuid = crypto.randomUUID();

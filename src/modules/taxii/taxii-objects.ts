@@ -72,6 +72,12 @@ export interface ObjectPage {
 /** When the OASIS TLP 2.0 marking definitions were published: their time added here. */
 const MARKINGS_ADDED = new Date('2022-10-01T00:00:00.000Z');
 const BATCH = 100;
+/**
+ * Entries one request looks at, at most: a filter that few objects pass (an indicator's id)
+ * ends its page early, with `more` and the place to go on from, instead of reading the whole
+ * collection in one request.
+ */
+const SCAN_BUDGET = 2_000;
 
 /** Object types each stream yields, for `match[type]`. */
 const STREAM_TYPES: readonly (readonly string[])[] = [
@@ -449,6 +455,7 @@ export async function collectionPage(
   const delivered: Delivered[] = [];
   const shared = new Map<string, { id: string; tlp: Tlp; authorAgencyId: string }>();
   let next: Position | null = null;
+  let examined = 0;
   for (;;) {
     const heads = await Promise.all(streams.map((_, i) => head(i)));
     let pick = -1;
@@ -458,6 +465,11 @@ export async function collectionPage(
     }
     const entry = pick >= 0 ? heads[pick] : null;
     if (!entry) break;
+    examined += 1;
+    if (examined > SCAN_BUDGET) {
+      next = { at: entry.at, stream: entry.stream, key: entry.key, offset: 0 };
+      break;
+    }
     const objects = versionPasses(entry, query.versions)
       ? entry.objects.filter((o) => objectPasses(o, query))
       : [];

@@ -228,7 +228,7 @@ async function route(
       collection,
       objectQuery(url, objectId, 'all'),
     );
-    if (page.objects.length === 0) throw new TaxiiError(404, 'No such object');
+    if (page.objects.length === 0 && !page.more) throw new TaxiiError(404, 'No such object');
     return json(
       { ...pageFields(page), versions: [...new Set(page.objects.map((d) => d.version))] },
       200,
@@ -237,7 +237,7 @@ async function route(
   }
   if (sub !== undefined) throw new TaxiiError(404, 'Not found');
   const page = await collectionPage(context, viewer, collection, objectQuery(url, objectId));
-  if (objectId !== undefined && page.objects.length === 0)
+  if (objectId !== undefined && page.objects.length === 0 && !page.more)
     throw new TaxiiError(404, 'No such object');
   return json(
     {
@@ -253,12 +253,18 @@ export function useTaxiiEndpoint(): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       if (url.pathname !== '/taxii2' && !url.pathname.startsWith(ROOT)) return;
-      const parts = url.pathname
-        .slice(ROOT.length)
-        .split('/')
-        .filter(Boolean)
-        .map(decodeURIComponent);
       try {
+        const parts = url.pathname
+          .slice(ROOT.length)
+          .split('/')
+          .filter(Boolean)
+          .map((part) => {
+            try {
+              return decodeURIComponent(part);
+            } catch {
+              throw new TaxiiError(404, 'Not found');
+            }
+          });
         if (request.method === 'POST' || request.method === 'DELETE') {
           throw new TaxiiError(
             403,
