@@ -77,9 +77,12 @@ describe('STIX 2.1 export', () => {
       'the marking',
     );
     expect(marking.id).toBe('marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421');
-    expect(
-      marking.extensions['extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d'].tlp_2_0,
-    ).toBe('amber');
+    expect(marking.extensions).toEqual({
+      'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d': {
+        extension_type: 'property-extension',
+        tlp_2_0: 'amber',
+      },
+    });
     const report = present(
       bundle.objects.find((o) => o.type === 'report'),
       'the report',
@@ -87,9 +90,11 @@ describe('STIX 2.1 export', () => {
     expect(report.object_marking_refs).toEqual([marking.id]);
     expect(report.lang).toBe('zh-Hant');
     expect(report.confidence).toBe(80);
-    for (const ref of report.object_refs) expect(bundle.objects.map((o) => o.id)).toContain(ref);
+    for (const ref of report.object_refs as string[]) {
+      expect(bundle.objects.map((o) => o.id)).toContain(ref);
+    }
     const pattern = present(
-      bundle.objects.find((o) => o.pattern?.includes('company-name')),
+      bundle.objects.find((o) => String(o.pattern ?? '').includes('company-name')),
       'the company-name indicator',
     ).pattern;
     expect(pattern).toBe("[x-ipnet-company-name:value = 'O\\'Neil Trading (HK) Ltd']");

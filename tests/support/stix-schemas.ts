@@ -42,7 +42,7 @@ const schemaFor: Record<string, string> = {
  * A STIX object as these tests read it once the OASIS schema has accepted it: its common
  * properties typed, the rest as the schema allows.
  */
-export type StixObject = { type: string; id: string } & Record<string, any>;
+export type StixObject = { type: string; id: string } & Record<string, unknown>;
 export type StixBundle = StixObject & { objects: StixObject[] };
 
 export function validate(value: unknown): asserts value is StixObject {
