@@ -128,7 +128,7 @@ export class TaxiiClient {
       objects.push(...got);
       next = page.body.more ? page.body.next : undefined;
       if (page.body.more) expect(next).toBeTruthy();
-      expect(pages).toBeLessThan(500);
+      expect(pages).toBeLessThan(2000);
     } while (next);
     return { objects, pages };
   }
