@@ -132,6 +132,12 @@ describe.each(['a', 'b', 'c'] as const)('the credential of agency %s', (agency) 
     const small = await client.pullAll(collection, { 'match[type]': 'report,domain-name' }, 3);
     expect(small.pages).toBeGreaterThan(1);
     expect(reportIdsOf(small.objects)).toEqual(reportIdsOf(objects));
+    expect(small.objects.filter((o) => o.type === 'report')).toHaveLength(
+      reportIdsOf(objects).length,
+    );
+    expect(small.objects.filter((o) => o.type === 'domain-name')).toHaveLength(
+      objects.filter((o) => o.type === 'domain-name').length,
+    );
 
     const expected = (Object.keys(EXPECTED) as ReportName[])
       .filter((name) => (EXPECTED[name] as Agency[]).includes(agency))
