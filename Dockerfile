@@ -4,7 +4,7 @@
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# 1. Build: every dependency, the generated Prisma client, and tsc's output in dist/.
+# 1. Build: every dependency, the generated Prisma client, tsc's output in dist/ and the console.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -12,6 +12,8 @@ COPY vendor ./vendor
 COPY scripts ./scripts
 COPY prisma ./prisma
 COPY prisma.config.ts tsconfig.json tsconfig.build.json ./
+# The web console is built by the install (postinstall) into console/dist.
+COPY console ./console
 RUN npm ci --no-audit --no-fund
 COPY src ./src
 RUN npm run build
@@ -24,7 +26,8 @@ COPY package.json package-lock.json ./
 COPY vendor ./vendor
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
-# 3. Runtime: dist/, prisma/ (the schema and the migrations applied at start), node_modules.
+# 3. Runtime: dist/, console/dist, prisma/ (the schema and the migrations applied at start),
+#    node_modules.
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -33,6 +36,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/console/dist ./console/dist
 COPY package.json ./
 COPY prisma ./prisma
 # The embedded database's folder, for a single instance without DATABASE_URL.

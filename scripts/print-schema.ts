@@ -1,6 +1,7 @@
 // `npm run schema:print`: writes the published GraphQL contract, schema/schema.graphql, and the
-// schema's types for the tests' typed operations, tests/support/graphql-env.d.ts (gql.tada reads
-// it, so a test's query is checked against the schema when the tests are type-checked).
+// schema's types for the typed operations of the tests and of the console,
+// tests/support/graphql-env.d.ts and console/src/graphql-env.d.ts (gql.tada reads them, so a
+// query is checked against the schema when the tests and the console are type-checked).
 // Builds the schema in-process against an in-memory database: no port, no data folder.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ const { printTypedDocumentsEnv } = await import('../tests/support/print-graphql-
 const files = {
   '../schema/schema.graphql': printPublishedSchema(),
   '../tests/support/graphql-env.d.ts': printTypedDocumentsEnv(),
+  '../console/src/graphql-env.d.ts': printTypedDocumentsEnv(),
 };
 for (const [path, contents] of Object.entries(files)) {
   const target = fileURLToPath(new URL(path, import.meta.url));

@@ -21,6 +21,7 @@ import {
   type YogaServerInstance,
 } from 'graphql-yoga';
 import { config } from './config.js';
+import { useConsole } from './console.js';
 import { type Context, type ContextSource, createContext } from './context.js';
 import { databaseReachable, databaseUnavailability, sqlStatements } from './db.js';
 import { AppError, EXPECTED_ERROR_CODES } from './errors.js';
@@ -362,6 +363,7 @@ export function buildYoga(): IpnetYoga {
     },
     plugins: [
       useHealthEndpoints(),
+      useConsole(),
       useMetrics(),
       ...tracingPlugins(),
       ...(cfg.TRUSTED_DOCUMENTS

@@ -16,6 +16,14 @@ describe('published contracts', () => {
     expect(committed).toBe(printTypedDocumentsEnv());
   });
 
+  it("console/src/graphql-env.d.ts, the console's typed operations' schema, is current (run npm run schema:print)", () => {
+    const committed = readFileSync(
+      new URL('../console/src/graphql-env.d.ts', import.meta.url),
+      'utf8',
+    );
+    expect(committed).toBe(printTypedDocumentsEnv());
+  });
+
   it('prisma/schema.prisma and the migrations agree (run npm run db:migration -- <name>)', async () => {
     const pending = await pendingSchemaChanges();
     expect(pending.trim()).toBe('');

@@ -1,0 +1,73 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, closeSocket } from './api.ts';
+import { graphql, type ResultOf } from './graphql.ts';
+import { LANGS, lang, setLang, t } from './i18n.ts';
+import { AlertsPage } from './pages/alerts.tsx';
+import { SignInPage } from './pages/sign-in.tsx';
+
+// The console's shell: who is signed in, the language, and the page. It uses only the public
+// GraphQL API, signed in with the session cookie.
+
+const ME = graphql(`query Me { me { id displayName email agency { name } } }`);
+const SIGN_OUT = graphql(`mutation SignOut { signOut }`);
+export type Me = NonNullable<ResultOf<typeof ME>['me']>;
+
+export function App() {
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const load = async () => {
+    const result = await api.query(ME, {}).toPromise();
+    setMe(result.data?.me ?? null);
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+  const words = t();
+  const signOut = async () => {
+    await api.mutation(SIGN_OUT, {}).toPromise();
+    closeSocket();
+    setMe(null);
+  };
+  return (
+    <div class="shell">
+      <header class="top">
+        <span class="brand">{words.appName}</span>
+        {me ? (
+          <nav aria-label="Console">
+            <a href="#alerts" aria-current="page">
+              {words.alerts}
+            </a>
+          </nav>
+        ) : null}
+        <span class="spacer" />
+        <label class="lang">
+          <span class="visually-hidden">{words.language}</span>
+          <select
+            value={lang.value}
+            onChange={(event) =>
+              setLang((event.target as HTMLSelectElement).value as typeof lang.value)
+            }
+          >
+            {LANGS.map((l) => (
+              <option key={l.code} value={l.code}>
+                {l.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {me ? (
+          <>
+            <span class="who">
+              {me.displayName} · {me.agency.name}
+            </span>
+            <button type="button" onClick={signOut}>
+              {words.signOut}
+            </button>
+          </>
+        ) : null}
+      </header>
+      <main>
+        {me === undefined ? null : me ? <AlertsPage /> : <SignInPage onSignedIn={load} />}
+      </main>
+    </div>
+  );
+}

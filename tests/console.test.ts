@@ -1,0 +1,160 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from './support/graphql.js';
+import { type Instance, post, startInstance } from './support/instance.js';
+
+// The web console as the people at the desk use it, in a real headless Chromium (Debian's) on a
+// server started as `npm start` starts it, with the demo network: signing in through the form,
+// the live alert feed (a broadcast arrives while the page is open, and once only after a reload),
+// reading an alert, another language; each page is checked with axe-core for serious
+// accessibility problems and photographed into test-results/.
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const PASSWORD = 'ipnet-demo-2026';
+const SHOTS = join(process.cwd(), 'test-results');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+const dataDir = mkdtempSync(join(tmpdir(), 'ipnet-console-'));
+let server: Instance | undefined;
+let base = '';
+let browser: Browser;
+let adminToken = '';
+
+const SIGN_IN = graphql(`
+  mutation ($email: EmailAddress!, $password: String!) {
+    signIn(email: $email, password: $password) { __typename ... on SignInSuccess { session { token } } }
+  }
+`);
+const BROADCAST = graphql(`
+  mutation ($title: String!) { broadcastAlert(input: { title: $title, severity: URGENT }) { __typename } }
+`);
+
+beforeAll(async () => {
+  if (!haveChromium) return;
+  mkdirSync(SHOTS, { recursive: true });
+  server = await startInstance({
+    DATABASE_URL: '',
+    DATA_DIR: dataDir,
+    SEED_DEMO: 'auto',
+    DEMO_PASSWORD: '',
+  });
+  base = server.base;
+  const signedIn = await post(server, SIGN_IN, { email: 'admin@network.demo', password: PASSWORD });
+  const answer = signedIn.data?.signIn;
+  adminToken = answer?.__typename === 'SignInSuccess' ? answer.session.token : '';
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function broadcast(title: string): Promise<void> {
+  if (!server) throw new Error('no server');
+  const result = await post(server, BROADCAST, { title }, adminToken);
+  expect(result.data?.broadcastAlert.__typename).toBe('BroadcastAlertSuccess');
+}
+
+/** Fails on serious or critical accessibility violations (axe-core's WCAG rules). */
+async function expectAccessible(page: Page, name: string): Promise<void> {
+  // Evaluated through the DevTools protocol: the console's CSP refuses injected script tags.
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run();
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+  });
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious, `${name}: ${JSON.stringify(serious)}`).toEqual([]);
+  await page.screenshot({ path: join(SHOTS, `console-${name}.png`), fullPage: true });
+}
+
+const feedTitles = (page: Page) => page.locator('.feed .alert .title').allInnerTexts();
+
+describe.runIf(haveChromium)('the web console', () => {
+  it('signs in, receives a broadcast live and once only after a reload, and marks it read', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${base}/console/`);
+    await expect.poll(() => page.locator('form.sign-in').count(), { timeout: 20_000 }).toBe(1);
+    await expectAccessible(page, 'sign-in');
+
+    await page.getByLabel('E-mail').fill('analyst@hk-customs.demo');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('not right');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('h1#alerts-title').count(), { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(() => page.locator('.status').textContent(), { timeout: 15_000 })
+      .toBe('Live');
+    // The session is the HttpOnly cookie: the page's scripts cannot read it.
+    expect(await page.evaluate(() => document.cookie)).not.toContain('ipnet_session');
+    const unreadBefore = Number((await page.getByTestId('unread').textContent())?.split(' ')[0]);
+
+    const first = `Seizure notice ${Date.now()}`;
+    await broadcast(first);
+    await expect.poll(() => feedTitles(page), { timeout: 15_000 }).toContain(first);
+    expect((await feedTitles(page))[0]).toBe(first);
+    await expect
+      .poll(async () => Number((await page.getByTestId('unread').textContent())?.split(' ')[0]))
+      .toBe(unreadBefore + 1);
+    await expect(page.locator(`.alert.urgent .label`).first().textContent()).resolves.toBe(
+      'Urgent',
+    );
+    await expectAccessible(page, 'alerts');
+
+    await page.reload();
+    await expect
+      .poll(() => page.locator('.status').textContent(), { timeout: 15_000 })
+      .toBe('Live');
+    const second = `Second notice ${Date.now()}`;
+    await broadcast(second);
+    await expect.poll(() => feedTitles(page), { timeout: 15_000 }).toContain(second);
+    const titles = await feedTitles(page);
+    expect(titles.filter((t) => t === first)).toHaveLength(1);
+    expect(titles.filter((t) => t === second)).toHaveLength(1);
+
+    const unread = async () =>
+      Number((await page.getByTestId('unread').textContent())?.split(' ')[0]);
+    const before = await unread();
+    await page.locator('.feed .alert', { hasText: second }).getByRole('button').click();
+    await expect.poll(unread).toBe(before - 1);
+    await page.getByRole('button', { name: 'Mark all read' }).click();
+    await expect.poll(unread).toBe(0);
+
+    await page.getByLabel('Language').selectOption('zh-Hant');
+    await expect.poll(() => page.locator('h1#alerts-title').textContent()).toBe('警報');
+    await expectAccessible(page, 'alerts-zh-hant');
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('is served with strict headers, and its pages fall back to the console', async () => {
+    const page = await fetch(`${base}/console/alerts`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await page.text()).toContain('<div id="app">');
+    expect((await fetch(`${base}/console/assets/missing.js`)).status).toBe(404);
+    expect((await fetch(`${base}/console/..%2f..%2fpackage.json`)).status).toBe(404);
+    const redirect = await fetch(`${base}/console`, { redirect: 'manual' });
+    expect(redirect.headers.get('location')).toBe('/console/');
+  });
+});
