@@ -147,6 +147,46 @@ describe.runIf(haveChromium)('the web console', () => {
     expect(pageErrors).toEqual([]);
   }, 120_000);
 
+  it('draws the annual indicators with the demo’s figures, compares years and exports CSV', async () => {
+    const page = await browser.newPage({
+      viewport: { width: 1400, height: 1000 },
+      acceptDownloads: true,
+    });
+    await page.goto(`${base}/console/#indicators`);
+    await page.getByLabel('E-mail').fill('analyst@gz-customs.demo');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect
+      .poll(() => page.locator('h1#indicators-title').count(), { timeout: 15_000 })
+      .toBe(1);
+    const byMarking = page.locator('article.figure', { hasText: 'Reports shared, by marking' });
+    await expect
+      .poll(() => byMarking.locator('canvas').count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    // The figures behind the chart, as the API gives them to this analyst.
+    const green = await byMarking
+      .locator('tr', { hasText: 'TLP:GREEN' })
+      .locator('td')
+      .first()
+      .textContent();
+    expect(Number(green?.replace(/\D/g, ''))).toBeGreaterThan(0);
+    const total = await page
+      .locator('article.figure', { hasText: 'Reports shared' })
+      .first()
+      .locator('.big')
+      .textContent();
+    expect(Number(total?.split(' ')[0]?.replace(/\D/g, ''))).toBeGreaterThan(0);
+    await expectAccessible(page, 'indicators');
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export the figures (CSV)' }).click();
+    const file = await (await download).path();
+    const csv = readFileSync(file, 'utf8');
+    const year = String(new Date().getFullYear());
+    expect(csv.split('\n')[0]).toContain(`Item,${year},${Number(year) - 1}`);
+    expect(csv).toMatch(/Reports shared, by marking",TLP:GREEN,\d+/);
+  }, 120_000);
+
   it('is served with strict headers, and its pages fall back to the console', async () => {
     const page = await fetch(`${base}/console/alerts`);
     expect(page.status).toBe(200);

@@ -12,8 +12,27 @@ const ME = graphql(`query Me { me { id displayName email agency { name } } }`);
 const SIGN_OUT = graphql(`mutation SignOut { signOut }`);
 export type Me = NonNullable<ResultOf<typeof ME>['me']>;
 
+type Page = 'alerts' | 'indicators';
+
+/** The indicators page carries the charting library: it loads when first opened. */
+function Indicators() {
+  const [page, setPage] = useState<null | (() => preact.JSX.Element)>(null);
+  useEffect(() => {
+    void import('./pages/indicators.tsx').then((m) => setPage(() => m.IndicatorsPage));
+  }, []);
+  const Loaded = page;
+  return Loaded ? <Loaded /> : null;
+}
+const pageOf = (hash: string): Page => (hash === '#indicators' ? 'indicators' : 'alerts');
+
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [page, setPage] = useState<Page>(pageOf(window.location.hash));
+  useEffect(() => {
+    const follow = () => setPage(pageOf(window.location.hash));
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
   const load = async () => {
     const result = await api.query(ME, {}).toPromise();
     setMe(result.data?.me ?? null);
@@ -33,8 +52,11 @@ export function App() {
         <span class="brand">{words.appName}</span>
         {me ? (
           <nav aria-label="Console">
-            <a href="#alerts" aria-current="page">
+            <a href="#alerts" aria-current={page === 'alerts' ? 'page' : undefined}>
               {words.alerts}
+            </a>
+            <a href="#indicators" aria-current={page === 'indicators' ? 'page' : undefined}>
+              {words.indicators}
             </a>
           </nav>
         ) : null}
@@ -65,8 +87,14 @@ export function App() {
           </>
         ) : null}
       </header>
-      <main>
-        {me === undefined ? null : me ? <AlertsPage /> : <SignInPage onSignedIn={load} />}
+      <main class={page === 'indicators' ? 'wide' : undefined}>
+        {me === undefined ? null : !me ? (
+          <SignInPage onSignedIn={load} />
+        ) : page === 'indicators' ? (
+          <Indicators />
+        ) : (
+          <AlertsPage />
+        )}
       </main>
     </div>
   );
