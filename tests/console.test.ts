@@ -187,6 +187,49 @@ describe.runIf(haveChromium)('the web console', () => {
     expect(csv).toMatch(/Reports shared, by marking",TLP:GREEN,\d+/);
   }, 120_000);
 
+  it('shows that it is reconnecting when the server goes away, and resumes without a gap', async () => {
+    if (!server) throw new Error('no server');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${base}/console/`);
+    await page.getByLabel('E-mail').fill('analyst@hk-customs.demo');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect
+      .poll(() => page.locator('.status').textContent(), { timeout: 15_000 })
+      .toBe('Live');
+    // The same server restarted on the same address and data, as an operator's restart does.
+    const port = new URL(base).port;
+    await server.stop();
+    await expect
+      .poll(() => page.locator('.status').textContent(), { timeout: 15_000 })
+      .toBe('Reconnecting…');
+    server = await startInstance({
+      DATABASE_URL: '',
+      DATA_DIR: dataDir,
+      PORT: port,
+      DEMO_PASSWORD: '',
+    });
+    const signedIn = await post(server, SIGN_IN, {
+      email: 'admin@network.demo',
+      password: PASSWORD,
+    });
+    const answer = signedIn.data?.signIn;
+    adminToken = answer?.__typename === 'SignInSuccess' ? answer.session.token : '';
+    const missed = `While away ${Date.now()}`;
+    // Sent while the console comes back: by the resumed subscription's replay or live, it
+    // shows once.
+    await broadcast(missed);
+    await expect
+      .poll(() => page.locator('.status').textContent(), { timeout: 30_000 })
+      .toBe('Live');
+    await expect.poll(() => feedTitles(page), { timeout: 15_000 }).toContain(missed);
+    const after = `After the restart ${Date.now()}`;
+    await broadcast(after);
+    await expect.poll(() => feedTitles(page), { timeout: 15_000 }).toContain(after);
+    const titles = await feedTitles(page);
+    for (const title of [missed, after]) expect(titles.filter((t) => t === title)).toHaveLength(1);
+  }, 120_000);
+
   it('is served with strict headers, and its pages fall back to the console', async () => {
     const page = await fetch(`${base}/console/alerts`);
     expect(page.status).toBe(200);
