@@ -187,6 +187,55 @@ describe.runIf(haveChromium)('the web console', () => {
     expect(csv).toMatch(/Reports shared, by marking",TLP:GREEN,\d+/);
   }, 120_000);
 
+  it('searches intelligence and opens a report; opens a RED report only with a purpose', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const signIn = async (email: string) => {
+      await page.goto(`${base}/console/#intelligence`);
+      await page.getByLabel('E-mail').fill(email);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect.poll(() => page.locator('h1#intel-title').count(), { timeout: 15_000 }).toBe(1);
+    };
+    await signIn('analyst@gz-customs.demo');
+    await page.getByLabel('Words').fill('counterfeit');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const results = page.locator('ol.reports li');
+    await expect.poll(() => results.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    // Each result shows its marking in the TLP 2.0 colours, with its name.
+    expect(await results.first().locator('.tlp').textContent()).toMatch(/^TLP:/);
+    await expectAccessible(page, 'intelligence');
+    const title = await results.first().locator('a').textContent();
+    await results.first().locator('a').click();
+    await expect
+      .poll(() => page.locator('h1#report-title').textContent(), { timeout: 15_000 })
+      .toBe(title);
+    await expect.poll(() => page.locator('article.report li').count()).toBeGreaterThan(0);
+    await expectAccessible(page, 'report');
+
+    // The named recipient of the demo's TLP:RED report.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn('analyst@mo-customs.demo');
+    const notices = page.locator('.red-notices');
+    await expect.poll(() => notices.count(), { timeout: 15_000 }).toBe(1);
+    await notices.getByRole('link', { name: 'Open with a stated purpose' }).first().click();
+    await page.getByLabel(/Purpose/).fill('short');
+    await page.getByRole('button', { name: 'Open' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 })
+      .toMatch(/purpose/);
+    await page.getByRole('button', { name: 'Open with a stated purpose' }).click();
+    await page.getByLabel(/Purpose/).fill('Preparing the joint inspection of the named warehouse');
+    await page.getByRole('button', { name: 'Open' }).click();
+    await expect
+      .poll(() => page.locator('h1#report-title').textContent(), { timeout: 15_000 })
+      .toContain('Informant');
+    expect(await page.locator('.report .note').textContent()).toContain('not exported');
+    await expectAccessible(page, 'report-red');
+    // The server recorded the opening: the notice now says so.
+    await page.getByRole('link', { name: 'Back to the search' }).click();
+    await expect.poll(() => notices.textContent(), { timeout: 15_000 }).toContain('opened before');
+  }, 120_000);
+
   it('shows that it is reconnecting when the server goes away, and resumes without a gap', async () => {
     if (!server) throw new Error('no server');
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -3,6 +3,8 @@ import { api, closeSocket } from './api.ts';
 import { graphql, type ResultOf } from './graphql.ts';
 import { LANGS, lang, setLang, t } from './i18n.ts';
 import { AlertsPage } from './pages/alerts.tsx';
+import { IntelligencePage } from './pages/intelligence.tsx';
+import { ReportPage } from './pages/report.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 
 // The console's shell: who is signed in, the language, and the page. It uses only the public
@@ -12,7 +14,11 @@ const ME = graphql(`query Me { me { id displayName email agency { name } } }`);
 const SIGN_OUT = graphql(`mutation SignOut { signOut }`);
 export type Me = NonNullable<ResultOf<typeof ME>['me']>;
 
-type Page = 'alerts' | 'indicators';
+type Page =
+  | { name: 'alerts' }
+  | { name: 'indicators' }
+  | { name: 'intelligence' }
+  | { name: 'report'; id: string; askPurpose: boolean };
 
 /** The indicators page carries the charting library: it loads when first opened. */
 function Indicators() {
@@ -23,7 +29,14 @@ function Indicators() {
   const Loaded = page;
   return Loaded ? <Loaded /> : null;
 }
-const pageOf = (hash: string): Page => (hash === '#indicators' ? 'indicators' : 'alerts');
+function pageOf(hash: string): Page {
+  const report = /^#report\/([^/]+)(\/purpose)?$/.exec(hash);
+  if (report?.[1])
+    return { name: 'report', id: decodeURIComponent(report[1]), askPurpose: Boolean(report[2]) };
+  if (hash === '#indicators') return { name: 'indicators' };
+  if (hash === '#intelligence') return { name: 'intelligence' };
+  return { name: 'alerts' };
+}
 
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
@@ -52,10 +65,18 @@ export function App() {
         <span class="brand">{words.appName}</span>
         {me ? (
           <nav aria-label="Console">
-            <a href="#alerts" aria-current={page === 'alerts' ? 'page' : undefined}>
+            <a href="#alerts" aria-current={page.name === 'alerts' ? 'page' : undefined}>
               {words.alerts}
             </a>
-            <a href="#indicators" aria-current={page === 'indicators' ? 'page' : undefined}>
+            <a
+              href="#intelligence"
+              aria-current={
+                page.name === 'intelligence' || page.name === 'report' ? 'page' : undefined
+              }
+            >
+              {words.intelligence}
+            </a>
+            <a href="#indicators" aria-current={page.name === 'indicators' ? 'page' : undefined}>
               {words.indicators}
             </a>
           </nav>
@@ -87,11 +108,19 @@ export function App() {
           </>
         ) : null}
       </header>
-      <main class={page === 'indicators' ? 'wide' : undefined}>
+      <main class={page.name === 'indicators' ? 'wide' : undefined}>
         {me === undefined ? null : !me ? (
           <SignInPage onSignedIn={load} />
-        ) : page === 'indicators' ? (
+        ) : page.name === 'indicators' ? (
           <Indicators />
+        ) : page.name === 'intelligence' ? (
+          <IntelligencePage />
+        ) : page.name === 'report' ? (
+          <ReportPage
+            key={`${page.id}:${page.askPurpose}`}
+            id={page.id}
+            askPurpose={page.askPurpose}
+          />
         ) : (
           <AlertsPage />
         )}
