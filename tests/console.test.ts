@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventInput } from './support/forums.js';
 import { graphql } from './support/graphql.js';
 import { type Instance, post, startInstance } from './support/instance.js';
 
@@ -29,6 +30,20 @@ const SIGN_IN = graphql(`
   mutation ($email: EmailAddress!, $password: String!) {
     signIn(email: $email, password: $password) { __typename ... on SignInSuccess { session { token } } }
   }
+`);
+const CREATE_EVENT = graphql(`
+  mutation ($input: ForumEventInput!) { createForumEvent(input: $input) {
+    __typename ... on CreateForumEventSuccess { event { id } } } }
+`);
+const PUBLISH_EVENT = graphql(`
+  mutation ($id: ID!) { publishForumEvent(id: $id) { __typename } }
+`);
+const REGISTER = graphql(`
+  mutation ($input: RegistrationInput!) { registerForEvent(input: $input) {
+    __typename ... on RegisterForEventSuccess { registration { id name status } } } }
+`);
+const MY_REGISTRATION = graphql(`
+  query ($id: ID!) { node(id: $id) { __typename ... on ForumRegistration { checkInCode checkedInAt } } }
 `);
 const BROADCAST = graphql(`
   mutation ($title: String!) { broadcastAlert(input: { title: $title, severity: URGENT }) { __typename } }
@@ -234,6 +249,85 @@ describe.runIf(haveChromium)('the web console', () => {
     // The server recorded the opening: the notice now says so.
     await page.getByRole('link', { name: 'Back to the search' }).click();
     await expect.poll(() => notices.textContent(), { timeout: 15_000 }).toContain('opened before');
+  }, 120_000);
+
+  it('approves a registration at the desk and checks the registrant in by code', async () => {
+    if (!server) throw new Error('no server');
+    const instance = server;
+    const tokenOf = async (email: string) => {
+      const answer = (await post(instance, SIGN_IN, { email, password: PASSWORD })).data?.signIn;
+      return answer?.__typename === 'SignInSuccess' ? answer.session.token : '';
+    };
+    const organizer = await tokenOf('organizer@gz-amr.demo');
+    // An event that starts within the hour (check-in is open) and asks for approval.
+    const start = Date.now() + 3_600_000;
+    const created = await post(
+      instance,
+      CREATE_EVENT,
+      {
+        input: eventInput({
+          nameEn: `Desk drill ${Date.now()}`,
+          startsAt: new Date(start).toISOString(),
+          endsAt: new Date(start + 4 * 3_600_000).toISOString(),
+          registrationOpensAt: new Date(Date.now() - 3_600_000).toISOString(),
+          registrationClosesAt: new Date(start).toISOString(),
+          requiresApproval: true,
+          capacity: 10,
+        }),
+      },
+      organizer,
+    );
+    const createdEvent = created.data?.createForumEvent;
+    const eventId =
+      createdEvent?.__typename === 'CreateForumEventSuccess' ? createdEvent.event.id : '';
+    expect(eventId).not.toBe('');
+    await post(instance, PUBLISH_EVENT, { id: eventId }, organizer);
+    const registrant = await tokenOf('viewer@hk-customs.demo');
+    const registeredAnswer = (
+      await post(
+        instance,
+        REGISTER,
+        { input: { eventId, type: 'DELEGATE', idempotencyKey: `desk-${Date.now()}` } },
+        registrant,
+      )
+    ).data?.registerForEvent;
+    expect(registeredAnswer?.__typename).toBe('RegisterForEventSuccess');
+    const registration =
+      registeredAnswer?.__typename === 'RegisterForEventSuccess'
+        ? registeredAnswer.registration
+        : null;
+    expect(registration?.status).toBe('PENDING_APPROVAL');
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(`${base}/console/#desk`);
+    await page.getByLabel('E-mail').fill('organizer@gz-amr.demo');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const waiting = page.locator(`.approvals li[data-registration="${registration?.name}"]`);
+    await expect.poll(() => waiting.count(), { timeout: 15_000 }).toBe(1);
+    await expectAccessible(page, 'desk');
+    await waiting.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => waiting.count(), { timeout: 15_000 }).toBe(0);
+    const seats = page.locator('article.figure', { hasText: 'Desk drill' });
+    await expect.poll(() => seats.textContent()).toContain('1 of 10 seats taken');
+
+    const code = (await post(instance, MY_REGISTRATION, { id: registration?.id ?? '' }, registrant))
+      .data?.node;
+    const checkInCode = code?.__typename === 'ForumRegistration' ? code.checkInCode : null;
+    expect(checkInCode).toBeTruthy();
+    await page.getByLabel('Check-in code').fill('NOT-A-CODE');
+    await page.getByRole('button', { name: 'Check in', exact: true }).click();
+    await expect.poll(() => page.locator('[role="status"]').textContent()).not.toBe('');
+    expect(await page.locator('[role="status"]').getAttribute('class')).toBe('problem');
+    await page.getByLabel('Check-in code').fill(checkInCode ?? '');
+    await page.getByRole('button', { name: 'Check in', exact: true }).click();
+    await expect
+      .poll(() => page.locator('[role="status"]').textContent(), { timeout: 15_000 })
+      .toBe(`${registration?.name} is checked in.`);
+    const after = (
+      await post(instance, MY_REGISTRATION, { id: registration?.id ?? '' }, registrant)
+    ).data?.node;
+    expect(after?.__typename === 'ForumRegistration' ? after.checkedInAt : null).toBeTruthy();
   }, 120_000);
 
   it('shows that it is reconnecting when the server goes away, and resumes without a gap', async () => {

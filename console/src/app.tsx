@@ -3,6 +3,7 @@ import { api, closeSocket } from './api.ts';
 import { graphql, type ResultOf } from './graphql.ts';
 import { LANGS, lang, setLang, t } from './i18n.ts';
 import { AlertsPage } from './pages/alerts.tsx';
+import { DeskPage } from './pages/desk.tsx';
 import { IntelligencePage } from './pages/intelligence.tsx';
 import { ReportPage } from './pages/report.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
@@ -18,6 +19,7 @@ type Page =
   | { name: 'alerts' }
   | { name: 'indicators' }
   | { name: 'intelligence' }
+  | { name: 'desk' }
   | { name: 'report'; id: string; askPurpose: boolean };
 
 /** The indicators page carries the charting library: it loads when first opened. */
@@ -35,6 +37,7 @@ function pageOf(hash: string): Page {
     return { name: 'report', id: decodeURIComponent(report[1]), askPurpose: Boolean(report[2]) };
   if (hash === '#indicators') return { name: 'indicators' };
   if (hash === '#intelligence') return { name: 'intelligence' };
+  if (hash === '#desk') return { name: 'desk' };
   return { name: 'alerts' };
 }
 
@@ -76,6 +79,9 @@ export function App() {
             >
               {words.intelligence}
             </a>
+            <a href="#desk" aria-current={page.name === 'desk' ? 'page' : undefined}>
+              {words.desk}
+            </a>
             <a href="#indicators" aria-current={page.name === 'indicators' ? 'page' : undefined}>
               {words.indicators}
             </a>
@@ -113,6 +119,8 @@ export function App() {
           <SignInPage onSignedIn={load} />
         ) : page.name === 'indicators' ? (
           <Indicators />
+        ) : page.name === 'desk' ? (
+          <DeskPage />
         ) : page.name === 'intelligence' ? (
           <IntelligencePage />
         ) : page.name === 'report' ? (

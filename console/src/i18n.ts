@@ -89,6 +89,30 @@ const en = {
   open: 'Open',
   opened: 'opened before',
   notFound: 'This report does not exist, or you may not read it.',
+  desk: 'Registration desk',
+  event: 'Event',
+  noEvents: 'Your agency organizes no event you can manage.',
+  seats: (confirmed: number, capacity: number | null) =>
+    capacity === null
+      ? `${confirmed} confirmed (no limit)`
+      : `${confirmed} of ${capacity} seats taken`,
+  waiting: (n: number) => `${n} on the waiting list`,
+  quotas: 'Seats per agency',
+  approvals: 'Awaiting your decision',
+  noApprovals: 'Nothing awaits your decision.',
+  approve: 'Approve',
+  decline: 'Decline',
+  declineReason: 'Reason for declining',
+  checkInTitle: 'Check-in',
+  checkInCode: 'Check-in code',
+  checkInButton: 'Check in',
+  scan: 'Scan the QR code',
+  stopScan: 'Stop scanning',
+  checkedIn: (name: string) => `${name} is checked in.`,
+  alreadyIn: (name: string) => `${name} was already checked in.`,
+  attendeesCsv: 'Attendees (CSV)',
+  calendar: 'Calendar (iCalendar)',
+  noCamera: 'No camera is available here: type the code instead.',
 };
 type Words = typeof en;
 
@@ -169,6 +193,30 @@ const zhHans: Words = {
   open: '打开',
   opened: '已打开过',
   notFound: '该报告不存在，或您无权阅读。',
+  desk: '报名服务台',
+  event: '活动',
+  noEvents: '贵机构没有您可管理的活动。',
+  seats: (confirmed, capacity) =>
+    capacity === null
+      ? `已确认 ${confirmed} 人（不限名额）`
+      : `已占 ${confirmed} / ${capacity} 个名额`,
+  waiting: (n) => `候补 ${n} 人`,
+  quotas: '各机构名额',
+  approvals: '待您审批',
+  noApprovals: '没有待您审批的报名。',
+  approve: '批准',
+  decline: '拒绝',
+  declineReason: '拒绝理由',
+  checkInTitle: '签到',
+  checkInCode: '签到码',
+  checkInButton: '签到',
+  scan: '扫描二维码',
+  stopScan: '停止扫描',
+  checkedIn: (name) => `${name} 已签到。`,
+  alreadyIn: (name) => `${name} 此前已签到。`,
+  attendeesCsv: '参会者名单（CSV）',
+  calendar: '日历（iCalendar）',
+  noCamera: '此处没有可用的摄像头：请输入签到码。',
 };
 
 const zhHant: Words = {
@@ -248,6 +296,30 @@ const zhHant: Words = {
   open: '開啟',
   opened: '已開啟過',
   notFound: '該報告不存在，或您無權閱讀。',
+  desk: '報名服務台',
+  event: '活動',
+  noEvents: '貴機構沒有您可管理的活動。',
+  seats: (confirmed, capacity) =>
+    capacity === null
+      ? `已確認 ${confirmed} 人（不限名額）`
+      : `已佔 ${confirmed} / ${capacity} 個名額`,
+  waiting: (n) => `候補 ${n} 人`,
+  quotas: '各機構名額',
+  approvals: '待您審批',
+  noApprovals: '沒有待您審批的報名。',
+  approve: '批准',
+  decline: '拒絕',
+  declineReason: '拒絕理由',
+  checkInTitle: '簽到',
+  checkInCode: '簽到碼',
+  checkInButton: '簽到',
+  scan: '掃描二維碼',
+  stopScan: '停止掃描',
+  checkedIn: (name) => `${name} 已簽到。`,
+  alreadyIn: (name) => `${name} 此前已簽到。`,
+  attendeesCsv: '參會者名單（CSV）',
+  calendar: '日曆（iCalendar）',
+  noCamera: '此處沒有可用的攝影機：請輸入簽到碼。',
 };
 
 const pt: Words = {
@@ -329,6 +401,30 @@ const pt: Words = {
   open: 'Abrir',
   opened: 'já aberto',
   notFound: 'Este relatório não existe, ou não o pode ler.',
+  desk: 'Balcão de inscrições',
+  event: 'Evento',
+  noEvents: 'A sua agência não organiza nenhum evento que possa gerir.',
+  seats: (confirmed, capacity) =>
+    capacity === null
+      ? `${confirmed} confirmados (sem limite)`
+      : `${confirmed} de ${capacity} lugares ocupados`,
+  waiting: (n) => `${n} em lista de espera`,
+  quotas: 'Lugares por agência',
+  approvals: 'À espera da sua decisão',
+  noApprovals: 'Nada espera pela sua decisão.',
+  approve: 'Aprovar',
+  decline: 'Recusar',
+  declineReason: 'Motivo da recusa',
+  checkInTitle: 'Registo de entrada',
+  checkInCode: 'Código de entrada',
+  checkInButton: 'Registar entrada',
+  scan: 'Ler o código QR',
+  stopScan: 'Parar a leitura',
+  checkedIn: (name) => `${name} deu entrada.`,
+  alreadyIn: (name) => `${name} já tinha dado entrada.`,
+  attendeesCsv: 'Participantes (CSV)',
+  calendar: 'Calendário (iCalendar)',
+  noCamera: 'Não há câmara disponível aqui: escreva o código.',
 };
 
 const WORDS: Record<Lang, Words> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant, pt };

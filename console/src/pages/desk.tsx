@@ -1,0 +1,226 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api.ts';
+import { graphql, type ResultOf } from '../graphql.ts';
+import { localeEnum, t } from '../i18n.ts';
+import { Scanner } from '../scanner.tsx';
+
+// The registration desk for organizers: their events with seats taken, the waiting list and the
+// quotas; the registrations awaiting their decision (their agency's admins decide first where
+// the event asks for it); check-in by the QR code through the camera or by the typed code; and
+// the attendee list and calendar.
+
+const DESK = graphql(`
+  query ConsoleDesk($locale: Locale) {
+    forumEvents(first: 30, filter: { organizedByMyAgency: true }) {
+      edges { node { id name(locale: $locale) startsAt status mayOrganize
+        seats { capacity confirmed waitlisted available }
+        agencyQuotas { seats agency { name } } } }
+    }
+    registrationsAwaitingMyDecision(first: 50) {
+      edges { node { id name organisation approvalStage createdAt agency { name } event { id name(locale: $locale) } } }
+    }
+  }
+`);
+const DECIDE = graphql(`
+  mutation ConsoleDecide($id: ID!, $decision: RegistrationDecision!, $reason: String) {
+    decideRegistration(id: $id, decision: $decision, reason: $reason) {
+      __typename
+      ... on ValidationError { issues { message } }
+      ... on Error { message }
+    }
+  }
+`);
+const CHECK_IN = graphql(`
+  mutation ConsoleCheckIn($code: String!) {
+    checkIn(code: $code) {
+      __typename
+      ... on CheckInSuccess { checkIn { alreadyCheckedIn registration { name } } }
+      ... on ValidationError { issues { message } }
+      ... on Error { message }
+    }
+  }
+`);
+type Desk = ResultOf<typeof DESK>;
+type Waiting = Desk['registrationsAwaitingMyDecision']['edges'][number]['node'];
+
+export function DeskPage() {
+  const words = t();
+  const [desk, setDesk] = useState<Desk | null>(null);
+  const [version, setVersion] = useState(0);
+  const [code, setCode] = useState('');
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const [scanning, setScanning] = useState(false);
+  useEffect(() => {
+    void api
+      .query(DESK, { locale: localeEnum() })
+      .toPromise()
+      .then((r) => setDesk(r.data ?? null));
+  }, [version]);
+
+  const checkIn = async (given: string) => {
+    setScanning(false);
+    const result = await api.mutation(CHECK_IN, { code: given.trim() }).toPromise();
+    const answer = result.data?.checkIn;
+    if (answer?.__typename === 'CheckInSuccess') {
+      const name = answer.checkIn.registration.name;
+      setOutcome({
+        ok: true,
+        text: answer.checkIn.alreadyCheckedIn ? words.alreadyIn(name) : words.checkedIn(name),
+      });
+      setCode('');
+      setVersion((v) => v + 1);
+      return;
+    }
+    setOutcome({
+      ok: false,
+      text:
+        answer?.__typename === 'ValidationError'
+          ? answer.issues.map((i) => i.message).join('; ')
+          : answer && 'message' in answer
+            ? answer.message
+            : words.error,
+    });
+  };
+
+  const events = desk?.forumEvents.edges.map((e) => e.node).filter((e) => e.mayOrganize) ?? [];
+  const waiting = desk?.registrationsAwaitingMyDecision.edges.map((e) => e.node) ?? [];
+  return (
+    <section aria-labelledby="desk-title">
+      <h1 id="desk-title">{words.desk}</h1>
+      <div class="panel">
+        <h2>{words.checkInTitle}</h2>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            void checkIn(code);
+          }}
+        >
+          <label>
+            {words.checkInCode}
+            <input
+              type="text"
+              value={code}
+              autoComplete="off"
+              onInput={(e) => setCode((e.target as HTMLInputElement).value)}
+            />
+          </label>
+          <button type="submit">{words.checkInButton}</button>
+          {scanning ? null : (
+            <button type="button" onClick={() => setScanning(true)}>
+              {words.scan}
+            </button>
+          )}
+        </form>
+        {scanning ? (
+          <Scanner onCode={(found) => void checkIn(found)} onStop={() => setScanning(false)} />
+        ) : null}
+        {outcome ? (
+          <p class={outcome.ok ? 'ok' : 'problem'} role="status">
+            {outcome.text}
+          </p>
+        ) : null}
+      </div>
+      <div class="panel approvals">
+        <h2>{words.approvals}</h2>
+        {waiting.length === 0 ? <p class="empty">{words.noApprovals}</p> : null}
+        <ul class="reports">
+          {waiting.map((r) => (
+            <Decision key={r.id} registration={r} onDecided={() => setVersion((v) => v + 1)} />
+          ))}
+        </ul>
+      </div>
+      {desk && events.length === 0 ? <p class="empty">{words.noEvents}</p> : null}
+      <div class="figures">
+        {events.map((event) => (
+          <article class="card figure" key={event.id}>
+            <h2>{event.name}</h2>
+            <p class="meta">
+              {new Date(event.startsAt).toLocaleString()} · {event.status.toLowerCase()}
+            </p>
+            {event.seats.capacity !== null && event.seats.capacity !== undefined ? (
+              <meter
+                min={0}
+                max={event.seats.capacity}
+                value={event.seats.confirmed}
+                aria-label={words.seats(event.seats.confirmed, event.seats.capacity)}
+              />
+            ) : null}
+            <p>{words.seats(event.seats.confirmed, event.seats.capacity ?? null)}</p>
+            <p>{words.waiting(event.seats.waitlisted)}</p>
+            {event.agencyQuotas.length > 0 ? (
+              <table>
+                <caption>{words.quotas}</caption>
+                <tbody>
+                  {event.agencyQuotas.map((q) => (
+                    <tr key={q.agency.name}>
+                      <th scope="row">{q.agency.name}</th>
+                      <td>{q.seats}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : null}
+            <p class="meta">
+              <a href={`/forum-events/${encodeURIComponent(event.id)}/attendees.csv`}>
+                {words.attendeesCsv}
+              </a>
+              <a href={`/forum-events/${encodeURIComponent(event.id)}/calendar.ics`}>
+                {words.calendar}
+              </a>
+            </p>
+          </article>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function Decision({ registration, onDecided }: { registration: Waiting; onDecided: () => void }) {
+  const words = t();
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const decide = async (decision: 'APPROVE' | 'DECLINE') => {
+    const result = await api
+      .mutation(DECIDE, { id: registration.id, decision, reason: reason.trim() || null })
+      .toPromise();
+    const answer = result.data?.decideRegistration;
+    if (answer?.__typename === 'DecideRegistrationSuccess') return onDecided();
+    setProblem(
+      answer?.__typename === 'ValidationError'
+        ? answer.issues.map((i) => i.message).join('; ')
+        : answer && 'message' in answer
+          ? answer.message
+          : words.error,
+    );
+  };
+  return (
+    <li data-registration={registration.name}>
+      <strong>{registration.name}</strong>
+      <span class="meta">
+        {registration.agency?.name ?? registration.organisation ?? ''} ·{' '}
+        {registration.event?.name ?? ''}
+      </span>
+      <div class="actions">
+        <button type="button" onClick={() => decide('APPROVE')}>
+          {words.approve}
+        </button>
+        <label>
+          {words.declineReason}
+          <input
+            type="text"
+            value={reason}
+            onInput={(e) => setReason((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <button type="button" onClick={() => decide('DECLINE')}>
+          {words.decline}
+        </button>
+      </div>
+      {problem ? (
+        <p class="problem" role="alert">
+          {problem}
+        </p>
+      ) : null}
+    </li>
+  );
+}
