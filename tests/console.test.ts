@@ -330,6 +330,24 @@ describe.runIf(haveChromium)('the web console', () => {
     expect(after?.__typename === 'ForumRegistration' ? after.checkedInAt : null).toBeTruthy();
   }, 120_000);
 
+  it('shows an agency’s operations by phase, with the after-action report once evaluated', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(`${base}/console/#operations`);
+    await page.getByLabel('E-mail').fill('coordinator@gz-customs.demo');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const phases = page.locator('article.figure[data-phase]');
+    await expect.poll(() => phases.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    // The demo's THUNDER BAY 2026, led by this agency, is closed: its report is a link away.
+    const closed = page.locator('article.figure[data-phase="CLOSED"]');
+    await expect.poll(() => closed.textContent()).toContain('THUNDER BAY 2026');
+    const link = closed.getByRole('link', { name: 'After-action report' }).first();
+    const report = await page.request.get(`${base}${(await link.getAttribute('href')) ?? ''}`);
+    expect(report.status()).toBe(200);
+    expect(await report.text()).toContain('THUNDER BAY 2026');
+    await expectAccessible(page, 'operations');
+  }, 120_000);
+
   it('shows that it is reconnecting when the server goes away, and resumes without a gap', async () => {
     if (!server) throw new Error('no server');
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -5,6 +5,7 @@ import { LANGS, lang, setLang, t } from './i18n.ts';
 import { AlertsPage } from './pages/alerts.tsx';
 import { DeskPage } from './pages/desk.tsx';
 import { IntelligencePage } from './pages/intelligence.tsx';
+import { OperationsPage } from './pages/operations.tsx';
 import { ReportPage } from './pages/report.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 
@@ -20,6 +21,7 @@ type Page =
   | { name: 'indicators' }
   | { name: 'intelligence' }
   | { name: 'desk' }
+  | { name: 'operations' }
   | { name: 'report'; id: string; askPurpose: boolean };
 
 /** The indicators page carries the charting library: it loads when first opened. */
@@ -38,6 +40,7 @@ function pageOf(hash: string): Page {
   if (hash === '#indicators') return { name: 'indicators' };
   if (hash === '#intelligence') return { name: 'intelligence' };
   if (hash === '#desk') return { name: 'desk' };
+  if (hash === '#operations') return { name: 'operations' };
   return { name: 'alerts' };
 }
 
@@ -79,6 +82,9 @@ export function App() {
             >
               {words.intelligence}
             </a>
+            <a href="#operations" aria-current={page.name === 'operations' ? 'page' : undefined}>
+              {words.operations}
+            </a>
             <a href="#desk" aria-current={page.name === 'desk' ? 'page' : undefined}>
               {words.desk}
             </a>
@@ -119,6 +125,8 @@ export function App() {
           <SignInPage onSignedIn={load} />
         ) : page.name === 'indicators' ? (
           <Indicators />
+        ) : page.name === 'operations' ? (
+          <OperationsPage meId={me.id} />
         ) : page.name === 'desk' ? (
           <DeskPage />
         ) : page.name === 'intelligence' ? (
