@@ -45,6 +45,10 @@ const REGISTER = graphql(`
 const MY_REGISTRATION = graphql(`
   query ($id: ID!) { node(id: $id) { __typename ... on ForumRegistration { checkInCode checkedInAt } } }
 `);
+const EVENT_REGISTRATIONS = graphql(`
+  query ($id: ID!) { node(id: $id) { __typename ... on ForumEvent {
+    registrations(first: 50) { edges { node { name } } } } } }
+`);
 const BROADCAST = graphql(`
   mutation ($title: String!) { broadcastAlert(input: { title: $title, severity: URGENT }) { __typename } }
 `);
@@ -328,6 +332,24 @@ describe.runIf(haveChromium)('the web console', () => {
       await post(instance, MY_REGISTRATION, { id: registration?.id ?? '' }, registrant)
     ).data?.node;
     expect(after?.__typename === 'ForumRegistration' ? after.checkedInAt : null).toBeTruthy();
+
+    // Inviting a speaker from the event's card.
+    await seats.getByText('Invite a guest').click();
+    await seats.getByLabel('Name').fill('Ana Ferreira');
+    await seats.getByLabel('E-mail').fill(`ana.${Date.now()}@example.org`);
+    await seats.getByLabel('Organisation').fill('Direção dos Serviços de Economia');
+    await seats.getByLabel('Country code').fill('MO');
+    await seats.getByRole('button', { name: 'Invite', exact: true }).click();
+    await expect
+      .poll(() => seats.locator('[role="status"]').textContent(), { timeout: 15_000 })
+      .toContain('Ana Ferreira is invited');
+    const invited = (await post(instance, EVENT_REGISTRATIONS, { id: eventId }, organizer)).data
+      ?.node;
+    const names =
+      invited?.__typename === 'ForumEvent'
+        ? invited.registrations.edges.map((e) => e.node.name)
+        : [];
+    expect(names).toContain('Ana Ferreira');
   }, 120_000);
 
   it('shows an agency’s operations by phase, with the after-action report once evaluated', async () => {

@@ -30,6 +30,15 @@ const DECIDE = graphql(`
     }
   }
 `);
+const INVITE = graphql(`
+  mutation ConsoleInvite($input: EventInvitationInput!) {
+    inviteToEvent(input: $input) {
+      __typename
+      ... on ValidationError { issues { message } }
+      ... on Error { message }
+    }
+  }
+`);
 const CHECK_IN = graphql(`
   mutation ConsoleCheckIn($code: String!) {
     checkIn(code: $code) {
@@ -160,6 +169,7 @@ export function DeskPage() {
                 </tbody>
               </table>
             ) : null}
+            <Invite eventId={event.id} onInvited={() => setVersion((v) => v + 1)} />
             <p class="meta">
               <a href={`/forum-events/${encodeURIComponent(event.id)}/attendees.csv`}>
                 {words.attendeesCsv}
@@ -222,5 +232,89 @@ function Decision({ registration, onDecided }: { registration: Waiting; onDecide
         </p>
       ) : null}
     </li>
+  );
+}
+
+const TYPES = ['SPEAKER', 'DELEGATE', 'OBSERVER', 'PRESS'] as const;
+
+function Invite({ eventId, onInvited }: { eventId: string; onInvited: () => void }) {
+  const words = t();
+  const [guest, setGuest] = useState({ name: '', email: '', organisation: '', country: '' });
+  const [type, setType] = useState<(typeof TYPES)[number]>('SPEAKER');
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const field = (key: keyof typeof guest) => ({
+    value: guest[key],
+    onInput: (e: Event) => setGuest({ ...guest, [key]: (e.target as HTMLInputElement).value }),
+  });
+  const send = async (event: Event) => {
+    event.preventDefault();
+    const result = await api
+      .mutation(INVITE, {
+        input: {
+          eventId,
+          type,
+          invitees: [{ guest: { ...guest, country: guest.country.trim().toUpperCase() } }],
+        },
+      })
+      .toPromise();
+    const answer = result.data?.inviteToEvent;
+    if (answer?.__typename === 'InviteToEventSuccess') {
+      setOutcome({ ok: true, text: words.invited(guest.name) });
+      setGuest({ name: '', email: '', organisation: '', country: '' });
+      return onInvited();
+    }
+    setOutcome({
+      ok: false,
+      text:
+        answer?.__typename === 'ValidationError'
+          ? answer.issues.map((i) => i.message).join('; ')
+          : answer && 'message' in answer
+            ? answer.message
+            : words.error,
+    });
+  };
+  return (
+    <details class="invite">
+      <summary>{words.inviteGuest}</summary>
+      <form class="actions" onSubmit={send}>
+        <label>
+          {words.personName}
+          <input type="text" required {...field('name')} />
+        </label>
+        <label>
+          {words.email}
+          <input type="email" required {...field('email')} />
+        </label>
+        <label>
+          {words.organisation}
+          <input type="text" required {...field('organisation')} />
+        </label>
+        <label>
+          {words.country}
+          <input type="text" required maxLength={6} {...field('country')} />
+        </label>
+        <label>
+          {words.role}
+          <select
+            value={type}
+            onChange={(e) =>
+              setType((e.target as HTMLSelectElement).value as (typeof TYPES)[number])
+            }
+          >
+            {TYPES.map((ty) => (
+              <option key={ty} value={ty}>
+                {ty.toLowerCase()}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">{words.invite}</button>
+      </form>
+      {outcome ? (
+        <p class={outcome.ok ? 'ok' : 'problem'} role="status">
+          {outcome.text}
+        </p>
+      ) : null}
+    </details>
   );
 }

@@ -15,9 +15,21 @@ const SEARCH = graphql(`
       edges { node { id title tlp status category publishedAt authorAgency { name } } }
     }
     redReportsForMe { reportId opened publishedAt authorAgency { name } }
+    intelAccessRequests(first: 20, direction: INCOMING, status: PENDING) {
+      edges { node { id justification createdAt requesterAgency { name } report { id title } } }
+    }
     intelMatches(first: 20) {
       edges { node { id observableType createdAt counterpartAgency { name }
         report { id title } accessRequest { status } } }
+    }
+  }
+`);
+const DECIDE_ACCESS = graphql(`
+  mutation ConsoleDecideAccess($requestId: ID!, $decision: AccessDecision!, $reason: String) {
+    decideAccessRequest(requestId: $requestId, decision: $decision, reason: $reason) {
+      __typename
+      ... on ValidationError { issues { message } }
+      ... on Error { message }
     }
   }
 `);
@@ -172,6 +184,20 @@ export function IntelligencePage() {
           </li>
         ))}
       </ol>
+      {data && data.intelAccessRequests.edges.length > 0 ? (
+        <div class="panel incoming">
+          <h2>{words.incoming}</h2>
+          <ul class="reports">
+            {data.intelAccessRequests.edges.map(({ node: request }) => (
+              <Incoming
+                key={request.id}
+                request={request}
+                onDecided={() => setVersion((v) => v + 1)}
+              />
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {data && data.intelMatches.edges.length > 0 ? (
         <div class="panel matches">
           <h2>{words.matchesTitle}</h2>
@@ -234,6 +260,58 @@ function Match({ match, onRequested }: { match: MatchNode; onRequested: () => vo
           ) : null}
         </form>
       )}
+    </li>
+  );
+}
+
+type IncomingNode = ResultOf<typeof SEARCH>['intelAccessRequests']['edges'][number]['node'];
+
+function Incoming({ request, onDecided }: { request: IncomingNode; onDecided: () => void }) {
+  const words = t();
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const decide = async (decision: 'APPROVE' | 'DECLINE') => {
+    const result = await api
+      .mutation(DECIDE_ACCESS, { requestId: request.id, decision, reason: reason.trim() || null })
+      .toPromise();
+    const answer = result.data?.decideAccessRequest;
+    if (answer?.__typename === 'DecideAccessRequestSuccess') return onDecided();
+    setProblem(
+      answer?.__typename === 'ValidationError'
+        ? answer.issues.map((i) => i.message).join('; ')
+        : answer && 'message' in answer
+          ? answer.message
+          : words.error,
+    );
+  };
+  return (
+    <li>
+      <strong>{request.requesterAgency.name}</strong>
+      {request.report ? (
+        <a href={`#report/${encodeURIComponent(request.report.id)}`}>{request.report.title}</a>
+      ) : null}
+      <q>{request.justification}</q>
+      <div class="actions">
+        <button type="button" onClick={() => decide('APPROVE')}>
+          {words.approve}
+        </button>
+        <label>
+          {words.reason}
+          <input
+            type="text"
+            value={reason}
+            onInput={(e) => setReason((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <button type="button" onClick={() => decide('DECLINE')}>
+          {words.decline}
+        </button>
+      </div>
+      {problem ? (
+        <p class="problem" role="alert">
+          {problem}
+        </p>
+      ) : null}
     </li>
   );
 }
