@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { graphql, type ResultOf } from '../graphql.ts';
-import { localeEnum, t } from '../i18n.ts';
+import { lang, localeEnum, t } from '../i18n.ts';
+import { valueName } from '../labels.ts';
 import { Scanner } from '../scanner.tsx';
 
 // The registration desk for organizers: their events with seats taken, the waiting list and the
@@ -144,7 +145,8 @@ export function DeskPage() {
           <article class="card figure" key={event.id}>
             <h2>{event.name}</h2>
             <p class="meta">
-              {new Date(event.startsAt).toLocaleString()} · {event.status.toLowerCase()}
+              {new Date(event.startsAt).toLocaleString(lang.value)} ·{' '}
+              {valueName(lang.value, event.status)}
             </p>
             {event.seats.capacity !== null && event.seats.capacity !== undefined ? (
               <meter
@@ -303,7 +305,7 @@ function Invite({ eventId, onInvited }: { eventId: string; onInvited: () => void
           >
             {TYPES.map((ty) => (
               <option key={ty} value={ty}>
-                {ty.toLowerCase()}
+                {valueName(lang.value, ty)}
               </option>
             ))}
           </select>

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { graphql, type ResultOf, type VariablesOf } from '../graphql.ts';
 import { lang, t } from '../i18n.ts';
-import { categoryName } from '../labels.ts';
+import { categoryName, valueName } from '../labels.ts';
 import { Tlp } from '../tlp.tsx';
 
 // Intelligence at the desk: search what you may see, TLP:RED reports addressed to you (opened
@@ -218,7 +218,7 @@ function Match({ match, onRequested }: { match: MatchNode; onRequested: () => vo
   const words = t();
   const [justification, setJustification] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
-  const type = match.observableType.toLowerCase().replace(/_/g, ' ');
+  const type = valueName(lang.value, match.observableType);
   const send = async (event: Event) => {
     event.preventDefault();
     const result = await api
@@ -241,7 +241,9 @@ function Match({ match, onRequested }: { match: MatchNode; onRequested: () => vo
         <a href={`#report/${encodeURIComponent(match.report.id)}`}>{match.report.title}</a>
       ) : null}
       {match.accessRequest ? (
-        <span class="meta">{words.requested(match.accessRequest.status)}</span>
+        <span class="meta">
+          {words.requested(valueName(lang.value, match.accessRequest.status))}
+        </span>
       ) : (
         <form onSubmit={send}>
           <label>

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { graphql, type ResultOf } from '../graphql.ts';
 import { lang, t } from '../i18n.ts';
-import { phaseName } from '../labels.ts';
+import { phaseName, valueName } from '../labels.ts';
 import { Tlp } from '../tlp.tsx';
 
 // Joint operations for coordinators and analysts: invitations their agency has to answer, the
@@ -102,7 +102,7 @@ export function OperationsPage({ meId }: { meId: string }) {
             <li key={task.id}>
               <strong>{task.title}</strong>
               <span class="meta">
-                {operation.codeName} · {task.status.toLowerCase().replace(/_/g, ' ')}
+                {operation.codeName} · {valueName(lang.value, task.status)}
                 {task.dueAt
                   ? ` · ${words.due} ${new Date(task.dueAt).toLocaleDateString(lang.value)}`
                   : ''}

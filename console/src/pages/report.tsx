@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { graphql, type ResultOf } from '../graphql.ts';
 import { lang, t } from '../i18n.ts';
-import { categoryName } from '../labels.ts';
+import { categoryName, valueName } from '../labels.ts';
 import { Tlp } from '../tlp.tsx';
 
 // One report: its content, observables, the reports that share them, sightings, and the STIX
@@ -126,7 +126,7 @@ export function ReportPage({ id, askPurpose }: { id: string; askPurpose: boolean
         <ul>
           {report.observables.map((o) => (
             <li key={o.id}>
-              <code>{o.type}</code> {o.value}
+              <span class="kind">{valueName(lang.value, o.type)}</span> {o.value}
             </li>
           ))}
         </ul>
@@ -153,7 +153,7 @@ export function ReportPage({ id, askPurpose }: { id: string; askPurpose: boolean
           {report.sightings.map((s) => (
             <li key={s.id}>
               {new Date(s.seenAt).toLocaleDateString(lang.value)} · {s.agency.name} ·{' '}
-              {s.type.toLowerCase().replace(/_/g, ' ')}
+              {valueName(lang.value, s.type)}
               {s.quantity ? ` · ${s.quantity}` : ''}
               {s.country ? ` · ${s.country}` : ''}
             </li>
