@@ -160,6 +160,19 @@ describe.runIf(haveChromium)('the web console', () => {
     await page.getByRole('button', { name: 'Mark all read' }).click();
     await expect.poll(unread).toBe(0);
 
+    // The severity filter saved as a rule, which then selects the feed.
+    await page.getByLabel('Severity').selectOption('URGENT');
+    await page.getByLabel('Rule name').fill(`Urgent only ${Date.now()}`);
+    await page.getByRole('button', { name: 'Save these filters as a rule' }).click();
+    const savedRule = page.getByLabel('Saved rules');
+    await expect
+      .poll(async () => (await savedRule.locator('option:checked').textContent()) ?? '')
+      .toMatch(/^Urgent only/);
+    await expect
+      .poll(async () =>
+        (await page.locator('.feed .alert .label').allTextContents()).every((l) => l === 'Urgent'),
+      )
+      .toBe(true);
     await page.getByLabel('Language').selectOption('zh-Hant');
     await expect.poll(() => page.locator('h1#alerts-title').textContent()).toBe('警報');
     await expectAccessible(page, 'alerts-zh-hant');

@@ -41,6 +41,16 @@ const LIVE = graphql(
   [ALERT_FIELDS],
 );
 
+const SAVE_RULE = graphql(`
+  mutation ConsoleSaveRule($input: AlertRuleInput!) {
+    createAlertRule(input: $input) {
+      __typename
+      ... on CreateAlertRuleSuccess { rule { id name } }
+      ... on ValidationError { issues { message } }
+      ... on Error { message }
+    }
+  }
+`);
 const ACK = graphql(`
   mutation ConsoleAck($id: ID!) { acknowledgeAlert(id: $id) { __typename } }
 `);
@@ -175,6 +185,32 @@ export function AlertsPage() {
     );
   };
 
+  const [ruleName, setRuleName] = useState('');
+  const [ruleProblem, setRuleProblem] = useState<string | null>(null);
+  const saveRule = async (event: Event) => {
+    event.preventDefault();
+    const result = await api
+      .mutation(SAVE_RULE, {
+        input: { name: ruleName.trim(), ...(severity ? { severities: [severity] } : {}) },
+      })
+      .toPromise();
+    const answer = result.data?.createAlertRule;
+    if (answer?.__typename === 'CreateAlertRuleSuccess') {
+      setRules((current) => [...current, answer.rule]);
+      setRule(answer.rule.id);
+      setRuleName('');
+      setRuleProblem(null);
+      return;
+    }
+    setRuleProblem(
+      answer?.__typename === 'ValidationError'
+        ? answer.issues.map((i) => i.message).join('; ')
+        : answer && 'message' in answer
+          ? answer.message
+          : words.error,
+    );
+  };
+
   const askNotify = async () => {
     if (typeof Notification === 'undefined') return;
     setNotify((await Notification.requestPermission()) === 'granted');
@@ -238,6 +274,23 @@ export function AlertsPage() {
           {words.unreadOnly}
         </label>
       </div>
+      <form class="filters" onSubmit={saveRule}>
+        <label>
+          {words.ruleName}
+          <input
+            type="text"
+            required
+            value={ruleName}
+            onInput={(e) => setRuleName((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <button type="submit">{words.saveRule}</button>
+        {ruleProblem ? (
+          <span class="problem" role="alert">
+            {ruleProblem}
+          </span>
+        ) : null}
+      </form>
       {list.length === 0 ? <p class="empty">{words.noAlerts}</p> : null}
       <ol class="feed">
         {list.map((alert) => (

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { graphql, type ResultOf, type VariablesOf } from '../graphql.ts';
 import { lang, t } from '../i18n.ts';
-import { categoryName, valueName } from '../labels.ts';
+import { categoryName, REGIONS, regionName, valueName } from '../labels.ts';
 import { Tlp } from '../tlp.tsx';
 
 // Intelligence at the desk: search what you may see, TLP:RED reports addressed to you (opened
@@ -70,6 +70,8 @@ export function IntelligencePage() {
   const [text, setText] = useState('');
   const [markings, setMarkings] = useState<Marking[]>([]);
   const [category, setCategory] = useState<Category | ''>('');
+  const [region, setRegion] = useState('');
+  const [brand, setBrand] = useState('');
   const [filter, setFilter] = useState<Filter>({});
   const [data, setData] = useState<ResultOf<typeof SEARCH> | null>(null);
   const [version, setVersion] = useState(0);
@@ -92,6 +94,8 @@ export function IntelligencePage() {
       ...(text.trim() ? { search: text.trim() } : {}),
       ...(markings.length ? { tlp: markings } : {}),
       ...(category ? { category: [category] } : {}),
+      ...(region ? { region: region as Filter['region'] } : {}),
+      ...(brand.trim() ? { brand: brand.trim() } : {}),
     });
   };
   const reports = data?.intelReports.edges.map((e) => e.node) ?? [];
@@ -160,6 +164,28 @@ export function IntelligencePage() {
                 </option>
               ))}
             </select>
+          </label>
+          <label>
+            {words.region}
+            <select
+              value={region}
+              onChange={(e) => setRegion((e.target as HTMLSelectElement).value)}
+            >
+              <option value="">{words.allRegions}</option>
+              {REGIONS.map((r) => (
+                <option key={r} value={r}>
+                  {regionName(lang.value, r)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {words.brand}
+            <input
+              type="text"
+              value={brand}
+              onInput={(e) => setBrand((e.target as HTMLInputElement).value)}
+            />
           </label>
           <button type="submit">{words.search}</button>
         </form>
