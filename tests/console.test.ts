@@ -236,6 +236,13 @@ describe.runIf(haveChromium)('the web console', () => {
     // Each result shows its marking in the TLP 2.0 colours, with its name.
     expect(await results.first().locator('.tlp').textContent()).toMatch(/^TLP:/);
     await expectAccessible(page, 'intelligence');
+    // The demo's access request from Kuala Lumpur, for a report of this agency, decided here.
+    const incoming = page.locator('.incoming li', {
+      hasText: 'Royal Malaysian Customs Department',
+    });
+    await expect.poll(() => incoming.count(), { timeout: 15_000 }).toBe(1);
+    await incoming.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => incoming.count(), { timeout: 15_000 }).toBe(0);
     const title = await results.first().locator('a').textContent();
     await results.first().locator('a').click();
     await expect
