@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'graphql-yoga';
 
@@ -29,22 +29,26 @@ const HEADERS = {
   'permissions-policy': 'camera=(self), microphone=(), geolocation=()',
 };
 
-const files = new Map<string, Promise<Buffer | null>>();
+const files = new Map<string, Buffer>();
 
-/** A file of the built console, or null; read once (the build does not change under a server). */
-function file(relative: string): Promise<Buffer | null> {
-  let read = files.get(relative);
-  if (!read) {
-    const path = normalize(join(ROOT, relative));
-    read = path.startsWith(ROOT)
-      ? stat(path).then(
-          (s) => (s.isFile() ? readFile(path) : null),
-          () => null,
-        )
-      : Promise.resolve(null);
-    files.set(relative, read);
+/**
+ * A file of the built console, or null. Assets are kept once read (a build names them by their
+ * content); the page itself, and anything missing, is read again, so that a console rebuilt or
+ * built after the server started is served.
+ */
+async function file(relative: string): Promise<Buffer | null> {
+  const kept = files.get(relative);
+  if (kept) return kept;
+  const path = normalize(join(ROOT, relative));
+  if (!path.startsWith(ROOT)) return null;
+  try {
+    if (!(await stat(path)).isFile()) return null;
+    const body = await readFile(path);
+    if (relative.startsWith('assets/')) files.set(relative, body);
+    return body;
+  } catch {
+    return null;
   }
-  return read;
 }
 
 export function useConsole(): Plugin {
@@ -81,10 +85,9 @@ export function useConsole(): Plugin {
       }
       const type = TYPES[extname(asset ? relative : 'index.html')] ?? 'application/octet-stream';
       // Built assets carry a content hash in their names; the page itself is always revalidated.
-      const caching =
-        relative.startsWith(`assets${sep}`) || relative.startsWith('assets/')
-          ? 'public, max-age=31536000, immutable'
-          : 'no-cache';
+      const caching = relative.startsWith('assets/')
+        ? 'public, max-age=31536000, immutable'
+        : 'no-cache';
       endResponse(
         new Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
           status: 200,

@@ -469,5 +469,14 @@ describe('POST /import for automation', () => {
     expect(body.reports[0]?.reportId).toBe(
       Buffer.from(`IntelReport:${row?.id}`).toString('base64'),
     );
+
+    // The same TLP:AMBER event again, from a tool whose ceiling is GREEN: nothing is written,
+    // and the report it would have been is not named to it.
+    const greenOnly = await issueCredential(adminB, 'GREEN', ['IMPORT']);
+    const again = await post('/import/misp?dryRun=false', `Bearer ${greenOnly.token}`);
+    expect(await again.json()).toMatchObject({
+      reports: [{ sourceId: uuid, status: 'ALREADY_IMPORTED', reportId: null }],
+    });
+    expect(await draftsOf(importer.agencyId, uuid)).toHaveLength(1);
   });
 });

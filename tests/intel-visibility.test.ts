@@ -12,12 +12,7 @@ import {
   unique,
 } from './support/api.js';
 import { graphql } from './support/graphql.js';
-import {
-  createReport,
-  type ObservableInput,
-  publishedReport,
-  retractReport,
-} from './support/intel.js';
+import { createReport, type ObservableInput, writeMatrixReports } from './support/intel.js';
 
 // The visibility matrix: markings × audiences × viewers, checked on every read path.
 // Agency A writes; B is in the Pan-PRD and named in audiences; C is a Belt and Road partner
@@ -72,26 +67,7 @@ beforeAll(async () => {
   const t = tokens.author;
   const obs: ObservableInput[] = [{ type: 'DOMAIN', value: `www.${sharedDomain}` }];
   const base = { title: `${tag} report`, observables: obs };
-  reports.greenNetwork = await publishedReport(t, { ...base, tlp: 'GREEN' });
-  reports.amberRegionPprd = await publishedReport(t, {
-    ...base,
-    tlp: 'AMBER',
-    audience: { scope: 'REGIONS', regions: ['PAN_PEARL_RIVER_DELTA'] },
-  });
-  reports.amberStrictAgencyB = await publishedReport(t, {
-    ...base,
-    tlp: 'AMBER_STRICT',
-    audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', b.id)] },
-  });
-  reports.redToB1 = await publishedReport(t, {
-    ...base,
-    tlp: 'RED',
-    pap: 'RED',
-    audience: { scope: 'RECIPIENTS', recipientIds: [globalId('User', users.b1.id)] },
-  });
-  reports.amberDraft = (await createReport(t, { ...base, tlp: 'AMBER' })).id;
-  reports.greenRetracted = await publishedReport(t, { ...base, tlp: 'GREEN' });
-  await retractReport(t, reports.greenRetracted);
+  Object.assign(reports, await writeMatrixReports(t, base, b.id, users.b1.id));
   reports.redDraft = (
     await createReport(t, {
       ...base,

@@ -6,18 +6,14 @@ import {
   gql,
   makeAgency,
   makeUser,
+  rawId,
   send,
   tokenFor,
   unique,
   yoga,
 } from './support/api.js';
 import { graphql } from './support/graphql.js';
-import {
-  createReport,
-  publishedReport,
-  retractReport,
-  UPDATE_INTEL_REPORT,
-} from './support/intel.js';
+import { publishedReport, UPDATE_INTEL_REPORT, writeMatrixReports } from './support/intel.js';
 import { expectStixRules } from './support/stix-rules.js';
 import { validate } from './support/stix-schemas.js';
 import {
@@ -85,29 +81,13 @@ beforeAll(async () => {
     observables: [{ type: 'DOMAIN' as const, value: `www.${tag}.example` }],
   };
   const t = authorToken;
-  reports.greenNetwork = await publishedReport(t, { ...base, tlp: 'GREEN' });
-  reports.amberRegionPprd = await publishedReport(t, {
-    ...base,
-    tlp: 'AMBER',
-    audience: { scope: 'REGIONS', regions: ['PAN_PEARL_RIVER_DELTA'] },
-  });
-  reports.amberStrictAgencyB = await publishedReport(t, {
-    ...base,
-    tlp: 'AMBER_STRICT',
-    audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', b.id)] },
-  });
-  reports.redToB1 = await publishedReport(t, {
-    ...base,
-    tlp: 'RED',
-    pap: 'RED',
-    audience: { scope: 'RECIPIENTS', recipientIds: [globalId('User', b1.id)] },
-  });
-  reports.amberDraft = (await createReport(t, { ...base, tlp: 'AMBER' })).id;
-  reports.greenRetracted = await publishedReport(t, { ...base, tlp: 'GREEN' });
-  await retractReport(t, reports.greenRetracted, 'Seals were genuine after all');
+  Object.assign(
+    reports,
+    await writeMatrixReports(t, base, b.id, b1.id, 'Seals were genuine after all'),
+  );
   reports.clearNetwork = await publishedReport(t, { ...base, tlp: 'CLEAR' });
   for (const [name, id] of Object.entries(reports)) {
-    rawIds[name as ReportName] = Buffer.from(id, 'base64').toString().split(':')[1] as string;
+    rawIds[name as ReportName] = rawId(id);
   }
 });
 
@@ -284,7 +264,7 @@ describe('versions, filters and the manifest', () => {
       tlp: 'GREEN',
       observables: [{ type: 'DOMAIN', value: `v.${tag}.example` }],
     });
-    const raw = Buffer.from(id, 'base64').toString().split(':')[1] as string;
+    const raw = rawId(id);
     const changed = await send(authorToken, UPDATE_INTEL_REPORT, {
       id,
       input: { title: `${tag} after` },

@@ -57,3 +57,12 @@ export function closeSocket(): void {
   ws = null;
   connected.value = false;
 }
+
+/** What a refused answer tells a person: its validation issues, else its message, else `fallback`. */
+export function problemOf(answer: object | null | undefined, fallback: string): string {
+  const { issues, message } = (answer ?? {}) as {
+    issues?: { message: string }[];
+    message?: string;
+  };
+  return issues?.map((issue) => issue.message).join('; ') ?? message ?? fallback;
+}

@@ -1,5 +1,5 @@
 import { isValidContainerNumber } from '../../src/modules/intel/check-digits.js';
-import { expectMember, send } from './api.js';
+import { expectMember, globalId, send } from './api.js';
 import { graphql, type VariablesOf } from './graphql.js';
 
 // Writing reports through the real mutations, as an analyst would.
@@ -97,3 +97,38 @@ export function uniqueAirWaybill(): string {
 export const UPDATE_INTEL_REPORT = graphql(
   `mutation($id: ID!, $input: IntelReportChanges!) { updateIntelReport(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
 );
+
+/**
+ * The reports of the visibility matrix, written by an analyst of agency A with `base`'s title and
+ * observables: agency B is named in an audience and `recipientId`, one of its people, is the
+ * named recipient of the TLP:RED report.
+ */
+export async function writeMatrixReports(
+  token: string,
+  base: Partial<IntelReportInput>,
+  agencyB: string,
+  recipientId: string,
+  retractionReason?: string,
+) {
+  const greenNetwork = await publishedReport(token, { ...base, tlp: 'GREEN' });
+  const amberRegionPprd = await publishedReport(token, {
+    ...base,
+    tlp: 'AMBER',
+    audience: { scope: 'REGIONS', regions: ['PAN_PEARL_RIVER_DELTA'] },
+  });
+  const amberStrictAgencyB = await publishedReport(token, {
+    ...base,
+    tlp: 'AMBER_STRICT',
+    audience: { scope: 'AGENCIES', agencyIds: [globalId('Agency', agencyB)] },
+  });
+  const redToB1 = await publishedReport(token, {
+    ...base,
+    tlp: 'RED',
+    pap: 'RED',
+    audience: { scope: 'RECIPIENTS', recipientIds: [globalId('User', recipientId)] },
+  });
+  const amberDraft = (await createReport(token, { ...base, tlp: 'AMBER' })).id;
+  const greenRetracted = await publishedReport(token, { ...base, tlp: 'GREEN' });
+  await retractReport(token, greenRetracted, retractionReason);
+  return { greenNetwork, amberRegionPprd, amberStrictAgencyB, redToB1, amberDraft, greenRetracted };
+}

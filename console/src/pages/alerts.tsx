@@ -1,6 +1,6 @@
 import { stringifyDocument } from '@urql/core';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, connected, onConnected, socket } from '../api.ts';
+import { api, connected, onConnected, problemOf, socket } from '../api.ts';
 import { graphql, type ResultOf } from '../graphql.ts';
 import { lang, localeEnum, t } from '../i18n.ts';
 
@@ -82,10 +82,10 @@ export function AlertsPage() {
   const [severity, setSeverity] = useState<Severity | ''>('');
   const [rule, setRule] = useState('');
   const [unreadOnly, setUnreadOnly] = useState(false);
-  const [notify, setNotify] = useState(
-    typeof Notification !== 'undefined' && Notification.permission === 'granted',
-  );
+  const [notify, setNotify] = useState(mayNotify());
   const lastCursor = useRef<string | null>(null);
+  /** Alerts shown since the list was loaded, by id: each arrives once, replayed or live. */
+  const shown = useRef(new Set<string>());
   const filter = severity ? { severities: [severity] } : null;
 
   useEffect(() => {
@@ -120,12 +120,11 @@ export function AlertsPage() {
             }
             const alert = event.alert;
             if (!alert) return;
-            setItems((current) => {
-              if (current.has(alert.id)) return current;
-              if (!alert.acknowledged) setUnread((n) => n + 1);
-              announce(alert);
-              return new Map(current).set(alert.id, alert);
-            });
+            if (shown.current.has(alert.id)) return;
+            shown.current.add(alert.id);
+            setItems((current) => new Map(current).set(alert.id, alert));
+            if (!alert.acknowledged) setUnread((n) => n + 1);
+            announce(alert);
           },
           error: () => undefined,
           complete: () => undefined,
@@ -138,6 +137,7 @@ export function AlertsPage() {
         .toPromise();
       if (cancelled || !result.data) return;
       const history = result.data.alerts.edges.map((e) => e.node);
+      shown.current = new Set(history.map((a) => a.id));
       setItems(new Map(history.map((a) => [a.id, a])));
       setUnread(result.data.unreadAlertCount);
       setRules(result.data.myAlertRules);
@@ -158,20 +158,11 @@ export function AlertsPage() {
     };
   }, [severity, rule, unreadOnly]);
 
-  const announce = (alert: AlertItem) => {
-    if (!notify || document.visibilityState === 'visible') return;
-    new Notification(alert.title, { body: alert.summary, tag: alert.id });
-  };
-
-  const acknowledge = async (id: string) => {
-    const result = await api.mutation(ACK, { id }).toPromise();
+  const acknowledge = async (alert: AlertItem) => {
+    const result = await api.mutation(ACK, { id: alert.id }).toPromise();
     if (result.data?.acknowledgeAlert.__typename !== 'AcknowledgeAlertSuccess') return;
-    setItems((current) => {
-      const alert = current.get(id);
-      if (!alert || alert.acknowledged) return current;
-      setUnread((n) => Math.max(0, n - 1));
-      return new Map(current).set(id, { ...alert, acknowledged: true });
-    });
+    setItems((current) => new Map(current).set(alert.id, { ...alert, acknowledged: true }));
+    setUnread((n) => Math.max(0, n - 1));
   };
 
   const acknowledgeAll = async () => {
@@ -202,18 +193,13 @@ export function AlertsPage() {
       setRuleProblem(null);
       return;
     }
-    setRuleProblem(
-      answer?.__typename === 'ValidationError'
-        ? answer.issues.map((i) => i.message).join('; ')
-        : answer && 'message' in answer
-          ? answer.message
-          : words.error,
-    );
+    setRuleProblem(problemOf(answer, words.error));
   };
 
   const askNotify = async () => {
     if (typeof Notification === 'undefined') return;
-    setNotify((await Notification.requestPermission()) === 'granted');
+    await Notification.requestPermission();
+    setNotify(mayNotify());
   };
 
   const list = sorted(items);
@@ -311,7 +297,7 @@ export function AlertsPage() {
               </time>
             </div>
             {alert.acknowledged ? null : (
-              <button type="button" onClick={() => acknowledge(alert.id)}>
+              <button type="button" onClick={() => acknowledge(alert)}>
                 {words.acknowledge}
               </button>
             )}
@@ -320,6 +306,17 @@ export function AlertsPage() {
       </ol>
     </section>
   );
+}
+
+/** Whether desktop notifications are permitted, as the browser says now. */
+function mayNotify(): boolean {
+  return typeof Notification !== 'undefined' && Notification.permission === 'granted';
+}
+
+/** A desktop notification for an alert, while the console is not in view. */
+function announce(alert: AlertItem): void {
+  if (!mayNotify() || document.visibilityState === 'visible') return;
+  new Notification(alert.title, { body: alert.summary, tag: alert.id });
 }
 
 function dropSubject(

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.ts';
+import { api, problemOf } from '../api.ts';
+import { DecideControls } from '../decide.tsx';
 import { graphql, type ResultOf } from '../graphql.ts';
 import { lang, localeEnum, t } from '../i18n.ts';
 import { valueName } from '../labels.ts';
@@ -83,12 +84,7 @@ export function DeskPage() {
     }
     setOutcome({
       ok: false,
-      text:
-        answer?.__typename === 'ValidationError'
-          ? answer.issues.map((i) => i.message).join('; ')
-          : answer && 'message' in answer
-            ? answer.message
-            : words.error,
+      text: problemOf(answer, words.error),
     });
   };
 
@@ -189,21 +185,14 @@ export function DeskPage() {
 
 function Decision({ registration, onDecided }: { registration: Waiting; onDecided: () => void }) {
   const words = t();
-  const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const decide = async (decision: 'APPROVE' | 'DECLINE') => {
+  const decide = async (decision: 'APPROVE' | 'DECLINE', reason: string | null) => {
     const result = await api
-      .mutation(DECIDE, { id: registration.id, decision, reason: reason.trim() || null })
+      .mutation(DECIDE, { id: registration.id, decision, reason })
       .toPromise();
     const answer = result.data?.decideRegistration;
-    if (answer?.__typename === 'DecideRegistrationSuccess') return onDecided();
-    setProblem(
-      answer?.__typename === 'ValidationError'
-        ? answer.issues.map((i) => i.message).join('; ')
-        : answer && 'message' in answer
-          ? answer.message
-          : words.error,
-    );
+    if (answer?.__typename !== 'DecideRegistrationSuccess') return problemOf(answer, words.error);
+    onDecided();
+    return null;
   };
   return (
     <li data-registration={registration.name}>
@@ -212,27 +201,7 @@ function Decision({ registration, onDecided }: { registration: Waiting; onDecide
         {registration.agency?.name ?? registration.organisation ?? ''} ·{' '}
         {registration.event?.name ?? ''}
       </span>
-      <div class="actions">
-        <button type="button" onClick={() => decide('APPROVE')}>
-          {words.approve}
-        </button>
-        <label>
-          {words.declineReason}
-          <input
-            type="text"
-            value={reason}
-            onInput={(e) => setReason((e.target as HTMLInputElement).value)}
-          />
-        </label>
-        <button type="button" onClick={() => decide('DECLINE')}>
-          {words.decline}
-        </button>
-      </div>
-      {problem ? (
-        <p class="problem" role="alert">
-          {problem}
-        </p>
-      ) : null}
+      <DecideControls reasonLabel={words.declineReason} decide={decide} />
     </li>
   );
 }
@@ -267,12 +236,7 @@ function Invite({ eventId, onInvited }: { eventId: string; onInvited: () => void
     }
     setOutcome({
       ok: false,
-      text:
-        answer?.__typename === 'ValidationError'
-          ? answer.issues.map((i) => i.message).join('; ')
-          : answer && 'message' in answer
-            ? answer.message
-            : words.error,
+      text: problemOf(answer, words.error),
     });
   };
   return (

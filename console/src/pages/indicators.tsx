@@ -111,16 +111,15 @@ function rowsOf(stats: Statistics, previous: Statistics | null): Row[] {
           (p) => p.productCategory === s.productCategory && p.unit === s.unit,
         )?.seizures ?? null,
     })),
-    ...stats.results.marketValue.map((m) => ({
-      section: words.marketValue,
-      item: m.currency,
-      value: Number(m.amount),
-      previous:
-        Number(
-          find(previous?.results.marketValue, (p) => p.currency === m.currency)?.amount ??
-            Number.NaN,
-        ) || null,
-    })),
+    ...stats.results.marketValue.map((m) => {
+      const before = find(previous?.results.marketValue, (p) => p.currency === m.currency);
+      return {
+        section: words.marketValue,
+        item: m.currency,
+        value: Number(m.amount),
+        previous: before ? Number(before.amount) : null,
+      };
+    }),
   ];
   return rows;
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.ts';
+import { api, problemOf } from '../api.ts';
+import { DecideControls } from '../decide.tsx';
 import { graphql, type ResultOf, type VariablesOf } from '../graphql.ts';
 import { lang, t } from '../i18n.ts';
 import { categoryName, REGIONS, regionName, valueName } from '../labels.ts';
@@ -252,13 +253,7 @@ function Match({ match, onRequested }: { match: MatchNode; onRequested: () => vo
       .toPromise();
     const answer = result.data?.requestAccess;
     if (answer?.__typename === 'RequestAccessSuccess') return onRequested();
-    setProblem(
-      answer?.__typename === 'ValidationError'
-        ? answer.issues.map((i) => i.message).join('; ')
-        : answer && 'message' in answer
-          ? answer.message
-          : words.error,
-    );
+    setProblem(problemOf(answer, words.error));
   };
   return (
     <li>
@@ -296,21 +291,14 @@ type IncomingNode = ResultOf<typeof SEARCH>['intelAccessRequests']['edges'][numb
 
 function Incoming({ request, onDecided }: { request: IncomingNode; onDecided: () => void }) {
   const words = t();
-  const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const decide = async (decision: 'APPROVE' | 'DECLINE') => {
+  const decide = async (decision: 'APPROVE' | 'DECLINE', reason: string | null) => {
     const result = await api
-      .mutation(DECIDE_ACCESS, { requestId: request.id, decision, reason: reason.trim() || null })
+      .mutation(DECIDE_ACCESS, { requestId: request.id, decision, reason })
       .toPromise();
     const answer = result.data?.decideAccessRequest;
-    if (answer?.__typename === 'DecideAccessRequestSuccess') return onDecided();
-    setProblem(
-      answer?.__typename === 'ValidationError'
-        ? answer.issues.map((i) => i.message).join('; ')
-        : answer && 'message' in answer
-          ? answer.message
-          : words.error,
-    );
+    if (answer?.__typename !== 'DecideAccessRequestSuccess') return problemOf(answer, words.error);
+    onDecided();
+    return null;
   };
   return (
     <li>
@@ -319,27 +307,7 @@ function Incoming({ request, onDecided }: { request: IncomingNode; onDecided: ()
         <a href={`#report/${encodeURIComponent(request.report.id)}`}>{request.report.title}</a>
       ) : null}
       <q>{request.justification}</q>
-      <div class="actions">
-        <button type="button" onClick={() => decide('APPROVE')}>
-          {words.approve}
-        </button>
-        <label>
-          {words.reason}
-          <input
-            type="text"
-            value={reason}
-            onInput={(e) => setReason((e.target as HTMLInputElement).value)}
-          />
-        </label>
-        <button type="button" onClick={() => decide('DECLINE')}>
-          {words.decline}
-        </button>
-      </div>
-      {problem ? (
-        <p class="problem" role="alert">
-          {problem}
-        </p>
-      ) : null}
+      <DecideControls reasonLabel={words.reason} decide={decide} />
     </li>
   );
 }

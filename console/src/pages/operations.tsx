@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.ts';
+import { api, problemOf } from '../api.ts';
 import { graphql, type ResultOf } from '../graphql.ts';
 import { lang, t } from '../i18n.ts';
 import { phaseName, valueName } from '../labels.ts';
@@ -46,13 +46,7 @@ export function OperationsPage({ meId }: { meId: string }) {
     const result = await api.mutation(RESPOND, { operationId, answer }).toPromise();
     const outcome = result.data?.respondToInvitation;
     if (outcome?.__typename === 'RespondToInvitationSuccess') return setVersion((v) => v + 1);
-    setProblem(
-      outcome?.__typename === 'ValidationError'
-        ? outcome.issues.map((i) => i.message).join('; ')
-        : outcome && 'message' in outcome
-          ? outcome.message
-          : words.error,
-    );
+    setProblem(problemOf(outcome, words.error));
   };
   if (!operations) return null;
   const invitations = operations.filter((o) => o.myParticipation?.status === 'PENDING');

@@ -1,12 +1,11 @@
-import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
-import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { config } from '../../config.js';
 import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import type { Region, Role } from '../../generated/prisma/enums.js';
 import { isLocale } from '../i18n/locale.js';
 import { announceRevocation } from './live-sessions.js';
+import { hashSecret, randomToken } from './secret-token.js';
 import { forgetSessions, lookupStarted, remember, rememberedViewer } from './session-cache.js';
 
 // Sessions after Lucia's design (lucia-auth.com, "Basic session API"): the token handed to the
@@ -16,16 +15,6 @@ import { forgetSessions, lookupStarted, remember, rememberedViewer } from './ses
 // or when its user is deactivated. Validated sessions are remembered briefly (session-cache.ts).
 
 const ACTIVITY_WRITE_INTERVAL_MS = 60_000;
-
-function randomToken(): string {
-  const bytes = new Uint8Array(20);
-  crypto.getRandomValues(bytes);
-  return encodeBase32LowerCaseNoPadding(bytes);
-}
-
-function hashSecret(secret: string): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(sha256(new TextEncoder().encode(secret)));
-}
 
 interface SessionRow {
   id: string;

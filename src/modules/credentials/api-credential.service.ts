@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
-import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { Viewer } from '../../context.js';
 import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError } from '../../errors.js';
 import type { ApiCredential } from '../../generated/prisma/client.js';
 import type { ApiScope, Region, Tlp } from '../../generated/prisma/enums.js';
 import { isUuid } from '../../input-guard.js';
+import { hashSecret, randomToken } from '../auth/secret-token.js';
 import { lockVisibleApiCredential } from './api-credential.access.js';
 
 // API credentials for partner tools (TAXII clients, import scripts). Issued by an agency admin
@@ -17,6 +16,8 @@ import { lockVisibleApiCredential } from './api-credential.access.js';
 // secret is shown once, and every request checks the row, so a revocation ends access at once.
 
 export const TOKEN_PREFIX = 'ipnet_';
+/** The nil UUID: the person behind a credential's requests, which is nobody. */
+export const NO_PERSON = '00000000-0000-0000-0000-000000000000';
 export const MAX_CREDENTIALS_PER_AGENCY = 50;
 const LAST_USE_WRITE_INTERVAL_MS = 60_000;
 
@@ -27,16 +28,6 @@ export const CEILINGS = ['CLEAR', 'GREEN', 'AMBER'] as const satisfies readonly 
 export function markingsUpTo(ceiling: Tlp): Tlp[] {
   const index = (CEILINGS as readonly Tlp[]).indexOf(ceiling);
   return index < 0 ? [] : CEILINGS.slice(0, index + 1);
-}
-
-function randomPart(): string {
-  const bytes = new Uint8Array(20);
-  crypto.getRandomValues(bytes);
-  return encodeBase32LowerCaseNoPadding(bytes);
-}
-
-function hashSecret(secret: string): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(sha256(new TextEncoder().encode(secret)));
 }
 
 export interface CredentialFields {
@@ -58,7 +49,7 @@ export async function issueApiCredential(
     );
   }
   const id = randomUUID();
-  const secret = randomPart();
+  const secret = randomToken();
   const credential = await prisma.apiCredential
     .create({
       data: {
@@ -130,7 +121,7 @@ interface CredentialRow {
  * The viewer a credential stands for, or null when it is malformed, unknown or revoked. It acts
  * for its agency with no role and no person: `userId` is the nil UUID, which no rule matches.
  */
-export async function authenticateCredential(header: string | null): Promise<Viewer | null> {
+async function authenticateCredential(header: string | null): Promise<Viewer | null> {
   const given = credentialFromHeader(header);
   if (!given) return null;
   const [row] = await prisma.$queryRaw<CredentialRow[]>`
@@ -166,5 +157,24 @@ export async function authenticateCredential(header: string | null): Promise<Vie
   };
 }
 
-/** The nil UUID: the person behind a credential's requests, which is nobody. */
-export const NO_PERSON = '00000000-0000-0000-0000-000000000000';
+/** Who an endpoint for partner tools serves, or why it refuses (HTTP status and reason). */
+export type CredentialCheck = { viewer: Viewer } | { status: 401 | 403; reason: string };
+
+/** The credential an `Authorization` header carries, for an endpoint that needs `scope`. */
+export async function credentialFor(
+  header: string | null,
+  scope: ApiScope,
+): Promise<CredentialCheck> {
+  const viewer = await authenticateCredential(header);
+  if (!viewer?.credential) {
+    return {
+      status: 401,
+      reason:
+        'Sign in with an API credential of your agency: HTTP Basic (id and secret) or a Bearer token.',
+    };
+  }
+  if (!viewer.credential.scopes.includes(scope)) {
+    return { status: 403, reason: `This credential has no ${scope} scope.` };
+  }
+  return { viewer };
+}

@@ -1,5 +1,6 @@
 import type { ObservableType, Tlp } from '../../generated/prisma/enums.js';
 import type { ReportFields } from '../intel/intel.service.js';
+import { TLP_MARKINGS } from '../intel/stix.js';
 
 // What an import would write, before anything is written: the reports with their fields and
 // observables (normalised), and every object refused, with the reason a person can act on.
@@ -40,8 +41,8 @@ export const IMPORT_LIMITS = {
   observablesPerReport: 500,
 };
 
-/** Marking order, lowest first: an object under several TLP markings takes the strictest. */
-const TLP_ORDER: readonly Tlp[] = ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'];
+/** Marking order, lowest first (as TLP_MARKINGS lists them): several TLP markings give the strictest. */
+const TLP_ORDER = Object.keys(TLP_MARKINGS) as Tlp[];
 
 export function strictest(markings: readonly Tlp[]): Tlp | null {
   let found: Tlp | null = null;
@@ -49,16 +50,6 @@ export function strictest(markings: readonly Tlp[]): Tlp | null {
     if (found === null || TLP_ORDER.indexOf(tlp) > TLP_ORDER.indexOf(found)) found = tlp;
   }
   return found;
-}
-
-/** STIX confidence (0–100) as Admiralty information credibility (STIX 2.1 appendix B). */
-export function credibilityOf(confidence: unknown): number {
-  if (typeof confidence !== 'number' || Number.isNaN(confidence)) return 6;
-  if (confidence >= 90) return 1;
-  if (confidence >= 70) return 2;
-  if (confidence >= 40) return 3;
-  if (confidence >= 20) return 4;
-  return 5;
 }
 
 /** Text a field may take: trimmed, within its length, or a fallback. */

@@ -1,9 +1,8 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Plugin } from 'graphql-yoga';
-import type { Viewer } from '../../context.js';
 import { AppError, httpStatusOf } from '../../errors.js';
 import { logger } from '../../logger.js';
-import { authenticateCredential } from '../credentials/api-credential.service.js';
+import { credentialFor } from '../credentials/api-credential.service.js';
 import { checkImportSize, runImport } from './import.service.js';
 import { IMPORT_LIMITS } from './import-plan.js';
 import { planMispEvent } from './misp-import.js';
@@ -29,15 +28,9 @@ export function useImportEndpoints(): Plugin {
       if (!match) return;
       const refuse = (status: number, error: string) => endResponse(answer({ error }, status));
       if (request.method !== 'POST') return refuse(405, 'Send the document with POST.');
-      const viewer: Viewer | null = await authenticateCredential(
-        request.headers.get('authorization'),
-      );
-      if (!viewer?.credential) {
-        return refuse(401, 'Sign in with an API credential of your agency (HTTP Basic or Bearer).');
-      }
-      if (!viewer.credential.scopes.includes('IMPORT')) {
-        return refuse(403, 'This credential has no IMPORT scope.');
-      }
+      const signedIn = await credentialFor(request.headers.get('authorization'), 'IMPORT');
+      if (!('viewer' in signedIn)) return refuse(signedIn.status, signedIn.reason);
+      const { viewer } = signedIn;
       const length = Number(request.headers.get('content-length') ?? 0);
       if (length > IMPORT_LIMITS.size)
         return refuse(413, `At most ${IMPORT_LIMITS.size} bytes are imported at once.`);

@@ -92,11 +92,18 @@ export async function runImport(
     ];
   });
 
+  // Every earlier import of the agency counts, so that nothing is written twice; which of them
+  // the answer names follows the reader (the API resolves `report` through the rule, and a
+  // partner tool is not told of one above its ceiling).
   const existing = await prisma.intelReport.findMany({
     where: { authorAgencyId: actor.agencyId, externalId: { in: accepted.map((r) => r.sourceId) } },
-    select: { id: true, externalId: true },
+    select: { id: true, externalId: true, tlp: true },
   });
   const imported = new Map(existing.map((r) => [r.externalId, r.id]));
+  const ceiling = actor.credential ? markingsUpTo(actor.credential.tlpCeiling) : null;
+  const named = new Map(
+    existing.filter((r) => !ceiling || ceiling.includes(r.tlp)).map((r) => [r.externalId, r.id]),
+  );
   const correlations = await Promise.all(
     accepted.map(async (report) => {
       if (report.observables.length === 0) return [];
@@ -173,7 +180,7 @@ export async function runImport(
       tlp: report.fields.tlp,
       audienceScope: report.fields.audience.scope,
       observables: report.observables,
-      reportId: imported.get(report.sourceId) ?? written.get(report.sourceId) ?? null,
+      reportId: written.get(report.sourceId) ?? named.get(report.sourceId) ?? null,
       correlatedReportIds: correlations[i] ?? [],
     })),
   };

@@ -52,7 +52,7 @@ interface MispAttribute {
 }
 
 /** MISP distribution levels as audiences (0 your organisation … 4 a sharing group). */
-export function audienceForDistribution(actor: Viewer, distribution: unknown): AudienceChoice {
+function audienceForDistribution(actor: Viewer, distribution: unknown): AudienceChoice {
   const level = Number(distribution);
   if (level === 2 || level === 3) return { scope: 'NETWORK' };
   if (level === 1 && actor.agencyRegions.length > 0) {
@@ -73,9 +73,11 @@ function tagNames(holder: unknown): string[] {
 
 export function planMispEvent(actor: Viewer, document: unknown): ImportPlan {
   const event = (document as { Event?: unknown } | null)?.Event ?? document;
-  const fail = (reason: string): ImportPlan => ({
+  const refused: Refusal[] = [];
+  /** The whole event refused, with the attributes refused so far. */
+  const fail = (reason: string, sourceId: string | null = null): ImportPlan => ({
     reports: [],
-    refused: [{ sourceId: null, sourceType: 'event', reason }],
+    refused: [{ sourceId, sourceType: 'event', reason }, ...refused],
   });
   if (typeof event !== 'object' || event === null)
     return fail('not a MISP event: expected { "Event": { ... } }');
@@ -95,14 +97,10 @@ export function planMispEvent(actor: Viewer, document: unknown): ImportPlan {
       `the event holds ${attributes.length} attributes; at most ${IMPORT_LIMITS.objects} are imported at once`,
     );
   }
-  const refused: Refusal[] = [];
   const tags = tagNames(e).map((t) => t.toLowerCase());
   const unknownTlp = tags.find((t) => t.startsWith('tlp:') && !TLP_TAGS[t]);
   const tlp = strictest(tags.map((t) => TLP_TAGS[t]).filter((t): t is Tlp => t !== undefined));
-  const refuseEvent = (reason: string): ImportPlan => ({
-    reports: [],
-    refused: [{ sourceId: uuid, sourceType: 'event', reason }, ...refused],
-  });
+  const refuseEvent = (reason: string) => fail(reason, uuid);
   if (unknownTlp) return refuseEvent(`tag ${unknownTlp} is not a TLP marking IPNet can honour`);
   if (!tlp)
     return refuseEvent(

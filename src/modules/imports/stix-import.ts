@@ -9,10 +9,9 @@ import {
 } from '../../generated/prisma/enums.js';
 import type { AudienceChoice } from '../intel/intel.service.js';
 import { normaliseObservable } from '../intel/observables.js';
-import { TLP_EXTENSION, TLP_MARKINGS } from '../intel/stix.js';
+import { credibilityFromConfidence, TLP_EXTENSION, TLP_MARKINGS } from '../intel/stix.js';
 import {
   clip,
-  credibilityOf,
   IMPORT_LIMITS,
   type ImportPlan,
   type PlannedObservable,
@@ -37,13 +36,10 @@ const TLP1: Record<string, Tlp> = {
   'marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed': 'RED',
 };
 const TLP2 = new Map(Object.entries(TLP_MARKINGS).map(([tlp, m]) => [m.id, tlp as Tlp]));
+/** TLP 2.0 words (`amber+strict`) and TLP 1.0's `white`, as markings. */
 const TLP_WORDS: Record<string, Tlp> = {
-  clear: 'CLEAR',
+  ...Object.fromEntries(Object.entries(TLP_MARKINGS).map(([tlp, m]) => [m.value, tlp as Tlp])),
   white: 'CLEAR',
-  green: 'GREEN',
-  amber: 'AMBER',
-  'amber+strict': 'AMBER_STRICT',
-  red: 'RED',
 };
 
 /** SCO types and the observable type each becomes. */
@@ -103,7 +99,7 @@ function enumOf<T extends string>(values: Record<string, T>, candidates: unknown
 }
 
 /** The audience a marking allows by default: CLEAR and GREEN the network, AMBER the agency. */
-export function audienceForMarking(actor: Viewer, tlp: Tlp): AudienceChoice {
+function audienceForMarking(actor: Viewer, tlp: Tlp): AudienceChoice {
   return tlp === 'CLEAR' || tlp === 'GREEN'
     ? { scope: 'NETWORK' }
     : { scope: 'AGENCIES', agencyIds: [actor.agencyId] };
@@ -243,7 +239,7 @@ export function planStixBundle(actor: Viewer, bundle: unknown): ImportPlan {
         sourceReliability: enumOf(SourceReliability, [admiralty.slice(0, 1)]) ?? 'F',
         infoCredibility: /^[A-F][1-6]$/.test(admiralty)
           ? Number(admiralty.slice(1))
-          : credibilityOf(source.confidence),
+          : credibilityFromConfidence(source.confidence),
         tlp: marking.tlp,
         pap: enumOf(Pap, [source.x_ipnet_pap]) ?? 'AMBER',
         audience: audienceForMarking(actor, marking.tlp),
@@ -293,7 +289,16 @@ export function planStixBundle(actor: Viewer, bundle: unknown): ImportPlan {
       });
     }
   }
-  return { reports, refused };
+  // An object several reports name is refused once.
+  const seen = new Set<string>();
+  const once = refused.filter((r) => {
+    if (r.sourceId === null) return true;
+    const key = `${r.sourceId} ${r.reason}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { reports, refused: once };
 }
 
 function refuseAll(reason: string): ImportPlan {

@@ -78,6 +78,20 @@ const CONFIDENCE: Record<number, number | undefined> = {
   6: undefined,
 };
 
+/** STIX confidence back as Admiralty credibility: the grade whose confidence is nearest; 6 (cannot be judged) when none is given. */
+export function credibilityFromConfidence(confidence: unknown): number {
+  if (typeof confidence !== 'number' || !Number.isFinite(confidence)) return 6;
+  let nearest = 6;
+  let distance = Number.POSITIVE_INFINITY;
+  for (const [grade, value] of Object.entries(CONFIDENCE)) {
+    if (value !== undefined && Math.abs(value - confidence) < distance) {
+      nearest = Number(grade);
+      distance = Math.abs(value - confidence);
+    }
+  }
+  return nearest;
+}
+
 export function observableObject(
   observable: { id: string; reportId: string; type: ObservableType; value: string },
   created: Date,

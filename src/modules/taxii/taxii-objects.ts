@@ -99,7 +99,7 @@ interface Entry {
   report?: { id: string; tlp: Tlp; authorAgencyId: string };
 }
 
-export function encodePosition(position: Position): string {
+function encodePosition(position: Position): string {
   return Buffer.from(
     JSON.stringify([position.at.toISOString(), position.stream, position.key, position.offset]),
   ).toString('base64url');
@@ -328,11 +328,10 @@ function streamsFor(
       orderBy: [{ publishedAt: 'asc' }, { id: 'asc' }],
       take: batch,
     });
-    return rows.flatMap((report) => {
+    return rows.map((report) => {
       const at = report.publishedAt as Date;
-      const entry = reportEntry(viewer, report, 1, at, 2, report.id);
       // An entry that the ceiling holds back still moves the stream on.
-      return [entry ?? skipped(2, report.id, at)];
+      return reportEntry(viewer, report, 1, at, 2, report.id) ?? skipped(2, report.id, at);
     });
   };
 
@@ -478,26 +477,22 @@ export async function collectionPage(
       query.next.stream === entry.stream &&
       query.next.key === entry.key &&
       query.next.at.getTime() === entry.at.getTime();
-    let offset = resumed ? (query.next?.offset ?? 0) : 0;
-    if (delivered.length + (objects.length - offset) > query.limit && objects.length > offset) {
-      // The page fills inside this entry: the next page resumes within it.
-      const room = query.limit - delivered.length;
-      if (room === 0) {
-        next = { at: entry.at, stream: entry.stream, key: entry.key, offset };
-        break;
-      }
-      for (const object of objects.slice(offset, offset + room)) {
-        delivered.push({ object, dateAdded: entry.at, version: versionOf(object, entry.at) });
-      }
-      offset += room;
-      if (entry.report && offset > 0) shared.set(entry.report.id, entry.report);
-      next = { at: entry.at, stream: entry.stream, key: entry.key, offset };
-      break;
-    }
-    for (const object of objects.slice(offset)) {
+    const offset = resumed ? (query.next?.offset ?? 0) : 0;
+    const sending = objects.slice(offset, offset + query.limit - delivered.length);
+    for (const object of sending) {
       delivered.push({ object, dateAdded: entry.at, version: versionOf(object, entry.at) });
     }
-    if (entry.report && objects.length > offset) shared.set(entry.report.id, entry.report);
+    if (entry.report && sending.length > 0) shared.set(entry.report.id, entry.report);
+    if (offset + sending.length < objects.length) {
+      // The page filled inside this entry: the next page resumes within it.
+      next = {
+        at: entry.at,
+        stream: entry.stream,
+        key: entry.key,
+        offset: offset + sending.length,
+      };
+      break;
+    }
     (buffers[pick] as Entry[]).shift();
     if (delivered.length >= query.limit) {
       const following = (await Promise.all(streams.map((_, i) => head(i))))

@@ -1,7 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import { type Context, contextFor, type Viewer } from '../../context.js';
 import { logger } from '../../logger.js';
-import { authenticateCredential } from '../credentials/api-credential.service.js';
+import { credentialFor } from '../credentials/api-credential.service.js';
 import { type Collection, collectionsFor } from './taxii-collections.js';
 import {
   collectionPage,
@@ -278,17 +278,15 @@ export function useTaxiiEndpoint(): Plugin {
         if (!acceptsTaxii(request.headers.get('accept'))) {
           throw new TaxiiError(406, 'Not acceptable', `This server answers ${TAXII_MEDIA_TYPE}.`);
         }
-        const viewer = await authenticateCredential(request.headers.get('authorization'));
-        if (!viewer?.credential) {
+        const signedIn = await credentialFor(request.headers.get('authorization'), 'READ');
+        if (!('viewer' in signedIn)) {
           throw new TaxiiError(
-            401,
-            'Authentication required',
-            'Sign in with an API credential of your agency: HTTP Basic (id and secret) or a Bearer token.',
+            signedIn.status,
+            signedIn.status === 401 ? 'Authentication required' : 'Not permitted',
+            signedIn.reason,
           );
         }
-        if (!viewer.credential.scopes.includes('READ')) {
-          throw new TaxiiError(403, 'Not permitted', 'This credential has no READ scope.');
-        }
+        const { viewer } = signedIn;
         const context = contextFor({ request }, viewer, 'api-credential');
         endResponse(await route(context, viewer, url, parts));
       } catch (error) {
