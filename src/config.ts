@@ -74,6 +74,23 @@ const ConfigSchema = z.object({
   ALLOWED_ORIGINS: z.string().default(''),
   /** Trust `X-Forwarded-For` from a reverse proxy for the client address. */
   TRUST_PROXY: bool.default(false),
+  /**
+   * The address people reach the server at, e.g. https://ipnet.example.org: links in e-mails
+   * (password reset, guest confirmation) and the OpenID Connect redirect are built on it, never on
+   * a request's Host header. Unset outside production: the address the server listens on.
+   */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+  /** How long a password reset link works. */
+  PASSWORD_RESET_MINUTES: positiveInt.max(24 * 60, 'must be at most a day').default(30),
+  /** Password reset requests (and attempts) allowed per client address per hour. */
+  PASSWORD_RESETS_PER_ADDRESS_PER_HOUR: positiveInt.default(10),
+  /** How long a guest has to confirm the e-mail address before the place is released. */
+  GUEST_CONFIRM_MINUTES: positiveInt.default(30),
+  /** Guest registrations (each sends a confirmation e-mail) per e-mail address per hour. */
+  GUEST_REGISTRATIONS_PER_EMAIL_PER_HOUR: positiveInt.default(5),
   SIGNIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
   SIGNIN_MAX_FAILURES_PER_ADDRESS: positiveInt.default(20),
   SIGNIN_LOCKOUT_MINUTES: positiveInt.default(15),

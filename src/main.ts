@@ -44,6 +44,8 @@ const { deleteExpiredSessions } = await import('./modules/auth/session.service.j
 const { placeWaitingEverywhere } = await import('./modules/forums/forum-event.service.js');
 const { startForumMailer } = await import('./modules/forums/forum-mailer.js');
 const { startWebhookDispatcher } = await import('./modules/webhooks/webhook-dispatcher.js');
+const { deleteExpiredSignInSteps } = await import('./modules/auth/auth.service.js');
+const { startGuestConfirmationSweep } = await import('./modules/forums/guest-confirmation.js');
 const { startEmbeddedMaintenance } = await import('./embedded-maintenance.js');
 
 const cfg = config();
@@ -85,10 +87,11 @@ async function prepareDatabase(): Promise<boolean> {
 try {
   const showDemo = await prepareDatabase();
   checkpoint();
-  // Expired sessions are refused anyway; removing them keeps the table small.
+  // Expired sessions (and sign-in challenges, reset links) are refused anyway; removing them
+  // keeps the tables small.
   const sweepSessions = () =>
-    deleteExpiredSessions().then(
-      (count) => count > 0 && logger.info({ count }, 'removed expired sessions'),
+    Promise.all([deleteExpiredSessions(), deleteExpiredSignInSteps()]).then(
+      ([count]) => count > 0 && logger.info({ count }, 'removed expired sessions'),
       (error) => logger.warn({ err: error }, 'could not remove expired sessions'),
     );
   await sweepSessions();
@@ -108,6 +111,7 @@ try {
   );
 
   const stopWebhooks = startWebhookDispatcher();
+  const stopGuestSweep = startGuestConfirmationSweep();
   const app = buildApp();
   const { url } = await app.start();
   logger.info(
@@ -148,6 +152,7 @@ try {
     try {
       stopMailer?.();
       stopWebhooks();
+      stopGuestSweep();
       stopMaintenance();
       await app.stop();
       await stopTracing();

@@ -12,6 +12,7 @@ import { logger } from './logger.js';
 import { alertHub } from './modules/alerts/alert-hub.js';
 import { stopCheckingSessions, watchSession } from './modules/auth/live-sessions.js';
 import { validateSessionToken } from './modules/auth/session.service.js';
+import { rememberListeningAddress } from './public-url.js';
 import { newRequestFacts } from './request-log.js';
 import { traceRequest } from './tracing.js';
 import { buildYoga, isTrustedOrigin } from './yoga.js';
@@ -154,6 +155,7 @@ export function buildApp(options: { port?: number; host?: string } = {}): App {
           const { port } = httpServer.address() as AddressInfo;
           const host = options.host ?? cfg.HOST;
           const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+          rememberListeningAddress(`http://${shown}:${port}`);
           resolve({ port, url: `http://${shown}:${port}${yoga.graphqlEndpoint}` });
         });
       }),

@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
 import { deliverForumMessages, smtpTransport } from '../src/modules/forums/forum-mailer.js';
 import { gql, member, present, rawId } from './support/api.js';
-import { cancel, guest, openEvent, registered } from './support/forums.js';
+import {
+  cancel,
+  confirmationCodeIn,
+  confirmGuest,
+  guest,
+  openEvent,
+  registered,
+} from './support/forums.js';
 import { graphql } from './support/graphql.js';
 
 // Messages to registrants leave the outbox by SMTP, each in the recipient's language. An
@@ -52,33 +59,59 @@ describe('forum messages by e-mail', () => {
     });
     expect([first.status, second.status]).toEqual(['CONFIRMED', 'WAITLISTED']);
 
-    const transport = smtpTransport(`smtp://127.0.0.1:${port}`);
     const ours = { eventId: rawId(eventId) };
     // This event's messages only: other test files share the database on PostgreSQL.
-    const sent = await deliverForumMessages(transport, {
-      from: 'Forum <forum@ipnet.test>',
-      eventId: ours.eventId,
-    });
-    transport.close();
-    expect(sent).toBe(2);
+    const deliver = async () => {
+      const transport = smtpTransport(`smtp://127.0.0.1:${port}`);
+      const sent = await deliverForumMessages(transport, {
+        from: 'Forum <forum@ipnet.test>',
+        eventId: ours.eventId,
+      });
+      transport.close();
+      return sent;
+    };
+    const to = (address: string) =>
+      received.filter((m) => m.to && JSON.stringify(m.to).includes(address));
 
-    const toWang = received.filter((m) => m.to && JSON.stringify(m.to).includes('wang.fang'));
-    expect(toWang).toHaveLength(1);
-    expect(toWang[0]?.subject).toBe('报名已确认：广州国际知识产权论坛');
-    expect(toWang[0]?.text).toContain(`签到码: ${first.checkInCode}`);
-    const toAna = received.filter((m) => m.to && JSON.stringify(m.to).includes('ana.sousa'));
+    // A guest's address hears nothing but its confirmation until it is confirmed.
+    expect(await deliver()).toBe(2);
+    expect(to('wang.fang').map((m) => m.subject)).toEqual([
+      '请确认您的电子邮件地址：广州国际知识产权论坛',
+    ]);
+    expect(to('ana.sousa').map((m) => m.subject)).toEqual([
+      expect.stringMatching(/^Confirm your e-mail address: Guangzhou International IP Forum/),
+    ]);
+    for (const address of ['wang.fang', 'ana.sousa']) {
+      const confirmed = await confirmGuest(confirmationCodeIn(to(address)[0]?.text));
+      expect(confirmed.emailConfirmation).toBe('CONFIRMED');
+    }
+
+    expect(await deliver()).toBe(2);
+    const toWang = to('wang.fang');
+    expect(toWang).toHaveLength(2);
+    expect(toWang[1]?.subject).toBe('报名已确认：广州国际知识产权论坛');
+    expect(toWang[1]?.text).toContain(`签到码: ${first.checkInCode}`);
+    const toAna = to('ana.sousa');
     expect(toAna.map((m) => m.subject)).toEqual([
+      expect.stringMatching(/^Confirm your e-mail address: Guangzhou International IP Forum/),
       expect.stringMatching(/^On the waiting list: Guangzhou International IP Forum/),
     ]);
-    expect(toAna[0]?.text).not.toMatch(/check-in code/i);
+    expect(toAna[1]?.text).not.toMatch(/check-in code/i);
 
     const rows = await prisma.forumMessage.findMany({ where: ours });
     expect(rows.map((r) => [r.kind, r.status])).toEqual(
       expect.arrayContaining([
+        ['EMAIL_CONFIRMATION', 'SENT'],
         ['REGISTRATION_CONFIRMED', 'SENT'],
         ['REGISTRATION_WAITLISTED', 'SENT'],
       ]),
     );
+    expect(rows).toHaveLength(4);
+    // The confirmation codes are not kept once sent.
+    expect(rows.filter((r) => r.kind === 'EMAIL_CONFIRMATION').map((r) => r.data)).toEqual([
+      {},
+      {},
+    ]);
     expect(rows.every((r) => r.attempts === 1 && r.sentAt !== null)).toBe(true);
   });
 
@@ -120,12 +153,18 @@ describe('forum messages by e-mail', () => {
       name: 'Lena Wolf',
     });
 
-    const transport = smtpTransport(`smtp://127.0.0.1:${port}`);
-    await deliverForumMessages(transport, { eventId: rawId(eventId) });
-    transport.close();
-    const toLena = received.filter((m) => JSON.stringify(m.to ?? '').includes('lena.wolf'));
-    expect(toLena).toHaveLength(1);
-    expect(toLena[0]?.text).toContain(
+    const deliver = async () => {
+      const transport = smtpTransport(`smtp://127.0.0.1:${port}`);
+      await deliverForumMessages(transport, { eventId: rawId(eventId) });
+      transport.close();
+    };
+    const toLena = () => received.filter((m) => JSON.stringify(m.to ?? '').includes('lena.wolf'));
+    await deliver();
+    expect(toLena()).toHaveLength(1);
+    await confirmGuest(confirmationCodeIn(toLena()[0]?.text));
+    await deliver();
+    expect(toLena()).toHaveLength(2);
+    expect(toLena()[1]?.text).toContain(
       `Your registration code (to see or cancel your registration): ${waiting.guestCode}`,
     );
 

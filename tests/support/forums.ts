@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { expectMember, send, unique } from './api.js';
+import { expectMember, gql, present, send, unique } from './api.js';
 import { graphql, type VariablesOf } from './graphql.js';
 
 // Driving forum events and registration through the real mutations.
@@ -106,6 +106,27 @@ export function guest(overrides: Record<string, unknown> = {}) {
     country: 'FR',
     ...overrides,
   };
+}
+
+const CONFIRM_GUEST = graphql(
+  `mutation ConfirmGuest($code: String!) {
+    confirmGuestEmail(code: $code) {
+      __typename
+      ... on ConfirmGuestEmailSuccess { registration { ...Registration emailConfirmation } }
+      ... on ValidationError { issues { path message } }
+      ... on Error { code message } } }`,
+  [Registration],
+);
+
+/** The confirmation code in a guest's message (English or Chinese). */
+export function confirmationCodeIn(text: string | undefined): string {
+  const code = /(?:Confirmation code|确认码)[:：] ?([A-Z2-7]{5}-[A-Z2-7]{5})/.exec(text ?? '')?.[1];
+  return present(code, 'a confirmation code in the message');
+}
+
+export async function confirmGuest(code: string) {
+  const answer = await gql(CONFIRM_GUEST, { code });
+  return expectMember(answer.data?.confirmGuestEmail, 'ConfirmGuestEmailSuccess').registration;
 }
 
 const DECIDE = graphql(

@@ -56,7 +56,11 @@ async function compose(message: ForumMessage) {
     ? await prisma.forumRegistration.findUnique({ where: { id: message.registrationId } })
     : null;
   const locale = matchLocale(message.locale) ?? 'en';
-  const data = (message.data ?? {}) as { reason?: string; message?: string };
+  const data = (message.data ?? {}) as {
+    reason?: string;
+    message?: string;
+    confirmationCode?: string;
+  };
   const seated = registration?.status === 'CONFIRMED' || registration?.status === 'CHECKED_IN';
   return renderMessage(message.kind, locale, {
     name: registration?.name ?? '',
@@ -71,6 +75,8 @@ async function compose(message: ForumMessage) {
         : null,
     reason: data.reason ?? null,
     invitation: data.message ?? null,
+    confirmationCode: data.confirmationCode ?? null,
+    minutes: config().GUEST_CONFIRM_MINUTES,
   });
 }
 
@@ -94,7 +100,13 @@ export async function deliverForumMessages(
       await transport.sendMail({ from, to: message.recipient, subject, text });
       await prisma.forumMessage.update({
         where: { id: message.id },
-        data: { status: 'SENT', sentAt: new Date(), lastError: null },
+        // A confirmation code is kept no longer than it takes to send it.
+        data: {
+          status: 'SENT',
+          sentAt: new Date(),
+          lastError: null,
+          ...(message.kind === 'EMAIL_CONFIRMATION' ? { data: {} } : {}),
+        },
       });
       sent += 1;
     } catch (error) {

@@ -20,6 +20,10 @@ export interface MessageFacts {
   guestCode: string | null;
   reason: string | null;
   invitation: string | null;
+  /** The code a guest confirms the address with (EMAIL_CONFIRMATION). */
+  confirmationCode: string | null;
+  /** How long the place is held for confirmation. */
+  minutes: number;
 }
 
 interface Language {
@@ -34,6 +38,10 @@ const en: Language = {
     reason: 'Reason',
   },
   templates: {
+    EMAIL_CONFIRMATION: {
+      subject: 'Confirm your e-mail address: {event}',
+      body: 'Dear {name},\n\nSomeone, we hope you, registered this address for {event} ({when}, {where}). Your place is held for {minutes} minutes: confirm the address with the code below to keep it. If this was not you, do nothing and the registration lapses.\n\nConfirmation code: {confirmationCode}',
+    },
     REGISTRATION_RECEIVED: {
       subject: 'Registration received: {event}',
       body: 'Dear {name},\n\nWe have received your registration for {event} ({when}, {where}). It awaits approval; we will write again once it is decided.{guestCode}',
@@ -76,6 +84,10 @@ const en: Language = {
 const zhHans: Language = {
   labels: { code: '签到码', guestCode: '报名码（用于查看或取消报名）', reason: '原因' },
   templates: {
+    EMAIL_CONFIRMATION: {
+      subject: '请确认您的电子邮件地址：{event}',
+      body: '{name}，您好：\n\n有人（希望是您本人）使用此地址报名了{event}（{when}，{where}）。您的席位将保留{minutes}分钟：请使用下方确认码确认地址以保留席位。如非本人操作，请忽略本邮件，报名将自动失效。\n\n确认码：{confirmationCode}',
+    },
     REGISTRATION_RECEIVED: {
       subject: '已收到报名：{event}',
       body: '{name}，您好：\n\n我们已收到您对{event}（{when}，{where}）的报名，正在等待审批，结果确定后将再通知您。{guestCode}',
@@ -129,6 +141,8 @@ function fill(template: string, facts: MessageFacts, labels: Language['labels'])
     guestCode: paragraph(facts.guestCode, labels.guestCode),
     reason: paragraph(facts.reason, labels.reason),
     invitation: paragraph(facts.invitation),
+    confirmationCode: facts.confirmationCode ?? '',
+    minutes: String(facts.minutes),
   };
   return fillTemplate(template, values);
 }

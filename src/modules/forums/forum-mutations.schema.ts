@@ -1,7 +1,14 @@
+import { z } from 'zod';
 import { builder } from '../../builder.js';
 import { signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
-import { ConflictError, ForbiddenError, NotFoundError, RateLimitedError } from '../../errors.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  RateLimitedError,
+  ValidationError,
+} from '../../errors.js';
 import { AgencyRef } from '../agencies/agency.schema.js';
 import { reason } from '../common/codes.js';
 import { ErrorInterface } from '../common/errors.schema.js';
@@ -44,6 +51,7 @@ import {
   publishForumEvent,
   updateForumEvent,
 } from './forum-event.service.js';
+import { confirmGuestEmail } from './guest-confirmation.js';
 import { throttleGuest } from './guest-throttle.js';
 import {
   cancelRegistration,
@@ -435,6 +443,21 @@ builder.mutationField('cancelRegistration', (t) =>
       const normalised = code?.trim().toUpperCase() || null;
       const registration = await cancelRegistration(context.viewer, id.id, normalised);
       if (normalised) unlockByCode(context, registration.id);
+      return registration;
+    },
+  }),
+);
+
+builder.mutationField('confirmGuestEmail', (t) =>
+  t.field({
+    type: ForumRegistrationRef,
+    description: `Confirms a guest's e-mail address with the code sent to it, which keeps the place (a seat, a place in line, a request awaiting approval); the messages about it follow. Unconfirmed, the place lapses after GUEST_CONFIRM_MINUTES (30 unless configured).`,
+    errors: { types: [ValidationError, RateLimitedError], dataField: { name: 'registration' } },
+    args: { code: t.arg.string({ validate: z.string().trim().min(1).max(40) }) },
+    resolve: async (_parent, { code }, context) => {
+      await throttleGuest(context);
+      const registration = await confirmGuestEmail(code);
+      unlockByCode(context, registration.id);
       return registration;
     },
   }),

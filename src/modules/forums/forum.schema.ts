@@ -309,6 +309,18 @@ function personal<T>(
 
 const eventOwner = { event: { select: { organizerAgencyId: true } } } as const;
 
+const EmailConfirmationEnum = builder.enumType('EmailConfirmation', {
+  values: {
+    NOT_NEEDED: { description: 'A member, or a guest invited by the organizers.' },
+    PENDING: { description: 'A guest who has not confirmed the address yet.' },
+    CONFIRMED: { description: 'The guest confirmed the address.' },
+    LAPSED: {
+      description:
+        'Never confirmed: the registration ended unconfirmed (it lapsed, or was cancelled or declined first).',
+    },
+  } as const,
+});
+
 export const ForumRegistrationRef = builder.prismaNode('ForumRegistration', {
   id: { field: 'id' },
   nullable: true,
@@ -335,6 +347,24 @@ export const ForumRegistrationRef = builder.prismaNode('ForumRegistration', {
       description: 'Whose approval a PENDING_APPROVAL registration awaits.',
     }),
     guest: t.boolean({ resolve: (r) => r.userId === null && r.erasedAt === null }),
+    emailConfirmation: t.field({
+      type: EmailConfirmationEnum,
+      description:
+        'Whether a guest has confirmed the e-mail address. Until then the place is held only until `emailConfirmBy`; then it lapses.',
+      resolve: (r) =>
+        r.emailConfirmedAt
+          ? 'CONFIRMED'
+          : r.emailConfirmBy === null
+            ? 'NOT_NEEDED'
+            : r.status === 'CANCELLED' || r.status === 'DECLINED'
+              ? 'LAPSED'
+              : 'PENDING',
+    }),
+    emailConfirmBy: t.expose('emailConfirmBy', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'While a guest has not confirmed the address: when the place lapses.',
+    }),
     agency: t.relation('agency', { nullable: true }),
     email: t.field({
       type: 'EmailAddress',

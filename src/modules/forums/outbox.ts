@@ -13,10 +13,18 @@ export interface Recipient {
   userId: string | null;
   email: string | null;
   locale: string;
+  /** Set while a guest has not confirmed the address: nothing but the confirmation goes to it. */
+  emailConfirmBy: Date | null;
 }
 
 /** What a recipient list reads of each registration. */
-export const RECIPIENT = { id: true, userId: true, email: true, locale: true } as const;
+export const RECIPIENT = {
+  id: true,
+  userId: true,
+  email: true,
+  locale: true,
+  emailConfirmBy: true,
+} as const;
 
 /**
  * The lock order of every change to an event's registrations: the event row first, then the
@@ -42,9 +50,10 @@ export async function queueMessages(
   recipients: readonly Recipient[],
   data: Record<string, unknown> = {},
 ): Promise<NewAlert[]> {
-  if (recipients.length === 0) return [];
+  const reached = recipients.filter((r) => r.emailConfirmBy === null);
+  if (reached.length === 0) return [];
   await tx.forumMessage.createMany({
-    data: recipients.map((r) => ({
+    data: reached.map((r) => ({
       eventId,
       registrationId: r.id,
       kind,
@@ -56,7 +65,7 @@ export async function queueMessages(
   return registrantAlerts(
     tx,
     eventId,
-    recipients.map((registrant) => ({ registrant, kind })),
+    reached.map((registrant) => ({ registrant, kind })),
     data,
   );
 }

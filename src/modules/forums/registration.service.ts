@@ -25,6 +25,7 @@ import {
   RequestAlreadyReceivedError,
 } from './forum.errors.js';
 import { placeSeats } from './forum-event.service.js';
+import { type GuestConfirmation, guestConfirmationFor } from './guest-confirmation.js';
 import {
   ACTIVE_STATUSES,
   lockEventForRegistrations,
@@ -65,6 +66,8 @@ interface Request {
   /** The home agency's approval, given by the agency admin who nominated. */
   agencyDecidedById?: string;
   message?: string | null;
+  /** A guest registering themselves: the address is confirmed before the place is kept. */
+  confirmation?: GuestConfirmation;
 }
 
 /** Unguessable (120 random bits): it admits the holder and opens a guest's registration. */
@@ -195,20 +198,30 @@ async function submit(request: Request): Promise<ForumRegistration[]> {
     throw ValidationError.single(['input'], 'names the same person twice');
   }
   await checkSessions(event, request.sessionIds);
+  const { confirmation } = request;
   const people = request.people.map((person, n) => ({
     ...person,
     n,
     personKey: personKey(person),
     checkInCode: newCheckInCode(),
+    emailConfirmBy: confirmation?.confirmBy.toISOString() ?? null,
+    emailCodeHash: confirmation ? Buffer.from(confirmation.hash).toString('hex') : null,
   }));
   const status = request.stage ? 'PENDING_APPROVAL' : 'WAITLISTED';
-  const firstMessage = request.invitation
-    ? 'INVITED'
-    : request.stage
-      ? 'REGISTRATION_RECEIVED'
-      : null;
+  const firstMessage = confirmation
+    ? 'EMAIL_CONFIRMATION'
+    : request.invitation
+      ? 'INVITED'
+      : request.stage
+        ? 'REGISTRATION_RECEIVED'
+        : null;
+  // The confirmation code waits in the outbox until it is sent, then is wiped (forum-mailer.ts).
   const messageData = JSON.stringify(
-    request.invitation ? { message: request.message ?? null } : {},
+    confirmation
+      ? { confirmationCode: confirmation.code }
+      : request.invitation
+        ? { message: request.message ?? null }
+        : {},
   );
   const agencyDecidedById = request.agencyDecidedById ?? null;
   let rows: ForumRegistration[];
@@ -223,17 +236,20 @@ async function submit(request: Request): Promise<ForumRegistration[]> {
         INSERT INTO "ForumRegistration" (
           id, "eventId", "requestId", "userId", "agencyId", "personKey", name, email, organisation,
           country, locale, type, status, "approvalStage", "listConsent", "checkInCode",
-          "invitedById", "nominatedById", "agencyDecidedById", "agencyDecidedAt", "updatedAt")
+          "invitedById", "nominatedById", "agencyDecidedById", "agencyDecidedAt",
+          "emailConfirmBy", "emailCodeHash", "updatedAt")
         SELECT gen_random_uuid(), ${event.id}::uuid, req.id, p."userId", p."agencyId", p."personKey",
                p.name, p.email, p.organisation, p.country, p.locale,
                ${request.type}::"RegistrationType", ${status}::"RegistrationStatus",
                ${request.stage}::"ApprovalStage", ${request.listConsent}, p."checkInCode",
                ${request.invitedById ?? null}::uuid, ${request.nominatedById ?? null}::uuid,
                ${agencyDecidedById}::uuid,
-               CASE WHEN ${agencyDecidedById}::uuid IS NULL THEN NULL ELSE now() END, now()
+               CASE WHEN ${agencyDecidedById}::uuid IS NULL THEN NULL ELSE now() END,
+               p."emailConfirmBy", decode(p."emailCodeHash", 'hex'), now()
           FROM req, jsonb_to_recordset(${JSON.stringify(people)}::jsonb) AS p(
                  "userId" uuid, "agencyId" uuid, "personKey" text, name text, email text,
-                 organisation text, country text, locale text, "checkInCode" text, n integer)
+                 organisation text, country text, locale text, "checkInCode" text, n integer,
+                 "emailConfirmBy" timestamptz, "emailCodeHash" text)
          ORDER BY p.n
         RETURNING *
       ), choices AS (
@@ -292,6 +308,7 @@ export async function registerForEvent(
     throw new ForbiddenError('This event is by invitation only.');
   }
   let person: Person;
+  let confirmation: GuestConfirmation | undefined;
   let stage: ApprovalStage | null = event.requiresApproval ? 'ORGANIZER' : null;
   if (viewer) {
     if (input.guest) {
@@ -319,6 +336,7 @@ export async function registerForEvent(
       ...input.guest,
       locale: input.locale ?? requestLocale,
     };
+    confirmation = await guestConfirmationFor(input.guest.email);
   }
   const [registration] = await submit({
     event,
@@ -331,6 +349,7 @@ export async function registerForEvent(
     sessionIds: input.sessionIds,
     listConsent: input.listConsent,
     stage,
+    confirmation,
   });
   if (!registration) throw new NotFoundError('registration');
   return registration;

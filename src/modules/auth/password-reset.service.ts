@@ -1,0 +1,133 @@
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { config } from '../../config.js';
+import { prisma } from '../../db.js';
+import { RateLimitedError } from '../../errors.js';
+import { logger } from '../../logger.js';
+import { publicUrl } from '../../public-url.js';
+import { rateLimiter } from '../../rate-limit.js';
+import { sendAccountMessage } from './account-mail.js';
+import { renderAccountMessage } from './account-messages.i18n.js';
+import { InvalidResetTokenError } from './auth.errors.js';
+import { normaliseEmail } from './auth.service.js';
+import { announceRevocation } from './live-sessions.js';
+import { hashPassword } from './password.js';
+import { hashSecret, randomToken } from './secret-token.js';
+import { forgetSessions } from './session-cache.js';
+
+// Password reset by e-mail. The link carries `<id>.<secret>` (Lucia's token design: only a
+// SHA-256 of the secret is kept), works once and for PASSWORD_RESET_MINUTES. Asking answers the
+// same whether or not the address has an account, and the message goes after the answer. A
+// reset ends every session of the account and every other reset link; a second factor stays
+// required after it, so a reset by e-mail alone does not open an account that has one.
+
+const RESETS_PER_ACCOUNT_PER_HOUR = 3;
+
+let perAddress: ReturnType<typeof rateLimiter> | null = null;
+let perAccount: ReturnType<typeof rateLimiter> | null = null;
+
+/** Counts a reset request or attempt from this address; RateLimitedError past the hour's limit. */
+async function throttle(address: string): Promise<void> {
+  perAddress ??= rateLimiter('ipnet:reset-address', config().PASSWORD_RESETS_PER_ADDRESS_PER_HOUR, 3600);
+  try {
+    await perAddress.consume(address);
+  } catch (refused) {
+    if (!(refused instanceof RateLimiterRes)) throw refused;
+    const seconds = Math.max(1, Math.ceil(refused.msBeforeNext / 1000));
+    throw new RateLimitedError(
+      `Too many password resets from your address. Try again in ${Math.ceil(seconds / 60)} minute(s).`,
+      seconds,
+    );
+  }
+}
+
+/** Whether the account may be sent another link this hour (silently not, past the limit). */
+async function accountMaySend(userId: string): Promise<boolean> {
+  perAccount ??= rateLimiter('ipnet:reset-account', RESETS_PER_ACCOUNT_PER_HOUR, 3600);
+  try {
+    await perAccount.consume(userId);
+    return true;
+  } catch (refused) {
+    if (!(refused instanceof RateLimiterRes)) throw refused;
+    return false;
+  }
+}
+
+/**
+ * Sends a reset link to the address when it is an active account's; answers nothing either way.
+ * Only the address's own limit refuses, and it says nothing about the account.
+ */
+export async function requestPasswordReset(emailInput: string, address: string): Promise<void> {
+  await throttle(address);
+  const email = normaliseEmail(emailInput);
+  const user = await prisma.user.findUnique({
+    where: { email },
+    select: { id: true, email: true, displayName: true, locale: true, active: true },
+  });
+  if (!user?.active || !(await accountMaySend(user.id))) return;
+  const base = publicUrl();
+  if (!base) {
+    logger.error('PUBLIC_URL is not set: a password reset link cannot be sent');
+    return;
+  }
+  const id = randomToken();
+  const secret = randomToken();
+  const minutes = config().PASSWORD_RESET_MINUTES;
+  await prisma.passwordReset.create({
+    data: {
+      id,
+      secretHash: hashSecret(secret),
+      userId: user.id,
+      expiresAt: new Date(Date.now() + minutes * 60_000),
+    },
+  });
+  const link = `${base}/console/#/reset-password?token=${encodeURIComponent(`${id}.${secret}`)}`;
+  const { subject, text } = renderAccountMessage('PASSWORD_RESET', user.locale, {
+    name: user.displayName,
+    email: user.email,
+    minutes: String(minutes),
+    link,
+  });
+  sendAccountMessage({ to: user.email, subject, text, kind: 'password-reset' });
+}
+
+/** Sets the new password with a live link; ends every session of the account. */
+export async function resetPassword(
+  token: string,
+  newPassword: string,
+  address: string,
+): Promise<void> {
+  await throttle(address);
+  const [id, secret, ...extra] = token.split('.');
+  if (!id || !secret || extra.length > 0 || id.length > 64 || secret.length > 64) {
+    throw new InvalidResetTokenError();
+  }
+  const reset = await prisma.passwordReset.findUnique({
+    where: { id },
+    include: { user: { select: { active: true } } },
+  });
+  if (
+    !reset ||
+    !constantTimeEqual(hashSecret(secret), new Uint8Array(reset.secretHash)) ||
+    reset.usedAt !== null ||
+    reset.expiresAt <= new Date() ||
+    !reset.user.active
+  ) {
+    throw new InvalidResetTokenError();
+  }
+  const passwordHash = await hashPassword(newPassword);
+  await prisma.$transaction(async (tx) => {
+    // Used once: of two resets racing with one link, one changes the password.
+    const { count } = await tx.passwordReset.updateMany({
+      where: { id, usedAt: null },
+      data: { usedAt: new Date() },
+    });
+    if (count === 0) throw new InvalidResetTokenError();
+    await tx.user.update({ where: { id: reset.userId }, data: { passwordHash } });
+    await tx.passwordReset.deleteMany({ where: { userId: reset.userId, id: { not: id } } });
+    await tx.signInChallenge.deleteMany({ where: { userId: reset.userId } });
+    await tx.session.deleteMany({ where: { userId: reset.userId } });
+  });
+  forgetSessions();
+  announceRevocation();
+}

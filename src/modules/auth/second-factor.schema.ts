@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import { builder } from '../../builder.js';
+import { signedInViewer } from '../../context.js';
+import { prisma } from '../../db.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
+import { AgencyRef } from '../agencies/agency.schema.js';
+import { UserRef } from '../users/user.schema.js';
+import { SignInChallengeExpiredError } from './auth.errors.js';
+import { isNetworkAdmin, mayManageUsersOf } from './roles.js';
+import {
+  confirmEnrolment,
+  liveChallenge,
+  networkRequiresSecondFactor,
+  remainingRecoveryCodes,
+  replaceRecoveryCodes,
+  startEnrolment,
+  turnOffSecondFactor,
+} from './second-factor.service.js';
+import { forgetSessions } from './session-cache.js';
+
+// The second factor in the API: enrolling (signed in, or during a sign-in that requires it),
+// recovery codes, turning it off, and the agency's and the network's requirements.
+
+builder.objectField(UserRef, 'secondFactorEnabled', (t) =>
+  t.boolean({
+    nullable: true,
+    description:
+      'Whether the account signs in with an authenticator app. Shown to the account itself and to those who manage it; null to others.',
+    resolve: (user, _args, context) =>
+      user.id === context.viewer?.userId || mayManageUsersOf(context.viewer, user.agencyId)
+        ? user.totpConfirmedAt !== null
+        : null,
+  }),
+);
+
+builder.objectField(UserRef, 'recoveryCodesLeft', (t) =>
+  t.int({
+    nullable: true,
+    description: 'Unused recovery codes of your own account; null for others and without a factor.',
+    resolve: (user, _args, context) =>
+      user.id === context.viewer?.userId && user.totpConfirmedAt
+        ? remainingRecoveryCodes(user.id)
+        : null,
+  }),
+);
+
+builder.objectField(AgencyRef, 'requiresSecondFactor', (t) =>
+  t.exposeBoolean('requireSecondFactor', {
+    description: "Every member signs in with a second factor (set by the agency's admins).",
+  }),
+);
+
+const Enrolment = builder.objectRef<{ secret: string; uri: string }>('SecondFactorEnrolment').implement({
+  description:
+    'An authenticator to set up: show `uri` as a QR code (or the secret to type), then send its first code.',
+  fields: (t) => ({
+    secret: t.exposeString('secret', { description: 'The shared secret, base32.' }),
+    uri: t.exposeString('uri', { description: 'The `otpauth://totp/…` URI authenticator apps read.' }),
+  }),
+});
+
+const codeSchema = z.string().trim().min(6, { error: 'give the code' }).max(40);
+
+builder.mutationField('startSecondFactorEnrolment', (t) =>
+  t.field({
+    type: Enrolment,
+    description:
+      'Starts setting up an authenticator app: signed in, or with the challenge of a sign-in that requires one (SecondFactorRequiredError with `enrolled: false`). Nothing changes until its first code is confirmed (`confirmSecondFactorEnrolment`, or `completeSignIn`).',
+    errors: {
+      types: [ConflictError, SignInChallengeExpiredError],
+      dataField: { name: 'enrolment' },
+    },
+    args: { challenge: t.arg.string({ required: false }) },
+    resolve: async (_parent, args, context) => {
+      if (args.challenge) {
+        const challenge = await liveChallenge(args.challenge);
+        return startEnrolment(challenge.userId);
+      }
+      return startEnrolment(signedInViewer(context).userId);
+    },
+  }),
+);
+
+builder.mutationField('confirmSecondFactorEnrolment', (t) =>
+  t.field({
+    type: ['String'],
+    description:
+      'Confirms the authenticator with its first code; from now on signing in asks for a code. Answers ten recovery codes, shown this once.',
+    authScopes: { signedIn: true },
+    errors: { types: [ConflictError, ValidationError], dataField: { name: 'recoveryCodes' } },
+    args: { code: t.arg.string({ validate: codeSchema }) },
+    resolve: async (_parent, args, context) => {
+      const viewer = signedInViewer(context);
+      const codes = await confirmEnrolment(viewer.userId, args.code);
+      if (!codes) {
+        throw ValidationError.single(
+          ['code'],
+          'is not the current code of the authenticator being set up (check its clock, or start again)',
+        );
+      }
+      forgetSessions();
+      return codes;
+    },
+  }),
+);
+
+builder.mutationField('replaceRecoveryCodes', (t) =>
+  t.field({
+    type: ['String'],
+    description: 'Ten new recovery codes (the old ones stop working), after a current code.',
+    authScopes: { signedIn: true },
+    errors: { types: [ValidationError], dataField: { name: 'recoveryCodes' } },
+    args: { code: t.arg.string({ validate: codeSchema }) },
+    resolve: (_parent, args, context) => replaceRecoveryCodes(signedInViewer(context), args.code),
+  }),
+);
+
+builder.mutationField('turnOffSecondFactor', (t) =>
+  t.field({
+    type: UserRef,
+    description:
+      'Removes the authenticator and recovery codes, after your password. Refused while your agency or the network requires a second factor.',
+    authScopes: { signedIn: true },
+    errors: { types: [ForbiddenError, ValidationError], dataField: { name: 'user' } },
+    args: { password: t.arg.string() },
+    resolve: async (_parent, args, context) => {
+      const viewer = signedInViewer(context);
+      await turnOffSecondFactor(viewer, args.password);
+      forgetSessions();
+      return prisma.user.findUniqueOrThrow({ where: { id: viewer.userId } });
+    },
+  }),
+);
+
+builder.mutationField('setAgencySecondFactorRequirement', (t) =>
+  t.field({
+    type: AgencyRef,
+    description:
+      "Requires (or stops requiring) a second factor of every member of the agency, from their next sign-in: members without one set it up as they sign in. The agency's admins, or network admins.",
+    authScopes: { role: 'AGENCY_ADMIN' },
+    errors: { types: [ForbiddenError, NotFoundError], dataField: { name: 'agency' } },
+    args: { agencyId: t.arg.globalID({ for: AgencyRef }), required: t.arg.boolean() },
+    resolve: async (_parent, args, context) => {
+      const viewer = signedInViewer(context);
+      if (!mayManageUsersOf(viewer, args.agencyId.id)) {
+        if (args.agencyId.id !== viewer.agencyId && !isNetworkAdmin(viewer)) {
+          throw new NotFoundError('agency');
+        }
+        throw new ForbiddenError("Only the agency's admins may change its sign-in rules.");
+      }
+      const { count } = await prisma.agency.updateMany({
+        where: { id: args.agencyId.id },
+        data: { requireSecondFactor: args.required },
+      });
+      if (count === 0) throw new NotFoundError('agency');
+      context.log.info(
+        { agencyId: args.agencyId.id, required: args.required },
+        'agency second-factor requirement changed',
+      );
+      return prisma.agency.findUniqueOrThrow({ where: { id: args.agencyId.id } });
+    },
+  }),
+);
+
+const NetworkSecurity = builder
+  .objectRef<{ requireSecondFactorForRestricted: boolean }>('NetworkSecurity')
+  .implement({
+    fields: (t) => ({
+      secondFactorRequiredForRestrictedReaders: t.exposeBoolean(
+        'requireSecondFactorForRestricted',
+        {
+          description:
+            'Every role that can read TLP:AMBER+STRICT or TLP:RED signs in with a second factor (today every role: AMBER+STRICT reaches all members of the author agency).',
+        },
+      ),
+    }),
+  });
+
+builder.queryField('networkSecurity', (t) =>
+  t.field({
+    type: NetworkSecurity,
+    description: "The network's sign-in rules.",
+    authScopes: { signedIn: true },
+    resolve: async () => ({ requireSecondFactorForRestricted: await networkRequiresSecondFactor() }),
+  }),
+);
+
+builder.mutationField('setNetworkSecondFactorRequirement', (t) =>
+  t.field({
+    type: NetworkSecurity,
+    description:
+      'Requires (or stops requiring) a second factor of every role that can read TLP:AMBER+STRICT or TLP:RED, from their next sign-in. Network admins.',
+    authScopes: { networkAdmin: true },
+    errors: { dataField: { name: 'networkSecurity' } },
+    args: { required: t.arg.boolean() },
+    resolve: async (_parent, args, context) => {
+      const settings = await prisma.networkSettings.upsert({
+        where: { id: 1 },
+        create: { id: 1, requireSecondFactorForRestricted: args.required },
+        update: { requireSecondFactorForRestricted: args.required },
+      });
+      context.log.info({ required: args.required }, 'network second-factor requirement changed');
+      return settings;
+    },
+  }),
+);

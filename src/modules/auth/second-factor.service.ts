@@ -1,0 +1,268 @@
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import type { Viewer } from '../../context.js';
+import { prisma, type Tx } from '../../db.js';
+import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js';
+import type { Role } from '../../generated/prisma/enums.js';
+import { InvalidSecondFactorError, SignInChallengeExpiredError } from './auth.errors.js';
+import { verifyPassword } from './password.js';
+import { seal, unseal } from './sealed.js';
+import { hashSecret, randomToken } from './secret-token.js';
+import {
+  acceptedTotpStep,
+  isTotpCode,
+  newRecoveryCodes,
+  newTotpSecret,
+  recoveryCodeHash,
+  totpUri,
+} from './totp.js';
+
+// The second factor: TOTP with recovery codes. Who must use one (policy), enrolling, and the
+// sign-in challenge that stands between a correct password and a session.
+
+/**
+ * Roles that can read TLP:AMBER+STRICT or TLP:RED: AMBER+STRICT reaches every member of the
+ * author's agency and RED any named member, whatever their role (docs/access-control.md), so
+ * the network's requirement covers every role.
+ */
+export const RESTRICTED_READER_ROLES: readonly Role[] = [
+  'NETWORK_ADMIN',
+  'AGENCY_ADMIN',
+  'ANALYST',
+  'COORDINATOR',
+  'ORGANIZER',
+  'VIEWER',
+];
+
+const CHALLENGE_MINUTES = 5;
+export const CHALLENGE_MAX_FAILURES = 5;
+
+interface FactorUser {
+  id: string;
+  roles: Role[];
+  totpConfirmedAt: Date | null;
+  agency: { requireSecondFactor: boolean };
+}
+
+export async function networkRequiresSecondFactor(db: Tx | typeof prisma = prisma) {
+  const settings = await db.networkSettings.findUnique({ where: { id: 1 } });
+  return settings?.requireSecondFactorForRestricted ?? false;
+}
+
+/** Why this user must give a second factor, or null when they need not. */
+export async function secondFactorRequirement(
+  user: Omit<FactorUser, 'totpConfirmedAt'>,
+): Promise<'AGENCY' | 'NETWORK' | null> {
+  if (user.agency.requireSecondFactor) return 'AGENCY';
+  if (
+    user.roles.some((role) => RESTRICTED_READER_ROLES.includes(role)) &&
+    (await networkRequiresSecondFactor())
+  ) {
+    return 'NETWORK';
+  }
+  return null;
+}
+
+async function factorUser(userId: string): Promise<FactorUser> {
+  return prisma.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: {
+      id: true,
+      roles: true,
+      totpConfirmedAt: true,
+      agency: { select: { requireSecondFactor: true } },
+    },
+  });
+}
+
+/** Whether signing in as this user takes a second factor: enrolled, or required of them. */
+export async function needsSecondFactor(userId: string): Promise<boolean> {
+  const user = await factorUser(userId);
+  return user.totpConfirmedAt !== null || (await secondFactorRequirement(user)) !== null;
+}
+
+export interface NewChallenge {
+  token: string;
+  expiresAt: Date;
+  enrolled: boolean;
+}
+
+export async function createChallenge(userId: string): Promise<NewChallenge> {
+  const user = await factorUser(userId);
+  const id = randomToken();
+  const secret = randomToken();
+  const expiresAt = new Date(Date.now() + CHALLENGE_MINUTES * 60_000);
+  await prisma.signInChallenge.create({
+    data: { id, secretHash: hashSecret(secret), userId, expiresAt },
+  });
+  return { token: `${id}.${secret}`, expiresAt, enrolled: user.totpConfirmedAt !== null };
+}
+
+/** The challenge a token stands for, alive and with attempts left; else SignInChallengeExpired. */
+export async function liveChallenge(token: string) {
+  const [id, secret, ...extra] = token.split('.');
+  if (!id || !secret || extra.length > 0 || id.length > 64 || secret.length > 64) {
+    throw new SignInChallengeExpiredError();
+  }
+  const challenge = await prisma.signInChallenge.findUnique({
+    where: { id },
+    include: { user: { select: { id: true, email: true, active: true } } },
+  });
+  if (
+    !challenge ||
+    !constantTimeEqual(hashSecret(secret), new Uint8Array(challenge.secretHash)) ||
+    challenge.expiresAt <= new Date() ||
+    challenge.failures >= CHALLENGE_MAX_FAILURES ||
+    !challenge.user.active
+  ) {
+    throw new SignInChallengeExpiredError();
+  }
+  return challenge;
+}
+
+/** Counts a wrong code against the challenge; answers the refusal to throw. */
+export async function challengeFailed(
+  challengeId: string,
+): Promise<InvalidSecondFactorError | SignInChallengeExpiredError> {
+  const [counted] = await prisma.$queryRaw<{ failures: number }[]>`
+    UPDATE "SignInChallenge" SET failures = failures + 1 WHERE id = ${challengeId}
+    RETURNING failures`;
+  if (!counted) return new SignInChallengeExpiredError();
+  const { failures } = counted;
+  if (failures >= CHALLENGE_MAX_FAILURES) {
+    await prisma.signInChallenge.deleteMany({ where: { id: challengeId } });
+  }
+  return new InvalidSecondFactorError(Math.max(0, CHALLENGE_MAX_FAILURES - failures));
+}
+
+export interface Enrolment {
+  secret: string;
+  uri: string;
+}
+
+/**
+ * Starts (or starts again) setting up an authenticator: a new secret, not in use until a code
+ * from it is confirmed. An account already enrolled must turn its factor off first.
+ */
+export async function startEnrolment(userId: string): Promise<Enrolment> {
+  const user = await prisma.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { email: true, totpConfirmedAt: true },
+  });
+  if (user.totpConfirmedAt) {
+    throw new ConflictError(
+      'An authenticator is already set up; turn the second factor off first to set up another.',
+    );
+  }
+  const secret = newTotpSecret();
+  await prisma.user.update({ where: { id: userId }, data: { totpSecret: seal(secret) } });
+  return { secret, uri: totpUri(secret, user.email) };
+}
+
+/**
+ * Confirms the enrolment with a first code and answers the recovery codes, shown this once.
+ * Null when the code is wrong (or no enrolment was started).
+ */
+export async function confirmEnrolment(userId: string, code: string): Promise<string[] | null> {
+  const user = await prisma.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { totpSecret: true, totpConfirmedAt: true, totpLastStep: true },
+  });
+  if (user.totpConfirmedAt) {
+    throw new ConflictError('An authenticator is already set up.');
+  }
+  const secret = user.totpSecret ? unseal(user.totpSecret) : null;
+  const step = secret ? acceptedTotpStep(secret, code.trim(), user.totpLastStep) : null;
+  if (step === null) return null;
+  const { codes, hashes } = newRecoveryCodes();
+  await prisma.$transaction([
+    prisma.user.update({
+      where: { id: userId },
+      data: { totpConfirmedAt: new Date(), totpLastStep: step },
+    }),
+    prisma.recoveryCode.deleteMany({ where: { userId } }),
+    prisma.recoveryCode.createMany({ data: hashes.map((codeHash) => ({ userId, codeHash })) }),
+  ]);
+  return codes;
+}
+
+/**
+ * Whether the code is a current TOTP code or an unused recovery code of this enrolled user; a
+ * code accepted is used up (the TOTP step is remembered, the recovery code marked used).
+ */
+export async function acceptSecondFactor(userId: string, input: string): Promise<boolean> {
+  const code = input.trim();
+  if (isTotpCode(code)) {
+    const user = await prisma.user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { totpSecret: true, totpConfirmedAt: true, totpLastStep: true },
+    });
+    const secret = user.totpConfirmedAt && user.totpSecret ? unseal(user.totpSecret) : null;
+    const step = secret ? acceptedTotpStep(secret, code, user.totpLastStep) : null;
+    if (step === null) return false;
+    // Conditional on the step seen: of two sign-ins racing with one code, one wins.
+    const { count } = await prisma.user.updateMany({
+      where: {
+        id: userId,
+        OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }],
+      },
+      data: { totpLastStep: step },
+    });
+    return count === 1;
+  }
+  if (code.length > 40) return false;
+  const { count } = await prisma.recoveryCode.updateMany({
+    where: { userId, codeHash: recoveryCodeHash(code), usedAt: null, user: { totpConfirmedAt: { not: null } } },
+    data: { usedAt: new Date() },
+  });
+  return count === 1;
+}
+
+/** New recovery codes (the old ones stop working), after a current code. */
+export async function replaceRecoveryCodes(viewer: Viewer, code: string): Promise<string[]> {
+  if (!(await acceptSecondFactor(viewer.userId, code))) {
+    throw ValidationError.single(['code'], 'is not a current code from your authenticator');
+  }
+  const { codes, hashes } = newRecoveryCodes();
+  await prisma.$transaction([
+    prisma.recoveryCode.deleteMany({ where: { userId: viewer.userId } }),
+    prisma.recoveryCode.createMany({
+      data: hashes.map((codeHash) => ({ userId: viewer.userId, codeHash })),
+    }),
+  ]);
+  return codes;
+}
+
+/** Turns the second factor off, after the password; refused while the agency or network requires it. */
+export async function turnOffSecondFactor(viewer: Viewer, password: string): Promise<void> {
+  const user = await prisma.user.findUniqueOrThrow({
+    where: { id: viewer.userId },
+    select: {
+      id: true,
+      roles: true,
+      passwordHash: true,
+      agency: { select: { requireSecondFactor: true } },
+    },
+  });
+  if (!(await verifyPassword(user.passwordHash, password))) {
+    throw ValidationError.single(['password'], 'is not your current password');
+  }
+  const requirement = await secondFactorRequirement(user);
+  if (requirement) {
+    throw new ForbiddenError(
+      requirement === 'AGENCY'
+        ? 'Your agency requires a second factor; it cannot be turned off.'
+        : 'The network requires a second factor of your role; it cannot be turned off.',
+    );
+  }
+  await prisma.$transaction([
+    prisma.user.update({
+      where: { id: user.id },
+      data: { totpSecret: null, totpConfirmedAt: null, totpLastStep: null },
+    }),
+    prisma.recoveryCode.deleteMany({ where: { userId: user.id } }),
+  ]);
+}
+
+export async function remainingRecoveryCodes(userId: string): Promise<number> {
+  return prisma.recoveryCode.count({ where: { userId, usedAt: null } });
+}
