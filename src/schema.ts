@@ -21,6 +21,7 @@ import './modules/alerts/alert-mutations.schema.js';
 import './modules/webhooks/webhook.schema.js';
 import './modules/credentials/api-credential.schema.js';
 import './modules/imports/import.schema.js';
+import './modules/sso/identity-provider.schema.js';
 import './modules/system/system.schema.js';
 
 // Every module registers its types on the builder when imported; this file only gathers them.

@@ -37,6 +37,7 @@ import {
 import { useImportEndpoints } from './modules/imports/import.http.js';
 import { useStixEndpoint } from './modules/intel/stix.http.js';
 import { useAfterActionEndpoint } from './modules/operations/after-action.http.js';
+import { useOidcEndpoints } from './modules/sso/oidc.http.js';
 import { useTaxiiEndpoint } from './modules/taxii/taxii.http.js';
 import { useRequestFacts } from './request-log.js';
 import { schema } from './schema.js';
@@ -381,6 +382,7 @@ export function buildYoga(): IpnetYoga {
       useForumCalendarEndpoint(),
       useAttendeesCsvEndpoint(),
       useCookies(),
+      useOidcEndpoints(),
       useExecutionCancellation(),
       maxTokensPlugin({ n: cfg.MAX_TOKENS }),
       maxDepthPlugin({ n: cfg.MAX_QUERY_DEPTH, ignoreIntrospection: true, ...refusedWithCode }),

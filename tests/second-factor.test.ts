@@ -182,9 +182,7 @@ describe('second factor', () => {
     const again = expectMember(await signInStep(user.email), 'SecondFactorRequiredError');
     expect((await complete(again.challenge, typed)).__typename).toBe('CompleteSignInSuccess');
     const third = expectMember(await signInStep(user.email), 'SecondFactorRequiredError');
-    expect((await complete(third.challenge, recovery)).__typename).toBe(
-      'InvalidSecondFactorError',
-    );
+    expect((await complete(third.challenge, recovery)).__typename).toBe('InvalidSecondFactorError');
     expect(
       await prisma.recoveryCode.count({ where: { userId: user.id, usedAt: { not: null } } }),
     ).toBe(1);
@@ -244,7 +242,9 @@ describe('second factor', () => {
 
     const set = (await send(admin.token, SET, { agencyId, required: true }))
       .setAgencySecondFactorRequirement;
-    expect(expectMember(set, 'SetAgencySecondFactorRequirementSuccess').agency?.requiresSecondFactor).toBe(true);
+    expect(
+      expectMember(set, 'SetAgencySecondFactorRequirementSuccess').agency?.requiresSecondFactor,
+    ).toBe(true);
 
     const step = expectMember(await signInStep(colleague.email), 'SecondFactorRequiredError');
     expect(step.enrolled).toBe(false);

@@ -33,9 +33,15 @@ export function sendAccountMessage(message: AccountMessage): void {
     return;
   }
   mailer
-    .sendMail({ from: config().MAIL_FROM, to: message.to, subject: message.subject, text: message.text })
+    .sendMail({
+      from: config().MAIL_FROM,
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+    })
     .then(
       () => logger.info({ kind: message.kind }, 'account message sent'),
-      (error: unknown) => logger.warn({ err: error, kind: message.kind }, 'could not send an account message'),
+      (error: unknown) =>
+        logger.warn({ err: error, kind: message.kind }, 'could not send an account message'),
     );
 }

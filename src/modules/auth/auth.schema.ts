@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { builder } from '../../builder.js';
+import type { Context } from '../../context.js';
 import { signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { InvalidCredentialsError, RateLimitedError, ValidationError } from '../../errors.js';
 import { ErrorInterface } from '../common/errors.schema.js';
-import type { Context } from '../../context.js';
 import { newPasswordSchema } from '../users/user.validation.js';
 import {
   InvalidResetTokenError,

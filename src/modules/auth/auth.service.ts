@@ -91,10 +91,11 @@ export async function completeSignIn(
   const enrolled = await prisma.user.count({
     where: { id: challenge.userId, totpConfirmedAt: { not: null } },
   });
-  let recoveryCodes: string[] | null = null;
+  // Not enrolled yet (required of the account): the code confirms the new authenticator.
+  const recoveryCodes = enrolled ? null : await confirmEnrolment(challenge.userId, code);
   const accepted = enrolled
     ? await acceptSecondFactor(challenge.userId, code)
-    : (recoveryCodes = await confirmEnrolment(challenge.userId, code)) !== null;
+    : recoveryCodes !== null;
   if (!accepted) {
     await recordSignInFailure(email, meta.ipAddress);
     throw await challengeFailed(challenge.id);

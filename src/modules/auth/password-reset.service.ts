@@ -28,7 +28,11 @@ let perAccount: ReturnType<typeof rateLimiter> | null = null;
 
 /** Counts a reset request or attempt from this address; RateLimitedError past the hour's limit. */
 async function throttle(address: string): Promise<void> {
-  perAddress ??= rateLimiter('ipnet:reset-address', config().PASSWORD_RESETS_PER_ADDRESS_PER_HOUR, 3600);
+  perAddress ??= rateLimiter(
+    'ipnet:reset-address',
+    config().PASSWORD_RESETS_PER_ADDRESS_PER_HOUR,
+    3600,
+  );
   try {
     await perAddress.consume(address);
   } catch (refused) {

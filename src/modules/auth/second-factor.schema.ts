@@ -50,14 +50,18 @@ builder.objectField(AgencyRef, 'requiresSecondFactor', (t) =>
   }),
 );
 
-const Enrolment = builder.objectRef<{ secret: string; uri: string }>('SecondFactorEnrolment').implement({
-  description:
-    'An authenticator to set up: show `uri` as a QR code (or the secret to type), then send its first code.',
-  fields: (t) => ({
-    secret: t.exposeString('secret', { description: 'The shared secret, base32.' }),
-    uri: t.exposeString('uri', { description: 'The `otpauth://totp/…` URI authenticator apps read.' }),
-  }),
-});
+const Enrolment = builder
+  .objectRef<{ secret: string; uri: string }>('SecondFactorEnrolment')
+  .implement({
+    description:
+      'An authenticator to set up: show `uri` as a QR code (or the secret to type), then send its first code.',
+    fields: (t) => ({
+      secret: t.exposeString('secret', { description: 'The shared secret, base32.' }),
+      uri: t.exposeString('uri', {
+        description: 'The `otpauth://totp/…` URI authenticator apps read.',
+      }),
+    }),
+  });
 
 const codeSchema = z.string().trim().min(6, { error: 'give the code' }).max(40);
 
@@ -181,7 +185,9 @@ builder.queryField('networkSecurity', (t) =>
     type: NetworkSecurity,
     description: "The network's sign-in rules.",
     authScopes: { signedIn: true },
-    resolve: async () => ({ requireSecondFactorForRestricted: await networkRequiresSecondFactor() }),
+    resolve: async () => ({
+      requireSecondFactorForRestricted: await networkRequiresSecondFactor(),
+    }),
   }),
 );
 

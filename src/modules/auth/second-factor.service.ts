@@ -211,7 +211,12 @@ export async function acceptSecondFactor(userId: string, input: string): Promise
   }
   if (code.length > 40) return false;
   const { count } = await prisma.recoveryCode.updateMany({
-    where: { userId, codeHash: recoveryCodeHash(code), usedAt: null, user: { totpConfirmedAt: { not: null } } },
+    where: {
+      userId,
+      codeHash: recoveryCodeHash(code),
+      usedAt: null,
+      user: { totpConfirmedAt: { not: null } },
+    },
     data: { usedAt: new Date() },
   });
   return count === 1;

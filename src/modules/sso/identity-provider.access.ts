@@ -1,0 +1,15 @@
+import type { Viewer } from '../../context.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { hasRole } from '../auth/roles.js';
+
+/**
+ * THE rule for identity providers: an agency's admins see and change their agency's providers;
+ * nobody else does (network admins of other agencies included), and no API credential does.
+ * Signing in names enabled providers only by name (`signInProviders`).
+ */
+export function identityProviderVisibilityWhere(
+  viewer: Viewer | null,
+): Prisma.IdentityProviderWhereInput {
+  if (!viewer || viewer.credential || !hasRole(viewer, 'AGENCY_ADMIN')) return { id: { in: [] } };
+  return { agencyId: viewer.agencyId };
+}

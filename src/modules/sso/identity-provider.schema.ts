@@ -1,0 +1,271 @@
+import { z } from 'zod';
+import { builder } from '../../builder.js';
+import { signedInViewer } from '../../context.js';
+import { prisma } from '../../db.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import { IdentityMatch } from '../../generated/prisma/enums.js';
+import { publicUrl } from '../../public-url.js';
+import { localizedName } from '../i18n/locale.js';
+import { RoleEnum, UserRef } from '../users/user.schema.js';
+import { identityProviderVisibilityWhere } from './identity-provider.access.js';
+import {
+  createIdentityProvider,
+  deleteIdentityProvider,
+  linkUserIdentity,
+  type RoleMapping,
+  roleMappingSchema,
+  updateIdentityProvider,
+} from './identity-provider.service.js';
+
+// Single sign-on in the API: an agency admin's providers, and the names the sign-in page offers.
+
+const IdentityMatchEnum = builder.enumType(IdentityMatch, { name: 'IdentityMatch' });
+
+const RoleMappingRef = builder.objectRef<RoleMapping>('RoleMapping').implement({
+  description: 'A role granted to an account created at sign-in whose claim holds the value.',
+  fields: (t) => ({
+    claim: t.exposeString('claim', {
+      description: 'e.g. `groups` or `realm_access.roles` flattened by the provider.',
+    }),
+    value: t.exposeString('value'),
+    role: t.expose('role', { type: RoleEnum }),
+  }),
+});
+
+const startPath = (id: string) => `/auth/oidc/${id}/start`;
+
+export const IdentityProviderRef = builder.prismaNode('IdentityProvider', {
+  id: { field: 'id' },
+  nullable: true,
+  authScopes: { role: 'AGENCY_ADMIN' },
+  findUnique: (id, context) => ({ id, AND: [identityProviderVisibilityWhere(context.viewer)] }),
+  description:
+    'An OpenID Connect provider of your agency (Keycloak, Entra ID, a government IdP). Agency admins only.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    issuer: t.exposeString('issuer'),
+    clientId: t.exposeString('clientId'),
+    hasClientSecret: t.boolean({
+      description: 'Whether a client secret is set (it is never shown).',
+      resolve: (provider) => provider.clientSecret !== null,
+    }),
+    scopes: t.exposeString('scopes'),
+    matchBy: t.expose('matchBy', { type: IdentityMatchEnum }),
+    createAccounts: t.exposeBoolean('createAccounts'),
+    accountRoles: t.expose('accountRoles', { type: [RoleEnum] }),
+    roleMappings: t.field({
+      type: [RoleMappingRef],
+      resolve: (provider) => {
+        const parsed = roleMappingSchema.safeParse(provider.roleMappings);
+        return parsed.success ? parsed.data : [];
+      },
+    }),
+    enabled: t.exposeBoolean('enabled'),
+    redirectUri: t.string({
+      nullable: true,
+      description:
+        'To register at the provider as the redirect URI (null until PUBLIC_URL is known).',
+      resolve: () => {
+        const base = publicUrl();
+        return base ? `${base}/auth/oidc/callback` : null;
+      },
+    }),
+    signInPath: t.string({
+      description: 'Where a browser starts signing in with it.',
+      resolve: (provider) => startPath(provider.id),
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.queryField('identityProviders', (t) =>
+  t.prismaField({
+    type: ['IdentityProvider'],
+    authScopes: { role: 'AGENCY_ADMIN' },
+    description: "Your agency's identity providers.",
+    resolve: (query, _parent, _args, context) =>
+      prisma.identityProvider.findMany({
+        ...query,
+        where: identityProviderVisibilityWhere(context.viewer),
+        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      }),
+  }),
+);
+
+interface SignInProviderShape {
+  id: string;
+  name: string;
+  agency: { nameEn: string; nameZhHans: string; nameZhHant: string; namePt: string | null };
+}
+
+const SignInProvider = builder.objectRef<SignInProviderShape>('SignInProvider').implement({
+  description: 'A way to sign in offered on the sign-in page: a name and where to start.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    agencyName: t.string({
+      resolve: (p, _args, context) => localizedName(p.agency, context.locale),
+    }),
+    signInPath: t.string({ resolve: (p) => startPath(p.id) }),
+  }),
+});
+
+builder.queryField('signInProviders', (t) =>
+  t.field({
+    type: [SignInProvider],
+    description:
+      'The enabled single sign-on providers, by name, for the sign-in page (no session needed).',
+    resolve: () =>
+      prisma.identityProvider.findMany({
+        where: { enabled: true },
+        select: {
+          id: true,
+          name: true,
+          agency: { select: { nameEn: true, nameZhHans: true, nameZhHant: true, namePt: true } },
+        },
+        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      }),
+  }),
+);
+
+const RoleMappingInput = builder.inputType('RoleMappingInput', {
+  fields: (t) => ({
+    claim: t.string(),
+    value: t.string(),
+    role: t.field({ type: RoleEnum }),
+  }),
+});
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: 'is required' })
+    .max(max, { error: `must be at most ${max} characters long` });
+
+const IdentityProviderInput = builder.inputType('IdentityProviderInput', {
+  fields: (t) => ({
+    name: t.string({
+      description: 'Shown on the sign-in page; unique in your agency.',
+      validate: text(100),
+    }),
+    issuer: t.string({
+      description: 'The issuer URL (its /.well-known/openid-configuration is read).',
+      validate: text(500),
+    }),
+    clientId: t.string({ validate: text(200) }),
+    clientSecret: t.string({
+      required: false,
+      description:
+        'Kept sealed; on update, leave it out to keep the current one (null removes it).',
+      validate: z.string().max(500).nullable().optional(),
+    }),
+    scopes: t.string({
+      required: false,
+      defaultValue: 'openid email profile',
+      validate: text(300),
+    }),
+    matchBy: t.field({ type: IdentityMatchEnum, required: false, defaultValue: 'EMAIL' }),
+    createAccounts: t.boolean({
+      required: false,
+      defaultValue: false,
+      description:
+        'Create an account at a first sign-in that matches none (verified e-mail needed). Off unless set.',
+    }),
+    accountRoles: t.field({ type: [RoleEnum], required: false, defaultValue: [] }),
+    roleMappings: t.field({
+      type: [RoleMappingInput],
+      required: false,
+      defaultValue: [],
+      validate: roleMappingSchema,
+    }),
+    enabled: t.boolean({ required: false, defaultValue: true }),
+  }),
+});
+
+type Input = typeof IdentityProviderInput.$inferInput;
+
+function providerInput(input: Input) {
+  return {
+    name: input.name.trim(),
+    issuer: input.issuer.trim(),
+    clientId: input.clientId.trim(),
+    clientSecret: input.clientSecret ?? null,
+    scopes: (input.scopes ?? 'openid email profile').trim(),
+    matchBy: input.matchBy ?? 'EMAIL',
+    createAccounts: input.createAccounts ?? false,
+    accountRoles: [...new Set(input.accountRoles ?? [])],
+    roleMappings: (input.roleMappings ?? []) as RoleMapping[],
+    enabled: input.enabled ?? true,
+  };
+}
+
+builder.mutationField('createIdentityProvider', (t) =>
+  t.field({
+    type: IdentityProviderRef,
+    authScopes: { role: 'AGENCY_ADMIN' },
+    description: 'Adds an OpenID Connect provider for your agency.',
+    errors: { types: [ConflictError, ValidationError], dataField: { name: 'identityProvider' } },
+    args: { input: t.arg({ type: IdentityProviderInput }) },
+    resolve: (_parent, { input }, context) =>
+      createIdentityProvider(signedInViewer(context), providerInput(input)),
+  }),
+);
+
+builder.mutationField('updateIdentityProvider', (t) =>
+  t.field({
+    type: IdentityProviderRef,
+    authScopes: { role: 'AGENCY_ADMIN' },
+    description: 'Replaces a provider’s settings (the client secret stays unless given).',
+    errors: { types: [NotFoundError, ValidationError], dataField: { name: 'identityProvider' } },
+    args: {
+      id: t.arg.globalID({ for: IdentityProviderRef }),
+      input: t.arg({ type: IdentityProviderInput }),
+    },
+    resolve: (_parent, { id, input }, context) => {
+      const { clientSecret, ...rest } = providerInput(input);
+      return updateIdentityProvider(signedInViewer(context), id.id, {
+        ...rest,
+        ...(input.clientSecret !== undefined ? { clientSecret } : {}),
+      });
+    },
+  }),
+);
+
+builder.mutationField('deleteIdentityProvider', (t) =>
+  t.field({
+    type: 'Boolean',
+    authScopes: { role: 'AGENCY_ADMIN' },
+    description:
+      'Removes a provider and the links of accounts to it; sessions it opened stay until they end.',
+    errors: { types: [NotFoundError], dataField: { name: 'deleted' } },
+    args: { id: t.arg.globalID({ for: IdentityProviderRef }) },
+    resolve: async (_parent, { id }, context) => {
+      await deleteIdentityProvider(signedInViewer(context), id.id);
+      return true;
+    },
+  }),
+);
+
+builder.mutationField('linkUserIdentity', (t) =>
+  t.field({
+    type: UserRef,
+    authScopes: { role: 'AGENCY_ADMIN' },
+    description:
+      'Links an account of your agency to its subject (`sub`) at a provider: how providers that match by SUBJECT find it.',
+    errors: { types: [NotFoundError, ConflictError], dataField: { name: 'user' } },
+    args: {
+      providerId: t.arg.globalID({ for: IdentityProviderRef }),
+      userId: t.arg.globalID({ for: UserRef }),
+      subject: t.arg.string({ validate: text(255) }),
+    },
+    resolve: async (_parent, args, context) => {
+      await linkUserIdentity(
+        signedInViewer(context),
+        args.providerId.id,
+        args.userId.id,
+        args.subject.trim(),
+      );
+      return prisma.user.findUniqueOrThrow({ where: { id: args.userId.id } });
+    },
+  }),
+);

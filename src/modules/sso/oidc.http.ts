@@ -1,0 +1,188 @@
+import { parseCookie } from 'cookie';
+import type { Plugin } from 'graphql-yoga';
+import { cookieSecure } from '../../config.js';
+import { type ContextSource, clientAddress } from '../../context.js';
+import { prisma } from '../../db.js';
+import { logger } from '../../logger.js';
+import { publicUrl } from '../../public-url.js';
+import { SecondFactorRequiredError } from '../auth/auth.errors.js';
+import { afterFirstFactor } from '../auth/auth.service.js';
+import { setSessionCookie } from '../auth/session.cookie.js';
+import {
+  accountForClaims,
+  type ProviderClaims,
+  ProviderRefusal,
+} from './identity-provider.service.js';
+import { client, providerConfiguration } from './oidc-client.js';
+
+// Single sign-on with an agency's OpenID Connect provider: the authorization code flow with
+// PKCE, a state and a nonce (openid-client).
+//
+//   GET /auth/oidc/{providerId}/start  → the provider's sign-in page
+//   GET /auth/oidc/callback            → a session (the same as a password's), then the console
+//
+// The state is kept in the database with the PKCE verifier and nonce, and in an HttpOnly cookie
+// of the browser that started: a callback is only accepted from that browser, so nobody can
+// sign another person's browser into their own account. It is used once and lives ten minutes.
+// The redirect URI is built on PUBLIC_URL, never on the request's Host header.
+
+const STATE_COOKIE = 'ipnet_oidc_state';
+const STATE_MINUTES = 10;
+const CALLBACK_PATH = '/auth/oidc/callback';
+const CONSOLE = '/console/';
+
+function redirect(location: string, cookies: string[] = []): Response {
+  const headers = new Headers({ location, 'cache-control': 'no-store' });
+  for (const cookie of cookies) headers.append('set-cookie', cookie);
+  return new Response(null, { status: 303, headers });
+}
+
+function stateCookie(value: string, maxAgeSeconds: number): string {
+  return [
+    `${STATE_COOKIE}=${value}`,
+    'Path=/auth/oidc',
+    `Max-Age=${maxAgeSeconds}`,
+    'HttpOnly',
+    'SameSite=Lax',
+    ...(cookieSecure() ? ['Secure'] : []),
+  ].join('; ');
+}
+
+/** Back to the console's sign-in page with a reason it can show (never the details). */
+function refused(base: string, reason: string): Response {
+  return redirect(`${base}${CONSOLE}#/sign-in?sso=${encodeURIComponent(reason)}`, [
+    stateCookie('', 0),
+  ]);
+}
+
+async function start(providerId: string): Promise<Response> {
+  const base = publicUrl();
+  if (!base) return new Response('PUBLIC_URL is not configured.', { status: 503 });
+  const provider = /^[0-9a-f-]{36}$/i.test(providerId)
+    ? await prisma.identityProvider.findFirst({ where: { id: providerId, enabled: true } })
+    : null;
+  if (!provider) return refused(base, 'unknown-provider');
+  let configuration: Awaited<ReturnType<typeof providerConfiguration>>;
+  try {
+    configuration = await providerConfiguration(provider);
+  } catch (error) {
+    logger.warn({ err: error, providerId }, 'identity provider discovery failed');
+    return refused(base, 'provider-unavailable');
+  }
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const codeVerifier = client.randomPKCECodeVerifier();
+  await prisma.oidcSignIn.create({
+    data: {
+      state,
+      providerId: provider.id,
+      codeVerifier,
+      nonce,
+      expiresAt: new Date(Date.now() + STATE_MINUTES * 60_000),
+    },
+  });
+  const url = client.buildAuthorizationUrl(configuration, {
+    redirect_uri: `${base}${CALLBACK_PATH}`,
+    scope: provider.scopes,
+    state,
+    nonce,
+    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+  });
+  return redirect(url.href, [stateCookie(state, STATE_MINUTES * 60)]);
+}
+
+async function callback(request: Request, url: URL, source: ContextSource): Promise<Response> {
+  const base = publicUrl();
+  if (!base) return new Response('PUBLIC_URL is not configured.', { status: 503 });
+  const state = url.searchParams.get('state') ?? '';
+  const held = parseCookie(request.headers.get('cookie') ?? '')[STATE_COOKIE];
+  if (!state || held !== state) return refused(base, 'not-started-here');
+  // Used once, whatever follows.
+  const pending = await prisma.oidcSignIn.findUnique({
+    where: { state },
+    include: { provider: true },
+  });
+  await prisma.oidcSignIn.deleteMany({ where: { state } });
+  if (!pending || pending.expiresAt <= new Date() || !pending.provider.enabled) {
+    return refused(base, 'expired');
+  }
+  const { provider } = pending;
+  if (url.searchParams.has('error')) {
+    logger.info(
+      { providerId: provider.id, error: url.searchParams.get('error') },
+      'provider refused the sign-in',
+    );
+    return refused(base, 'provider-refused');
+  }
+  let claims: ProviderClaims;
+  try {
+    const configuration = await providerConfiguration(provider);
+    const tokens = await client.authorizationCodeGrant(
+      configuration,
+      new URL(`${base}${CALLBACK_PATH}${url.search}`),
+      {
+        pkceCodeVerifier: pending.codeVerifier,
+        expectedState: state,
+        expectedNonce: pending.nonce,
+      },
+    );
+    const idClaims = tokens.claims();
+    if (!idClaims) throw new Error('no ID token in the answer');
+    claims = { ...idClaims } as ProviderClaims;
+    // Scopes such as email may be answered at userinfo rather than in the ID token.
+    if (claims.email === undefined && configuration.serverMetadata().userinfo_endpoint) {
+      const info = await client.fetchUserInfo(configuration, tokens.access_token, idClaims.sub);
+      claims = { ...info, ...claims, email: info.email, email_verified: info.email_verified };
+    }
+  } catch (error) {
+    logger.warn({ err: error, providerId: provider.id }, 'identity provider answer refused');
+    return refused(base, 'invalid-answer');
+  }
+  let userId: string;
+  try {
+    userId = await accountForClaims(provider, claims);
+  } catch (error) {
+    if (!(error instanceof ProviderRefusal)) throw error;
+    logger.info({ providerId: provider.id, reason: error.reason }, 'single sign-on refused');
+    return refused(base, error.reason);
+  }
+  const meta = {
+    ipAddress: clientAddress({ ...source, request }),
+    userAgent: request.headers.get('user-agent'),
+  };
+  try {
+    const { session } = await afterFirstFactor(userId, meta);
+    await setSessionCookie(request, session.token, session.expiresAt);
+    logger.info(
+      { userId, sessionId: session.id, providerId: provider.id },
+      'signed in by single sign-on',
+    );
+    return redirect(`${base}${CONSOLE}`, [stateCookie('', 0)]);
+  } catch (error) {
+    if (!(error instanceof SecondFactorRequiredError)) throw error;
+    // The challenge travels in the fragment, which the browser never sends to a server.
+    const step = new URLSearchParams({
+      challenge: error.challenge,
+      enrolled: String(error.enrolled),
+    });
+    return redirect(`${base}${CONSOLE}#/second-factor?${step}`, [stateCookie('', 0)]);
+  }
+}
+
+export function useOidcEndpoints(): Plugin {
+  return {
+    async onRequest({ request, url, endResponse, serverContext }) {
+      if (!url.pathname.startsWith('/auth/oidc/')) return;
+      if (request.method !== 'GET') {
+        return endResponse(new Response('Use GET.', { status: 405 }));
+      }
+      if (url.pathname === CALLBACK_PATH) {
+        return endResponse(await callback(request, url, serverContext as ContextSource));
+      }
+      const match = /^\/auth\/oidc\/([^/]+)\/start$/.exec(url.pathname);
+      if (!match?.[1]) return endResponse(new Response('Not found.', { status: 404 }));
+      endResponse(await start(match[1]));
+    },
+  };
+}
