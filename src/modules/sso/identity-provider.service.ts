@@ -210,6 +210,9 @@ export async function accountForClaims(
   if (!provider.createAccounts || !verifiedEmail) {
     throw new ProviderRefusal('no-account', 'no account of the agency matches');
   }
+  if ((await prisma.user.count({ where: { email: verifiedEmail } })) > 0) {
+    throw new ProviderRefusal('address-in-use', 'the address is another agency’s account');
+  }
   const mappings = roleMappingSchema.safeParse(provider.roleMappings);
   const roles = [
     ...new Set([
