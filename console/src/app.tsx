@@ -7,7 +7,7 @@ import { DeskPage } from './pages/desk.tsx';
 import { IntelligencePage } from './pages/intelligence.tsx';
 import { OperationsPage } from './pages/operations.tsx';
 import { ReportPage } from './pages/report.tsx';
-import { SignInPage } from './pages/sign-in.tsx';
+import { type Challenge, ResetPasswordPage, SignInPage } from './pages/sign-in.tsx';
 
 // The console's shell: who is signed in, the language, and the page. It uses only the public
 // GraphQL API, signed in with the session cookie.
@@ -22,7 +22,10 @@ type Page =
   | { name: 'intelligence' }
   | { name: 'desk' }
   | { name: 'operations' }
-  | { name: 'report'; id: string; askPurpose: boolean };
+  | { name: 'report'; id: string; askPurpose: boolean }
+  | { name: 'reset-password'; token: string }
+  | { name: 'second-factor'; challenge: Challenge }
+  | { name: 'sso-refused' };
 
 /** The indicators page carries the charting library: it loads when first opened. */
 function Indicators() {
@@ -34,6 +37,18 @@ function Indicators() {
   return Loaded ? <Loaded /> : null;
 }
 function pageOf(hash: string): Page {
+  // Links from e-mails and from single sign-on; what they carry stays in the fragment, which
+  // the browser never sends to a server.
+  const reset = /^#reset-password\/(.+)$/.exec(hash);
+  if (reset?.[1]) return { name: 'reset-password', token: decodeURIComponent(reset[1]) };
+  const step = /^#second-factor\/(code|enrol)\/(.+)$/.exec(hash);
+  if (step?.[2]) {
+    return {
+      name: 'second-factor',
+      challenge: { challenge: decodeURIComponent(step[2]), enrolled: step[1] === 'code' },
+    };
+  }
+  if (hash.startsWith('#sign-in/sso-')) return { name: 'sso-refused' };
   const report = /^#report\/([^/]+)(\/purpose)?$/.exec(hash);
   if (report?.[1])
     return { name: 'report', id: decodeURIComponent(report[1]), askPurpose: Boolean(report[2]) };
@@ -121,8 +136,20 @@ export function App() {
         ) : null}
       </header>
       <main class={page.name === 'indicators' ? 'wide' : undefined}>
-        {me === undefined ? null : !me ? (
-          <SignInPage onSignedIn={load} />
+        {page.name === 'reset-password' ? (
+          <ResetPasswordPage token={page.token} />
+        ) : me === undefined ? null : !me ? (
+          <SignInPage
+            key={page.name}
+            onSignedIn={() => {
+              if (page.name === 'second-factor' || page.name === 'sso-refused') {
+                window.location.hash = '#alerts';
+              }
+              void load();
+            }}
+            challenge={page.name === 'second-factor' ? page.challenge : null}
+            ssoRefused={page.name === 'sso-refused'}
+          />
         ) : page.name === 'indicators' ? (
           <Indicators />
         ) : page.name === 'operations' ? (

@@ -1,29 +1,142 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { graphql } from '../graphql.ts';
 import { t } from '../i18n.ts';
+
+// Signing in: a password (then a second factor when the account takes one), single sign-on
+// with an agency's provider, and the way back from a forgotten password.
 
 const SIGN_IN = graphql(`
   mutation ConsoleSignIn($email: EmailAddress!, $password: String!) {
     signIn(email: $email, password: $password) {
       __typename
+      ... on SecondFactorRequiredError { challenge enrolled }
       ... on RateLimitedError { message }
       ... on ValidationError { issues { path message } }
     }
   }
 `);
 
-export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
+const COMPLETE = graphql(`
+  mutation ConsoleCompleteSignIn($challenge: String!, $code: String!) {
+    completeSignIn(challenge: $challenge, code: $code) {
+      __typename
+      ... on CompleteSignInSuccess { session { recoveryCodes } }
+    }
+  }
+`);
+
+const ENROL = graphql(`
+  mutation ConsoleEnrol($challenge: String) {
+    startSecondFactorEnrolment(challenge: $challenge) {
+      __typename
+      ... on StartSecondFactorEnrolmentSuccess { enrolment { secret uri } }
+    }
+  }
+`);
+
+const PROVIDERS = graphql(
+  `query ConsoleSignInProviders { signInProviders { name agencyName signInPath } }`,
+);
+
+const REQUEST_RESET = graphql(`
+  mutation ConsoleRequestReset($email: EmailAddress!) {
+    requestPasswordReset(email: $email) { __typename }
+  }
+`);
+
+const RESET = graphql(`
+  mutation ConsoleReset($token: String!, $newPassword: String!) {
+    resetPassword(token: $token, newPassword: $newPassword) {
+      __typename
+      ... on ValidationError { issues { message } }
+    }
+  }
+`);
+
+export interface Challenge {
+  challenge: string;
+  enrolled: boolean;
+}
+
+type Step =
+  | { name: 'password' }
+  | { name: 'code'; challenge: Challenge; enrolment: { secret: string; uri: string } | null }
+  | { name: 'recovery'; codes: string[] }
+  | { name: 'forgot'; sent: boolean };
+
+function Field(props: { label: string; children: preact.ComponentChildren }) {
+  return (
+    <label>
+      {props.label}
+      {props.children}
+    </label>
+  );
+}
+
+const valueOf = (e: Event) => (e.target as HTMLInputElement).value;
+
+function Problem({ text }: { text: string | null }) {
+  return text ? (
+    <p class="problem" role="alert">
+      {text}
+    </p>
+  ) : null;
+}
+
+export function SignInPage(props: {
+  onSignedIn: () => void;
+  challenge?: Challenge | null;
+  ssoRefused?: boolean;
+}) {
+  const [step, setStep] = useState<Step>(
+    props.challenge
+      ? { name: 'code', challenge: props.challenge, enrolment: null }
+      : { name: 'password' },
+  );
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
+  const [code, setCode] = useState('');
+  const [problem, setProblem] = useState<string | null>(props.ssoRefused ? t().ssoRefused : null);
+  const [providers, setProviders] = useState<
+    { name: string; agencyName: string; signInPath: string }[]
+  >([]);
   const words = t();
-  const submit = async (event: Event) => {
+
+  useEffect(() => {
+    void api
+      .query(PROVIDERS, {})
+      .toPromise()
+      .then((result) => setProviders(result.data?.signInProviders ?? []));
+  }, []);
+
+  // An account enrolling as it signs in is shown the key of its new authenticator.
+  const challenge = step.name === 'code' ? step.challenge : null;
+  useEffect(() => {
+    if (!challenge || challenge.enrolled) return;
+    void api
+      .mutation(ENROL, { challenge: challenge.challenge })
+      .toPromise()
+      .then((result) => {
+        const answer = result.data?.startSecondFactorEnrolment;
+        if (answer?.__typename === 'StartSecondFactorEnrolmentSuccess') {
+          setStep({ name: 'code', challenge, enrolment: answer.enrolment });
+        } else {
+          setProblem(words.signInExpired);
+        }
+      });
+  }, [challenge?.challenge]);
+
+  const submitPassword = async (event: Event) => {
     event.preventDefault();
     setProblem(null);
     const result = await api.mutation(SIGN_IN, { email, password }).toPromise();
     const answer = result.data?.signIn;
-    if (answer?.__typename === 'SignInSuccess') return onSignedIn();
+    if (answer?.__typename === 'SignInSuccess') return props.onSignedIn();
+    if (answer?.__typename === 'SecondFactorRequiredError') {
+      setCode('');
+      return setStep({ name: 'code', challenge: answer, enrolment: null });
+    }
     setProblem(
       answer?.__typename === 'RateLimitedError'
         ? words.signInThrottled
@@ -32,37 +145,205 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
           : words.error,
     );
   };
+
+  const submitCode = async (event: Event) => {
+    event.preventDefault();
+    if (step.name !== 'code') return;
+    setProblem(null);
+    const result = await api
+      .mutation(COMPLETE, { challenge: step.challenge.challenge, code })
+      .toPromise();
+    const answer = result.data?.completeSignIn;
+    if (answer?.__typename === 'CompleteSignInSuccess') {
+      const codes = answer.session.recoveryCodes;
+      return codes ? setStep({ name: 'recovery', codes }) : props.onSignedIn();
+    }
+    if (answer?.__typename === 'SignInChallengeExpiredError') {
+      setStep({ name: 'password' });
+      return setProblem(words.signInExpired);
+    }
+    setProblem(
+      answer?.__typename === 'RateLimitedError'
+        ? words.signInThrottled
+        : answer
+          ? words.codeWrong
+          : words.error,
+    );
+  };
+
+  const submitForgot = async (event: Event) => {
+    event.preventDefault();
+    setProblem(null);
+    const result = await api.mutation(REQUEST_RESET, { email }).toPromise();
+    const answer = result.data?.requestPasswordReset;
+    if (answer?.__typename === 'RequestPasswordResetSuccess')
+      return setStep({ name: 'forgot', sent: true });
+    setProblem(answer?.__typename === 'RateLimitedError' ? words.signInThrottled : words.error);
+  };
+
+  if (step.name === 'recovery') {
+    return (
+      <section class="card sign-in">
+        <h1>{words.recoveryTitle}</h1>
+        <p>{words.recoveryIntro}</p>
+        <ul class="recovery-codes">
+          {step.codes.map((c) => (
+            <li key={c}>
+              <code>{c}</code>
+            </li>
+          ))}
+        </ul>
+        <button type="button" onClick={props.onSignedIn}>
+          {words.continueOn}
+        </button>
+      </section>
+    );
+  }
+
+  if (step.name === 'code') {
+    return (
+      <form class="card sign-in" onSubmit={submitCode}>
+        <h1>{words.secondFactor}</h1>
+        {step.enrolment ? (
+          <>
+            <p>{words.enrolIntro}</p>
+            <p>
+              {words.secretKey}: <code>{step.enrolment.secret}</code>
+            </p>
+            <p>
+              <a href={step.enrolment.uri}>{step.enrolment.uri.split('?')[0]}</a>
+            </p>
+          </>
+        ) : null}
+        <Field label={words.enterCode}>
+          <input
+            type="text"
+            name="code"
+            autoComplete="one-time-code"
+            required
+            value={code}
+            onInput={(e) => setCode(valueOf(e))}
+          />
+        </Field>
+        <Problem text={problem} />
+        <button type="submit">{words.signIn}</button>
+      </form>
+    );
+  }
+
+  if (step.name === 'forgot') {
+    return (
+      <form class="card sign-in" onSubmit={submitForgot}>
+        <h1>{words.forgotPassword}</h1>
+        {step.sent ? (
+          <p role="status">{words.resetSent}</p>
+        ) : (
+          <>
+            <Field label={words.email}>
+              <input
+                type="email"
+                name="email"
+                autoComplete="username"
+                required
+                value={email}
+                onInput={(e) => setEmail(valueOf(e))}
+              />
+            </Field>
+            <Problem text={problem} />
+            <button type="submit">{words.sendResetLink}</button>
+          </>
+        )}
+        <button type="button" class="link" onClick={() => setStep({ name: 'password' })}>
+          {words.signIn}
+        </button>
+      </form>
+    );
+  }
+
   return (
-    <form class="card sign-in" onSubmit={submit}>
+    <form class="card sign-in" onSubmit={submitPassword}>
       <h1>{words.signIn}</h1>
-      <label>
-        {words.email}
+      <Field label={words.email}>
         <input
           type="email"
           name="email"
           autoComplete="username"
           required
           value={email}
-          onInput={(e) => setEmail((e.target as HTMLInputElement).value)}
+          onInput={(e) => setEmail(valueOf(e))}
         />
-      </label>
-      <label>
-        {words.password}
+      </Field>
+      <Field label={words.password}>
         <input
           type="password"
           name="password"
           autoComplete="current-password"
           required
           value={password}
-          onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
+          onInput={(e) => setPassword(valueOf(e))}
         />
-      </label>
-      {problem ? (
-        <p class="problem" role="alert">
-          {problem}
-        </p>
-      ) : null}
+      </Field>
+      <Problem text={problem} />
       <button type="submit">{words.signIn}</button>
+      <button type="button" class="link" onClick={() => setStep({ name: 'forgot', sent: false })}>
+        {words.forgotPassword}
+      </button>
+      {providers.map((provider) => (
+        <a key={provider.signInPath} class="button" href={provider.signInPath}>
+          {words.signInWith(`${provider.name} (${provider.agencyName})`)}
+        </a>
+      ))}
+    </form>
+  );
+}
+
+/** The page a reset link opens: a new password, then back to signing in. */
+export function ResetPasswordPage({ token }: { token: string }) {
+  const [password, setPassword] = useState('');
+  const [done, setDone] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const words = t();
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setProblem(null);
+    const result = await api.mutation(RESET, { token, newPassword: password }).toPromise();
+    const answer = result.data?.resetPassword;
+    if (answer?.__typename === 'ResetPasswordSuccess') return setDone(true);
+    setProblem(
+      answer?.__typename === 'ValidationError'
+        ? (answer.issues[0]?.message ?? words.error)
+        : answer?.__typename === 'InvalidResetTokenError'
+          ? words.resetInvalid
+          : answer?.__typename === 'RateLimitedError'
+            ? words.signInThrottled
+            : words.error,
+    );
+  };
+  if (done) {
+    return (
+      <section class="card sign-in">
+        <p role="status">{words.resetDone}</p>
+        <a class="button" href="#alerts">
+          {words.signIn}
+        </a>
+      </section>
+    );
+  }
+  return (
+    <form class="card sign-in" onSubmit={submit}>
+      <h1>{words.setPassword}</h1>
+      <Field label={words.newPassword}>
+        <input
+          type="password"
+          name="new-password"
+          autoComplete="new-password"
+          required
+          value={password}
+          onInput={(e) => setPassword(valueOf(e))}
+        />
+      </Field>
+      <Problem text={problem} />
+      <button type="submit">{words.setPassword}</button>
     </form>
   );
 }

@@ -85,7 +85,7 @@ export async function requestPasswordReset(emailInput: string, address: string):
       expiresAt: new Date(Date.now() + minutes * 60_000),
     },
   });
-  const link = `${base}/console/#/reset-password?token=${encodeURIComponent(`${id}.${secret}`)}`;
+  const link = `${base}/console/#reset-password/${encodeURIComponent(`${id}.${secret}`)}`;
   const { subject, text } = renderAccountMessage('PASSWORD_RESET', user.locale, {
     name: user.displayName,
     email: user.email,

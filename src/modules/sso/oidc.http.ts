@@ -50,7 +50,7 @@ function stateCookie(value: string, maxAgeSeconds: number): string {
 
 /** Back to the console's sign-in page with a reason it can show (never the details). */
 function refused(base: string, reason: string): Response {
-  return redirect(`${base}${CONSOLE}#/sign-in?sso=${encodeURIComponent(reason)}`, [
+  return redirect(`${base}${CONSOLE}#sign-in/sso-${encodeURIComponent(reason)}`, [
     stateCookie('', 0),
   ]);
 }
@@ -162,11 +162,8 @@ async function callback(request: Request, url: URL, source: ContextSource): Prom
   } catch (error) {
     if (!(error instanceof SecondFactorRequiredError)) throw error;
     // The challenge travels in the fragment, which the browser never sends to a server.
-    const step = new URLSearchParams({
-      challenge: error.challenge,
-      enrolled: String(error.enrolled),
-    });
-    return redirect(`${base}${CONSOLE}#/second-factor?${step}`, [stateCookie('', 0)]);
+    const step = `${error.enrolled ? 'code' : 'enrol'}/${encodeURIComponent(error.challenge)}`;
+    return redirect(`${base}${CONSOLE}#second-factor/${step}`, [stateCookie('', 0)]);
   }
 }
 
