@@ -15,8 +15,8 @@ import {
 } from './support/api.js';
 import {
   cancel,
+  confirmedGuest,
   decide,
-  guest,
   openEvent,
   registered,
   UPDATE_FORUM_EVENT,
@@ -404,7 +404,7 @@ describe('alerts from forums and intelligence', () => {
     const openName = `Greater Bay Area IP Forum ${Date.now()}`;
     const open = await openEvent(organizer.token, { visibility: 'PUBLIC', nameEn: openName });
     const seat = await registered(seated.token, open);
-    const guestSeat = await registered(null, open, { guest: guest(), type: 'OBSERVER' });
+    const guestSeat = await confirmedGuest(open, { type: 'OBSERVER' });
     expect([seat.status, guestSeat.status]).toEqual(['CONFIRMED', 'CONFIRMED']);
     const start = await alertLogEnd();
     const stream = live('ws', seated.token, { filter, after: start });
@@ -443,10 +443,15 @@ describe('alerts from forums and intelligence', () => {
       registrationId: rawId(seat.id),
       reason: 'Typhoon signal No. 8.',
     });
-    // The guest's seat and cancellation went to the outbox, and to no alert.
+    // The guest's confirmation, seat and cancellation went to the outbox, and to no alert.
     expect(
-      await prisma.forumMessage.count({ where: { registrationId: rawId(guestSeat.id) } }),
-    ).toBe(2);
+      (
+        await prisma.forumMessage.findMany({
+          where: { registrationId: rawId(guestSeat.id) },
+          orderBy: { createdAt: 'asc' },
+        })
+      ).map((m) => m.kind),
+    ).toEqual(['EMAIL_CONFIRMATION', 'REGISTRATION_CONFIRMED', 'EVENT_CANCELLED']);
   });
 
   it('tell each side of a match about its own report only, and the author of a seizure', async () => {

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
 import { releaseUnconfirmedGuests } from '../src/modules/forums/guest-confirmation.js';
 import { member, rawId, send } from './support/api.js';
-import { confirmGuest, guest, openEvent, register, registered } from './support/forums.js';
+import {
+  confirmGuest,
+  guest,
+  openEvent,
+  outboxConfirmationCode,
+  register,
+  registered,
+} from './support/forums.js';
 import { graphql } from './support/graphql.js';
 
 // A guest's place is held while the e-mail address is unconfirmed, and lapses after
@@ -20,14 +27,6 @@ const ATTENDEES = graphql(`
     }
   }
 `);
-
-/** The code the outbox holds for the registration's confirmation message. */
-async function outboxCode(registrationId: string): Promise<string> {
-  const message = await prisma.forumMessage.findFirstOrThrow({
-    where: { registrationId: rawId(registrationId), kind: 'EMAIL_CONFIRMATION' },
-  });
-  return (message.data as { confirmationCode: string }).confirmationCode;
-}
 
 describe('guests confirm their e-mail address', () => {
   it("releases an unconfirmed guest's seat to the next in line, and keeps a confirmed one", async () => {
@@ -58,7 +57,7 @@ describe('guests confirm their e-mail address', () => {
     expect(held.emailCodeHash?.length).toBe(32);
 
     // The second guest confirms; the first lets the time pass.
-    await confirmGuest(await outboxCode(next.id));
+    await confirmGuest(await outboxConfirmationCode(next.id));
     await prisma.forumRegistration.update({
       where: { id: held.id },
       data: { emailConfirmBy: new Date(Date.now() - 1000) },
@@ -108,7 +107,7 @@ describe('guests confirm their e-mail address', () => {
         confirmGuestEmail(code: $code) { __typename ... on ValidationError { issues { path } } }
       }
     `),
-      { code: await outboxCode(unconfirmed.id) },
+      { code: await outboxConfirmationCode(unconfirmed.id) },
     );
     expect(late.confirmGuestEmail).toEqual({
       __typename: 'ValidationError',

@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { Secret, TOTP } from 'otpauth';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSecret } from '../src/modules/webhooks/webhook.crypto.js';
+import { openSecret } from '../src/sealed-secrets.js';
 import { expectMember, present } from './support/api.js';
 import { graphql } from './support/graphql.js';
 import { type Instance, post, startInstance } from './support/instance.js';
@@ -104,7 +105,7 @@ describe('create-admin', () => {
 });
 
 describe('rotate-secrets', () => {
-  it('re-keys observable matching and webhook secrets, refuses a wrong previous secret, and can run twice', async () => {
+  it('re-keys observable matching and sealed secrets, refuses a wrong previous secret, and can run twice', async () => {
     const dir = dataFolder();
     const password = 'demo-password-for-rotation';
     const LOOKUP = graphql(`{ lookupObservable(type: CONTAINER_NUMBER, value: "CSQU 305438-3") {
@@ -131,6 +132,34 @@ describe('rotate-secrets', () => {
     const webhookSecret = expectMember(registered.data?.registerWebhook, 'RegisterWebhookSuccess')
       .registration.secret;
     expect(webhookSecret).toMatch(/^whsec_/);
+
+    // An analyst with an authenticator: its shared secret is sealed under the server secret too.
+    const analyst = await signIn(instance, 'analyst@hk-customs.demo', password);
+    const started = await post(
+      instance,
+      graphql(`mutation { startSecondFactorEnrolment {
+        __typename ... on StartSecondFactorEnrolmentSuccess { enrolment { secret } } } }`),
+      {},
+      analyst,
+    );
+    const totpSecret = expectMember(
+      started.data?.startSecondFactorEnrolment,
+      'StartSecondFactorEnrolmentSuccess',
+    ).enrolment.secret;
+    const codeAt = (steps: number) =>
+      TOTP.generate({
+        secret: Secret.fromBase32(totpSecret),
+        timestamp: Date.now() + steps * 30_000,
+      });
+    const confirmed = await post(
+      instance,
+      graphql(`mutation($c: String!) { confirmSecondFactorEnrolment(code: $c) { __typename } }`),
+      { c: codeAt(0) },
+      analyst,
+    );
+    expect(confirmed.data?.confirmSecondFactorEnrolment.__typename).toBe(
+      'ConfirmSecondFactorEnrolmentSuccess',
+    );
     await instance.stop();
 
     // A wrong previous secret is refused before anything is written.
@@ -148,7 +177,9 @@ describe('rotate-secrets', () => {
     expect(rotated.status, rotated.out).toBe(0);
     const observables = Number(/Observables re-hashed: (\d+)/.exec(rotated.out)?.[1]);
     expect(observables).toBeGreaterThan(0);
-    expect(rotated.out).toContain('Webhook secrets re-sealed: 1 (already: 0)');
+    expect(rotated.out).toContain(
+      'Sealed secrets (webhooks, authenticators, identity providers) re-sealed: 2 (already: 0)',
+    );
     const twice = rotate(OLD_SECRET);
     expect(twice.status, twice.out).toBe(0);
     expect(twice.out).toContain(
@@ -159,12 +190,29 @@ describe('rotate-secrets', () => {
     const db = new PGlite(dir);
     const stored = await db.query<{ secret: string }>('SELECT secret FROM "WebhookEndpoint"');
     await db.close();
-    expect(openSecret(stored.rows[0]?.secret as string, NEW_SECRET)).toBe(webhookSecret);
-    expect(() => openSecret(stored.rows[0]?.secret as string, OLD_SECRET)).toThrow();
+    const sealed = stored.rows[0]?.secret as string;
+    expect(openSecret(sealed, 'webhook-secrets', NEW_SECRET)).toBe(webhookSecret);
+    expect(() => openSecret(sealed, 'webhook-secrets', OLD_SECRET)).toThrow();
 
     // Under the new secret, the same value finds the same reports.
     instance = await start({ DATA_DIR: dir, MATCH_SECRET: NEW_SECRET });
     token = await signIn(instance, 'agency-admin@hk-customs.demo', password);
     expect((await post(instance, LOOKUP, {}, token)).data?.lookupObservable.reports).toEqual(known);
+
+    // The authenticator still works: its secret opens under the new server secret.
+    const step = await post(
+      instance,
+      graphql(`mutation($e: EmailAddress!, $p: String!) { signIn(email: $e, password: $p) {
+        __typename ... on SecondFactorRequiredError { challenge } } }`),
+      { e: 'analyst@hk-customs.demo', p: password },
+    );
+    const { challenge } = expectMember(step.data?.signIn, 'SecondFactorRequiredError');
+    const completed = await post(
+      instance,
+      graphql(`mutation($ch: String!, $c: String!) { completeSignIn(challenge: $ch, code: $c) {
+        __typename } }`),
+      { ch: challenge, c: codeAt(1) },
+    );
+    expect(completed.data?.completeSignIn.__typename).toBe('CompleteSignInSuccess');
   }, 180_000);
 });

@@ -3,13 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestCursor } from '../src/alert-log.js';
 import { prisma } from '../src/db.js';
-import {
-  newWebhookSecret,
-  sealSecret,
-  verifySignature,
-} from '../src/modules/webhooks/webhook.crypto.js';
+import { newWebhookSecret, verifySignature } from '../src/modules/webhooks/webhook.crypto.js';
 import { startWebhookDispatcher } from '../src/modules/webhooks/webhook-dispatcher.js';
 import { describeFailure } from '../src/modules/webhooks/webhook-send.js';
+import { sealSecret } from '../src/sealed-secrets.js';
 import {
   errorCode,
   expectType,
@@ -318,7 +315,7 @@ describe('webhooks', () => {
           agencyId: admin.agency.id,
           createdById: admin.user.id,
           url: insideUrl,
-          secret: sealSecret(newWebhookSecret()),
+          secret: sealSecret(newWebhookSecret(), 'webhook-secrets'),
           scannedThrough: await latestCursor(),
           originAgencyIds: [author.agency.id],
         },

@@ -1,8 +1,10 @@
 // `node dist/tools/rotate-secrets.js` (or `npm run secrets:rotate`): moves the database from one
 // MATCH_SECRET to another. The secret keys two things, and both are redone in one transaction:
 // - each observable's match hash (an HMAC of its type and value), recomputed from the stored value;
-// - each webhook endpoint's signing secret, kept encrypted under a key derived from it, opened
-//   under the previous secret and sealed under the new one. Receivers see no change.
+// - the secrets kept sealed under keys derived from it (src/sealed-secrets.ts): webhook signing
+//   secrets, TOTP shared secrets and identity providers' client secrets, each opened under the
+//   previous secret and sealed under the new one. Receivers, authenticators and providers see no
+//   change.
 //
 //   PREVIOUS_MATCH_SECRET=<the old one> MATCH_SECRET=<the new one> node dist/tools/rotate-secrets.js
 //
@@ -26,7 +28,8 @@ if (previous === next)
 const { prisma } = await import('../db.js');
 const { observableHash } = await import('../modules/intel/observables.js');
 const { Prisma } = await import('../generated/prisma/client.js');
-const { openSecret, sealSecret } = await import('../modules/webhooks/webhook.crypto.js');
+const { sealSecret, tryOpenSecret } = await import('../sealed-secrets.js');
+type SealedPurpose = import('../sealed-secrets.js').SealedPurpose;
 
 const BATCH = 1000;
 const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
@@ -70,45 +73,69 @@ async function rehashObservables(tx: Tx): Promise<{ changed: number; already: nu
   }
 }
 
-/** Re-seals every webhook endpoint's secret; counts those that already open under `next`. */
-async function resealWebhookSecrets(tx: Tx): Promise<{ changed: number; already: number }> {
+/** Re-seals sealed values of one purpose; counts those that already open under `next`. */
+async function reseal(
+  rows: { id: string; sealed: string }[],
+  purpose: SealedPurpose,
+  write: (id: string, sealed: string) => Promise<unknown>,
+): Promise<{ changed: number; already: number }> {
   let changed = 0;
   let already = 0;
-  const endpoints = await tx.webhookEndpoint.findMany({ select: { id: true, secret: true } });
-  for (const endpoint of endpoints) {
-    const opened = tryOpen(endpoint.secret, previous);
+  for (const row of rows) {
+    const opened = tryOpenSecret(row.sealed, purpose, previous);
     if (opened === null) {
-      if (tryOpen(endpoint.secret, next as string) !== null) {
+      if (tryOpenSecret(row.sealed, purpose, next as string) !== null) {
         already += 1;
         continue;
       }
       throw new WrongPreviousSecret(
-        'PREVIOUS_MATCH_SECRET does not open the stored webhook secrets: nothing was changed.',
+        `PREVIOUS_MATCH_SECRET does not open the stored ${purpose}: nothing was changed.`,
       );
     }
-    await tx.webhookEndpoint.update({
-      where: { id: endpoint.id },
-      data: { secret: sealSecret(opened, next as string) },
-    });
+    await write(row.id, sealSecret(opened, purpose, next as string));
     changed += 1;
   }
   return { changed, already };
 }
 
-function tryOpen(stored: string, serverSecret: string): string | null {
-  try {
-    return openSecret(stored, serverSecret);
-  } catch {
-    return null;
-  }
+/** Re-seals webhook secrets, TOTP secrets and providers' client secrets. */
+async function resealSecrets(tx: Tx) {
+  const endpoints = await tx.webhookEndpoint.findMany({ select: { id: true, secret: true } });
+  const webhooks = await reseal(
+    endpoints.map((e) => ({ id: e.id, sealed: e.secret })),
+    'webhook-secrets',
+    (id, secret) => tx.webhookEndpoint.update({ where: { id }, data: { secret } }),
+  );
+  const users = await tx.user.findMany({
+    where: { totpSecret: { not: null } },
+    select: { id: true, totpSecret: true },
+  });
+  const totp = await reseal(
+    users.map((u) => ({ id: u.id, sealed: u.totpSecret as string })),
+    'totp-secrets',
+    (id, totpSecret) => tx.user.update({ where: { id }, data: { totpSecret } }),
+  );
+  const providers = await tx.identityProvider.findMany({
+    where: { clientSecret: { not: null } },
+    select: { id: true, clientSecret: true },
+  });
+  const clients = await reseal(
+    providers.map((p) => ({ id: p.id, sealed: p.clientSecret as string })),
+    'provider-secrets',
+    (id, clientSecret) => tx.identityProvider.update({ where: { id }, data: { clientSecret } }),
+  );
+  return {
+    changed: webhooks.changed + totp.changed + clients.changed,
+    already: webhooks.already + totp.already + clients.already,
+  };
 }
 
 await runOnDatabase(
   async () => {
-    const { observables, webhooks } = await prisma.$transaction(
+    const { observables, sealed } = await prisma.$transaction(
       async (tx) => ({
         observables: await rehashObservables(tx),
-        webhooks: await resealWebhookSecrets(tx),
+        sealed: await resealSecrets(tx),
       }),
       { timeout: 30 * 60_000, maxWait: 60_000 },
     );
@@ -116,7 +143,7 @@ await runOnDatabase(
       ok: true,
       message:
         `Observables re-hashed: ${observables.changed} (already under the new secret: ${observables.already}). ` +
-        `Webhook secrets re-sealed: ${webhooks.changed} (already: ${webhooks.already}). ` +
+        `Sealed secrets (webhooks, authenticators, identity providers) re-sealed: ${sealed.changed} (already: ${sealed.already}). ` +
         'Start every instance with the new MATCH_SECRET.',
     };
   },

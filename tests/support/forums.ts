@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { expectMember, gql, present, send, unique } from './api.js';
+import { prisma } from '../../src/db.js';
+import { expectMember, gql, present, rawId, send, unique } from './api.js';
 import { graphql, type VariablesOf } from './graphql.js';
 
 // Driving forum events and registration through the real mutations.
@@ -122,6 +123,21 @@ const CONFIRM_GUEST = graphql(
 export function confirmationCodeIn(text: string | undefined): string {
   const code = /(?:Confirmation code|确认码)[:：] ?([A-Z2-7]{5}-[A-Z2-7]{5})/.exec(text ?? '')?.[1];
   return present(code, 'a confirmation code in the message');
+}
+
+/** The confirmation code of a guest's registration, as its message carries it. */
+export async function outboxConfirmationCode(registrationId: string): Promise<string> {
+  const message = await prisma.forumMessage.findFirstOrThrow({
+    where: { registrationId: rawId(registrationId), kind: 'EMAIL_CONFIRMATION' },
+  });
+  return (message.data as { confirmationCode: string }).confirmationCode;
+}
+
+/** A guest registers and confirms the address with the code sent to it. */
+export async function confirmedGuest(eventId: string, extra: Partial<RegistrationInput> = {}) {
+  const registration = await registered(null, eventId, { guest: guest(), ...extra });
+  await confirmGuest(await outboxConfirmationCode(registration.id));
+  return registration;
 }
 
 export async function confirmGuest(code: string) {

@@ -3,9 +3,9 @@ import type { Viewer } from '../../context.js';
 import { prisma, type Tx } from '../../db.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js';
 import type { Role } from '../../generated/prisma/enums.js';
+import { sealSecret, tryOpenSecret } from '../../sealed-secrets.js';
 import { InvalidSecondFactorError, SignInChallengeExpiredError } from './auth.errors.js';
 import { verifyPassword } from './password.js';
-import { seal, unseal } from './sealed.js';
 import { hashSecret, randomToken } from './secret-token.js';
 import {
   acceptedTotpStep,
@@ -154,7 +154,10 @@ export async function startEnrolment(userId: string): Promise<Enrolment> {
     );
   }
   const secret = newTotpSecret();
-  await prisma.user.update({ where: { id: userId }, data: { totpSecret: seal(secret) } });
+  await prisma.user.update({
+    where: { id: userId },
+    data: { totpSecret: sealSecret(secret, 'totp-secrets') },
+  });
   return { secret, uri: totpUri(secret, user.email) };
 }
 
@@ -170,7 +173,7 @@ export async function confirmEnrolment(userId: string, code: string): Promise<st
   if (user.totpConfirmedAt) {
     throw new ConflictError('An authenticator is already set up.');
   }
-  const secret = user.totpSecret ? unseal(user.totpSecret) : null;
+  const secret = user.totpSecret ? tryOpenSecret(user.totpSecret, 'totp-secrets') : null;
   const step = secret ? acceptedTotpStep(secret, code.trim(), user.totpLastStep) : null;
   if (step === null) return null;
   const { codes, hashes } = newRecoveryCodes();
@@ -196,7 +199,10 @@ export async function acceptSecondFactor(userId: string, input: string): Promise
       where: { id: userId },
       select: { totpSecret: true, totpConfirmedAt: true, totpLastStep: true },
     });
-    const secret = user.totpConfirmedAt && user.totpSecret ? unseal(user.totpSecret) : null;
+    const secret =
+      user.totpConfirmedAt && user.totpSecret
+        ? tryOpenSecret(user.totpSecret, 'totp-secrets')
+        : null;
     const step = secret ? acceptedTotpStep(secret, code, user.totpLastStep) : null;
     if (step === null) return false;
     // Conditional on the step seen: of two sign-ins racing with one code, one wins.

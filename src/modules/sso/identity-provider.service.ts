@@ -4,9 +4,9 @@ import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { IdentityMatch, IdentityProvider } from '../../generated/prisma/client.js';
 import { Role } from '../../generated/prisma/enums.js';
+import { sealSecret } from '../../sealed-secrets.js';
 import { normaliseEmail } from '../auth/auth.service.js';
 import { hashPassword } from '../auth/password.js';
-import { seal } from '../auth/sealed.js';
 import { randomToken } from '../auth/secret-token.js';
 import { identityProviderVisibilityWhere } from './identity-provider.access.js';
 import { issuerProblem } from './oidc-client.js';
@@ -67,7 +67,9 @@ export async function createIdentityProvider(
       data: {
         ...input,
         agencyId,
-        clientSecret: input.clientSecret ? seal(input.clientSecret) : null,
+        clientSecret: input.clientSecret
+          ? sealSecret(input.clientSecret, 'provider-secrets')
+          : null,
       },
     });
   } catch (error) {
@@ -100,7 +102,7 @@ export async function updateIdentityProvider(
     data: {
       ...rest,
       ...(clientSecret !== undefined
-        ? { clientSecret: clientSecret ? seal(clientSecret) : null }
+        ? { clientSecret: clientSecret ? sealSecret(clientSecret, 'provider-secrets') : null }
         : {}),
     },
   });

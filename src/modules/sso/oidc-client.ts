@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import type { IdentityProvider } from '../../generated/prisma/client.js';
-import { unseal } from '../auth/sealed.js';
+import { openSecret } from '../../sealed-secrets.js';
 
 // openid-client's view of an agency's provider: its discovered configuration, kept per provider
 // and revision (a changed issuer, client or secret is discovered again). Plain http is allowed for
@@ -30,7 +30,9 @@ export function providerConfiguration(provider: IdentityProvider): Promise<clien
   let found = configurations.get(key);
   if (!found) {
     const issuer = new URL(provider.issuer);
-    const secret = provider.clientSecret ? unseal(provider.clientSecret) : null;
+    const secret = provider.clientSecret
+      ? openSecret(provider.clientSecret, 'provider-secrets')
+      : null;
     found = client.discovery(
       issuer,
       provider.clientId,

@@ -5,11 +5,12 @@ import { prisma, type Tx } from '../../db.js';
 import type { Alert, WebhookEndpoint } from '../../generated/prisma/client.js';
 import { liveBus } from '../../live-bus.js';
 import { logger } from '../../logger.js';
+import { openSecret } from '../../sealed-secrets.js';
 import { alertAudienceWhere, alertTitleFor } from '../alerts/alert.access.js';
 import { alertFilterWhere } from '../alerts/alert-filter.js';
 import { hasRole } from '../auth/roles.js';
 import { viewerForUser } from '../auth/viewer.js';
-import { openSecret, signatureHeader } from './webhook.crypto.js';
+import { signatureHeader } from './webhook.crypto.js';
 import { describeFailure, postDelivery } from './webhook-send.js';
 
 // Webhook delivery runs beside the writes, never inside them: a write only appends to the alert
@@ -169,7 +170,11 @@ async function send(claimed: Claimed, options: ReturnType<typeof settings>): Pro
       'user-agent': 'GBA-IPNet-Webhooks/1',
       'x-ipnet-delivery': claimed.id,
       'x-ipnet-alert-kind': alert.kind,
-      'x-ipnet-signature': signatureHeader(openSecret(endpoint.secret), timestamp, body),
+      'x-ipnet-signature': signatureHeader(
+        openSecret(endpoint.secret, 'webhook-secrets'),
+        timestamp,
+        body,
+      ),
     },
     body,
     options.timeoutMs,

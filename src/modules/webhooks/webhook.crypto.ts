@@ -1,47 +1,12 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHmac,
-  hkdfSync,
-  randomBytes,
-  timingSafeEqual,
-} from 'node:crypto';
-import { matchSecret } from '../../config.js';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-// Webhook secrets: generated here, shown once, kept encrypted (AES-256-GCM under a key derived
-// from the server secret, MATCH_SECRET), and used to sign each delivery the way Stripe and
+// Webhook secrets: generated here, shown once, kept sealed (src/sealed-secrets.ts), and used to sign each delivery the way Stripe and
 // GitHub do: HMAC-SHA256 over "<timestamp>.<body>", so a receiver can refuse replays.
 
 const PREFIX = 'whsec_';
 
-// The server secret is a parameter so that rotating it (src/tools/rotate-secrets.ts) can open
-// under the previous one and seal under the next.
-function key(serverSecret: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', serverSecret, 'gba-ipnet', 'webhook-secrets', 32));
-}
-
 export function newWebhookSecret(): string {
   return PREFIX + randomBytes(32).toString('base64url');
-}
-
-export function sealSecret(secret: string, serverSecret = matchSecret()): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key(serverSecret), iv);
-  const sealed = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-  return ['v1', iv, cipher.getAuthTag(), sealed]
-    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
-    .join('.');
-}
-
-export function openSecret(stored: string, serverSecret = matchSecret()): string {
-  const [version, iv, tag, sealed] = stored.split('.');
-  if (version !== 'v1' || !iv || !tag || !sealed) throw new Error('unreadable webhook secret');
-  const decipher = createDecipheriv('aes-256-gcm', key(serverSecret), Buffer.from(iv, 'base64url'));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([
-    decipher.update(Buffer.from(sealed, 'base64url')),
-    decipher.final(),
-  ]).toString('utf8');
 }
 
 /** The `X-IPNet-Signature` header value: `t=<unix seconds>,v1=<hex HMAC-SHA256>`. */

@@ -5,9 +5,10 @@ import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { WebhookEndpoint } from '../../generated/prisma/client.js';
+import { sealSecret } from '../../sealed-secrets.js';
 import { type AlertFilter, filterColumns } from '../alerts/alert-filter.js';
 import { webhookVisibilityWhere } from './webhook.access.js';
-import { newWebhookSecret, sealSecret } from './webhook.crypto.js';
+import { newWebhookSecret } from './webhook.crypto.js';
 import { isLoopbackHost, webhookTargetProblem } from './webhook-target.js';
 
 // Registering and managing an agency's webhook endpoints. Deliveries start with the alerts
@@ -76,7 +77,7 @@ export async function registerWebhook(
       url: fields.url,
       description: fields.description ?? null,
       active: fields.active ?? true,
-      secret: sealSecret(secret),
+      secret: sealSecret(secret, 'webhook-secrets'),
       scannedThrough: await latestCursor(),
       ...filterColumns(fields.filter),
     },
@@ -110,7 +111,7 @@ export async function rotateWebhookSecret(
   const secret = newWebhookSecret();
   const updated = await prisma.webhookEndpoint.update({
     where: { id: endpoint.id },
-    data: { secret: sealSecret(secret) },
+    data: { secret: sealSecret(secret, 'webhook-secrets') },
   });
   return { endpoint: updated, secret };
 }
