@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Secret, TOTP } from 'otpauth';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventInput } from './support/forums.js';
@@ -432,6 +433,75 @@ describe.runIf(haveChromium)('the web console', () => {
     const titles = await feedTitles(page);
     for (const title of [missed, after]) expect(titles.filter((t) => t === title)).toHaveLength(1);
   }, 120_000);
+
+  it('signs in with a second factor, shows the recovery codes once, and sends a reset link', async () => {
+    if (!server) throw new Error('no server');
+    const email = 'viewer@sz-customs.demo';
+    // The agency requires a second factor; the viewer has none yet and enrols as they sign in.
+    const agencyAdmin = await post(server, SIGN_IN, {
+      email: 'agency-admin@sz-customs.demo',
+      password: PASSWORD,
+    });
+    const adminOfAgency =
+      agencyAdmin.data?.signIn.__typename === 'SignInSuccess'
+        ? agencyAdmin.data.signIn.session.token
+        : '';
+    const agency = await post(server, graphql('query { me { agency { id } } }'), {}, adminOfAgency);
+    const required = await post(
+      server,
+      graphql(`mutation ($id: ID!) { setAgencySecondFactorRequirement(agencyId: $id, required: true) {
+        __typename } }`),
+      { id: agency.data?.me?.agency.id ?? '' },
+      adminOfAgency,
+    );
+    expect(required.data?.setAgencySecondFactorRequirement.__typename).toBe(
+      'SetAgencySecondFactorRequirementSuccess',
+    );
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${base}/console/`);
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const key = page.locator('form.sign-in code');
+    await expect.poll(() => key.count(), { timeout: 15_000 }).toBe(1);
+    await expectAccessible(page, 'second-factor-enrolment');
+    const secret = (await key.textContent()) ?? '';
+    const codeAt = (steps: number) =>
+      TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + steps * 30_000 });
+    const codeField = page.getByLabel('Code from your authenticator app, or a recovery code');
+    await codeField.fill('000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('not valid');
+    await codeField.fill(codeAt(0));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect
+      .poll(() => page.locator('.recovery-codes li').count(), { timeout: 15_000 })
+      .toBe(10);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => page.locator('h1#alerts-title').count(), { timeout: 15_000 }).toBe(1);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    // The next sign-in asks for a code from the authenticator.
+    await expect.poll(() => page.locator('form.sign-in').count(), { timeout: 15_000 }).toBe(1);
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await codeField.fill(codeAt(1));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('h1#alerts-title').count(), { timeout: 15_000 }).toBe(1);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    // A forgotten password: the same notice whether or not the address has an account.
+    await page.getByRole('button', { name: 'Forgot your password?' }).click();
+    await page.getByLabel('E-mail').fill('nobody@sz-customs.demo');
+    await page.getByRole('button', { name: 'Send a reset link' }).click();
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toContain('If the address belongs to an account');
+    await expectAccessible(page, 'forgot-password');
+    await page.close();
+  });
 
   it('is served with strict headers, and its pages fall back to the console', async () => {
     const page = await fetch(`${base}/console/alerts`);

@@ -30,7 +30,7 @@ const ENROL = graphql(`
   mutation ConsoleEnrol($challenge: String) {
     startSecondFactorEnrolment(challenge: $challenge) {
       __typename
-      ... on StartSecondFactorEnrolmentSuccess { enrolment { secret uri } }
+      ... on StartSecondFactorEnrolmentSuccess { enrolment { secret uri qrCode } }
     }
   }
 `);
@@ -61,7 +61,11 @@ export interface Challenge {
 
 type Step =
   | { name: 'password' }
-  | { name: 'code'; challenge: Challenge; enrolment: { secret: string; uri: string } | null }
+  | {
+      name: 'code';
+      challenge: Challenge;
+      enrolment: { secret: string; uri: string; qrCode: string } | null;
+    }
   | { name: 'recovery'; codes: string[] }
   | { name: 'forgot'; sent: boolean };
 
@@ -207,6 +211,13 @@ export function SignInPage(props: {
         {step.enrolment ? (
           <>
             <p>{words.enrolIntro}</p>
+            <img
+              class="qr"
+              src={step.enrolment.qrCode}
+              alt={words.secretKey}
+              width={240}
+              height={240}
+            />
             <p>
               {words.secretKey}: <code>{step.enrolment.secret}</code>
             </p>

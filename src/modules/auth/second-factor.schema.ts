@@ -1,3 +1,4 @@
+import QRCode from 'qrcode';
 import { z } from 'zod';
 import { builder } from '../../builder.js';
 import { signedInViewer } from '../../context.js';
@@ -59,6 +60,10 @@ const Enrolment = builder
       secret: t.exposeString('secret', { description: 'The shared secret, base32.' }),
       uri: t.exposeString('uri', {
         description: 'The `otpauth://totp/…` URI authenticator apps read.',
+      }),
+      qrCode: t.string({
+        description: 'The URI as a QR code: a `data:image/png` URL for an image element.',
+        resolve: (enrolment) => QRCode.toDataURL(enrolment.uri, { margin: 1, width: 240 }),
       }),
     }),
   });
