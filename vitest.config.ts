@@ -30,6 +30,8 @@ export default defineConfig({
       DIAGNOSTICS: 'true',
       // The suite's guests all come from one address; tests/guest-throttle.test.ts sets its own.
       GUEST_REQUESTS_PER_MINUTE: '1000000',
+      // The in-process server is reached as http://localhost (tests/support/api.ts).
+      PUBLIC_URL: 'http://localhost',
       // The webhook tests' receivers listen on 127.0.0.2; every other internal address is refused.
       WEBHOOK_ALLOWED_HOSTS: '127.0.0.2',
       ...(postgres ? { DATABASE_URL: postgres } : { DATA_DIR: 'memory://' }),

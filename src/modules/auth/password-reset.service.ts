@@ -59,11 +59,18 @@ async function accountMaySend(userId: string): Promise<boolean> {
 
 /**
  * Sends a reset link to the address when it is an active account's; answers nothing either way.
- * Only the address's own limit refuses, and it says nothing about the account.
+ * Only the address's own limit refuses, and it says nothing about the account. Looking the
+ * account up, writing the link and sending it happen after the answer, so its time says nothing
+ * either.
  */
 export async function requestPasswordReset(emailInput: string, address: string): Promise<void> {
   await throttle(address);
-  const email = normaliseEmail(emailInput);
+  void sendResetLink(normaliseEmail(emailInput)).catch((error: unknown) =>
+    logger.warn({ err: error }, 'could not prepare a password reset link'),
+  );
+}
+
+async function sendResetLink(email: string): Promise<void> {
   const user = await prisma.user.findUnique({
     where: { email },
     select: { id: true, email: true, displayName: true, locale: true, active: true },

@@ -1,10 +1,12 @@
 import { parseCookie } from 'cookie';
 import type { Plugin } from 'graphql-yoga';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import { cookieSecure } from '../../config.js';
 import { type ContextSource, clientAddress } from '../../context.js';
 import { prisma } from '../../db.js';
 import { logger } from '../../logger.js';
 import { publicUrl } from '../../public-url.js';
+import { rateLimiter } from '../../rate-limit.js';
 import { SecondFactorRequiredError } from '../auth/auth.errors.js';
 import { afterFirstFactor } from '../auth/auth.service.js';
 import { setSessionCookie } from '../auth/session.cookie.js';
@@ -55,9 +57,23 @@ function refused(base: string, reason: string): Response {
   ]);
 }
 
-async function start(providerId: string): Promise<Response> {
+/** Starts per client address and minute: each writes a row that waits ten minutes. */
+const STARTS_PER_MINUTE = 30;
+let starts: ReturnType<typeof rateLimiter> | null = null;
+
+async function start(providerId: string, address: string): Promise<Response> {
   const base = publicUrl();
   if (!base) return new Response('PUBLIC_URL is not configured.', { status: 503 });
+  starts ??= rateLimiter('ipnet:oidc-start', STARTS_PER_MINUTE, 60);
+  try {
+    await starts.consume(address);
+  } catch (refused) {
+    if (!(refused instanceof RateLimiterRes)) throw refused;
+    return new Response('Too many sign-ins from your address; try again in a minute.', {
+      status: 429,
+      headers: { 'retry-after': String(Math.ceil(refused.msBeforeNext / 1000)) },
+    });
+  }
   const provider = /^[0-9a-f-]{36}$/i.test(providerId)
     ? await prisma.identityProvider.findFirst({ where: { id: providerId, enabled: true } })
     : null;
@@ -179,7 +195,8 @@ export function useOidcEndpoints(): Plugin {
       }
       const match = /^\/auth\/oidc\/([^/]+)\/start$/.exec(url.pathname);
       if (!match?.[1]) return endResponse(new Response('Not found.', { status: 404 }));
-      endResponse(await start(match[1]));
+      const source = serverContext as ContextSource;
+      endResponse(await start(match[1], clientAddress({ ...source, request })));
     },
   };
 }
