@@ -1,6 +1,4 @@
-import type { AddressInfo } from 'node:net';
-import { type ParsedMail, simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
 import { deliverForumMessages, smtpTransport } from '../src/modules/forums/forum-mailer.js';
@@ -14,35 +12,23 @@ import {
   registered,
 } from './support/forums.js';
 import { graphql } from './support/graphql.js';
+import { type Mailbox, openMailbox } from './support/mailbox.js';
 
 // Messages to registrants leave the outbox by SMTP, each in the recipient's language. An
 // in-process SMTP server (smtp-server) receives them; mailparser reads them back.
 
-const received: ParsedMail[] = [];
-let server: SMTPServer;
+let mailbox: Mailbox;
 let port: number;
+let received: ParsedMail[];
 
 beforeAll(async () => {
-  server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream).then(
-        (mail) => {
-          received.push(mail);
-          callback();
-        },
-        (error) => callback(error),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.server.address() as AddressInfo).port;
+  mailbox = await openMailbox();
+  port = mailbox.port;
+  received = mailbox.received;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await mailbox.close();
 });
 
 describe('forum messages by e-mail', () => {

@@ -3,13 +3,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ParsedMail, simpleParser } from 'mailparser';
 import Provider from 'oidc-provider';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectMember, present } from './support/api.js';
 import { graphql } from './support/graphql.js';
 import { type Instance, post, startInstance } from './support/instance.js';
+import { type Mailbox, openMailbox } from './support/mailbox.js';
 
 // Identity on a server of its own (its own embedded database, with the demo), as an operator
 // runs it: single sign-on through an OpenID Connect provider running on loopback (oidc-provider),
@@ -18,8 +17,7 @@ import { type Instance, post, startInstance } from './support/instance.js';
 // on their database.
 
 const PASSWORD = 'identity-demo-password';
-const received: ParsedMail[] = [];
-let smtp: SMTPServer;
+let mailbox: Mailbox;
 let idp: Server;
 let issuer: string;
 let server: Instance;
@@ -64,22 +62,7 @@ async function tokenOf(email: string, password = PASSWORD) {
 }
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream).then(
-        (mail) => {
-          received.push(mail);
-          callback();
-        },
-        (error) => callback(error),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const smtpPort = (smtp.server.address() as AddressInfo).port;
+  mailbox = await openMailbox();
 
   idp = createServer();
   await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
@@ -90,7 +73,7 @@ beforeAll(async () => {
     DATA_DIR: dataDir,
     SEED_DEMO: 'auto',
     DEMO_PASSWORD: PASSWORD,
-    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    SMTP_URL: mailbox.url,
     // Links are built on the address the instance listens on.
     PUBLIC_URL: '',
   });
@@ -119,7 +102,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   idp?.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await mailbox.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -422,12 +405,8 @@ describe('password reset by e-mail', () => {
   `);
 
   async function mailTo(address: string, count: number) {
-    await expect
-      .poll(() => received.filter((m) => JSON.stringify(m.to ?? '').includes(address)).length, {
-        timeout: 10_000,
-      })
-      .toBe(count);
-    return received.filter((m) => JSON.stringify(m.to ?? '').includes(address));
+    await expect.poll(() => mailbox.to(address).length, { timeout: 10_000 }).toBe(count);
+    return mailbox.to(address);
   }
 
   it('sends a single-use link, answers the same for an unknown address, and ends every session', async () => {
@@ -447,7 +426,7 @@ describe('password reset by e-mail', () => {
     const prefix = `${server.base}/console/#reset-password/`;
     expect(link.startsWith(prefix)).toBe(true);
     const token = decodeURIComponent(link.slice(prefix.length));
-    expect(received.some((m) => JSON.stringify(m.to ?? '').includes('nobody@'))).toBe(false);
+    expect(mailbox.to('nobody@')).toEqual([]);
 
     const short = await post(server, RESET, { token, newPassword: 'short' });
     expect(short.data?.resetPassword?.__typename).toBe('ValidationError');

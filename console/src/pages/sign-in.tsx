@@ -69,16 +69,33 @@ type Step =
   | { name: 'recovery'; codes: string[] }
   | { name: 'forgot'; sent: boolean };
 
-function Field(props: { label: string; children: preact.ComponentChildren }) {
+/** The fields of these forms, each with the type and autocomplete password managers expect. */
+const FIELDS = {
+  email: { type: 'email', autoComplete: 'username' },
+  password: { type: 'password', autoComplete: 'current-password' },
+  'new-password': { type: 'password', autoComplete: 'new-password' },
+  code: { type: 'text', autoComplete: 'one-time-code' },
+} as const;
+
+function Field(props: {
+  label: string;
+  field: keyof typeof FIELDS;
+  value: string;
+  onInput: (value: string) => void;
+}) {
   return (
     <label>
       {props.label}
-      {props.children}
+      <input
+        {...FIELDS[props.field]}
+        name={props.field}
+        required
+        value={props.value}
+        onInput={(e) => props.onInput((e.target as HTMLInputElement).value)}
+      />
     </label>
   );
 }
-
-const valueOf = (e: Event) => (e.target as HTMLInputElement).value;
 
 function Problem({ text }: { text: string | null }) {
   return text ? (
@@ -226,16 +243,7 @@ export function SignInPage(props: {
             </p>
           </>
         ) : null}
-        <Field label={words.enterCode}>
-          <input
-            type="text"
-            name="code"
-            autoComplete="one-time-code"
-            required
-            value={code}
-            onInput={(e) => setCode(valueOf(e))}
-          />
-        </Field>
+        <Field label={words.enterCode} field="code" value={code} onInput={setCode} />
         <Problem text={problem} />
         <button type="submit">{words.signIn}</button>
       </form>
@@ -250,16 +258,7 @@ export function SignInPage(props: {
           <p role="status">{words.resetSent}</p>
         ) : (
           <>
-            <Field label={words.email}>
-              <input
-                type="email"
-                name="email"
-                autoComplete="username"
-                required
-                value={email}
-                onInput={(e) => setEmail(valueOf(e))}
-              />
-            </Field>
+            <Field label={words.email} field="email" value={email} onInput={setEmail} />
             <Problem text={problem} />
             <button type="submit">{words.sendResetLink}</button>
           </>
@@ -274,26 +273,8 @@ export function SignInPage(props: {
   return (
     <form class="card sign-in" onSubmit={submitPassword}>
       <h1>{words.signIn}</h1>
-      <Field label={words.email}>
-        <input
-          type="email"
-          name="email"
-          autoComplete="username"
-          required
-          value={email}
-          onInput={(e) => setEmail(valueOf(e))}
-        />
-      </Field>
-      <Field label={words.password}>
-        <input
-          type="password"
-          name="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onInput={(e) => setPassword(valueOf(e))}
-        />
-      </Field>
+      <Field label={words.email} field="email" value={email} onInput={setEmail} />
+      <Field label={words.password} field="password" value={password} onInput={setPassword} />
       <Problem text={problem} />
       <button type="submit">{words.signIn}</button>
       <button type="button" class="link" onClick={() => setStep({ name: 'forgot', sent: false })}>
@@ -343,16 +324,12 @@ export function ResetPasswordPage({ token }: { token: string }) {
   return (
     <form class="card sign-in" onSubmit={submit}>
       <h1>{words.setPassword}</h1>
-      <Field label={words.newPassword}>
-        <input
-          type="password"
-          name="new-password"
-          autoComplete="new-password"
-          required
-          value={password}
-          onInput={(e) => setPassword(valueOf(e))}
-        />
-      </Field>
+      <Field
+        label={words.newPassword}
+        field="new-password"
+        value={password}
+        onInput={setPassword}
+      />
       <Problem text={problem} />
       <button type="submit">{words.setPassword}</button>
     </form>

@@ -1,11 +1,10 @@
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
-import { RateLimiterRes } from 'rate-limiter-flexible';
 import { config } from '../../config.js';
 import { prisma } from '../../db.js';
 import { RateLimitedError } from '../../errors.js';
 import { logger } from '../../logger.js';
 import { publicUrl } from '../../public-url.js';
-import { rateLimiter } from '../../rate-limit.js';
+import { rateLimiter, secondsToWait } from '../../rate-limit.js';
 import { sendAccountMessage } from './account-mail.js';
 import { renderAccountMessage } from './account-messages.i18n.js';
 import { InvalidResetTokenError } from './auth.errors.js';
@@ -33,11 +32,8 @@ async function throttle(address: string): Promise<void> {
     config().PASSWORD_RESETS_PER_ADDRESS_PER_HOUR,
     3600,
   );
-  try {
-    await perAddress.consume(address);
-  } catch (refused) {
-    if (!(refused instanceof RateLimiterRes)) throw refused;
-    const seconds = Math.max(1, Math.ceil(refused.msBeforeNext / 1000));
+  const seconds = await secondsToWait(perAddress, address);
+  if (seconds !== null) {
     throw new RateLimitedError(
       `Too many password resets from your address. Try again in ${Math.ceil(seconds / 60)} minute(s).`,
       seconds,
@@ -48,13 +44,7 @@ async function throttle(address: string): Promise<void> {
 /** Whether the account may be sent another link this hour (silently not, past the limit). */
 async function accountMaySend(userId: string): Promise<boolean> {
   perAccount ??= rateLimiter('ipnet:reset-account', RESETS_PER_ACCOUNT_PER_HOUR, 3600);
-  try {
-    await perAccount.consume(userId);
-    return true;
-  } catch (refused) {
-    if (!(refused instanceof RateLimiterRes)) throw refused;
-    return false;
-  }
+  return (await secondsToWait(perAccount, userId)) === null;
 }
 
 /**

@@ -1,12 +1,11 @@
 import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
-import { RateLimiterRes } from 'rate-limiter-flexible';
 import { recordAlerts } from '../../alert-log.js';
 import { config } from '../../config.js';
 import { prisma } from '../../db.js';
 import { RateLimitedError, ValidationError } from '../../errors.js';
 import type { ForumMessageKind, ForumRegistration } from '../../generated/prisma/client.js';
 import { logger } from '../../logger.js';
-import { rateLimiter } from '../../rate-limit.js';
+import { rateLimiter, secondsToWait } from '../../rate-limit.js';
 import { hashSecret } from '../auth/secret-token.js';
 import { placeSeats } from './forum-event.service.js';
 import { lockEventForRegistrations, queueMessages } from './outbox.js';
@@ -41,11 +40,8 @@ let perEmail: ReturnType<typeof rateLimiter> | null = null;
 export async function guestConfirmationFor(email: string): Promise<GuestConfirmation> {
   const cfg = config();
   perEmail ??= rateLimiter('ipnet:guest-email', cfg.GUEST_REGISTRATIONS_PER_EMAIL_PER_HOUR, 3600);
-  try {
-    await perEmail.consume(email.trim().toLowerCase());
-  } catch (refused) {
-    if (!(refused instanceof RateLimiterRes)) throw refused;
-    const seconds = Math.max(1, Math.ceil(refused.msBeforeNext / 1000));
+  const seconds = await secondsToWait(perEmail, email.trim().toLowerCase());
+  if (seconds !== null) {
     throw new RateLimitedError(
       `This e-mail address was registered too often in the last hour. Try again in ${Math.ceil(seconds / 60)} minute(s).`,
       seconds,

@@ -1,8 +1,7 @@
-import { RateLimiterRes } from 'rate-limiter-flexible';
 import { config } from '../../config.js';
 import type { Context } from '../../context.js';
 import { RateLimitedError } from '../../errors.js';
-import { rateLimiter } from '../../rate-limit.js';
+import { rateLimiter, secondsToWait } from '../../rate-limit.js';
 
 // What a caller without an account may do, guest registration and the look-ups and
 // cancellations by check-in code, is counted per client address: past GUEST_REQUESTS_PER_MINUTE
@@ -16,11 +15,8 @@ let perAddress: ReturnType<typeof rateLimiter> | null = null;
 export async function throttleGuest(context: Context): Promise<void> {
   if (context.viewer) return;
   perAddress ??= rateLimiter('ipnet:guest-address', config().GUEST_REQUESTS_PER_MINUTE, 60);
-  try {
-    await perAddress.consume(context.clientAddress);
-  } catch (refused) {
-    if (!(refused instanceof RateLimiterRes)) throw refused;
-    const seconds = Math.max(1, Math.ceil(refused.msBeforeNext / 1000));
+  const seconds = await secondsToWait(perAddress, context.clientAddress);
+  if (seconds !== null) {
     throw new RateLimitedError(
       `Too many requests without an account from your address. Try again in ${seconds} second(s).`,
       seconds,

@@ -1,12 +1,11 @@
 import { parseCookie } from 'cookie';
 import type { Plugin } from 'graphql-yoga';
-import { RateLimiterRes } from 'rate-limiter-flexible';
 import { cookieSecure } from '../../config.js';
 import { type ContextSource, clientAddress } from '../../context.js';
 import { prisma } from '../../db.js';
 import { logger } from '../../logger.js';
 import { publicUrl } from '../../public-url.js';
-import { rateLimiter } from '../../rate-limit.js';
+import { rateLimiter, secondsToWait } from '../../rate-limit.js';
 import { SecondFactorRequiredError } from '../auth/auth.errors.js';
 import { afterFirstFactor } from '../auth/auth.service.js';
 import { setSessionCookie } from '../auth/session.cookie.js';
@@ -65,13 +64,11 @@ async function start(providerId: string, address: string): Promise<Response> {
   const base = publicUrl();
   if (!base) return new Response('PUBLIC_URL is not configured.', { status: 503 });
   starts ??= rateLimiter('ipnet:oidc-start', STARTS_PER_MINUTE, 60);
-  try {
-    await starts.consume(address);
-  } catch (refused) {
-    if (!(refused instanceof RateLimiterRes)) throw refused;
+  const seconds = await secondsToWait(starts, address);
+  if (seconds !== null) {
     return new Response('Too many sign-ins from your address; try again in a minute.', {
       status: 429,
-      headers: { 'retry-after': String(Math.ceil(refused.msBeforeNext / 1000)) },
+      headers: { 'retry-after': String(seconds) },
     });
   }
   const provider = /^[0-9a-f-]{36}$/i.test(providerId)
