@@ -18,10 +18,13 @@ import {
 } from './support/api.js';
 import {
   cancel,
+  confirmedGuest,
+  confirmGuest,
   decide,
   eventInput,
   guest,
   openEvent,
+  outboxConfirmationCode,
   Registration,
   register,
   registered,
@@ -457,6 +460,20 @@ function happeningToday() {
 }
 
 describe('check-in', () => {
+  it('admits a guest only once the e-mail address is confirmed', async () => {
+    const { token } = await member(['ORGANIZER']);
+    const eventId = await openEvent(token, { visibility: 'PUBLIC', ...happeningToday() });
+    const seat = await registered(null, eventId, { guest: guest() });
+    const code = present(seat.checkInCode, 'check-in code');
+    const scan = async () => (await send(token, CHECK_IN, { code })).checkIn;
+    expect(await scan()).toMatchObject({ __typename: 'ConflictError', code: 'CONFLICT' });
+    expect(
+      (await prisma.forumRegistration.findUniqueOrThrow({ where: { id: rawId(seat.id) } })).status,
+    ).toBe('CONFIRMED');
+    await confirmGuest(await outboxConfirmationCode(seat.id));
+    expect((await scan()).__typename).toBe('CheckInSuccess');
+  });
+
   it('checks in once, says so on a second scan, and works for sessions', async () => {
     const { token } = await member(['ORGANIZER']);
     // Check-in is open on the event's day: this one is today.
@@ -543,7 +560,7 @@ describe('the check-in window', () => {
   it('opens on the event’s own day, not six weeks before', async () => {
     const { token } = await member(['ORGANIZER']);
     const early = await openEvent(token, { capacity: 5, visibility: 'PUBLIC' });
-    const seated = await registered(null, early, { guest: guest() });
+    const seated = await confirmedGuest(early);
     expect(seated.status).toBe('CONFIRMED');
     const refused = (
       await send(token, CHECK_IN, { code: present(seated.checkInCode, 'check-in code') })
@@ -559,7 +576,7 @@ describe('the check-in window', () => {
       visibility: 'PUBLIC',
       ...happeningToday(),
     });
-    const guestToday = await registered(null, today, { guest: guest() });
+    const guestToday = await confirmedGuest(today);
     const admitted = (
       await send(
         token,

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Provider from 'oidc-provider';
+import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectMember, present } from './support/api.js';
 import { graphql } from './support/graphql.js';
@@ -21,6 +22,8 @@ let mailbox: Mailbox;
 let idp: Server;
 let issuer: string;
 let server: Instance;
+/** Where the HK Customs provider's sign-in starts, once an admin has added it. */
+let startPath: string;
 const dataDir = mkdtempSync(join(tmpdir(), 'ipnet-identity-'));
 
 /** The people the provider knows, by the login typed at its sign-in page. */
@@ -193,7 +196,6 @@ const CREATE_PROVIDER = graphql(`
 `);
 
 describe('single sign-on with OpenID Connect', () => {
-  let startPath: string;
   let providerId: string;
 
   it("is configured by an agency's admin, with the client secret never shown", async () => {
@@ -362,6 +364,10 @@ describe('single sign-on with OpenID Connect', () => {
       roles: ['ANALYST'],
       agency: { slug: 'hk-customs' },
     });
+    // It signs in through the provider only: no password sign-in, no reset link.
+    expect(
+      (await signIn('new.officer@customs.gov.hk.example', 'any password at all')).__typename,
+    ).toBe('InvalidCredentialsError');
     // Still not another agency's account, and never a network admin by mapping.
     const other = await singleSignOn(new Jar(), startPath, 'other-agency');
     expect(other.hash).toBe('#sign-in/sso-address-in-use');
@@ -477,6 +483,34 @@ describe("the network's second-factor requirement", () => {
       const step = expectMember(await signIn(email), 'SecondFactorRequiredError');
       expect(step.enrolled).toBe(false);
     }
+
+    // Single sign-on meets the same requirement: the browser comes back at the second-factor
+    // step, the challenge in the fragment, and no session yet.
+    const jar = new Jar();
+    const landed = await singleSignOn(jar, startPath, 'hk-analyst');
+    const step = /^#second-factor\/enrol\/(.+)$/.exec(landed.hash);
+    const challenge = decodeURIComponent(present(step?.[1], 'a challenge in the fragment'));
+    expect(await meWithCookie(jar)).toBeNull();
+    const enrolment = await post(
+      server,
+      graphql(`mutation IdEnrol($c: String) { startSecondFactorEnrolment(challenge: $c) {
+        __typename ... on StartSecondFactorEnrolmentSuccess { enrolment { secret } } } }`),
+      { c: challenge },
+    );
+    const { secret } = expectMember(
+      enrolment.data?.startSecondFactorEnrolment,
+      'StartSecondFactorEnrolmentSuccess',
+    ).enrolment;
+    const completed = await post(
+      server,
+      graphql(`mutation IdComplete($ch: String!, $c: String!) { completeSignIn(challenge: $ch, code: $c) {
+        __typename ... on CompleteSignInSuccess { session { token user { email } } } } }`),
+      { ch: challenge, c: TOTP.generate({ secret: Secret.fromBase32(secret) }) },
+    );
+    expect(
+      expectMember(completed.data?.completeSignIn, 'CompleteSignInSuccess').session.user.email,
+    ).toBe('analyst@hk-customs.demo');
+
     await post(server, SET, { required: false }, admin);
     expect((await signIn('viewer@gz-amr.demo')).__typename).toBe('SignInSuccess');
   });

@@ -47,7 +47,8 @@ export async function afterFirstFactor(userId: string, meta: SignInMeta): Promis
 
 /**
  * Checks the password and opens a session. Every refusal looks the same (no such account, wrong
- * password, deactivated account) and takes the same time, so accounts cannot be enumerated. A
+ * password, deactivated account, an account that signs in through its provider only) and takes
+ * the same time, so accounts cannot be enumerated. A
  * correct password does not clear the account's failure count when a second factor follows: the
  * code's failures count with the password's, so the lockout bounds guessing the code too.
  */
@@ -61,13 +62,13 @@ export async function signIn(
 
   const user = await prisma.user.findUnique({
     where: { email },
-    select: { id: true, passwordHash: true, active: true },
+    select: { id: true, passwordHash: true, active: true, passwordSignIn: true },
   });
   let passwordMatches = false;
   if (user) passwordMatches = await verifyPassword(user.passwordHash, password);
   else await verifyAgainstDecoy(password);
 
-  if (!user || !passwordMatches || !user.active) {
+  if (!user || !passwordMatches || !user.active || !user.passwordSignIn) {
     await recordSignInFailure(email, meta.ipAddress);
     throw new InvalidCredentialsError();
   }

@@ -63,9 +63,17 @@ export async function requestPasswordReset(emailInput: string, address: string):
 async function sendResetLink(email: string): Promise<void> {
   const user = await prisma.user.findUnique({
     where: { email },
-    select: { id: true, email: true, displayName: true, locale: true, active: true },
+    select: {
+      id: true,
+      email: true,
+      displayName: true,
+      locale: true,
+      active: true,
+      passwordSignIn: true,
+    },
   });
-  if (!user?.active || !(await accountMaySend(user.id))) return;
+  // An account of single sign-on only has no password to reset.
+  if (!user?.active || !user.passwordSignIn || !(await accountMaySend(user.id))) return;
   const base = publicUrl();
   if (!base) {
     logger.error('PUBLIC_URL is not set: a password reset link cannot be sent');
@@ -105,14 +113,15 @@ export async function resetPassword(
   }
   const reset = await prisma.passwordReset.findUnique({
     where: { id },
-    include: { user: { select: { active: true } } },
+    include: { user: { select: { active: true, passwordSignIn: true } } },
   });
   if (
     !reset ||
     !constantTimeEqual(hashSecret(secret), new Uint8Array(reset.secretHash)) ||
     reset.usedAt !== null ||
     reset.expiresAt <= new Date() ||
-    !reset.user.active
+    !reset.user.active ||
+    !reset.user.passwordSignIn
   ) {
     throw new InvalidResetTokenError();
   }

@@ -108,6 +108,7 @@ builder.mutationField('confirmSecondFactorEnrolment', (t) =>
         );
       }
       forgetSessions();
+      context.log.info({ userId: viewer.userId }, 'second factor set up');
       return codes;
     },
   }),
@@ -120,7 +121,11 @@ builder.mutationField('replaceRecoveryCodes', (t) =>
     authScopes: { signedIn: true },
     errors: { types: [ValidationError], dataField: { name: 'recoveryCodes' } },
     args: { code: t.arg.string({ validate: codeSchema }) },
-    resolve: (_parent, args, context) => replaceRecoveryCodes(signedInViewer(context), args.code),
+    resolve: async (_parent, args, context) => {
+      const codes = await replaceRecoveryCodes(signedInViewer(context), args.code);
+      context.log.info({ userId: signedInViewer(context).userId }, 'recovery codes replaced');
+      return codes;
+    },
   }),
 );
 
@@ -136,6 +141,7 @@ builder.mutationField('turnOffSecondFactor', (t) =>
       const viewer = signedInViewer(context);
       await turnOffSecondFactor(viewer, args.password);
       forgetSessions();
+      context.log.info({ userId: viewer.userId }, 'second factor turned off');
       return prisma.user.findUniqueOrThrow({ where: { id: viewer.userId } });
     },
   }),

@@ -2,7 +2,6 @@ import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import type { Viewer } from '../../context.js';
 import { prisma, type Tx } from '../../db.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js';
-import type { Role } from '../../generated/prisma/enums.js';
 import { sealSecret, tryOpenSecret } from '../../sealed-secrets.js';
 import { InvalidSecondFactorError, SignInChallengeExpiredError } from './auth.errors.js';
 import { verifyPassword } from './password.js';
@@ -19,26 +18,11 @@ import {
 // The second factor: TOTP with recovery codes. Who must use one (policy), enrolling, and the
 // sign-in challenge that stands between a correct password and a session.
 
-/**
- * Roles that can read TLP:AMBER+STRICT or TLP:RED: AMBER+STRICT reaches every member of the
- * author's agency and RED any named member, whatever their role (docs/access-control.md), so
- * the network's requirement covers every role.
- */
-export const RESTRICTED_READER_ROLES: readonly Role[] = [
-  'NETWORK_ADMIN',
-  'AGENCY_ADMIN',
-  'ANALYST',
-  'COORDINATOR',
-  'ORGANIZER',
-  'VIEWER',
-];
-
 const CHALLENGE_MINUTES = 5;
 export const CHALLENGE_MAX_FAILURES = 5;
 
 interface FactorUser {
   id: string;
-  roles: Role[];
   totpConfirmedAt: Date | null;
   agency: { requireSecondFactor: boolean };
 }
@@ -48,17 +32,17 @@ export async function networkRequiresSecondFactor(db: Tx | typeof prisma = prism
   return settings?.requireSecondFactorForRestricted ?? false;
 }
 
-/** Why this user must give a second factor, or null when they need not. */
+/**
+ * Why this user must give a second factor, or null when they need not. The network's
+ * requirement is for every role that can read TLP:AMBER+STRICT or TLP:RED: AMBER+STRICT reaches
+ * every member of the author's agency and RED any member named, whatever their roles
+ * (docs/access-control.md), so it is every account.
+ */
 export async function secondFactorRequirement(
-  user: Omit<FactorUser, 'totpConfirmedAt'>,
+  user: Omit<FactorUser, 'totpConfirmedAt' | 'roles'>,
 ): Promise<'AGENCY' | 'NETWORK' | null> {
   if (user.agency.requireSecondFactor) return 'AGENCY';
-  if (
-    user.roles.some((role) => RESTRICTED_READER_ROLES.includes(role)) &&
-    (await networkRequiresSecondFactor())
-  ) {
-    return 'NETWORK';
-  }
+  if (await networkRequiresSecondFactor()) return 'NETWORK';
   return null;
 }
 
@@ -67,7 +51,6 @@ async function factorUser(userId: string): Promise<FactorUser> {
     where: { id: userId },
     select: {
       id: true,
-      roles: true,
       totpConfirmedAt: true,
       agency: { select: { requireSecondFactor: true } },
     },
@@ -249,7 +232,6 @@ export async function turnOffSecondFactor(viewer: Viewer, password: string): Pro
     where: { id: viewer.userId },
     select: {
       id: true,
-      roles: true,
       passwordHash: true,
       agency: { select: { requireSecondFactor: true } },
     },

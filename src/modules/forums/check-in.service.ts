@@ -79,6 +79,11 @@ export async function checkIn(
       `Check-in is open on the event's day(s) only: from ${opens.toISOString()} to ${closes.toISOString()} (the event's time zone is ${found.event.timeZone}).`,
     );
   }
+  if (found.status === 'CONFIRMED' && found.emailConfirmBy !== null) {
+    throw new ConflictError(
+      'This guest has not confirmed the e-mail address yet: the place is only held. Ask them to enter the code sent to it first.',
+    );
+  }
   const sessions = new Map(found.event.sessions.map((session) => [session.id, session]));
   sessionIds.forEach((id, index) => {
     if (!sessions.has(id)) {

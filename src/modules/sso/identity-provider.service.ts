@@ -233,8 +233,9 @@ export async function accountForClaims(
           typeof claims.name === 'string' && claims.name.trim()
             ? claims.name.trim().slice(0, 120)
             : verifiedEmail,
-        // Signs in through the provider; a password only after a reset by e-mail.
+        // Signs in through the provider only: its password is random and never asked for.
         passwordHash: await hashPassword(randomToken()),
+        passwordSignIn: false,
         roles,
         agencyId: provider.agencyId,
         identities: { create: { providerId: provider.id, subject: claims.sub, lastSignInAt: now } },
