@@ -247,6 +247,23 @@ describe('single sign-on with OpenID Connect', () => {
     startPath = present(created?.signInPath, 'sign-in path');
     providerId = present(created?.id, 'provider id');
 
+    // Another agency's admin neither sees nor changes it.
+    const stranger = await tokenOf('agency-admin@gz-customs.demo');
+    const seen = await post(
+      server,
+      graphql(`query IdSeen($id: ID!) { identityProviders { id } node(id: $id) { id } }`),
+      { id: providerId },
+      stranger,
+    );
+    expect(seen.data).toEqual({ identityProviders: [], node: null });
+    const changed = await post(
+      server,
+      graphql(`mutation IdDelete($id: ID!) { deleteIdentityProvider(id: $id) { __typename } }`),
+      { id: providerId },
+      stranger,
+    );
+    expect(changed.data?.deleteIdentityProvider.__typename).toBe('NotFoundError');
+
     // The sign-in page offers it by name, without a session; nothing about its client.
     const offered = await post(
       server,

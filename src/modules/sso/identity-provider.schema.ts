@@ -216,7 +216,10 @@ builder.mutationField('updateIdentityProvider', (t) =>
     type: IdentityProviderRef,
     authScopes: { role: 'AGENCY_ADMIN' },
     description: 'Replaces a provider’s settings (the client secret stays unless given).',
-    errors: { types: [NotFoundError, ValidationError], dataField: { name: 'identityProvider' } },
+    errors: {
+      types: [NotFoundError, ConflictError, ValidationError],
+      dataField: { name: 'identityProvider' },
+    },
     args: {
       id: t.arg.globalID({ for: IdentityProviderRef }),
       input: t.arg({ type: IdentityProviderInput }),

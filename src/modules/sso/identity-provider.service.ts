@@ -97,15 +97,22 @@ export async function updateIdentityProvider(
   await managedProvider(viewer, id);
   checkInput(input);
   const { clientSecret, ...rest } = input;
-  return prisma.identityProvider.update({
-    where: { id },
-    data: {
-      ...rest,
-      ...(clientSecret !== undefined
-        ? { clientSecret: clientSecret ? sealSecret(clientSecret, 'provider-secrets') : null }
-        : {}),
-    },
-  });
+  try {
+    return await prisma.identityProvider.update({
+      where: { id },
+      data: {
+        ...rest,
+        ...(clientSecret !== undefined
+          ? { clientSecret: clientSecret ? sealSecret(clientSecret, 'provider-secrets') : null }
+          : {}),
+      },
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new ConflictError(`Your agency already has a provider named ${input.name}.`);
+    }
+    throw error;
+  }
 }
 
 export async function deleteIdentityProvider(viewer: Viewer, id: string): Promise<void> {
