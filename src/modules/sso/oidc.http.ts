@@ -187,13 +187,22 @@ export function useOidcEndpoints(): Plugin {
       if (request.method !== 'GET') {
         return endResponse(new Response('Use GET.', { status: 405 }));
       }
-      if (url.pathname === CALLBACK_PATH) {
-        return endResponse(await callback(request, url, serverContext as ContextSource));
-      }
-      const match = /^\/auth\/oidc\/([^/]+)\/start$/.exec(url.pathname);
-      if (!match?.[1]) return endResponse(new Response('Not found.', { status: 404 }));
       const source = serverContext as ContextSource;
-      endResponse(await start(match[1], clientAddress({ ...source, request })));
+      try {
+        if (url.pathname === CALLBACK_PATH) {
+          return endResponse(await callback(request, url, source));
+        }
+        const match = /^\/auth\/oidc\/([^/]+)\/start$/.exec(url.pathname);
+        if (!match?.[1]) return endResponse(new Response('Not found.', { status: 404 }));
+        endResponse(await start(match[1], clientAddress({ ...source, request })));
+      } catch (error) {
+        // Whatever failed (the database, a provider), the browser learns nothing of it.
+        logger.error({ err: error, path: url.pathname }, 'single sign-on request failed');
+        const base = publicUrl();
+        endResponse(
+          base ? refused(base, 'error') : new Response('Unexpected error.', { status: 500 }),
+        );
+      }
     },
   };
 }
