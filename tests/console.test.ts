@@ -503,6 +503,44 @@ describe.runIf(haveChromium)('the web console', () => {
     await page.close();
   });
 
+  it('lets a person set up, renew and turn off their own second factor', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${base}/console/`);
+    await page.getByLabel('E-mail').fill('coordinator@gz-amr.demo');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('h1#alerts-title').count(), { timeout: 15_000 }).toBe(1);
+    await page.getByRole('link', { name: 'Account' }).click();
+    const status = page.locator('#account-title ~ p[role=status]');
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toContain('password only');
+
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    const key = page.locator('.sign-in form code');
+    await expect.poll(() => key.count(), { timeout: 15_000 }).toBe(1);
+    const secret = (await key.textContent()) ?? '';
+    const codeAt = (steps: number) =>
+      TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + steps * 30_000 });
+    await page.getByLabel('Code from your authenticator app, or a recovery code').fill(codeAt(0));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await expect
+      .poll(() => page.locator('.recovery-codes li').count(), { timeout: 15_000 })
+      .toBe(10);
+    await expect.poll(() => status.textContent()).toContain('Recovery codes left: 10');
+    await expectAccessible(page, 'account');
+
+    await page.getByLabel('Code from your authenticator app, or a recovery code').fill(codeAt(1));
+    await page.getByRole('button', { name: 'New recovery codes' }).click();
+    await expect.poll(() => page.locator('.recovery-codes li').count()).toBe(10);
+
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Turn the second factor off' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('current password');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Turn the second factor off' }).click();
+    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toContain('password only');
+    await page.close();
+  });
+
   it('is served with strict headers, and its pages fall back to the console', async () => {
     const page = await fetch(`${base}/console/alerts`);
     expect(page.status).toBe(200);

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, closeSocket } from './api.ts';
 import { graphql, type ResultOf } from './graphql.ts';
 import { LANGS, lang, setLang, t } from './i18n.ts';
+import { AccountPage } from './pages/account.tsx';
 import { AlertsPage } from './pages/alerts.tsx';
 import { DeskPage } from './pages/desk.tsx';
 import { IntelligencePage } from './pages/intelligence.tsx';
@@ -25,7 +26,8 @@ type Page =
   | { name: 'report'; id: string; askPurpose: boolean }
   | { name: 'reset-password'; token: string }
   | { name: 'second-factor'; challenge: Challenge }
-  | { name: 'sso-refused' };
+  | { name: 'sso-refused' }
+  | { name: 'account' };
 
 /** The indicators page carries the charting library: it loads when first opened. */
 function Indicators() {
@@ -53,6 +55,7 @@ function pageOf(hash: string): Page {
   if (report?.[1])
     return { name: 'report', id: decodeURIComponent(report[1]), askPurpose: Boolean(report[2]) };
   if (hash === '#indicators') return { name: 'indicators' };
+  if (hash === '#account') return { name: 'account' };
   if (hash === '#intelligence') return { name: 'intelligence' };
   if (hash === '#desk') return { name: 'desk' };
   if (hash === '#operations') return { name: 'operations' };
@@ -106,6 +109,9 @@ export function App() {
             <a href="#indicators" aria-current={page.name === 'indicators' ? 'page' : undefined}>
               {words.indicators}
             </a>
+            <a href="#account" aria-current={page.name === 'account' ? 'page' : undefined}>
+              {words.account}
+            </a>
           </nav>
         ) : null}
         <span class="spacer" />
@@ -152,6 +158,8 @@ export function App() {
           />
         ) : page.name === 'indicators' ? (
           <Indicators />
+        ) : page.name === 'account' ? (
+          <AccountPage />
         ) : page.name === 'operations' ? (
           <OperationsPage meId={me.id} />
         ) : page.name === 'desk' ? (
