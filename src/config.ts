@@ -75,9 +75,8 @@ const ConfigSchema = z.object({
   /** Trust `X-Forwarded-For` from a reverse proxy for the client address. */
   TRUST_PROXY: bool.default(false),
   /**
-   * The address people reach the server at, e.g. https://ipnet.example.org: links in e-mails
-   * (password reset, guest confirmation) and the OpenID Connect redirect are built on it, never on
-   * a request's Host header. Unset outside production: the address the server listens on.
+   * The address people reach the server at, e.g. https://ipnet.example.org: password reset links
+   * and the OpenID Connect redirect are built on it, never on a request's Host header. Unset outside production: the address the server listens on.
    */
   PUBLIC_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' })

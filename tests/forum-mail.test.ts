@@ -1,7 +1,8 @@
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
-import { deliverForumMessages, smtpTransport } from '../src/modules/forums/forum-mailer.js';
+import { deliverForumMessages } from '../src/modules/forums/forum-mailer.js';
+import { smtpTransport } from '../src/smtp.js';
 import { gql, member, present, rawId } from './support/api.js';
 import {
   cancel,

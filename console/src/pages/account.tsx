@@ -1,5 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, problemOf } from '../api.ts';
+import {
+  type Enrolment,
+  Field,
+  NewAuthenticator,
+  Problem,
+  RecoveryCodes,
+} from '../credentials-ui.tsx';
 import { graphql } from '../graphql.ts';
 import { t } from '../i18n.ts';
 
@@ -44,12 +51,6 @@ const TURN_OFF = graphql(`
     }
   }
 `);
-
-interface Enrolment {
-  secret: string;
-  uri: string;
-  qrCode: string;
-}
 
 export function AccountPage() {
   const words = t();
@@ -114,19 +115,7 @@ export function AccountPage() {
     } else setProblem(problemOf(answer, words.error));
   };
 
-  const codeField = (
-    <label>
-      {words.enterCode}
-      <input
-        type="text"
-        name="code"
-        autoComplete="one-time-code"
-        required
-        value={code}
-        onInput={(e) => setCode((e.target as HTMLInputElement).value)}
-      />
-    </label>
-  );
+  const codeField = <Field label={words.enterCode} field="code" value={code} onInput={setCode} />;
 
   return (
     <section class="card sign-in" aria-labelledby="account-title">
@@ -137,21 +126,10 @@ export function AccountPage() {
       {codes ? (
         <>
           <h2>{words.recoveryTitle}</h2>
-          <p>{words.recoveryIntro}</p>
-          <ul class="recovery-codes">
-            {codes.map((c) => (
-              <li key={c}>
-                <code>{c}</code>
-              </li>
-            ))}
-          </ul>
+          <RecoveryCodes codes={codes} />
         </>
       ) : null}
-      {problem ? (
-        <p class="problem" role="alert">
-          {problem}
-        </p>
-      ) : null}
+      <Problem text={problem} />
       {enabled === false && !enrolment ? (
         <button type="button" onClick={start}>
           {words.setUpAuthenticator}
@@ -160,10 +138,7 @@ export function AccountPage() {
       {enrolment ? (
         <form onSubmit={confirm} class="stack">
           <p>{words.enrolSelf}</p>
-          <img class="qr" src={enrolment.qrCode} alt={words.secretKey} width={240} height={240} />
-          <p>
-            {words.secretKey}: <code>{enrolment.secret}</code>
-          </p>
+          <NewAuthenticator enrolment={enrolment} />
           {codeField}
           <button type="submit">{words.confirmAuthenticator}</button>
         </form>
@@ -175,17 +150,7 @@ export function AccountPage() {
             <button type="submit">{words.newRecoveryCodes}</button>
           </form>
           <form onSubmit={turnOff} class="stack">
-            <label>
-              {words.password}
-              <input
-                type="password"
-                name="password"
-                autoComplete="current-password"
-                required
-                value={password}
-                onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
-              />
-            </label>
+            <Field label={words.password} field="password" value={password} onInput={setPassword} />
             <button type="submit">{words.turnOffSecondFactor}</button>
           </form>
         </>

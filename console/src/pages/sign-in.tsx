@@ -1,5 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
+import {
+  type Enrolment,
+  Field,
+  NewAuthenticator,
+  Problem,
+  RecoveryCodes,
+} from '../credentials-ui.tsx';
 import { graphql } from '../graphql.ts';
 import { t } from '../i18n.ts';
 
@@ -64,46 +71,10 @@ type Step =
   | {
       name: 'code';
       challenge: Challenge;
-      enrolment: { secret: string; uri: string; qrCode: string } | null;
+      enrolment: Enrolment | null;
     }
   | { name: 'recovery'; codes: string[] }
   | { name: 'forgot'; sent: boolean };
-
-/** The fields of these forms, each with the type and autocomplete password managers expect. */
-const FIELDS = {
-  email: { type: 'email', autoComplete: 'username' },
-  password: { type: 'password', autoComplete: 'current-password' },
-  'new-password': { type: 'password', autoComplete: 'new-password' },
-  code: { type: 'text', autoComplete: 'one-time-code' },
-} as const;
-
-function Field(props: {
-  label: string;
-  field: keyof typeof FIELDS;
-  value: string;
-  onInput: (value: string) => void;
-}) {
-  return (
-    <label>
-      {props.label}
-      <input
-        {...FIELDS[props.field]}
-        name={props.field}
-        required
-        value={props.value}
-        onInput={(e) => props.onInput((e.target as HTMLInputElement).value)}
-      />
-    </label>
-  );
-}
-
-function Problem({ text }: { text: string | null }) {
-  return text ? (
-    <p class="problem" role="alert">
-      {text}
-    </p>
-  ) : null;
-}
 
 export function SignInPage(props: {
   onSignedIn: () => void;
@@ -206,14 +177,7 @@ export function SignInPage(props: {
     return (
       <section class="card sign-in">
         <h1>{words.recoveryTitle}</h1>
-        <p>{words.recoveryIntro}</p>
-        <ul class="recovery-codes">
-          {step.codes.map((c) => (
-            <li key={c}>
-              <code>{c}</code>
-            </li>
-          ))}
-        </ul>
+        <RecoveryCodes codes={step.codes} />
         <button type="button" onClick={props.onSignedIn}>
           {words.continueOn}
         </button>
@@ -228,19 +192,7 @@ export function SignInPage(props: {
         {step.enrolment ? (
           <>
             <p>{words.enrolIntro}</p>
-            <img
-              class="qr"
-              src={step.enrolment.qrCode}
-              alt={words.secretKey}
-              width={240}
-              height={240}
-            />
-            <p>
-              {words.secretKey}: <code>{step.enrolment.secret}</code>
-            </p>
-            <p>
-              <a href={step.enrolment.uri}>{step.enrolment.uri.split('?')[0]}</a>
-            </p>
+            <NewAuthenticator enrolment={step.enrolment} />
           </>
         ) : null}
         <Field label={words.enterCode} field="code" value={code} onInput={setCode} />

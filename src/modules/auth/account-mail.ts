@@ -1,6 +1,7 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { config } from '../../config.js';
 import { logger } from '../../logger.js';
+import { smtpTransport } from '../../smtp.js';
 
 // Messages about an account (password reset) go out at once over SMTP_URL, not through an
 // outbox: they carry a secret that the database must not keep in the clear, and they are worth
@@ -12,7 +13,7 @@ let transport: Transporter | null = null;
 function accountTransport(): Transporter | null {
   const url = config().SMTP_URL;
   if (!url) return null;
-  transport ??= nodemailer.createTransport(url);
+  transport ??= smtpTransport(url);
   return transport;
 }
 

@@ -7,7 +7,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { AgencyRef } from '../agencies/agency.schema.js';
 import { UserRef } from '../users/user.schema.js';
 import { SignInChallengeExpiredError } from './auth.errors.js';
-import { isNetworkAdmin, mayManageUsersOf } from './roles.js';
+import { mayManageUsersOf } from './roles.js';
 import {
   confirmEnrolment,
   liveChallenge,
@@ -153,16 +153,13 @@ builder.mutationField('setAgencySecondFactorRequirement', (t) =>
     description:
       "Requires (or stops requiring) a second factor of every member of the agency, from their next sign-in: members without one set it up as they sign in. The agency's admins, or network admins.",
     authScopes: { role: 'AGENCY_ADMIN' },
-    errors: { types: [ForbiddenError, NotFoundError], dataField: { name: 'agency' } },
+    errors: { types: [NotFoundError], dataField: { name: 'agency' } },
     args: { agencyId: t.arg.globalID({ for: AgencyRef }), required: t.arg.boolean() },
     resolve: async (_parent, args, context) => {
       const viewer = signedInViewer(context);
-      if (!mayManageUsersOf(viewer, args.agencyId.id)) {
-        if (args.agencyId.id !== viewer.agencyId && !isNetworkAdmin(viewer)) {
-          throw new NotFoundError('agency');
-        }
-        throw new ForbiddenError("Only the agency's admins may change its sign-in rules.");
-      }
+      // Only the agency's own admins (and network admins) change it; to other agencies' admins it
+      // is NotFound, as their users are.
+      if (!mayManageUsersOf(viewer, args.agencyId.id)) throw new NotFoundError('agency');
       const { count } = await prisma.agency.updateMany({
         where: { id: args.agencyId.id },
         data: { requireSecondFactor: args.required },

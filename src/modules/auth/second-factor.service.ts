@@ -1,25 +1,17 @@
-import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import type { Viewer } from '../../context.js';
-import { prisma, type Tx } from '../../db.js';
+import { prisma } from '../../db.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js';
 import { sealSecret, tryOpenSecret } from '../../sealed-secrets.js';
 import { InvalidSecondFactorError, SignInChallengeExpiredError } from './auth.errors.js';
 import { verifyPassword } from './password.js';
-import { hashSecret, randomToken } from './secret-token.js';
-import {
-  acceptedTotpStep,
-  isTotpCode,
-  newRecoveryCodes,
-  newTotpSecret,
-  recoveryCodeHash,
-  totpUri,
-} from './totp.js';
+import { issueToken, secretMatches, tokenParts, typedCodeHash } from './secret-token.js';
+import { acceptedTotpStep, isTotpCode, newRecoveryCodes, newTotpSecret, totpUri } from './totp.js';
 
 // The second factor: TOTP with recovery codes. Who must use one (policy), enrolling, and the
 // sign-in challenge that stands between a correct password and a session.
 
 const CHALLENGE_MINUTES = 5;
-export const CHALLENGE_MAX_FAILURES = 5;
+const CHALLENGE_MAX_FAILURES = 5;
 
 interface FactorUser {
   id: string;
@@ -27,8 +19,8 @@ interface FactorUser {
   agency: { requireSecondFactor: boolean };
 }
 
-export async function networkRequiresSecondFactor(db: Tx | typeof prisma = prisma) {
-  const settings = await db.networkSettings.findUnique({ where: { id: 1 } });
+export async function networkRequiresSecondFactor(): Promise<boolean> {
+  const settings = await prisma.networkSettings.findUnique({ where: { id: 1 } });
   return settings?.requireSecondFactorForRestricted ?? false;
 }
 
@@ -39,7 +31,7 @@ export async function networkRequiresSecondFactor(db: Tx | typeof prisma = prism
  * (docs/access-control.md), so it is every account.
  */
 export async function secondFactorRequirement(
-  user: Omit<FactorUser, 'totpConfirmedAt' | 'roles'>,
+  user: Omit<FactorUser, 'totpConfirmedAt'>,
 ): Promise<'AGENCY' | 'NETWORK' | null> {
   if (user.agency.requireSecondFactor) return 'AGENCY';
   if (await networkRequiresSecondFactor()) return 'NETWORK';
@@ -71,28 +63,23 @@ export interface NewChallenge {
 
 export async function createChallenge(userId: string): Promise<NewChallenge> {
   const user = await factorUser(userId);
-  const id = randomToken();
-  const secret = randomToken();
+  const { id, secretHash, token } = issueToken();
   const expiresAt = new Date(Date.now() + CHALLENGE_MINUTES * 60_000);
-  await prisma.signInChallenge.create({
-    data: { id, secretHash: hashSecret(secret), userId, expiresAt },
-  });
-  return { token: `${id}.${secret}`, expiresAt, enrolled: user.totpConfirmedAt !== null };
+  await prisma.signInChallenge.create({ data: { id, secretHash, userId, expiresAt } });
+  return { token, expiresAt, enrolled: user.totpConfirmedAt !== null };
 }
 
 /** The challenge a token stands for, alive and with attempts left; else SignInChallengeExpired. */
 export async function liveChallenge(token: string) {
-  const [id, secret, ...extra] = token.split('.');
-  if (!id || !secret || extra.length > 0 || id.length > 64 || secret.length > 64) {
-    throw new SignInChallengeExpiredError();
-  }
+  const parts = tokenParts(token);
+  if (!parts) throw new SignInChallengeExpiredError();
   const challenge = await prisma.signInChallenge.findUnique({
-    where: { id },
+    where: { id: parts.id },
     include: { user: { select: { id: true, email: true, active: true } } },
   });
   if (
     !challenge ||
-    !constantTimeEqual(hashSecret(secret), new Uint8Array(challenge.secretHash)) ||
+    !secretMatches(parts.secret, challenge.secretHash) ||
     challenge.expiresAt <= new Date() ||
     challenge.failures >= CHALLENGE_MAX_FAILURES ||
     !challenge.user.active
@@ -202,7 +189,7 @@ export async function acceptSecondFactor(userId: string, input: string): Promise
   const { count } = await prisma.recoveryCode.updateMany({
     where: {
       userId,
-      codeHash: recoveryCodeHash(code),
+      codeHash: typedCodeHash(code),
       usedAt: null,
       user: { totpConfirmedAt: { not: null } },
     },
@@ -244,7 +231,7 @@ export async function turnOffSecondFactor(viewer: Viewer, password: string): Pro
     throw new ForbiddenError(
       requirement === 'AGENCY'
         ? 'Your agency requires a second factor; it cannot be turned off.'
-        : 'The network requires a second factor of your role; it cannot be turned off.',
+        : 'The network requires a second factor of every account; it cannot be turned off.',
     );
   }
   await prisma.$transaction([

@@ -5,7 +5,7 @@ import { prisma } from '../../db.js';
 import type { Region, Role } from '../../generated/prisma/enums.js';
 import { isLocale } from '../i18n/locale.js';
 import { announceRevocation } from './live-sessions.js';
-import { hashSecret, randomToken } from './secret-token.js';
+import { hashSecret, issueToken, tokenParts } from './secret-token.js';
 import { forgetSessions, lookupStarted, remember, rememberedViewer } from './session-cache.js';
 
 // Sessions after Lucia's design (lucia-auth.com, "Basic session API"): the token handed to the
@@ -40,20 +40,19 @@ export async function createSession(
   userId: string,
   meta: { userAgent?: string | null; ipAddress?: string | null } = {},
 ): Promise<NewSession> {
-  const id = randomToken();
-  const secret = randomToken();
+  const { id, secretHash, token } = issueToken();
   const expiresAt = new Date(Date.now() + config().SESSION_MAX_AGE_HOURS * 3_600_000);
   await prisma.session.create({
     data: {
       id,
-      secretHash: hashSecret(secret),
+      secretHash,
       userId,
       expiresAt,
       userAgent: meta.userAgent?.slice(0, 300) ?? null,
       ipAddress: meta.ipAddress ?? null,
     },
   });
-  return { token: `${id}.${secret}`, id, expiresAt };
+  return { token, id, expiresAt };
 }
 
 /**
@@ -65,10 +64,10 @@ export async function validateSessionToken(
   token: string,
   options: { remember?: boolean } = {},
 ): Promise<Viewer | null> {
-  const [id, secret, ...extra] = token.split('.');
-  if (!id || !secret || extra.length > 0 || id.length > 64 || secret.length > 64) return null;
-
-  const secretHash = hashSecret(secret);
+  const parts = tokenParts(token);
+  if (!parts) return null;
+  const { id } = parts;
+  const secretHash = hashSecret(parts.secret);
   const remembered = rememberedViewer(id, secretHash, Date.now());
   if (remembered) return remembered;
 

@@ -1,6 +1,5 @@
-import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
 import { Secret, TOTP } from 'otpauth';
-import { hashSecret } from './secret-token.js';
+import { newTypedCode, typedCodeHash } from './secret-token.js';
 
 // TOTP (RFC 6238) through otpauth: SHA-1, six digits, 30-second steps, the parameters every
 // authenticator app understands. A code is accepted one step either side of now (clock drift),
@@ -49,16 +48,8 @@ export function acceptedTotpStep(
   return lastStep !== null && step <= lastStep ? null : step;
 }
 
-/** Ten codes of 50 random bits each, `XXXXX-XXXXX`, with the hashes the database keeps. */
+/** Ten recovery codes (`XXXXX-XXXXX`), with the hashes the database keeps. */
 export function newRecoveryCodes(): { codes: string[]; hashes: Uint8Array<ArrayBuffer>[] } {
-  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {
-    const text = encodeBase32UpperCaseNoPadding(crypto.getRandomValues(new Uint8Array(7)));
-    return `${text.slice(0, 5)}-${text.slice(5, 10)}`;
-  });
-  return { codes, hashes: codes.map(recoveryCodeHash) };
-}
-
-/** Codes are compared without case, spaces or dashes: people type them from paper. */
-export function recoveryCodeHash(code: string): Uint8Array<ArrayBuffer> {
-  return hashSecret(code.toUpperCase().replace(/[\s-]/g, ''));
+  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newTypedCode);
+  return { codes, hashes: codes.map(typedCodeHash) };
 }

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import type { Viewer } from '../../context.js';
 import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError } from '../../errors.js';
 import type { ApiCredential } from '../../generated/prisma/client.js';
 import type { ApiScope, Region, Tlp } from '../../generated/prisma/enums.js';
 import { isUuid } from '../../input-guard.js';
-import { hashSecret, randomToken } from '../auth/secret-token.js';
+import { hashSecret, randomToken, secretMatches } from '../auth/secret-token.js';
 import { lockVisibleApiCredential } from './api-credential.access.js';
 
 // API credentials for partner tools (TAXII clients, import scripts). Issued by an agency admin
@@ -130,7 +129,7 @@ async function authenticateCredential(header: string | null): Promise<Viewer | n
       FROM "ApiCredential" c JOIN "Agency" a ON a.id = c."agencyId"
      WHERE c.id = ${given.id}::uuid`;
   if (!row || row.revokedAt) return null;
-  if (!constantTimeEqual(hashSecret(given.secret), new Uint8Array(row.secretHash))) return null;
+  if (!secretMatches(given.secret, row.secretHash)) return null;
   const now = Date.now();
   if (!row.lastUsedAt || now - new Date(row.lastUsedAt).getTime() > LAST_USE_WRITE_INTERVAL_MS) {
     await prisma.apiCredential.updateMany({

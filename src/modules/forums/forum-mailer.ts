@@ -1,8 +1,9 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { config } from '../../config.js';
 import { prisma } from '../../db.js';
 import type { ForumMessage } from '../../generated/prisma/client.js';
 import { logger } from '../../logger.js';
+import { smtpTransport } from '../../smtp.js';
 import { type Locale, localizedText, matchLocale } from '../i18n/locale.js';
 import { renderMessage } from './forum-messages.i18n.js';
 
@@ -13,10 +14,6 @@ import { renderMessage } from './forum-messages.i18n.js';
 
 const MAX_ATTEMPTS = 8;
 const LEASE_MINUTES = 5;
-
-export function smtpTransport(url: string): Transporter {
-  return nodemailer.createTransport(url);
-}
 
 function backoffMinutes(attempts: number): number {
   return Math.min(2 ** attempts, 24 * 60);

@@ -1,4 +1,3 @@
-import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
 import { recordAlerts } from '../../alert-log.js';
 import { config } from '../../config.js';
 import { prisma } from '../../db.js';
@@ -6,7 +5,7 @@ import { RateLimitedError, ValidationError } from '../../errors.js';
 import type { ForumMessageKind, ForumRegistration } from '../../generated/prisma/client.js';
 import { logger } from '../../logger.js';
 import { rateLimiter, secondsToWait } from '../../rate-limit.js';
-import { hashSecret } from '../auth/secret-token.js';
+import { newTypedCode, typedCodeHash } from '../auth/secret-token.js';
 import { placeSeats } from './forum-event.service.js';
 import { lockEventForRegistrations, queueMessages } from './outbox.js';
 
@@ -16,17 +15,6 @@ import { lockEventForRegistrations, queueMessages } from './outbox.js';
 // (CANCELLED) and a held seat goes to the next in line. Until then the address receives the
 // confirmation only, and an address can be registered a few times an hour at most, so invented
 // guests can neither hold a forum nor make it write to a stranger's inbox.
-
-/** 50 random bits in two groups of five, typed from the message: `XXXXX-XXXXX`. */
-export function newConfirmationCode(): string {
-  const text = encodeBase32UpperCaseNoPadding(crypto.getRandomValues(new Uint8Array(7)));
-  return `${text.slice(0, 5)}-${text.slice(5, 10)}`;
-}
-
-/** Compared without case, spaces or dashes. */
-export function confirmationCodeHash(code: string): Uint8Array<ArrayBuffer> {
-  return hashSecret(code.toUpperCase().replace(/[\s-]/g, ''));
-}
 
 export interface GuestConfirmation {
   code: string;
@@ -47,10 +35,10 @@ export async function guestConfirmationFor(email: string): Promise<GuestConfirma
       seconds,
     );
   }
-  const code = newConfirmationCode();
+  const code = newTypedCode();
   return {
     code,
-    hash: confirmationCodeHash(code),
+    hash: typedCodeHash(code),
     confirmBy: new Date(Date.now() + cfg.GUEST_CONFIRM_MINUTES * 60_000),
   };
 }
@@ -81,7 +69,7 @@ export async function confirmGuestEmail(code: string): Promise<ForumRegistration
   const normalised = code.trim();
   if (!/^[A-Za-z2-7]{5}[\s-]?[A-Za-z2-7]{5}$/.test(normalised)) throw invalidCode();
   const found = await prisma.forumRegistration.findUnique({
-    where: { emailCodeHash: confirmationCodeHash(normalised) },
+    where: { emailCodeHash: typedCodeHash(normalised) },
     select: { id: true, eventId: true },
   });
   if (!found) throw invalidCode();

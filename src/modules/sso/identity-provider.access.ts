@@ -13,3 +13,11 @@ export function identityProviderVisibilityWhere(
   if (!viewer || viewer.credential || !hasRole(viewer, 'AGENCY_ADMIN')) return { id: { in: [] } };
   return { agencyId: viewer.agencyId };
 }
+
+/**
+ * The providers anyone may sign in with, signed in or not: the enabled ones. Only their names
+ * and where to start are shown (`signInProviders`); signing in starts and ends with them only.
+ */
+export const signInProviderWhere = {
+  enabled: true,
+} as const satisfies Prisma.IdentityProviderWhereInput;

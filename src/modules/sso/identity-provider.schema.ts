@@ -6,8 +6,12 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { IdentityMatch } from '../../generated/prisma/enums.js';
 import { publicUrl } from '../../public-url.js';
 import { localizedName } from '../i18n/locale.js';
+import { userVisibilityWhere } from '../users/user.access.js';
 import { RoleEnum, UserRef } from '../users/user.schema.js';
-import { identityProviderVisibilityWhere } from './identity-provider.access.js';
+import {
+  identityProviderVisibilityWhere,
+  signInProviderWhere,
+} from './identity-provider.access.js';
 import {
   createIdentityProvider,
   deleteIdentityProvider,
@@ -116,7 +120,7 @@ builder.queryField('signInProviders', (t) =>
       'The enabled single sign-on providers, by name, for the sign-in page (no session needed).',
     resolve: () =>
       prisma.identityProvider.findMany({
-        where: { enabled: true },
+        where: signInProviderWhere,
         select: {
           id: true,
           name: true,
@@ -262,13 +266,11 @@ builder.mutationField('linkUserIdentity', (t) =>
       subject: t.arg.string({ validate: text(255) }),
     },
     resolve: async (_parent, args, context) => {
-      await linkUserIdentity(
-        signedInViewer(context),
-        args.providerId.id,
-        args.userId.id,
-        args.subject.trim(),
-      );
-      return prisma.user.findUniqueOrThrow({ where: { id: args.userId.id } });
+      const viewer = signedInViewer(context);
+      await linkUserIdentity(viewer, args.providerId.id, args.userId.id, args.subject.trim());
+      return prisma.user.findFirstOrThrow({
+        where: { id: args.userId.id, AND: [userVisibilityWhere(viewer)] },
+      });
     },
   }),
 );

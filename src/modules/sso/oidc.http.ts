@@ -9,6 +9,7 @@ import { rateLimiter, secondsToWait } from '../../rate-limit.js';
 import { SecondFactorRequiredError } from '../auth/auth.errors.js';
 import { afterFirstFactor } from '../auth/auth.service.js';
 import { setSessionCookie } from '../auth/session.cookie.js';
+import { signInProviderWhere } from './identity-provider.access.js';
 import {
   accountForClaims,
   type ProviderClaims,
@@ -72,7 +73,7 @@ async function start(providerId: string, address: string): Promise<Response> {
     });
   }
   const provider = /^[0-9a-f-]{36}$/i.test(providerId)
-    ? await prisma.identityProvider.findFirst({ where: { id: providerId, enabled: true } })
+    ? await prisma.identityProvider.findFirst({ where: { id: providerId, ...signInProviderWhere } })
     : null;
   if (!provider) return refused(base, 'unknown-provider');
   let configuration: Awaited<ReturnType<typeof providerConfiguration>>;
@@ -112,12 +113,12 @@ async function callback(request: Request, url: URL, source: ContextSource): Prom
   const held = parseCookie(request.headers.get('cookie') ?? '')[STATE_COOKIE];
   if (!state || held !== state) return refused(base, 'not-started-here');
   // Used once, whatever follows.
-  const pending = await prisma.oidcSignIn.findUnique({
-    where: { state },
+  const pending = await prisma.oidcSignIn.findFirst({
+    where: { state, provider: signInProviderWhere },
     include: { provider: true },
   });
   await prisma.oidcSignIn.deleteMany({ where: { state } });
-  if (!pending || pending.expiresAt <= new Date() || !pending.provider.enabled) {
+  if (!pending || pending.expiresAt <= new Date()) {
     return refused(base, 'expired');
   }
   const { provider } = pending;
