@@ -5,15 +5,26 @@ import { matchSecret } from './config.js';
 // providers' client secrets) are kept sealed: AES-256-GCM under a key derived from the server
 // secret, MATCH_SECRET (HKDF-SHA-256, one key per purpose), so a copy of the database alone does
 // not reveal them. `v1.<iv>.<tag>.<sealed>`, base64url. Rotating MATCH_SECRET re-seals every one
-// of them (src/tools/rotate-secrets.ts).
+// of them (src/tools/rotate-secrets.ts). Keys that sign what the server hands out and reads back
+// (TAXII `next` cursors) come from the same derivation under purposes of their own; a rotation
+// turns those values stale.
 
 export type SealedPurpose = 'webhook-secrets' | 'totp-secrets' | 'provider-secrets';
+/** Purposes of keys used to sign what the server hands out and reads back (not sealed). */
+export type SigningPurpose = 'taxii-cursors';
 
-// The server secret is a parameter so that rotating it can open under the previous one and seal
-// under the next.
-function key(serverSecret: string, purpose: SealedPurpose): Buffer {
+/**
+ * The key of one purpose, derived from the server secret. The server secret is a parameter so
+ * that rotating it can open under the previous one and seal under the next.
+ */
+export function derivedKey(
+  purpose: SealedPurpose | SigningPurpose,
+  serverSecret = matchSecret(),
+): Buffer {
   return Buffer.from(hkdfSync('sha256', serverSecret, 'gba-ipnet', purpose, 32));
 }
+
+const key = (serverSecret: string, purpose: SealedPurpose) => derivedKey(purpose, serverSecret);
 
 export function sealSecret(
   secret: string,

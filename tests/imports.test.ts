@@ -55,7 +55,7 @@ beforeAll(async () => {
   authorToken = await tokenFor((await makeUser(a.id, ['ANALYST'])).email);
   const analyst = await makeUser(b.id, ['ANALYST']);
   importer = { token: await tokenFor(analyst.email), agencyId: b.id, userId: analyst.id };
-  adminB = await tokenFor((await makeUser(b.id, ['AGENCY_ADMIN'])).email);
+  adminB = await tokenFor((await makeUser(b.id, ['AGENCY_ADMIN', 'ANALYST'])).email);
 });
 
 const observableSet = (list: { type: string; normalisedValue?: string; value?: string }[]) =>

@@ -180,8 +180,9 @@ describe('credentials', () => {
       },
     );
     expect(me.data?.me ?? null).toBeNull();
-    // A credential without READ is refused the feed.
-    const importOnly = await issueCredential(admins.a, 'AMBER', ['IMPORT']);
+    // A credential without READ is refused the feed (IMPORT is issued by an admin who may write).
+    const writer = await tokenFor((await makeUser(agencyIds.a, ['AGENCY_ADMIN', 'ANALYST'])).email);
+    const importOnly = await issueCredential(writer, 'AMBER', ['IMPORT']);
     expect((await TaxiiClient.basic(importOnly).get('/taxii2/')).status).toBe(403);
     // A client that accepts only another media type is told so.
     const pair = Buffer.from(`${credentials.a.username}:${credentials.a.password}`).toString(

@@ -7,7 +7,7 @@ export function isNetworkAdmin(viewer: Viewer | null): boolean {
   return viewer?.roles.includes('NETWORK_ADMIN') ?? false;
 }
 
-export function hasRole(viewer: Viewer | null, role: Role): boolean {
+export function hasRole(viewer: Pick<Viewer, 'roles'> | null, role: Role): boolean {
   if (!viewer) return false;
   return viewer.roles.includes(role) || viewer.roles.includes('NETWORK_ADMIN');
 }

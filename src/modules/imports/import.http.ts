@@ -1,5 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Plugin } from 'graphql-yoga';
+import { type ContextSource, clientAddress } from '../../context.js';
 import { AppError, httpStatusOf } from '../../errors.js';
 import { logger } from '../../logger.js';
 import { credentialFor } from '../credentials/api-credential.service.js';
@@ -14,22 +15,35 @@ import { planStixBundle } from './stix-import.js';
 
 const PLANNERS = { stix: planStixBundle, misp: planMispEvent } as const;
 
-function answer(body: unknown, status: number): Response {
+function answer(body: unknown, status: number, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
   });
 }
 
 export function useImportEndpoints(): Plugin {
   return {
-    async onRequest({ request, url, endResponse }) {
+    async onRequest({ request, url, endResponse, serverContext }) {
       const match = /^\/import\/(stix|misp)\/?$/.exec(url.pathname);
       if (!match) return;
       const refuse = (status: number, error: string) => endResponse(answer({ error }, status));
       if (request.method !== 'POST') return refuse(405, 'Send the document with POST.');
-      const signedIn = await credentialFor(request.headers.get('authorization'), 'IMPORT');
-      if (!('viewer' in signedIn)) return refuse(signedIn.status, signedIn.reason);
+      const signedIn = await credentialFor(
+        request.headers.get('authorization'),
+        'IMPORT',
+        clientAddress({ ...(serverContext as ContextSource), request }),
+      );
+      if (!('viewer' in signedIn)) {
+        const wait = 'retryAfterSeconds' in signedIn ? signedIn.retryAfterSeconds : null;
+        return endResponse(
+          answer(
+            { error: signedIn.reason },
+            signedIn.status,
+            wait ? { 'retry-after': String(wait) } : {},
+          ),
+        );
+      }
       const { viewer } = signedIn;
       const length = Number(request.headers.get('content-length') ?? 0);
       if (length > IMPORT_LIMITS.size)

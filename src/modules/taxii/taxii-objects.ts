@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context, Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import type {
@@ -10,6 +11,7 @@ import type {
 } from '../../generated/prisma/client.js';
 import type { Tlp } from '../../generated/prisma/enums.js';
 import { isUuid } from '../../input-guard.js';
+import { derivedKey } from '../../sealed-secrets.js';
 import { markingsUpTo } from '../credentials/api-credential.service.js';
 import { recordAccess } from '../intel/access-log.js';
 import {
@@ -99,16 +101,41 @@ interface Entry {
   report?: { id: string; tlp: Tlp; authorAgencyId: string };
 }
 
-function encodePosition(position: Position): string {
-  return Buffer.from(
-    JSON.stringify([position.at.toISOString(), position.stream, position.key, position.offset]),
-  ).toString('base64url');
+/**
+ * What a cursor is bound to: the credential (or person) and the collection it was written for.
+ * A cursor of one credential or collection is not read for another.
+ */
+export function cursorScope(viewer: Viewer, collection: Collection): string {
+  return `${viewer.credential ? `credential:${viewer.credential.id}` : `user:${viewer.userId}`}/${collection.id}`;
 }
 
-/** A `next` token back into a position; null when it is not one of ours. */
-export function decodePosition(token: string): Position | null {
+function cursorMac(payload: string, scope: string): Buffer {
+  return createHmac('sha256', derivedKey('taxii-cursors')).update(`${scope}\n${payload}`).digest();
+}
+
+/** A `next` token: the position, and an HMAC over it and its scope (`<payload>.<mac>`). */
+function encodePosition(position: Position, scope: string): string {
+  const payload = Buffer.from(
+    JSON.stringify([position.at.toISOString(), position.stream, position.key, position.offset]),
+  ).toString('base64url');
+  return `${payload}.${cursorMac(payload, scope).toString('base64url')}`;
+}
+
+/**
+ * A `next` token back into a position; null unless this server wrote it for this scope. Only
+ * then is it parsed, so a forged position (a year before 1, a key that is no id) never reaches
+ * the database.
+ */
+export function decodePosition(token: string, scope: string): Position | null {
+  const [payload, mac, ...rest] = token.split('.');
+  if (!payload || !mac || rest.length > 0 || token.length > 1000) return null;
+  const given = Buffer.from(mac, 'base64url');
+  const expected = cursorMac(payload, scope);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   try {
-    const [at, stream, key, offset] = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    const [at, stream, key, offset] = JSON.parse(
+      Buffer.from(payload, 'base64url').toString('utf8'),
+    );
     const date = new Date(at);
     if (
       typeof at !== 'string' ||
@@ -505,5 +532,9 @@ export async function collectionPage(
     }
   }
   await Promise.all([...shared.values()].map((report) => recordAccess(context, report, 'EXPORT')));
-  return { objects: delivered, more: next !== null, next: next ? encodePosition(next) : null };
+  return {
+    objects: delivered,
+    more: next !== null,
+    next: next ? encodePosition(next, cursorScope(viewer, collection)) : null,
+  };
 }

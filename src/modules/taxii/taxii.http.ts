@@ -1,10 +1,17 @@
 import type { Plugin } from 'graphql-yoga';
-import { type Context, contextFor, type Viewer } from '../../context.js';
+import {
+  type Context,
+  type ContextSource,
+  clientAddress,
+  contextFor,
+  type Viewer,
+} from '../../context.js';
 import { logger } from '../../logger.js';
 import { credentialFor } from '../credentials/api-credential.service.js';
 import { type Collection, collectionsFor } from './taxii-collections.js';
 import {
   collectionPage,
+  cursorScope,
   type Delivered,
   decodePosition,
   type ObjectPage,
@@ -40,7 +47,7 @@ function json(body: unknown, status: number, headers: Record<string, string> = {
   });
 }
 
-function errorResponse(error: TaxiiError): Response {
+function errorResponse(error: TaxiiError, headers: Record<string, string> = {}): Response {
   return json(
     {
       title: error.title,
@@ -49,10 +56,16 @@ function errorResponse(error: TaxiiError): Response {
     },
     error.status,
     error.status === 401
-      ? { 'www-authenticate': 'Basic realm="GBA IPNet TAXII", charset="UTF-8"' }
-      : {},
+      ? { 'www-authenticate': 'Basic realm="GBA IPNet TAXII", charset="UTF-8"', ...headers }
+      : headers,
   );
 }
+
+const REFUSAL_TITLES = {
+  401: 'Authentication required',
+  403: 'Not permitted',
+  429: 'Too many failed attempts',
+} as const;
 
 /** TAXII clients ask for the TAXII media type; a client asking for anything accepts it too. */
 function acceptsTaxii(accept: string | null): boolean {
@@ -81,20 +94,30 @@ function list(url: URL, name: string): string[] | null {
 
 function timestamp(value: string, name: string): Date {
   const date = new Date(value);
+  // Date reads year 0 and rolls 2026-02-30 over into March; the database has no year 0. Both
+  // are refused here rather than read or sent on.
   if (
     !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(value) ||
-    Number.isNaN(date.getTime())
+    Number.isNaN(date.getTime()) ||
+    date.getUTCFullYear() < 1 ||
+    date.toISOString().slice(0, 19) !== value.slice(0, 19)
   ) {
     throw new TaxiiError(
       400,
       `Invalid ${name}`,
-      'Expected an RFC 3339 timestamp in UTC, such as 2026-01-31T08:00:00.000Z.',
+      'Expected an RFC 3339 timestamp in UTC from the year 1 on, such as 2026-01-31T08:00:00.000Z.',
     );
   }
   return date;
 }
 
-function objectQuery(url: URL, fixedId?: string, defaultVersion = 'last'): ObjectQuery {
+/** The query of an objects, versions or manifest request; `scope` is what `next` is bound to. */
+function objectQuery(
+  url: URL,
+  scope: string,
+  fixedId?: string,
+  defaultVersion = 'last',
+): ObjectQuery {
   const limitText = url.searchParams.get('limit');
   let limit = DEFAULT_PAGE;
   if (limitText !== null) {
@@ -105,12 +128,12 @@ function objectQuery(url: URL, fixedId?: string, defaultVersion = 'last'): Objec
     limit = Math.min(limit, MAX_PAGE);
   }
   const nextText = url.searchParams.get('next');
-  const next = nextText === null ? null : decodePosition(nextText);
+  const next = nextText === null ? null : decodePosition(nextText, scope);
   if (nextText !== null && !next) {
     throw new TaxiiError(
       400,
       'Invalid next',
-      'Use the next value of the previous page as it was given.',
+      'Use the next value of the previous page of this collection as it was given, with the same credential.',
     );
   }
   const addedAfter = url.searchParams.get('added_after');
@@ -195,10 +218,11 @@ async function route(
   const collection = collections.find((c) => c.id === parts[2]);
   if (!collection) throw new TaxiiError(404, 'No such collection');
   const [, , , resource, objectId, sub, ...rest] = parts;
+  const scope = cursorScope(viewer, collection);
   if (rest.length > 0) throw new TaxiiError(404, 'Not found');
   if (resource === undefined) return json(collectionResource(collection), 200);
   if (resource === 'manifest' && objectId === undefined) {
-    const page = await collectionPage(context, viewer, collection, objectQuery(url));
+    const page = await collectionPage(context, viewer, collection, objectQuery(url, scope));
     return json(
       {
         ...pageFields(page),
@@ -226,7 +250,7 @@ async function route(
       context,
       viewer,
       collection,
-      objectQuery(url, objectId, 'all'),
+      objectQuery(url, scope, objectId, 'all'),
     );
     if (page.objects.length === 0 && !page.more) throw new TaxiiError(404, 'No such object');
     return json(
@@ -236,7 +260,7 @@ async function route(
     );
   }
   if (sub !== undefined) throw new TaxiiError(404, 'Not found');
-  const page = await collectionPage(context, viewer, collection, objectQuery(url, objectId));
+  const page = await collectionPage(context, viewer, collection, objectQuery(url, scope, objectId));
   if (objectId !== undefined && page.objects.length === 0 && !page.more)
     throw new TaxiiError(404, 'No such object');
   return json(
@@ -251,7 +275,7 @@ async function route(
 
 export function useTaxiiEndpoint(): Plugin {
   return {
-    async onRequest({ request, url, endResponse }) {
+    async onRequest({ request, url, endResponse, serverContext }) {
       if (url.pathname !== '/taxii2' && !url.pathname.startsWith(ROOT)) return;
       try {
         const parts = url.pathname
@@ -278,12 +302,24 @@ export function useTaxiiEndpoint(): Plugin {
         if (!acceptsTaxii(request.headers.get('accept'))) {
           throw new TaxiiError(406, 'Not acceptable', `This server answers ${TAXII_MEDIA_TYPE}.`);
         }
-        const signedIn = await credentialFor(request.headers.get('authorization'), 'READ');
+        const signedIn = await credentialFor(
+          request.headers.get('authorization'),
+          'READ',
+          clientAddress({ ...(serverContext as ContextSource), request }),
+        );
         if (!('viewer' in signedIn)) {
-          throw new TaxiiError(
+          const refusal = new TaxiiError(
             signedIn.status,
-            signedIn.status === 401 ? 'Authentication required' : 'Not permitted',
+            REFUSAL_TITLES[signedIn.status],
             signedIn.reason,
+          );
+          return endResponse(
+            errorResponse(
+              refusal,
+              'retryAfterSeconds' in signedIn
+                ? { 'retry-after': String(signedIn.retryAfterSeconds) }
+                : {},
+            ),
           );
         }
         const { viewer } = signedIn;
