@@ -2,17 +2,19 @@ import { z } from 'zod';
 import { builder } from '../../builder.js';
 import { signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
-import { ConflictError, NotFoundError } from '../../errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { ApiCredential } from '../../generated/prisma/client.js';
 import { ApiScope } from '../../generated/prisma/enums.js';
 import { TlpEnum } from '../intel/intel.schema.js';
 import { visibleUser } from '../users/user.access.js';
+import { UserRef } from '../users/user.schema.js';
 import { apiCredentialVisibilityWhere } from './api-credential.access.js';
 import {
   CEILINGS,
   issueApiCredential,
   MAX_CREDENTIALS_PER_AGENCY,
   revokeApiCredential,
+  transferApiCredential,
 } from './api-credential.service.js';
 
 // API credentials for partner tools: issued by an agency admin (the secret is shown once),
@@ -40,7 +42,8 @@ export const ApiCredentialRef = builder.prismaNode('ApiCredential', {
     createdBy: t.prismaField({
       type: 'User',
       nullable: true,
-      description: 'Who issued it: what it reads is logged in their name, with the credential.',
+      description:
+        'Who holds it: the admin who issued it, or to whom it was handed since (`transferApiCredential`). It acts with no more than their current rights and ends when their account is deactivated; what it reads and imports is in their name, with the credential.',
       select: { createdById: true },
       resolve: (query, credential, _args, context) =>
         visibleUser(context, credential.createdById, query),
@@ -125,7 +128,7 @@ builder.mutationField('issueApiCredential', (t) =>
     type: IssuedApiCredential,
     authScopes: { role: 'AGENCY_ADMIN' },
     description: `Issues a credential for a partner tool of your agency. Answers with its secret, once. At most ${MAX_CREDENTIALS_PER_AGENCY} in use per agency.`,
-    errors: { types: [ConflictError], dataField: { name: 'issued' } },
+    errors: { types: [ConflictError, ValidationError], dataField: { name: 'issued' } },
     args: { input: t.arg({ type: IssueApiCredentialInput }) },
     resolve: (_parent, { input }, context) =>
       issueApiCredential(signedInViewer(context), {
@@ -144,5 +147,31 @@ builder.mutationField('revokeApiCredential', (t) =>
     errors: { types: [NotFoundError], dataField: { name: 'credential' } },
     args: { id: t.arg.globalID({ for: ApiCredentialRef }) },
     resolve: (_parent, { id }, context) => revokeApiCredential(signedInViewer(context), id.id),
+  }),
+);
+
+builder.mutationField('transferApiCredential', (t) =>
+  t.field({
+    type: ApiCredentialRef,
+    authScopes: { role: 'AGENCY_ADMIN' },
+    description:
+      'Hands a credential of your agency to another of its admins, who holds it from now on (it acts with their rights, in their name). Do it before deactivating its holder: a credential ends with its holder. The new holder needs the ANALYST role for an IMPORT scope.',
+    errors: { types: [NotFoundError, ValidationError], dataField: { name: 'credential' } },
+    args: {
+      id: t.arg.globalID({ for: ApiCredentialRef }),
+      toUserId: t.arg.globalID({ for: UserRef }),
+    },
+    resolve: async (_parent, { id, toUserId }, context) => {
+      const { credential, fromUserId } = await transferApiCredential(
+        signedInViewer(context),
+        id.id,
+        toUserId.id,
+      );
+      context.log.info(
+        { credentialId: credential.id, fromUserId, toUserId: credential.createdById },
+        'API credential handed over',
+      );
+      return credential;
+    },
   }),
 );
