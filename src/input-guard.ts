@@ -97,11 +97,8 @@ function valueProblems(
     });
   }
   if (!isScalarType(nullable)) return [];
-  if (anyText(value, hasNul))
-    return [{ path, message: 'must not contain NUL (\\u0000) characters' }];
-  if (anyText(value, hasLoneSurrogate)) {
-    return [{ path, message: 'must be valid Unicode text (it holds a lone surrogate)' }];
-  }
+  const problem = jsonProblem(value);
+  if (problem) return [{ path: [path, ...problem.path].join('.'), message: problem.message }];
   if (extensions.isRelayGlobalID && typeof value === 'string') {
     const expected = extensions.relayGlobalIDFor?.map((t) => t.typename) ?? null;
     const problem = globalIdProblem(schema, value, expected);
@@ -110,20 +107,52 @@ function valueProblems(
   return [];
 }
 
-const hasNul = (text: string) => text.includes('\u0000');
+/** How deep a JSON value may nest: far beyond any STIX or MISP document, and walked without recursion. */
+export const MAX_JSON_DEPTH = 100;
+
 /** Half of a UTF-16 pair on its own: no UTF-8 text, so PostgreSQL refuses it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-const hasLoneSurrogate = (text: string) => LONE_SURROGATE.test(text);
+function textProblem(text: string): string | null {
+  if (text.includes('\u0000')) return 'must not contain NUL (\\u0000) characters';
+  if (LONE_SURROGATE.test(text)) return 'must be valid Unicode text (it holds a lone surrogate)';
+  return null;
+}
 
-/** Whether any text in `value` (strings, and keys and strings of JSON values) is `bad`. */
-function anyText(value: unknown, bad: (text: string) => boolean): boolean {
-  if (typeof value === 'string') return bad(value);
-  if (Array.isArray(value)) return value.some((item) => anyText(item, bad));
-  if (value && typeof value === 'object') {
-    return Object.entries(value).some(([key, v]) => bad(key) || anyText(v, bad));
+/**
+ * The first problem of a value taken as JSON (its strings, and the keys and strings of its
+ * objects and arrays), with the path to it: NUL, a lone surrogate, or nesting deeper than
+ * MAX_JSON_DEPTH. Walked with a stack of its own, so that no document can exhaust the call
+ * stack; the GraphQL guard and the import endpoints give the same answer.
+ */
+export function jsonProblem(value: unknown): { path: string[]; message: string } | null {
+  const pending: { value: unknown; path: string[] }[] = [{ value, path: [] }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { value: item, path } = next;
+    if (typeof item === 'string') {
+      const message = textProblem(item);
+      if (message) return { path, message };
+      continue;
+    }
+    if (typeof item !== 'object' || item === null) continue;
+    if (path.length >= MAX_JSON_DEPTH) {
+      // The path to the top of the nesting: the rest is a hundred steps of the same.
+      return {
+        path: path.slice(0, 3),
+        message: `is nested more than ${MAX_JSON_DEPTH} levels deep`,
+      };
+    }
+    const keys = Array.isArray(item) ? item.map((_, index) => String(index)) : Object.keys(item);
+    for (const key of keys) {
+      const message = textProblem(key);
+      if (message) return { path: [...path, key], message };
+    }
+    // Pushed last first, so that the first problem in document order is the one named.
+    for (const key of keys.reverse()) {
+      pending.push({ value: (item as Record<string, unknown>)[key], path: [...path, key] });
+    }
   }
-  return false;
+  return null;
 }
 
 const PAGE_SIZE_ARGUMENTS = new Set(['first', 'last']);

@@ -1,3 +1,4 @@
+import { config } from '../../config.js';
 import type { ObservableType, Tlp } from '../../generated/prisma/enums.js';
 import type { ReportFields } from '../intel/intel.service.js';
 import { TLP_MARKINGS } from '../intel/stix.js';
@@ -33,13 +34,44 @@ export interface ImportPlan {
 
 /** Limits on one import, whatever its format. */
 export const IMPORT_LIMITS = {
-  /** Characters of the document as JSON. */
-  size: 5_000_000,
   /** Objects of a bundle, or attributes of an event. */
   objects: 5_000,
   reports: 100,
   observablesPerReport: 500,
+  /** Observables of all its reports together: what one answer lists and one transaction writes. */
+  observables: 5_000,
+  /** Steps of planning (objects expanded, observables gathered): any bundle within the other limits plans in far fewer. */
+  work: 1_000_000,
 };
+
+/**
+ * The largest document, in bytes of JSON: the request body limit, which is what the server
+ * reads and parses at once (see MAX_BODY_BYTES in docs/configuration.md).
+ */
+export function importSizeLimit(): number {
+  return config().MAX_BODY_BYTES;
+}
+
+/** Planning work done by this process: tests check that it grows with the document, no faster. */
+export const importWork = { expansions: 0 };
+
+/** Planning runs on the request loop: it gives other requests a turn every few milliseconds. */
+const SLICE_MS = 10;
+
+export function pacer(): () => Promise<void> | undefined {
+  let since = performance.now();
+  return () => {
+    if (performance.now() - since < SLICE_MS) return undefined;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        since = performance.now();
+        resolve();
+      }),
+    );
+  };
+}
+
+export const RED_REFUSAL = 'TLP:RED goes to named people: write it in IPNet, naming its recipients';
 
 /** Marking order, lowest first (as TLP_MARKINGS lists them): several TLP markings give the strictest. */
 const TLP_ORDER = Object.keys(TLP_MARKINGS) as Tlp[];
@@ -56,4 +88,10 @@ export function strictest(markings: readonly Tlp[]): Tlp | null {
 export function clip(value: unknown, max: number, fallback: string): string {
   const text = typeof value === 'string' ? value.trim() : '';
   return (text || fallback).slice(0, max);
+}
+
+/** Text from a document, for a message: what it says, within reason. */
+export function quoted(value: unknown, max = 100): string {
+  if (typeof value !== 'string') return '(not text)';
+  return value.length > max ? `${value.slice(0, max)}…` : value;
 }

@@ -4,8 +4,8 @@ import { type ContextSource, clientAddress } from '../../context.js';
 import { AppError, httpStatusOf } from '../../errors.js';
 import { logger } from '../../logger.js';
 import { credentialFor } from '../credentials/api-credential.service.js';
-import { checkImportSize, runImport } from './import.service.js';
-import { IMPORT_LIMITS } from './import-plan.js';
+import { runImport } from './import.service.js';
+import { ImportTooLargeError, readImportBody } from './import-document.js';
 import { planMispEvent } from './misp-import.js';
 import { planStixBundle } from './stix-import.js';
 
@@ -45,22 +45,10 @@ export function useImportEndpoints(): Plugin {
         );
       }
       const { viewer } = signedIn;
-      const length = Number(request.headers.get('content-length') ?? 0);
-      if (length > IMPORT_LIMITS.size)
-        return refuse(413, `At most ${IMPORT_LIMITS.size} bytes are imported at once.`);
-      let document: unknown;
-      try {
-        const text = await request.text();
-        if (text.length > IMPORT_LIMITS.size)
-          return refuse(413, `At most ${IMPORT_LIMITS.size} bytes are imported at once.`);
-        document = JSON.parse(text);
-      } catch {
-        return refuse(400, 'The body is not JSON.');
-      }
       const dryRun = url.searchParams.get('dryRun') !== 'false';
       try {
-        checkImportSize(document);
-        const plan = PLANNERS[match[1] as keyof typeof PLANNERS](viewer, document);
+        const document = await readImportBody(request);
+        const plan = await PLANNERS[match[1] as keyof typeof PLANNERS](viewer, document);
         const outcome = await runImport(viewer, plan, { dryRun });
         endResponse(
           answer(
@@ -78,6 +66,7 @@ export function useImportEndpoints(): Plugin {
           ),
         );
       } catch (error) {
+        if (error instanceof ImportTooLargeError) return refuse(413, error.message);
         if (error instanceof AppError) return refuse(httpStatusOf(error), error.message);
         logger.error({ err: error }, 'import failed');
         refuse(500, 'Unexpected error.');

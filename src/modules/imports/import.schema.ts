@@ -4,12 +4,8 @@ import { ConflictError } from '../../errors.js';
 import type { AudienceScope, ObservableType, Tlp } from '../../generated/prisma/enums.js';
 import { visibleReport } from '../intel/intel.access.js';
 import { AudienceScopeEnum, ObservableTypeEnum, TlpEnum } from '../intel/intel.schema.js';
-import {
-  checkImportSize,
-  type ImportedReport,
-  type ImportOutcome,
-  runImport,
-} from './import.service.js';
+import { type ImportedReport, type ImportOutcome, runImport } from './import.service.js';
+import { checkImportDocument } from './import-document.js';
 import type { PlannedObservable, Refusal } from './import-plan.js';
 import { planMispEvent } from './misp-import.js';
 import { planStixBundle } from './stix-import.js';
@@ -104,10 +100,11 @@ for (const [name, format, plan] of [
         document: t.arg({ type: 'JSON', description: `The document: ${format}.` }),
         dryRun: t.arg.boolean({ defaultValue: true }),
       },
-      resolve: (_parent, args, context) => {
+      resolve: async (_parent, args, context) => {
         const viewer = signedInViewer(context);
-        checkImportSize(args.document);
-        return runImport(viewer, plan(viewer, args.document), { dryRun: args.dryRun ?? true });
+        checkImportDocument(args.document);
+        const planned = await plan(viewer, args.document);
+        return runImport(viewer, planned, { dryRun: args.dryRun ?? true });
       },
     }),
   );

@@ -1,17 +1,12 @@
 import type { Viewer } from '../../context.js';
 import { isUniqueViolation, prisma } from '../../db.js';
-import { ConflictError, ValidationError } from '../../errors.js';
+import { ConflictError } from '../../errors.js';
 import { markingsUpTo } from '../credentials/api-credential.service.js';
 import { intelReportVisibilityWhere } from '../intel/intel.access.js';
 import { createReportWithin } from '../intel/intel.service.js';
 import { createReportInput } from '../intel/intel.validation.js';
 import { observableHash } from '../intel/observables.js';
-import {
-  IMPORT_LIMITS,
-  type ImportPlan,
-  type PlannedObservable,
-  type Refusal,
-} from './import-plan.js';
+import type { ImportPlan, PlannedObservable, Refusal } from './import-plan.js';
 
 // Previewing and writing an import. A preview (the default) writes nothing and says what each
 // object would become, what is refused and why, and what each report correlates with among the
@@ -38,17 +33,6 @@ export interface ImportOutcome {
   dryRun: boolean;
   reports: ImportedReport[];
   refused: Refusal[];
-}
-
-/** The document as the reader receives it, refused at once when it is too large. */
-export function checkImportSize(document: unknown): void {
-  const size = JSON.stringify(document ?? null).length;
-  if (size > IMPORT_LIMITS.size) {
-    throw ValidationError.single(
-      ['document'],
-      `is ${size.toLocaleString('en')} characters; at most ${IMPORT_LIMITS.size.toLocaleString('en')} are imported at once`,
-    );
-  }
 }
 
 function unique(observables: PlannedObservable[]): PlannedObservable[] {

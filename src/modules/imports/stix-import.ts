@@ -9,45 +9,37 @@ import {
 } from '../../generated/prisma/enums.js';
 import type { AudienceChoice } from '../intel/intel.service.js';
 import { normaliseObservable } from '../intel/observables.js';
-import { credibilityFromConfidence, TLP_EXTENSION, TLP_MARKINGS } from '../intel/stix.js';
+import { credibilityFromConfidence } from '../intel/stix.js';
 import {
   clip,
   IMPORT_LIMITS,
   type ImportPlan,
+  importWork,
   type PlannedObservable,
   type PlannedReport,
+  pacer,
   type Refusal,
   strictest,
 } from './import-plan.js';
+import { tlpOf } from './stix-markings.js';
 
 // A STIX 2.1 bundle read as IPNet reports: each `report` becomes a draft of the importer's agency
 // with the observables its `object_refs` name, through indicators with simple patterns
-// (`[domain-name:value = '…']`), observed-data and the SCOs themselves. Markings are the TLP
-// 2.0 definitions (OASIS ids or the TLP 2.0 extension) or TLP 1.0 ones; anything else, and
-// TLP:RED, is refused. A bundle without reports is one report. Nothing here touches the database.
+// (`[domain-name:value = '…']`), observed-data and the SCOs themselves. A report is marked with
+// the strictest TLP of itself and of everything it carries; an object marked TLP:RED, or with a
+// marking that is not TLP, is refused (stix-markings.ts). A bundle without reports is one report.
+// Each object is expanded once, without recursion, and cycles are refused: the work grows with
+// the document, and the request loop gets a turn every few milliseconds. Nothing here touches
+// the database.
 
 type StixObject = Record<string, unknown> & { type: string; id: string };
 
-/** The TLP 1.0 marking definitions of STIX 2.0/2.1 (section 7.2.1.4), mapped to TLP 2.0. */
-const TLP1: Record<string, Tlp> = {
-  'marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9': 'CLEAR',
-  'marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da': 'GREEN',
-  'marking-definition--f88d31f6-486f-44da-b317-01333bde0b82': 'AMBER',
-  'marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed': 'RED',
-};
-const TLP2 = new Map(Object.entries(TLP_MARKINGS).map(([tlp, m]) => [m.id, tlp as Tlp]));
-/** TLP 2.0 words (`amber+strict`) and TLP 1.0's `white`, as markings. */
-const TLP_WORDS: Record<string, Tlp> = {
-  ...Object.fromEntries(Object.entries(TLP_MARKINGS).map(([tlp, m]) => [m.value, tlp as Tlp])),
-  white: 'CLEAR',
-};
-
-/** SCO types and the observable type each becomes. */
-const SCO_TYPES: Record<string, ObservableType> = {
-  'domain-name': 'DOMAIN',
-  url: 'WEBSITE_URL',
-  'email-addr': 'EMAIL',
-};
+/** SCO types and the observable type each becomes (a Map: a type named `constructor` is unknown). */
+const SCO_TYPES = new Map<string, ObservableType>([
+  ['domain-name', 'DOMAIN'],
+  ['url', 'WEBSITE_URL'],
+  ['email-addr', 'EMAIL'],
+]);
 
 /** `x-ipnet-container-number` → CONTAINER_NUMBER, for the identifiers STIX has no object for. */
 function ipnetType(stixType: string): ObservableType | null {
@@ -60,12 +52,20 @@ function ipnetType(stixType: string): ObservableType | null {
 
 const SIMPLE_PATTERN = /^\[\s*([a-z0-9-]+):value\s*=\s*'((?:[^'\\]|\\.)*)'\s*\]$/;
 
+/** `<type>--<UUID>`, the type as STIX allows it (3 to 250 of a-z, 0-9 and -): ids stay short. */
+const STIX_ID =
+  /^([a-z0-9-]{3,250})--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function isStixId(value: unknown, type: string): value is string {
+  return typeof value === 'string' && STIX_ID.exec(value)?.[1] === type;
+}
+
 function isObject(value: unknown): value is StixObject {
+  const type = (value as { type?: unknown } | null)?.type;
   return (
     typeof value === 'object' &&
-    value !== null &&
-    typeof (value as StixObject).type === 'string' &&
-    typeof (value as StixObject).id === 'string'
+    typeof type === 'string' &&
+    isStixId((value as { id?: unknown }).id, type)
   );
 }
 
@@ -74,20 +74,29 @@ function refs(object: StixObject, property: string): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
-/** The marking a definition object stands for, if it is a TLP one. */
-function markingOf(definition: StixObject | undefined, id: string): Tlp | null {
-  const known = TLP2.get(id) ?? TLP1[id];
-  if (known) return known;
-  if (!definition) return null;
-  const extension = (definition.extensions as Record<string, { tlp_2_0?: unknown }> | undefined)?.[
-    TLP_EXTENSION
-  ];
-  if (typeof extension?.tlp_2_0 === 'string') return TLP_WORDS[extension.tlp_2_0] ?? null;
-  const tlp1 = (definition.definition as { tlp?: unknown } | undefined)?.tlp;
-  if (definition.definition_type === 'tlp' && typeof tlp1 === 'string')
-    return TLP_WORDS[tlp1] ?? null;
-  return null;
+/** What an object brings to the reports that name it: observables, and their strictest marking. */
+interface Carried {
+  observables: PlannedObservable[];
+  tlp: Tlp | null;
 }
+const NOTHING: Carried = { observables: [], tlp: null };
+
+/** An observed-data being expanded: where it stands on the walk and what it has gathered. */
+interface Frame {
+  object: StixObject;
+  children: string[];
+  next: number;
+  /** Its place on the stack, and the lowest place a reference from below it leads back to. */
+  index: number;
+  low: number;
+  tlp: Tlp | null;
+  observables: Set<PlannedObservable>;
+}
+
+const NO_MARKING = 'no TLP marking: IPNet shares only under TLP 2.0 (object_marking_refs)';
+
+/** The work limit was reached: the document is refused as a whole. */
+class TooIntricate extends Error {}
 
 function enumOf<T extends string>(values: Record<string, T>, candidates: unknown[]): T | null {
   for (const candidate of candidates) {
@@ -105,7 +114,7 @@ function audienceForMarking(actor: Viewer, tlp: Tlp): AudienceChoice {
     : { scope: 'AGENCIES', agencyIds: [actor.agencyId] };
 }
 
-export function planStixBundle(actor: Viewer, bundle: unknown): ImportPlan {
+export async function planStixBundle(actor: Viewer, bundle: unknown): Promise<ImportPlan> {
   if (
     typeof bundle !== 'object' ||
     bundle === null ||
@@ -120,10 +129,13 @@ export function planStixBundle(actor: Viewer, bundle: unknown): ImportPlan {
       `the bundle holds ${objects.length} objects; at most ${IMPORT_LIMITS.objects} are imported at once`,
     );
   }
+  const breathe = pacer();
   const refused: Refusal[] = [];
+  const refuse = (object: StixObject, reason: string) =>
+    refused.push({ sourceId: object.id, sourceType: object.type, reason });
   const byId = new Map<string, StixObject>();
   for (const object of objects) {
-    if (!isObject(object) || !object.id.startsWith(`${object.type}--`)) {
+    if (!isObject(object)) {
       refused.push({
         sourceId: null,
         sourceType: 'unknown',
@@ -134,99 +146,178 @@ export function planStixBundle(actor: Viewer, bundle: unknown): ImportPlan {
     byId.set(object.id, object);
   }
 
-  const used = new Set<string>();
-  /** The observables one object stands for, and the refusals it brings. */
-  function observablesOf(id: string): PlannedObservable[] {
-    const object = byId.get(id);
-    if (!object) return [];
-    used.add(id);
-    const fromValue = (type: ObservableType, raw: unknown): PlannedObservable[] => {
-      const result = normaliseObservable(type, typeof raw === 'string' ? raw : '');
-      if (!result.ok) {
-        refused.push({
-          sourceId: id,
-          sourceType: object.type,
-          reason: `${type.toLowerCase().replace(/_/g, ' ')} ${result.message}`,
-        });
-        return [];
+  let work = 0;
+  const step = (count = 1) => {
+    work += count;
+    if (work > IMPORT_LIMITS.work) throw new TooIntricate();
+  };
+
+  /** An object that names no others: an SCO, an indicator, or one that brings nothing. */
+  function leaf(object: StixObject): Carried {
+    const { id, type } = object;
+    if (type === 'identity' || type === 'marking-definition') return NOTHING;
+    const fromValue = (observable: ObservableType, raw: unknown): Carried => {
+      const marking = tlpOf(object, byId);
+      if ('reason' in marking) {
+        refuse(object, marking.reason);
+        return NOTHING;
       }
-      return [{ type, value: result.value, sourceId: id }];
+      const result = normaliseObservable(observable, typeof raw === 'string' ? raw : '');
+      if (!result.ok) {
+        refuse(object, `${observable.toLowerCase().replace(/_/g, ' ')} ${result.message}`);
+        return NOTHING;
+      }
+      return {
+        observables: [{ type: observable, value: result.value, sourceId: id }],
+        tlp: marking.tlp,
+      };
     };
-    const scoType = SCO_TYPES[object.type];
+    const scoType = SCO_TYPES.get(type);
     if (scoType) {
       const listed =
         object.x_ipnet_type === 'marketplace-listing' ? 'MARKETPLACE_LISTING' : scoType;
       return fromValue(listed, object.value);
     }
-    if (object.type === 'indicator') {
+    if (type === 'indicator') {
       const match =
         typeof object.pattern === 'string' && object.pattern_type === 'stix'
           ? SIMPLE_PATTERN.exec(object.pattern.trim())
           : null;
       const stixType = match?.[1];
-      const type = stixType ? (SCO_TYPES[stixType] ?? ipnetType(stixType)) : null;
-      if (!match || !type) {
-        refused.push({
-          sourceId: id,
-          sourceType: 'indicator',
-          reason: match
+      const observable = stixType ? (SCO_TYPES.get(stixType) ?? ipnetType(stixType)) : null;
+      if (!match || !observable) {
+        refuse(
+          object,
+          match
             ? `pattern type ${stixType} has no IPNet observable type`
             : "only simple STIX patterns are imported: [<type>:value = '<value>']",
-        });
-        return [];
+        );
+        return NOTHING;
       }
-      return fromValue(type, (match[2] ?? '').replace(/\\(.)/g, '$1'));
+      return fromValue(observable, (match[2] ?? '').replace(/\\(.)/g, '$1'));
     }
-    if (object.type === 'observed-data') return refs(object, 'object_refs').flatMap(observablesOf);
-    if (object.type === 'identity' || object.type === 'marking-definition') return [];
-    refused.push({
-      sourceId: id,
-      sourceType: object.type,
-      reason:
-        object.type === 'sighting'
-          ? 'sightings are recorded in IPNet by the agency that made them'
-          : `a ${object.type} has no place in an IPNet report`,
-    });
-    return [];
+    refuse(
+      object,
+      type === 'sighting'
+        ? 'sightings are recorded in IPNet by the agency that made them'
+        : `a ${type} has no place in an IPNet report`,
+    );
+    return NOTHING;
   }
 
-  function tlpOf(object: StixObject): { tlp: Tlp } | { reason: string } {
-    const markings: Tlp[] = [];
-    for (const ref of refs(object, 'object_marking_refs')) {
-      const tlp = markingOf(byId.get(ref), ref);
-      if (!tlp) return { reason: `marking ${ref} is not a TLP marking IPNet can honour` };
-      markings.push(tlp);
+  const carried = new Map<string, Carried>();
+  const used = new Set<string>();
+  const onPath = new Map<string, number>();
+  const stack: Frame[] = [];
+
+  function gather(frame: { observables: Set<PlannedObservable>; tlp: Tlp | null }, from: Carried) {
+    frame.tlp = strictest([frame.tlp, from.tlp].filter((t): t is Tlp => t !== null));
+    for (const observable of from.observables) {
+      // One past the limit is enough to refuse whatever carries it.
+      if (frame.observables.size > IMPORT_LIMITS.observablesPerReport) break;
+      frame.observables.add(observable);
+      step();
     }
-    const tlp = strictest(markings);
-    if (!tlp)
-      return { reason: 'no TLP marking: IPNet shares only under TLP 2.0 (object_marking_refs)' };
-    if (tlp === 'RED') {
-      return { reason: 'TLP:RED goes to named people: write it in IPNet, naming its recipients' };
-    }
-    return { tlp };
   }
 
-  function plannedReport(source: StixObject, observableIds: string[]): PlannedReport | null {
-    const marking = tlpOf(source);
-    const observables = observableIds.flatMap(observablesOf);
+  /** Expands an object met for the first time: a leaf at once, an observed-data onto the stack. */
+  function enter(id: string): Carried | null {
+    const object = byId.get(id);
+    if (!object) return NOTHING;
+    importWork.expansions += 1;
+    step();
+    used.add(id);
+    if (object.type !== 'observed-data') {
+      const result = leaf(object);
+      carried.set(id, result);
+      return result;
+    }
+    const marking = tlpOf(object, byId);
     if ('reason' in marking) {
-      refused.push({ sourceId: source.id, sourceType: source.type, reason: marking.reason });
+      refuse(object, marking.reason);
+      carried.set(id, NOTHING);
+      return NOTHING;
+    }
+    onPath.set(id, stack.length);
+    stack.push({
+      object,
+      children: refs(object, 'object_refs'),
+      next: 0,
+      index: stack.length,
+      low: Number.POSITIVE_INFINITY,
+      tlp: marking.tlp,
+      observables: new Set(),
+    });
+    return null;
+  }
+
+  /**
+   * What an object carries, observed-data walked depth first with a stack of its own. An
+   * observed-data whose refs lead back to it (`low` at or above its place) is part of a cycle.
+   */
+  async function carriedBy(id: string): Promise<Carried> {
+    const known = carried.get(id) ?? enter(id);
+    if (known) return known;
+    for (let frame = stack.at(-1); frame; frame = stack.at(-1)) {
+      await breathe();
+      const childId = frame.children[frame.next];
+      if (childId !== undefined) {
+        frame.next += 1;
+        step();
+        const onStack = onPath.get(childId);
+        if (onStack !== undefined) {
+          frame.low = Math.min(frame.low, onStack);
+          continue;
+        }
+        const child = carried.get(childId) ?? enter(childId);
+        if (child) gather(frame, child);
+        continue;
+      }
+      stack.pop();
+      onPath.delete(frame.object.id);
+      const cyclic = frame.low <= frame.index;
+      if (cyclic) refuse(frame.object, 'its object_refs lead back to itself (a cycle)');
+      const result = cyclic ? NOTHING : { observables: [...frame.observables], tlp: frame.tlp };
+      carried.set(frame.object.id, result);
+      const parent = stack.at(-1);
+      if (parent) {
+        parent.low = Math.min(parent.low, frame.low);
+        gather(parent, result);
+      }
+    }
+    return carried.get(id) ?? NOTHING;
+  }
+
+  let total = 0;
+  /** A report, or the bundle when it holds none (`own` marking: the report's, or none of its own). */
+  async function plannedReport(
+    source: StixObject,
+    observableIds: string[],
+    own: { tlp: Tlp | null } | { reason: string },
+  ): Promise<PlannedReport | null> {
+    const gathered = { observables: new Set<PlannedObservable>(), tlp: null as Tlp | null };
+    for (const id of observableIds) gather(gathered, await carriedBy(id));
+    const tlp =
+      'reason' in own ? null : strictest([own.tlp, gathered.tlp].filter((t) => t !== null));
+    const count = gathered.observables.size;
+    let reason: string | null = null;
+    if ('reason' in own) reason = own.reason;
+    else if (!tlp) reason = NO_MARKING;
+    else if (count > IMPORT_LIMITS.observablesPerReport)
+      reason = `more than ${IMPORT_LIMITS.observablesPerReport} observables`;
+    else if (total + count > IMPORT_LIMITS.observables)
+      reason = `the import would bring more than ${IMPORT_LIMITS.observables.toLocaleString('en')} observables in all: import the rest in another document`;
+    if (reason !== null || !tlp) {
+      refuse(source, reason ?? '');
       return null;
     }
-    if (observables.length > IMPORT_LIMITS.observablesPerReport) {
-      refused.push({
-        sourceId: source.id,
-        sourceType: source.type,
-        reason: `more than ${IMPORT_LIMITS.observablesPerReport} observables`,
-      });
-      return null;
-    }
+    total += gathered.observables.size;
     const labels = refs(source, 'labels');
     const admiralty = typeof source.x_ipnet_admiralty === 'string' ? source.x_ipnet_admiralty : '';
     const title = clip(source.name, 300, 'Imported STIX bundle');
     return {
       sourceId: source.id,
-      observables,
+      observables: [...gathered.observables],
       fields: {
         title,
         summary: clip(source.description, 20_000, title),
@@ -240,9 +331,9 @@ export function planStixBundle(actor: Viewer, bundle: unknown): ImportPlan {
         infoCredibility: /^[A-F][1-6]$/.test(admiralty)
           ? Number(admiralty.slice(1))
           : credibilityFromConfidence(source.confidence),
-        tlp: marking.tlp,
+        tlp,
         pap: enumOf(Pap, [source.x_ipnet_pap]) ?? 'AMBER',
-        audience: audienceForMarking(actor, marking.tlp),
+        audience: audienceForMarking(actor, tlp),
       },
     };
   }
@@ -254,51 +345,48 @@ export function planStixBundle(actor: Viewer, bundle: unknown): ImportPlan {
       `the bundle holds ${stixReports.length} reports; at most ${IMPORT_LIMITS.reports} are imported at once`,
     );
   }
-  for (const source of stixReports) {
-    const planned = plannedReport(source, refs(source, 'object_refs'));
-    if (planned) reports.push(planned);
-  }
-  const rest = [...byId.values()].filter(
-    (o) =>
-      !used.has(o.id) &&
-      o.type !== 'report' &&
-      o.type !== 'identity' &&
-      o.type !== 'marking-definition',
-  );
-  if (stixReports.length === 0 && rest.length > 0) {
-    // A bundle of indicators and observables is one report, under the bundle's id. Its
-    // marking is the strictest of its objects'.
-    const bundleId = String((bundle as { id?: unknown }).id ?? '');
-    const marked = rest.flatMap((o) => refs(o, 'object_marking_refs'));
-    const planned = plannedReport(
-      {
-        type: 'bundle',
-        id: bundleId,
-        object_marking_refs: [...new Set(marked)],
-        name: `Imported STIX bundle ${bundleId}`,
-      },
-      rest.map((o) => o.id),
-    );
-    if (planned) reports.push(planned);
-  } else {
-    for (const object of rest.filter((o) => !used.has(o.id))) {
-      refused.push({
-        sourceId: object.id,
-        sourceType: object.type,
-        reason: 'no report in the bundle refers to it',
-      });
+  try {
+    for (const source of stixReports) {
+      const own = tlpOf(source, byId);
+      const planned = await plannedReport(
+        source,
+        refs(source, 'object_refs'),
+        'reason' in own || own.tlp !== null ? own : { reason: NO_MARKING },
+      );
+      if (planned) reports.push(planned);
     }
+    const rest = [...byId.values()].filter(
+      (o) =>
+        !used.has(o.id) &&
+        o.type !== 'report' &&
+        o.type !== 'identity' &&
+        o.type !== 'marking-definition',
+    );
+    if (stixReports.length === 0 && rest.length > 0) {
+      // A bundle of indicators and observables is one report, under the bundle's id, marked
+      // with the strictest marking of what it carries.
+      const bundleId = (bundle as { id?: unknown }).id;
+      if (!isStixId(bundleId, 'bundle')) {
+        return refuseAll('a bundle without reports is imported under its id: bundle--<UUID>');
+      }
+      const planned = await plannedReport(
+        { type: 'bundle', id: bundleId, name: `Imported STIX bundle ${bundleId}` },
+        rest.map((o) => o.id),
+        { tlp: null },
+      );
+      if (planned) reports.push(planned);
+    } else {
+      for (const object of rest.filter((o) => !used.has(o.id))) {
+        refuse(object, 'no report in the bundle refers to it');
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof TooIntricate)) throw error;
+    return refuseAll(
+      `the bundle's objects refer to one another too often (more than ${IMPORT_LIMITS.work.toLocaleString('en')} steps to plan): split it`,
+    );
   }
-  // An object several reports name is refused once.
-  const seen = new Set<string>();
-  const once = refused.filter((r) => {
-    if (r.sourceId === null) return true;
-    const key = `${r.sourceId} ${r.reason}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  return { reports, refused: once };
+  return { reports, refused };
 }
 
 function refuseAll(reason: string): ImportPlan {
