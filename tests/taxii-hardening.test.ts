@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { config } from '../src/config.js';
 import { prisma } from '../src/db.js';
 import { makeAgency, makeUser, tokenFor, unique, yoga } from './support/api.js';
 import { publishedReport } from './support/intel.js';
@@ -138,7 +139,8 @@ describe('a next value', () => {
 });
 
 describe('failed credential attempts', () => {
-  const LIMIT = 20; // SIGNIN_MAX_FAILURES_PER_ADDRESS, by default
+  const LIMIT = config().SIGNIN_MAX_FAILURES_PER_ADDRESS;
+  const LOCKOUT = config().SIGNIN_LOCKOUT_MINUTES * 60;
   const basic = (id: string, secret: string) =>
     `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
   const taxii = (authorization: string | null, address: string) =>
@@ -190,8 +192,8 @@ describe('failed credential attempts', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get('content-type')).toBe(TAXII);
     const wait = Number(refused.headers.get('retry-after'));
-    expect(wait).toBeGreaterThan(14 * 60);
-    expect(wait).toBeLessThanOrEqual(15 * 60);
+    expect(wait).toBeGreaterThan(LOCKOUT - 60);
+    expect(wait).toBeLessThanOrEqual(LOCKOUT);
     expect(await refused.json()).toMatchObject({ http_status: '429' });
     expect((await taxii(`Bearer ${fresh.token}`, address)).status).toBe(429);
 
@@ -199,7 +201,7 @@ describe('failed credential attempts', () => {
     const uuid = crypto.randomUUID();
     const importRefused = await importDraft(`Bearer ${fresh.token}`, address, uuid);
     expect(importRefused.status).toBe(429);
-    expect(Number(importRefused.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
+    expect(Number(importRefused.headers.get('retry-after'))).toBeGreaterThan(LOCKOUT - 60);
     expect(
       await prisma.intelReport.count({ where: { authorAgencyId: agencyId, externalId: uuid } }),
     ).toBe(0);
