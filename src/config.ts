@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseAllowedTargets } from './modules/webhooks/webhook-allowlist.js';
+import { parseAllowedTargets } from './outbound-address.js';
 
 // Every setting comes from the environment and is checked once, at start, so that a bad value
 // stops the server with a message naming the variable instead of failing later at random.
@@ -12,6 +12,18 @@ const positiveInt = z.coerce
   .number({ error: 'must be a number' })
   .int('must be a whole number')
   .positive('must be positive');
+
+/** A comma-separated allow-list of hosts, addresses and CIDR ranges (src/outbound-address.ts). */
+const allowList = z
+  .string()
+  .default('')
+  .superRefine((value, ctx) => {
+    try {
+      parseAllowedTargets(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
 
 const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -159,16 +171,13 @@ const ConfigSchema = z.object({
    * addresses or CIDR ranges (e.g. `hooks.customs.internal,10.20.0.0/16`). Everything else that is
    * not a public address is refused, at registration and at every send.
    */
-  WEBHOOK_ALLOWED_HOSTS: z
-    .string()
-    .default('')
-    .superRefine((value, ctx) => {
-      try {
-        parseAllowedTargets(value);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      }
-    }),
+  WEBHOOK_ALLOWED_HOSTS: allowList,
+  /**
+   * Identity providers on internal networks that single sign-on may reach (the issuer and every
+   * endpoint its discovery document names), in the same form; everything else that is not a
+   * public address is refused, when a provider is added and at every request.
+   */
+  SSO_ALLOWED_HOSTS: allowList,
 });
 
 /** Settings whose default depends on NODE_ENV: what a newcomer wants is not what production wants. */

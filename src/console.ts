@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'graphql-yoga';
+import { COMMON_HEADERS } from './security-headers.js';
 
 // The web console at /console: the files `npm run build:console` writes to console/dist (npm ci
 // builds them too), served with strict headers. The console is a client of the public GraphQL
@@ -24,8 +25,7 @@ const TYPES: Record<string, string> = {
 const HEADERS = {
   'content-security-policy':
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; media-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
+  ...COMMON_HEADERS,
   'permissions-policy': 'camera=(self), microphone=(), geolocation=()',
 };
 

@@ -5,6 +5,7 @@ import './modules/agencies/agency.schema.js';
 import './modules/users/user.schema.js';
 import './modules/auth/auth.schema.js';
 import './modules/auth/second-factor.schema.js';
+import './modules/auth/security-log.schema.js';
 import './modules/intel/intel.schema.js';
 import './modules/intel/intel-queries.schema.js';
 import './modules/intel/intel-mutations.schema.js';

@@ -41,6 +41,7 @@ import { useOidcEndpoints } from './modules/sso/oidc.http.js';
 import { useTaxiiEndpoint } from './modules/taxii/taxii.http.js';
 import { useRequestFacts } from './request-log.js';
 import { schema } from './schema.js';
+import { useSecurityHeaders } from './security-headers.js';
 import { tracingPlugins } from './tracing.js';
 import { loadTrustedDocuments, useTrustedDocuments } from './trusted-documents.js';
 
@@ -363,6 +364,7 @@ export function buildYoga(): IpnetYoga {
           : logger.error({ yoga: args }, 'yoga'),
     },
     plugins: [
+      useSecurityHeaders(),
       useHealthEndpoints(),
       useConsole(),
       useMetrics(),

@@ -7,6 +7,7 @@ import Provider from 'oidc-provider';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectMember, present } from './support/api.js';
+import { startFakeProvider } from './support/fake-oidc.js';
 import { graphql } from './support/graphql.js';
 import { type Instance, post, startInstance } from './support/instance.js';
 import { type Mailbox, openMailbox } from './support/mailbox.js';
@@ -24,6 +25,8 @@ let issuer: string;
 let server: Instance;
 /** Where the HK Customs provider's sign-in starts, once an admin has added it. */
 let startPath: string;
+/** The HK Customs provider's id. */
+let providerId: string;
 const dataDir = mkdtempSync(join(tmpdir(), 'ipnet-identity-'));
 
 /** The people the provider knows, by the login typed at its sign-in page. */
@@ -41,6 +44,10 @@ const PEOPLE: Record<string, Record<string, unknown>> = {
     groups: ['ipnet-analysts', 'staff'],
   },
   'other-agency': { email: 'analyst@gz-customs.demo', email_verified: true },
+  // What a provider's operator can make it say: a network admin's address, a colleague's.
+  'network-admin': { email: 'admin@network.demo', email_verified: true },
+  'claims-colleague': { email: 'coordinator@hk-customs.demo', email_verified: true },
+  rogue: { email: 'rogue@directory.example', email_verified: true },
 };
 
 const SIGN_IN = graphql(`
@@ -79,6 +86,8 @@ beforeAll(async () => {
     SMTP_URL: mailbox.url,
     // Links are built on the address the instance listens on.
     PUBLIC_URL: '',
+    // The test's providers run on this machine, which single sign-on may not reach unless allowed.
+    SSO_ALLOWED_HOSTS: '127.0.0.1',
   });
 
   const provider = new Provider(issuer, {
@@ -95,7 +104,7 @@ beforeAll(async () => {
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'groups'] },
     findAccount: (_ctx, id) => ({
       accountId: id,
-      claims: () => ({ sub: `subject-${id}`, ...PEOPLE[id] }),
+      claims: () => ({ sub: id, ...PEOPLE[id] }),
     }),
     cookies: { keys: ['identity-test-cookie-key'] },
   });
@@ -184,6 +193,60 @@ async function meWithCookie(jar: Jar) {
   return ((await response.json()) as { data?: { me: Record<string, unknown> | null } }).data?.me;
 }
 
+/** The link challenge in the fragment the console is sent to after a first single sign-on. */
+function linkChallengeOf(landed: URL): string {
+  const step = /^#link-account\/(.+)$/.exec(landed.hash);
+  return decodeURIComponent(present(step?.[1], `a link challenge in ${landed.hash}`));
+}
+
+async function linkStep(challenge: string) {
+  const answer = await post(
+    server,
+    graphql(`query IdLinkStep($c: String!) {
+      identityLinkChallenge(challenge: $c) { provider email password code } }`),
+    { c: challenge },
+  );
+  return answer.data?.identityLinkChallenge;
+}
+
+/** Confirms a link as the browser does (its cookie jar gets the session). */
+async function confirmLink(
+  jar: Jar,
+  challenge: string,
+  proof: { password?: string; code?: string },
+  address = `198.51.100.${Math.floor(Math.random() * 200) + 1}`,
+) {
+  const url = new URL('/graphql', server.base);
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      cookie: jar.header(url),
+      origin: new URL(server.base).origin,
+      'x-forwarded-for': address,
+    },
+    body: JSON.stringify({
+      query: `mutation($c: String!, $p: String, $code: String) {
+        confirmIdentityLink(challenge: $c, password: $p, code: $code) {
+          __typename ... on Error { code message } } }`,
+      variables: { c: challenge, p: proof.password ?? null, code: proof.code ?? null },
+    }),
+  });
+  jar.take(url, response);
+  return ((await response.json()) as { data?: { confirmIdentityLink: Record<string, unknown> } })
+    .data?.confirmIdentityLink;
+}
+
+const SECURITY_LOG = graphql(`
+  query IdSecurityLog { me { securityLog(first: 50) { edges { node {
+    kind provider actor { email } } } } } }
+`);
+
+async function securityLog(token: string) {
+  const answer = await post(server, SECURITY_LOG, {}, token);
+  return (answer.data?.me?.securityLog.edges ?? []).map((edge) => edge.node);
+}
+
 const CREATE_PROVIDER = graphql(`
   mutation CreateProvider($input: IdentityProviderInput!) {
     createIdentityProvider(input: $input) {
@@ -196,8 +259,6 @@ const CREATE_PROVIDER = graphql(`
 `);
 
 describe('single sign-on with OpenID Connect', () => {
-  let providerId: string;
-
   it("is configured by an agency's admin, with the client secret never shown", async () => {
     const admin = await tokenOf('agency-admin@hk-customs.demo');
     const refused = await post(
@@ -275,11 +336,26 @@ describe('single sign-on with OpenID Connect', () => {
     ]);
   });
 
-  it('signs a member in by a verified e-mail address, with the same session as a password’s', async () => {
+  it('signs a member in by a verified e-mail address once they confirm the link with their password', async () => {
+    // The first time, the provider's word is not enough: the owner proves the account is theirs.
     const jar = new Jar();
-    const landed = await singleSignOn(jar, startPath, 'hk-analyst');
-    expect(landed.pathname).toBe('/console/');
-    expect(landed.hash).toBe('');
+    const first = await singleSignOn(jar, startPath, 'hk-analyst');
+    expect(first.pathname).toBe('/console/');
+    const challenge = linkChallengeOf(first);
+    expect(await meWithCookie(jar)).toBeNull();
+    expect(await linkStep(challenge)).toEqual({
+      provider: expect.stringMatching(/^HK Customs directory \(.+\)$/),
+      email: 'analyst@hk-customs.demo',
+      password: true,
+      code: false,
+    });
+    const wrong = await confirmLink(jar, challenge, { password: 'not the password' });
+    expect(wrong).toMatchObject({ __typename: 'ValidationError' });
+    const confirmed = await confirmLink(jar, challenge, { password: PASSWORD });
+    expect(confirmed).toMatchObject({ __typename: 'ConfirmIdentityLinkSuccess' });
+    // Used once.
+    expect(await linkStep(challenge)).toBeNull();
+
     const me = await meWithCookie(jar);
     expect(me).toMatchObject({
       email: 'analyst@hk-customs.demo',
@@ -288,6 +364,15 @@ describe('single sign-on with OpenID Connect', () => {
     });
     // Roles and the name stay IPNet's.
     expect(me?.displayName).not.toBe('HK analyst at the directory');
+    // The owner reads the link and the first single sign-on in the account's security log.
+    const log = await securityLog(await tokenOf('analyst@hk-customs.demo'));
+    expect(log.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['IDENTITY_LINKED', 'FIRST_SINGLE_SIGN_ON']),
+    );
+    expect(log.find((e) => e.kind === 'IDENTITY_LINKED')).toMatchObject({
+      actor: null,
+      provider: expect.stringMatching(/^HK Customs directory/),
+    });
 
     // The session ends like any other: signing out everywhere ends it.
     const url = new URL('/graphql', server.base);
@@ -305,9 +390,10 @@ describe('single sign-on with OpenID Connect', () => {
     ).toBeGreaterThanOrEqual(1);
     expect(await meWithCookie(jar)).toBeNull();
 
-    // The next time, the subject is linked: the same account.
+    // The next time, the link is confirmed: the provider signs the same account in at once.
     const again = new Jar();
-    await singleSignOn(again, startPath, 'hk-analyst');
+    const landed = await singleSignOn(again, startPath, 'hk-analyst');
+    expect(landed.hash).toBe('');
     expect((await meWithCookie(again))?.email).toBe('analyst@hk-customs.demo');
   });
 
@@ -403,6 +489,241 @@ describe('single sign-on with OpenID Connect', () => {
       admin,
     );
     expect(mapped.data?.updateIdentityProvider?.__typename).toBe('ValidationError');
+  });
+});
+
+describe("a provider's owner never becomes someone else", () => {
+  const LINK = graphql(`
+    mutation IdLink($p: ID!, $u: ID!, $s: String!) {
+      linkUserIdentity(providerId: $p, userId: $u, subject: $s) {
+        __typename
+        ... on LinkUserIdentitySuccess { user { identityLinks { provider confirmed } } }
+        ... on Error { code message }
+      }
+    }
+  `);
+  const COLLEAGUES = graphql(`query IdColleagues { me { agency { users(first: 100) {
+    edges { node { id email } } } } } }`);
+
+  /** The id of an account of the viewer's own agency. */
+  async function userId(email: string, token: string) {
+    const answer = await post(server, COLLEAGUES, {}, token);
+    const node = answer.data?.me?.agency.users.edges.find((edge) => edge.node.email === email);
+    return present(node?.node.id, `id of ${email}`);
+  }
+
+  it('never signs in a network administrator, by e-mail or by a link an admin prepared', async () => {
+    // The secretariat's own agency admin, created by the network admin, runs a provider that
+    // answers with the network admin's verified address.
+    const networkAdmin = await tokenOf('admin@network.demo');
+    const created = await post(
+      server,
+      graphql(`mutation IdCreateUser($input: CreateUserInput!) { createUser(input: $input) {
+        __typename ... on Error { message } } }`),
+      {
+        input: {
+          email: 'secretariat-admin@network.example',
+          displayName: 'Secretariat admin',
+          password: PASSWORD,
+          roles: ['AGENCY_ADMIN'],
+        },
+      },
+      networkAdmin,
+    );
+    expect(created.data?.createUser.__typename).toBe('CreateUserSuccess');
+    const secretariatAdmin = await tokenOf('secretariat-admin@network.example');
+    const provider = expectMember(
+      (
+        await post(
+          server,
+          CREATE_PROVIDER,
+          {
+            input: {
+              name: 'Secretariat directory',
+              issuer,
+              clientId: 'ipnet',
+              clientSecret: 'a-client-secret-for-the-test-only',
+            },
+          },
+          secretariatAdmin,
+        )
+      ).data?.createIdentityProvider,
+      'CreateIdentityProviderSuccess',
+    ).identityProvider;
+
+    const jar = new Jar();
+    const landed = await singleSignOn(jar, provider.signInPath, 'network-admin');
+    expect(landed.hash).toBe('#sign-in/sso-no-account');
+    expect(await meWithCookie(jar)).toBeNull();
+
+    const target = await userId('admin@network.demo', networkAdmin);
+    const linked = await post(
+      server,
+      LINK,
+      { p: provider.id, u: target, s: 'network-admin' },
+      secretariatAdmin,
+    );
+    expect(linked.data?.linkUserIdentity.__typename).toBe('ForbiddenError');
+    const again = await singleSignOn(new Jar(), provider.signInPath, 'network-admin');
+    expect(again.hash).toBe('#sign-in/sso-no-account');
+    // Nothing links the network admin to the provider, and the log says nothing happened.
+    const me = await post(
+      server,
+      graphql('query IdNetLinks { me { identityLinks { provider } } }'),
+      {},
+      networkAdmin,
+    );
+    expect(me.data?.me?.identityLinks).toEqual([]);
+  });
+
+  it("takes a colleague's account only as far as the owner's confirmation, which the admin cannot give", async () => {
+    const admin = await tokenOf('agency-admin@hk-customs.demo');
+    const coordinator = await userId('coordinator@hk-customs.demo', admin);
+    const ownerToken = await tokenOf('coordinator@hk-customs.demo');
+    const prepared = await post(server, LINK, { p: providerId, u: coordinator, s: 'rogue' }, admin);
+    expect(
+      expectMember(prepared.data?.linkUserIdentity, 'LinkUserIdentitySuccess').user.identityLinks,
+    ).toEqual([{ provider: expect.stringMatching(/^HK Customs directory/), confirmed: false }]);
+
+    // The admin's own directory entry, linked to the colleague: no session, only the owner's step.
+    const jar = new Jar();
+    const landed = await singleSignOn(jar, startPath, 'rogue');
+    const challenge = linkChallengeOf(landed);
+    expect(await meWithCookie(jar)).toBeNull();
+    // Guessing the colleague's password is bounded: five wrong answers end the challenge, and
+    // they count against the account like wrong sign-ins (its lockout).
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const guess = await confirmLink(jar, challenge, { password: `guess-${attempt}` });
+      expect(guess?.__typename).toBe('ValidationError');
+    }
+    expect(await linkStep(challenge)).toBeNull();
+    expect((await confirmLink(jar, challenge, { password: PASSWORD }))?.__typename).toBe(
+      'SignInChallengeExpiredError',
+    );
+    expect(await meWithCookie(jar)).toBeNull();
+    expect((await signIn('coordinator@hk-customs.demo'))?.__typename).toBe('RateLimitedError');
+
+    // A directory that claims the colleague's verified address gets no further.
+    const claimed = await singleSignOn(new Jar(), startPath, 'claims-colleague');
+    expect(await linkStep(linkChallengeOf(claimed))).toMatchObject({
+      email: 'coordinator@hk-customs.demo',
+    });
+
+    // The owner sees who prepared the link; the admin does not read the owner's log.
+    const own = await securityLog(ownerToken);
+    expect(own.find((e) => e.kind === 'IDENTITY_LINK_PREPARED')).toMatchObject({
+      actor: { email: 'agency-admin@hk-customs.demo' },
+    });
+    const asAdmin = await post(
+      server,
+      graphql(`query IdOthersLog($id: ID!) { node(id: $id) { ... on User {
+        securityLog(first: 5) { edges { node { kind } } } } } }`),
+      { id: coordinator },
+      admin,
+    );
+    expect(asAdmin.data?.node).toEqual({ securityLog: { edges: [] } });
+
+    // The owner removes the link; it is logged.
+    const removed = await post(
+      server,
+      graphql(`mutation IdUnlink($p: ID!, $u: ID!) { unlinkUserIdentity(providerId: $p, userId: $u) {
+        __typename ... on UnlinkUserIdentitySuccess { user { identityLinks { provider } } } } }`),
+      { p: providerId, u: coordinator },
+      ownerToken,
+    );
+    expect(
+      expectMember(removed.data?.unlinkUserIdentity, 'UnlinkUserIdentitySuccess').user
+        .identityLinks,
+    ).toEqual([]);
+    expect((await securityLog(ownerToken)).map((e) => e.kind)).toContain('IDENTITY_UNLINKED');
+  });
+});
+
+describe('what single sign-on reaches over the network', () => {
+  it('refuses issuers inside the server’s network, when added and at every request', async () => {
+    const admin = await tokenOf('agency-admin@hk-customs.demo');
+    for (const internal of [
+      'https://169.254.169.254/',
+      'https://10.0.0.1/',
+      'https://192.168.1.1/',
+      'https://[fd00::1]/',
+      'http://127.0.0.2:1/',
+    ]) {
+      const answer = await post(
+        server,
+        CREATE_PROVIDER,
+        { input: { name: `Internal ${internal}`, issuer: internal, clientId: 'ipnet' } },
+        admin,
+      );
+      const refused = expectMember(answer.data?.createIdentityProvider, 'ValidationError');
+      expect(refused.issues[0]?.path, internal).toEqual(['input', 'issuer']);
+      expect(refused.issues[0]?.message).toMatch(/SSO_ALLOWED_HOSTS/);
+    }
+
+    // An allowed issuer whose discovery document names endpoints inside the network: the
+    // server never connects to them.
+    const inside = createServer();
+    const reached: string[] = [];
+    inside.on('request', (request, response) => {
+      reached.push(request.url ?? '');
+      response.end('{}');
+    });
+    await new Promise<void>((resolve) => inside.listen(0, '127.0.0.3', resolve));
+    const fake = await startFakeProvider({
+      claims: { sub: 'fake-analyst', email: 'analyst@hk-customs.demo', email_verified: true },
+      endpointsAt: `http://127.0.0.3:${(inside.address() as AddressInfo).port}`,
+    });
+    try {
+      const provider = expectMember(
+        (
+          await post(
+            server,
+            CREATE_PROVIDER,
+            { input: { name: 'Points inside', issuer: fake.issuer, clientId: 'ipnet' } },
+            admin,
+          )
+        ).data?.createIdentityProvider,
+        'CreateIdentityProviderSuccess',
+      ).identityProvider;
+      const landed = await singleSignOn(new Jar(), provider.signInPath, 'anyone');
+      expect(landed.hash).toBe('#sign-in/sso-invalid-answer');
+      expect(fake.requests).toContain('/.well-known/openid-configuration');
+      expect(reached).toEqual([]);
+    } finally {
+      await fake.close();
+      inside.close();
+    }
+  });
+
+  it("checks the ID token's signature against the provider's published keys", async () => {
+    const admin = await tokenOf('agency-admin@hk-customs.demo');
+    const fake = await startFakeProvider({
+      claims: { sub: 'fake-analyst', email: 'analyst@hk-customs.demo', email_verified: true },
+      signWithUnpublishedKey: true,
+    });
+    try {
+      const provider = expectMember(
+        (
+          await post(
+            server,
+            CREATE_PROVIDER,
+            { input: { name: 'Signs with another key', issuer: fake.issuer, clientId: 'ipnet' } },
+            admin,
+          )
+        ).data?.createIdentityProvider,
+        'CreateIdentityProviderSuccess',
+      ).identityProvider;
+      const forged = await singleSignOn(new Jar(), provider.signInPath, 'anyone');
+      expect(forged.hash).toBe('#sign-in/sso-invalid-answer');
+      expect(fake.requests).toContain('/jwks');
+
+      // The same provider signing with its published key is answered (the owner's step).
+      fake.options.signWithUnpublishedKey = false;
+      const signed = await singleSignOn(new Jar(), provider.signInPath, 'anyone');
+      expect(signed.hash).toMatch(/^#link-account\//);
+    } finally {
+      await fake.close();
+    }
   });
 });
 

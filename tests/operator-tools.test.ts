@@ -137,9 +137,9 @@ describe('rotate-secrets', () => {
     const analyst = await signIn(instance, 'analyst@hk-customs.demo', password);
     const started = await post(
       instance,
-      graphql(`mutation { startSecondFactorEnrolment {
+      graphql(`mutation($p: String) { startSecondFactorEnrolment(password: $p) {
         __typename ... on StartSecondFactorEnrolmentSuccess { enrolment { secret } } } }`),
-      {},
+      { p: password },
       analyst,
     );
     const totpSecret = expectMember(

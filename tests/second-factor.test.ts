@@ -42,8 +42,8 @@ const COMPLETE = graphql(`
 `);
 
 const START = graphql(`
-  mutation Start($challenge: String) {
-    startSecondFactorEnrolment(challenge: $challenge) {
+  mutation Start($challenge: String, $password: String) {
+    startSecondFactorEnrolment(challenge: $challenge, password: $password) {
       __typename
       ... on StartSecondFactorEnrolmentSuccess { enrolment { secret uri } }
       ... on Error { code message }
@@ -102,7 +102,8 @@ async function complete(challenge: string, code: string, address = unique('addr'
 
 async function enrol(token: string) {
   const started = expectMember(
-    (await send(token, START, { challenge: null })).startSecondFactorEnrolment,
+    (await send(token, START, { challenge: null, password: TEST_PASSWORD }))
+      .startSecondFactorEnrolment,
     'StartSecondFactorEnrolmentSuccess',
   ).enrolment;
   const confirmed = expectMember(
@@ -117,7 +118,8 @@ describe('second factor', () => {
     const { user, token } = await member(['ANALYST']);
 
     const started = expectMember(
-      (await send(token, START, { challenge: null })).startSecondFactorEnrolment,
+      (await send(token, START, { challenge: null, password: TEST_PASSWORD }))
+        .startSecondFactorEnrolment,
       'StartSecondFactorEnrolmentSuccess',
     ).enrolment;
     expect(started.uri).toMatch(

@@ -26,6 +26,8 @@ const en: Summaries = {
   EVENT_CHANGED: 'An event you registered for changed: {title}',
   EVENT_CANCELLED: 'An event you registered for was cancelled: {title}',
   BROADCAST: 'Network notice: {title}',
+  SECOND_FACTOR_RESET:
+    'Your second factor was removed by {title}; set up a new authenticator on your Account page or at your next sign-in.',
 };
 
 const zhHans: Summaries = {
@@ -47,6 +49,7 @@ const zhHans: Summaries = {
   EVENT_CHANGED: '您报名的活动有变更：{title}',
   EVENT_CANCELLED: '您报名的活动已取消：{title}',
   BROADCAST: '网络通知：{title}',
+  SECOND_FACTOR_RESET: '{title}移除了您的第二重验证；请在“账户”页面或下次登录时重新设置验证器。',
 };
 
 const LANGUAGES = templateLanguages(en, zhHans);

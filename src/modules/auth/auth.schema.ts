@@ -28,7 +28,7 @@ interface SignInPayloadShape {
   recoveryCodes: string[] | null;
 }
 
-const SignInPayload = builder.objectRef<SignInPayloadShape>('SignInPayload').implement({
+export const SignInPayload = builder.objectRef<SignInPayloadShape>('SignInPayload').implement({
   fields: (t) => ({
     token: t.exposeString('token', {
       description: `Send as \`Authorization: Bearer <token>\`; browsers also get it as the HttpOnly cookie \`${SESSION_COOKIE}\`.`,
@@ -79,7 +79,10 @@ builder.objectType(SignInChallengeExpiredError, {
 });
 
 /** Hands the new session to the client (cookie and token) and answers the rest as its user. */
-async function openSession(context: Context, result: SignInResult): Promise<SignInPayloadShape> {
+export async function openSession(
+  context: Context,
+  result: SignInResult,
+): Promise<SignInPayloadShape> {
   const { session, userId } = result;
   await setSessionCookie(context.request, session.token, session.expiresAt);
   // The rest of this operation (the payload's `user`) is answered as the new session's user.
@@ -93,7 +96,7 @@ async function openSession(context: Context, result: SignInResult): Promise<Sign
   };
 }
 
-function signInMeta(context: Context) {
+export function signInMeta(context: Context) {
   return {
     ipAddress: context.clientAddress,
     userAgent: context.request?.headers.get('user-agent') ?? null,

@@ -93,7 +93,9 @@ export async function completeSignIn(
     where: { id: challenge.userId, totpConfirmedAt: { not: null } },
   });
   // Not enrolled yet (required of the account): the code confirms the new authenticator.
-  const recoveryCodes = enrolled ? null : await confirmEnrolment(challenge.userId, code);
+  const recoveryCodes = enrolled
+    ? null
+    : await confirmEnrolment(challenge.userId, code, meta.ipAddress);
   const accepted = enrolled
     ? await acceptSecondFactor(challenge.userId, code)
     : recoveryCodes !== null;

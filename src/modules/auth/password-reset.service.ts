@@ -11,6 +11,7 @@ import { normaliseEmail } from './auth.service.js';
 import { announceRevocation } from './live-sessions.js';
 import { hashPassword } from './password.js';
 import { issueToken, secretMatches, tokenParts } from './secret-token.js';
+import { recordSecurityEvent } from './security-log.js';
 import { forgetSessions } from './session-cache.js';
 
 // Password reset by e-mail. The link carries `<id>.<secret>` (Lucia's token design: only a
@@ -134,6 +135,10 @@ export async function resetPassword(
     await tx.passwordReset.deleteMany({ where: { userId: reset.userId, id: { not: id } } });
     await tx.signInChallenge.deleteMany({ where: { userId: reset.userId } });
     await tx.session.deleteMany({ where: { userId: reset.userId } });
+    await recordSecurityEvent(
+      { userId: reset.userId, kind: 'PASSWORD_RESET', ipAddress: address },
+      tx,
+    );
   });
   forgetSessions();
   announceRevocation();

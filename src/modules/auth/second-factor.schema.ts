@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { builder } from '../../builder.js';
 import { signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  RateLimitedError,
+  ValidationError,
+} from '../../errors.js';
 import { AgencyRef } from '../agencies/agency.schema.js';
 import { UserRef } from '../users/user.schema.js';
 import { SignInChallengeExpiredError } from './auth.errors.js';
@@ -15,6 +21,7 @@ import {
   remainingRecoveryCodes,
   replaceRecoveryCodes,
   startEnrolment,
+  startOwnEnrolment,
   turnOffSecondFactor,
 } from './second-factor.service.js';
 import { forgetSessions } from './session-cache.js';
@@ -74,18 +81,35 @@ builder.mutationField('startSecondFactorEnrolment', (t) =>
   t.field({
     type: Enrolment,
     description:
-      'Starts setting up an authenticator app: signed in, or with the challenge of a sign-in that requires one (SecondFactorRequiredError with `enrolled: false`). Nothing changes until its first code is confirmed (`confirmSecondFactorEnrolment`, or `completeSignIn`).',
+      'Starts setting up an authenticator app: signed in, with your password (an account that signs in through its provider only: within ten minutes of signing in), or with the challenge of a sign-in that requires one (SecondFactorRequiredError with `enrolled: false`). Wrong passwords count towards the sign-in lockout. Nothing changes until its first code is confirmed (`confirmSecondFactorEnrolment`, or `completeSignIn`).',
     errors: {
-      types: [ConflictError, SignInChallengeExpiredError],
+      types: [
+        ConflictError,
+        SignInChallengeExpiredError,
+        ValidationError,
+        RateLimitedError,
+        ForbiddenError,
+      ],
       dataField: { name: 'enrolment' },
     },
-    args: { challenge: t.arg.string({ required: false }) },
+    args: {
+      challenge: t.arg.string({ required: false }),
+      password: t.arg.string({
+        required: false,
+        description: 'Your current password, when signed in.',
+        validate: z.string().max(1000).nullish(),
+      }),
+    },
     resolve: async (_parent, args, context) => {
       if (args.challenge) {
         const challenge = await liveChallenge(args.challenge);
         return startEnrolment(challenge.userId);
       }
-      return startEnrolment(signedInViewer(context).userId);
+      return startOwnEnrolment(
+        signedInViewer(context),
+        args.password ?? null,
+        context.clientAddress,
+      );
     },
   }),
 );
@@ -100,7 +124,7 @@ builder.mutationField('confirmSecondFactorEnrolment', (t) =>
     args: { code: t.arg.string({ validate: codeSchema }) },
     resolve: async (_parent, args, context) => {
       const viewer = signedInViewer(context);
-      const codes = await confirmEnrolment(viewer.userId, args.code);
+      const codes = await confirmEnrolment(viewer.userId, args.code, context.clientAddress);
       if (!codes) {
         throw ValidationError.single(
           ['code'],
@@ -117,12 +141,17 @@ builder.mutationField('confirmSecondFactorEnrolment', (t) =>
 builder.mutationField('replaceRecoveryCodes', (t) =>
   t.field({
     type: ['String'],
-    description: 'Ten new recovery codes (the old ones stop working), after a current code.',
+    description:
+      'Ten new recovery codes (the old ones stop working), after a current code. Wrong codes count towards the sign-in lockout.',
     authScopes: { signedIn: true },
-    errors: { types: [ValidationError], dataField: { name: 'recoveryCodes' } },
+    errors: { types: [ValidationError, RateLimitedError], dataField: { name: 'recoveryCodes' } },
     args: { code: t.arg.string({ validate: codeSchema }) },
     resolve: async (_parent, args, context) => {
-      const codes = await replaceRecoveryCodes(signedInViewer(context), args.code);
+      const codes = await replaceRecoveryCodes(
+        signedInViewer(context),
+        args.code,
+        context.clientAddress,
+      );
       context.log.info({ userId: signedInViewer(context).userId }, 'recovery codes replaced');
       return codes;
     },
@@ -133,13 +162,16 @@ builder.mutationField('turnOffSecondFactor', (t) =>
   t.field({
     type: UserRef,
     description:
-      'Removes the authenticator and recovery codes, after your password. Refused while your agency or the network requires a second factor.',
+      'Removes the authenticator and recovery codes, after your password (wrong ones count towards the sign-in lockout). Refused while your agency or the network requires a second factor.',
     authScopes: { signedIn: true },
-    errors: { types: [ForbiddenError, ValidationError], dataField: { name: 'user' } },
-    args: { password: t.arg.string() },
+    errors: {
+      types: [ForbiddenError, ValidationError, RateLimitedError],
+      dataField: { name: 'user' },
+    },
+    args: { password: t.arg.string({ validate: z.string().max(1000) }) },
     resolve: async (_parent, args, context) => {
       const viewer = signedInViewer(context);
-      await turnOffSecondFactor(viewer, args.password);
+      await turnOffSecondFactor(viewer, args.password, context.clientAddress);
       forgetSessions();
       context.log.info({ userId: viewer.userId }, 'second factor turned off');
       return prisma.user.findUniqueOrThrow({ where: { id: viewer.userId } });

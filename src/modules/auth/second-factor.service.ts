@@ -1,10 +1,11 @@
 import type { Viewer } from '../../context.js';
-import { prisma } from '../../db.js';
-import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js';
+import { prisma, type Tx } from '../../db.js';
+import { ConflictError, ForbiddenError } from '../../errors.js';
 import { sealSecret, tryOpenSecret } from '../../sealed-secrets.js';
 import { InvalidSecondFactorError, SignInChallengeExpiredError } from './auth.errors.js';
-import { verifyPassword } from './password.js';
+import { type Owner, proveOwner, proveOwnerPassword } from './owner-proof.js';
 import { issueToken, secretMatches, tokenParts, typedCodeHash } from './secret-token.js';
+import { recordSecurityEvent } from './security-log.js';
 import { acceptedTotpStep, isTotpCode, newRecoveryCodes, newTotpSecret, totpUri } from './totp.js';
 
 // The second factor: TOTP with recovery codes. Who must use one (policy), enrolling, and the
@@ -131,11 +132,51 @@ export async function startEnrolment(userId: string): Promise<Enrolment> {
   return { secret, uri: totpUri(secret, user.email) };
 }
 
+/** How recent a provider-only account's sign-in must be to set up a factor without a password. */
+const RECENT_SIGN_IN_MINUTES = 10;
+
+/**
+ * Starts an enrolment for the signed-in account, after proof that its owner is at the session: the
+ * password (counted like a sign-in), or, for an account that signs in through its provider only
+ * and so has none, a session opened in the last few minutes. A session alone, found or stolen,
+ * cannot bind an authenticator its owner does not hold.
+ */
+export async function startOwnEnrolment(
+  viewer: Viewer,
+  password: string | null,
+  address: string,
+): Promise<Enrolment> {
+  const owner = { id: viewer.userId, email: viewer.email };
+  const account = await prisma.user.findUniqueOrThrow({
+    where: { id: viewer.userId },
+    select: { passwordSignIn: true },
+  });
+  if (account.passwordSignIn || password) {
+    await proveOwnerPassword(owner, password ?? '', address, 'password');
+  } else {
+    const session = await prisma.session.findUnique({
+      where: { id: viewer.sessionId },
+      select: { createdAt: true },
+    });
+    const since = Date.now() - RECENT_SIGN_IN_MINUTES * 60_000;
+    if (!session || session.createdAt.getTime() < since) {
+      throw new ForbiddenError(
+        `Sign in again through your provider, then set up the authenticator within ${RECENT_SIGN_IN_MINUTES} minutes.`,
+      );
+    }
+  }
+  return startEnrolment(viewer.userId);
+}
+
 /**
  * Confirms the enrolment with a first code and answers the recovery codes, shown this once.
  * Null when the code is wrong (or no enrolment was started).
  */
-export async function confirmEnrolment(userId: string, code: string): Promise<string[] | null> {
+export async function confirmEnrolment(
+  userId: string,
+  code: string,
+  ipAddress: string | null,
+): Promise<string[] | null> {
   const user = await prisma.user.findUniqueOrThrow({
     where: { id: userId },
     select: { totpSecret: true, totpConfirmedAt: true, totpLastStep: true },
@@ -154,6 +195,7 @@ export async function confirmEnrolment(userId: string, code: string): Promise<st
     }),
     prisma.recoveryCode.deleteMany({ where: { userId } }),
     prisma.recoveryCode.createMany({ data: hashes.map((codeHash) => ({ userId, codeHash })) }),
+    recordSecurityEvent({ userId, kind: 'SECOND_FACTOR_ENABLED', ipAddress }),
   ]);
   return codes;
 }
@@ -198,34 +240,61 @@ export async function acceptSecondFactor(userId: string, input: string): Promise
   return count === 1;
 }
 
-/** New recovery codes (the old ones stop working), after a current code. */
-export async function replaceRecoveryCodes(viewer: Viewer, code: string): Promise<string[]> {
-  if (!(await acceptSecondFactor(viewer.userId, code))) {
-    throw ValidationError.single(['code'], 'is not a current code from your authenticator');
-  }
+/**
+ * A current authenticator code or an unused recovery code of the account (used up), counted like a
+ * sign-in when wrong (owner-proof.ts).
+ */
+export function proveOwnerCode(
+  owner: Owner,
+  code: string,
+  address: string,
+  field: string,
+): Promise<void> {
+  return proveOwner(
+    owner,
+    address,
+    { field, message: 'is not a current code of your second factor' },
+    () => acceptSecondFactor(owner.id, code),
+  );
+}
+
+/** New recovery codes (the old ones stop working), after a current code (throttled). */
+export async function replaceRecoveryCodes(
+  viewer: Viewer,
+  code: string,
+  address: string,
+): Promise<string[]> {
+  const owner = { id: viewer.userId, email: viewer.email };
+  await proveOwnerCode(owner, code, address, 'code');
   const { codes, hashes } = newRecoveryCodes();
   await prisma.$transaction([
     prisma.recoveryCode.deleteMany({ where: { userId: viewer.userId } }),
     prisma.recoveryCode.createMany({
       data: hashes.map((codeHash) => ({ userId: viewer.userId, codeHash })),
     }),
+    recordSecurityEvent({
+      userId: viewer.userId,
+      kind: 'RECOVERY_CODES_REPLACED',
+      ipAddress: address,
+    }),
   ]);
   return codes;
 }
 
-/** Turns the second factor off, after the password; refused while the agency or network requires it. */
-export async function turnOffSecondFactor(viewer: Viewer, password: string): Promise<void> {
+/**
+ * Turns the second factor off, after the password (throttled); refused while the agency or
+ * network requires it.
+ */
+export async function turnOffSecondFactor(
+  viewer: Viewer,
+  password: string,
+  address: string,
+): Promise<void> {
   const user = await prisma.user.findUniqueOrThrow({
     where: { id: viewer.userId },
-    select: {
-      id: true,
-      passwordHash: true,
-      agency: { select: { requireSecondFactor: true } },
-    },
+    select: { id: true, agency: { select: { requireSecondFactor: true } } },
   });
-  if (!(await verifyPassword(user.passwordHash, password))) {
-    throw ValidationError.single(['password'], 'is not your current password');
-  }
+  await proveOwnerPassword({ id: user.id, email: viewer.email }, password, address, 'password');
   const requirement = await secondFactorRequirement(user);
   if (requirement) {
     throw new ForbiddenError(
@@ -235,12 +304,20 @@ export async function turnOffSecondFactor(viewer: Viewer, password: string): Pro
     );
   }
   await prisma.$transaction([
-    prisma.user.update({
-      where: { id: user.id },
+    ...removeSecondFactor(user.id),
+    recordSecurityEvent({ userId: user.id, kind: 'SECOND_FACTOR_DISABLED', ipAddress: address }),
+  ]);
+}
+
+/** Removes an account's factor and recovery codes (an admin's reset, or turning it off). */
+export function removeSecondFactor(userId: string, db: Tx | typeof prisma = prisma) {
+  return [
+    db.user.update({
+      where: { id: userId },
       data: { totpSecret: null, totpConfirmedAt: null, totpLastStep: null },
     }),
-    prisma.recoveryCode.deleteMany({ where: { userId: user.id } }),
-  ]);
+    db.recoveryCode.deleteMany({ where: { userId } }),
+  ] as const;
 }
 
 export async function remainingRecoveryCodes(userId: string): Promise<number> {

@@ -1,13 +1,24 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { builder } from '../../builder.js';
 import { signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  RateLimitedError,
+  ValidationError,
+} from '../../errors.js';
 import { IdentityMatch } from '../../generated/prisma/enums.js';
 import { publicUrl } from '../../public-url.js';
+import { SecondFactorRequiredError, SignInChallengeExpiredError } from '../auth/auth.errors.js';
+import { openSession, SignInPayload, signInMeta } from '../auth/auth.schema.js';
+import { mayManageUsersOf } from '../auth/roles.js';
 import { localizedName } from '../i18n/locale.js';
 import { userVisibilityWhere } from '../users/user.access.js';
 import { RoleEnum, UserRef } from '../users/user.schema.js';
+import { confirmIdentityLink, liveLinkChallenge } from './identity-link.service.js';
 import {
   identityProviderVisibilityWhere,
   signInProviderWhere,
@@ -16,8 +27,10 @@ import {
   createIdentityProvider,
   deleteIdentityProvider,
   linkUserIdentity,
+  providerLabel,
   type RoleMapping,
   roleMappingSchema,
+  unlinkUserIdentity,
   updateIdentityProvider,
 } from './identity-provider.service.js';
 
@@ -258,8 +271,8 @@ builder.mutationField('linkUserIdentity', (t) =>
     type: UserRef,
     authScopes: { role: 'AGENCY_ADMIN' },
     description:
-      'Links an account of your agency to its subject (`sub`) at a provider: how providers that match by SUBJECT find it.',
-    errors: { types: [NotFoundError, ConflictError], dataField: { name: 'user' } },
+      "Prepares a link from an account of your agency to its subject (`sub`) at a provider: how providers that match by SUBJECT find it. The link signs the account in only once its owner confirms it at their first single sign-on with their password or second factor; it is in the account's security log. Never for a network administrator.",
+    errors: { types: [NotFoundError, ConflictError, ForbiddenError], dataField: { name: 'user' } },
     args: {
       providerId: t.arg.globalID({ for: IdentityProviderRef }),
       userId: t.arg.globalID({ for: UserRef }),
@@ -267,10 +280,171 @@ builder.mutationField('linkUserIdentity', (t) =>
     },
     resolve: async (_parent, args, context) => {
       const viewer = signedInViewer(context);
-      await linkUserIdentity(viewer, args.providerId.id, args.userId.id, args.subject.trim());
+      await linkUserIdentity(
+        viewer,
+        args.providerId.id,
+        args.userId.id,
+        args.subject.trim(),
+        context.clientAddress,
+      );
       return prisma.user.findFirstOrThrow({
         where: { id: args.userId.id, AND: [userVisibilityWhere(viewer)] },
       });
     },
+  }),
+);
+
+builder.mutationField('unlinkUserIdentity', (t) =>
+  t.field({
+    type: UserRef,
+    authScopes: { signedIn: true },
+    description:
+      "Removes an account's link to a provider: your own, or, as an admin of the provider's agency, a member's. In the account's security log.",
+    errors: { types: [NotFoundError], dataField: { name: 'user' } },
+    args: {
+      providerId: t.arg.globalID({ for: IdentityProviderRef }),
+      userId: t.arg.globalID({ for: UserRef }),
+    },
+    resolve: async (_parent, args, context) => {
+      const viewer = signedInViewer(context);
+      await unlinkUserIdentity(viewer, args.providerId.id, args.userId.id, context.clientAddress);
+      return prisma.user.findFirstOrThrow({
+        where: { id: args.userId.id, AND: [userVisibilityWhere(viewer)] },
+      });
+    },
+  }),
+);
+
+interface IdentityLinkShape {
+  providerId: string;
+  provider: string;
+  confirmed: boolean;
+  createdAt: Date;
+  lastSignInAt: Date | null;
+}
+
+const IdentityLinkRef = builder.objectRef<IdentityLinkShape>('IdentityLink').implement({
+  description: 'A link from an account to its subject at an identity provider.',
+  fields: (t) => ({
+    providerId: t.id({
+      description: 'The provider, for `unlinkUserIdentity`.',
+      resolve: (link) => encodeGlobalID('IdentityProvider', link.providerId),
+    }),
+    provider: t.exposeString('provider', { description: 'The provider, as "name (agency)".' }),
+    confirmed: t.exposeBoolean('confirmed', {
+      description:
+        'Whether it signs the account in: confirmed by the owner at their first single sign-on (or made when the provider created the account).',
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    lastSignInAt: t.expose('lastSignInAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+builder.objectField(UserRef, 'identityLinks', (t) =>
+  t.field({
+    type: [IdentityLinkRef],
+    nullable: true,
+    description:
+      "The account's links to identity providers: shown to the account itself and to those who manage it; null to others.",
+    resolve: async (user, _args, context) => {
+      if (user.id !== context.viewer?.userId && !mayManageUsersOf(context.viewer, user.agencyId)) {
+        return null;
+      }
+      const links = await prisma.userIdentity.findMany({
+        where: { userId: user.id },
+        include: { provider: { include: { agency: { select: { nameEn: true } } } } },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      });
+      return links.map((link) => ({
+        providerId: link.providerId,
+        provider: providerLabel(link.provider),
+        confirmed: link.confirmedAt !== null,
+        createdAt: link.createdAt,
+        lastSignInAt: link.lastSignInAt,
+      }));
+    },
+  }),
+);
+
+const IdentityLinkChallengeRef = builder
+  .objectRef<{ provider: string; email: string; password: boolean; code: boolean }>(
+    'IdentityLinkChallenge',
+  )
+  .implement({
+    description:
+      'A first single sign-on waiting for the account owner to confirm the link, as the console shows it.',
+    fields: (t) => ({
+      provider: t.exposeString('provider', { description: 'The provider, as "name (agency)".' }),
+      email: t.exposeString('email', { description: 'The IPNet account the provider named.' }),
+      password: t.exposeBoolean('password', {
+        description: 'Whether the account has a password to confirm with.',
+      }),
+      code: t.exposeBoolean('code', {
+        description: 'Whether the account has a second factor to confirm with.',
+      }),
+    }),
+  });
+
+builder.queryField('identityLinkChallenge', (t) =>
+  t.field({
+    type: IdentityLinkChallengeRef,
+    nullable: true,
+    description:
+      'What a link confirmation (the `#link-account/<challenge>` step after single sign-on) is about; null once it has expired or was used.',
+    args: { challenge: t.arg.string({ validate: z.string().max(200) }) },
+    resolve: async (_parent, args) => {
+      try {
+        const { identity } = await liveLinkChallenge(args.challenge);
+        return {
+          provider: providerLabel(identity.provider),
+          email: identity.user.email,
+          password: identity.user.passwordSignIn,
+          code: identity.user.totpConfirmedAt !== null,
+        };
+      } catch (error) {
+        if (error instanceof SignInChallengeExpiredError) return null;
+        throw error;
+      }
+    },
+  }),
+);
+
+builder.mutationField('confirmIdentityLink', (t) =>
+  t.field({
+    type: SignInPayload,
+    description:
+      "Confirms, at a first single sign-on, that the account the provider named is yours: with the account's password (a second factor is then asked as at any sign-in) or a code of its second factor. From then on the provider signs you in. Wrong answers count towards the sign-in lockout.",
+    errors: {
+      types: [
+        SignInChallengeExpiredError,
+        ValidationError,
+        RateLimitedError,
+        SecondFactorRequiredError,
+      ],
+      dataField: { name: 'session' },
+    },
+    args: {
+      challenge: t.arg.string(),
+      password: t.arg.string({ required: false }),
+      code: t.arg.string({ required: false }),
+    },
+    validate: z
+      .object({
+        challenge: z.string().min(1).max(200),
+        password: z.string().max(1000).nullish(),
+        code: z.string().trim().max(40).nullish(),
+      })
+      .refine((args) => Boolean(args.password) !== Boolean(args.code), {
+        error: 'give your password or a code of your second factor (one of them)',
+      }),
+    resolve: async (_parent, args, context) =>
+      openSession(
+        context,
+        await confirmIdentityLink(
+          args.challenge,
+          { password: args.password, code: args.code },
+          signInMeta(context),
+        ),
+      ),
   }),
 );

@@ -1,21 +1,31 @@
 import { z } from 'zod';
 import type { Viewer } from '../../context.js';
 import { isUniqueViolation, prisma } from '../../db.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { IdentityMatch, IdentityProvider } from '../../generated/prisma/client.js';
 import { Role } from '../../generated/prisma/enums.js';
 import { sealSecret } from '../../sealed-secrets.js';
 import { normaliseEmail } from '../auth/auth.service.js';
 import { hashPassword } from '../auth/password.js';
+import { mayGrantRoles } from '../auth/roles.js';
 import { randomToken } from '../auth/secret-token.js';
+import { recordSecurityEvent } from '../auth/security-log.js';
+import { userVisibilityWhere } from '../users/user.access.js';
 import { identityProviderVisibilityWhere } from './identity-provider.access.js';
 import { issuerProblem } from './oidc-client.js';
 
 // An agency's OpenID Connect providers, configured by its admins, and who a provider's answer
-// signs in: the account linked to its subject; else, when the provider matches by e-mail, the
-// agency's account with that verified address (then linked); else, when it creates accounts, a
-// new account of the agency with the provider's roles mapping. Only accounts of the provider's
-// own agency are ever reached. Roles are IPNet's: a provider grants none unless mapped.
+// signs in. Whoever runs a provider (an agency admin registers it, and its directory answers
+// whatever claims its operator likes) must never become someone else, so:
+// - a provider signs in only an account whose link to its subject is confirmed: confirmed by the
+//   account's owner proving their password or second factor once, at the first single sign-on
+//   (identity-link.service.ts), or made with the account when the provider created it just in
+//   time. An admin's `linkUserIdentity`, or a matching verified e-mail address, only prepares a
+//   link for the owner to confirm;
+// - a provider never signs in an account holding a role an agency admin may not grant
+//   (NETWORK_ADMIN), and reaches only accounts of its own agency;
+// - roles are IPNet's: a provider grants none unless mapped, at creation only;
+// - every link, unlink and first single sign-on is in the account's security log.
 
 export const roleMappingSchema = z.array(
   z.object({
@@ -41,8 +51,8 @@ export interface ProviderInput {
   enabled: boolean;
 }
 
-function checkInput(input: Partial<ProviderInput>): void {
-  const problem = input.issuer !== undefined ? issuerProblem(input.issuer) : null;
+async function checkInput(input: Partial<ProviderInput>): Promise<void> {
+  const problem = input.issuer !== undefined ? await issuerProblem(input.issuer) : null;
   if (problem) throw ValidationError.single(['input', 'issuer'], problem);
   if (input.accountRoles?.includes('NETWORK_ADMIN')) {
     throw ValidationError.single(
@@ -61,7 +71,7 @@ export async function createIdentityProvider(
   input: ProviderInput,
 ): Promise<IdentityProvider> {
   const { agencyId } = viewer;
-  checkInput(input);
+  await checkInput(input);
   try {
     return await prisma.identityProvider.create({
       data: {
@@ -95,7 +105,7 @@ export async function updateIdentityProvider(
   input: Partial<ProviderInput>,
 ): Promise<IdentityProvider> {
   await managedProvider(viewer, id);
-  checkInput(input);
+  await checkInput(input);
   const { clientSecret, ...rest } = input;
   try {
     return await prisma.identityProvider.update({
@@ -120,24 +130,67 @@ export async function deleteIdentityProvider(viewer: Viewer, id: string): Promis
   await prisma.identityProvider.delete({ where: { id } });
 }
 
-/** Links an account of the provider's agency to a subject (for providers that match by subject). */
+/** Who the provider is, as the security log and the sign-in page name it. */
+export function providerLabel(provider: { name: string; agency: { nameEn: string } }): string {
+  return `${provider.name} (${provider.agency.nameEn})`;
+}
+
+/** Whether an account with these roles may ever be signed in by a provider. */
+export function providerMayReach(roles: readonly Role[]): boolean {
+  return mayGrantRoles(AGENCY_ADMIN_ONLY, roles);
+}
+
+/** An agency admin's powers alone: what a provider's owner could have granted. */
+const AGENCY_ADMIN_ONLY = {
+  userId: '',
+  agencyId: '',
+  agencyRegions: [],
+  roles: ['AGENCY_ADMIN'],
+  email: '',
+  locale: null,
+  sessionId: '',
+  sessionExpiresAt: new Date(0),
+} as const satisfies Viewer;
+
+/**
+ * Prepares a link from an account of the provider's agency to its subject at the provider: it
+ * signs the account in only after the owner confirms it at their first single sign-on with their
+ * password or second factor. Changing the subject of a confirmed link prepares it again.
+ */
 export async function linkUserIdentity(
   viewer: Viewer,
   providerId: string,
   userId: string,
   subject: string,
+  ipAddress: string,
 ): Promise<void> {
   const provider = await managedProvider(viewer, providerId);
   const user = await prisma.user.findFirst({
-    where: { id: userId, agencyId: provider.agencyId },
-    select: { id: true },
+    where: { id: userId, agencyId: provider.agencyId, AND: [userVisibilityWhere(viewer)] },
+    select: { id: true, roles: true },
   });
   if (!user) throw new NotFoundError('user');
+  if (!providerMayReach(user.roles)) {
+    throw new ForbiddenError('A provider never signs in a network administrator.');
+  }
+  const label = providerLabel(await providerWithAgency(providerId));
   try {
-    await prisma.userIdentity.upsert({
-      where: { providerId_userId: { providerId, userId } },
-      create: { providerId, userId, subject },
-      update: { subject },
+    await prisma.$transaction(async (tx) => {
+      await tx.userIdentity.upsert({
+        where: { providerId_userId: { providerId, userId } },
+        create: { providerId, userId, subject, preparedById: viewer.userId },
+        update: { subject, preparedById: viewer.userId, confirmedAt: null, lastSignInAt: null },
+      });
+      await recordSecurityEvent(
+        {
+          userId,
+          kind: 'IDENTITY_LINK_PREPARED',
+          actorId: viewer.userId,
+          provider: label,
+          ipAddress,
+        },
+        tx,
+      );
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
@@ -145,6 +198,46 @@ export async function linkUserIdentity(
     }
     throw error;
   }
+}
+
+/**
+ * Removes an account's link to a provider: by the account's owner, or by an admin of the
+ * provider's agency.
+ */
+export async function unlinkUserIdentity(
+  viewer: Viewer,
+  providerId: string,
+  userId: string,
+  ipAddress: string,
+): Promise<void> {
+  const own = userId === viewer.userId;
+  const identity = await prisma.userIdentity.findFirst({
+    where: {
+      providerId,
+      userId,
+      user: userVisibilityWhere(viewer),
+      ...(own ? {} : { provider: identityProviderVisibilityWhere(viewer) }),
+    },
+    include: { provider: { include: { agency: { select: { nameEn: true } } } } },
+  });
+  if (!identity) throw new NotFoundError('link');
+  await prisma.$transaction([
+    prisma.userIdentity.delete({ where: { id: identity.id } }),
+    recordSecurityEvent({
+      userId,
+      kind: 'IDENTITY_UNLINKED',
+      actorId: own ? null : viewer.userId,
+      provider: providerLabel(identity.provider),
+      ipAddress,
+    }),
+  ]);
+}
+
+function providerWithAgency(id: string) {
+  return prisma.identityProvider.findUniqueOrThrow({
+    where: { id },
+    include: { agency: { select: { nameEn: true } } },
+  });
 }
 
 /** Claims of a validated ID token (and userinfo) that matching reads. */
@@ -171,22 +264,57 @@ function claimHolds(claims: ProviderClaims, mapping: RoleMapping): boolean {
   return Array.isArray(value) ? value.includes(mapping.value) : value === mapping.value;
 }
 
-/** The account a provider's answer signs in (linking or creating it as configured). */
-export async function accountForClaims(
+/** What a provider's answer leads to. */
+export type ProviderAnswer =
+  /** A confirmed link (or an account created just now): the account, signed in. */
+  | { signIn: string }
+  /** A link awaiting its owner's proof (identity-link.service.ts). */
+  | { confirmLink: string };
+
+type ProviderWithAgency = IdentityProvider & { agency: { nameEn: string } };
+
+/** Refuses accounts a provider may not sign in: deactivated, another agency's, a network admin's. */
+function assertReachable(
   provider: IdentityProvider,
+  user: { active: boolean; agencyId: string; roles: Role[] },
+): void {
+  if (!user.active || user.agencyId !== provider.agencyId) {
+    throw new ProviderRefusal('inactive', 'the account is deactivated or of another agency');
+  }
+  if (!providerMayReach(user.roles)) {
+    throw new ProviderRefusal('no-account', 'a provider never signs in a network administrator');
+  }
+}
+
+/** The account a provider's answer signs in, or the link its owner must confirm first. */
+export async function accountForClaims(
+  provider: ProviderWithAgency,
   claims: ProviderClaims,
-): Promise<string> {
+  ipAddress: string,
+): Promise<ProviderAnswer> {
   const now = new Date();
+  const label = providerLabel(provider);
   const linked = await prisma.userIdentity.findUnique({
     where: { providerId_subject: { providerId: provider.id, subject: claims.sub } },
-    include: { user: { select: { id: true, active: true, agencyId: true } } },
+    include: { user: { select: { id: true, active: true, agencyId: true, roles: true } } },
   });
   if (linked) {
-    if (!linked.user.active || linked.user.agencyId !== provider.agencyId) {
-      throw new ProviderRefusal('inactive', 'the linked account is deactivated');
-    }
-    await prisma.userIdentity.update({ where: { id: linked.id }, data: { lastSignInAt: now } });
-    return linked.user.id;
+    assertReachable(provider, linked.user);
+    if (!linked.confirmedAt) return { confirmLink: linked.id };
+    await prisma.$transaction([
+      prisma.userIdentity.update({ where: { id: linked.id }, data: { lastSignInAt: now } }),
+      ...(linked.lastSignInAt
+        ? []
+        : [
+            recordSecurityEvent({
+              userId: linked.userId,
+              kind: 'FIRST_SINGLE_SIGN_ON',
+              provider: label,
+              ipAddress,
+            }),
+          ]),
+    ]);
+    return { signIn: linked.user.id };
   }
   const verifiedEmail =
     typeof claims.email === 'string' && claims.email_verified === true
@@ -195,25 +323,25 @@ export async function accountForClaims(
   if (provider.matchBy === 'EMAIL' && verifiedEmail) {
     const user = await prisma.user.findFirst({
       where: { email: verifiedEmail, agencyId: provider.agencyId },
-      select: { id: true, active: true },
+      select: { id: true, active: true, agencyId: true, roles: true },
     });
     if (user) {
-      if (!user.active) throw new ProviderRefusal('inactive', 'the account is deactivated');
-      try {
-        await prisma.userIdentity.create({
-          data: {
-            providerId: provider.id,
-            subject: claims.sub,
-            userId: user.id,
-            lastSignInAt: now,
-          },
-        });
-      } catch (error) {
-        // The account is linked to another subject of this provider.
-        if (isUniqueViolation(error)) throw new ProviderRefusal('no-account', 'linked elsewhere');
-        throw error;
-      }
-      return user.id;
+      assertReachable(provider, user);
+      const existing = await prisma.userIdentity.findUnique({
+        where: { providerId_userId: { providerId: provider.id, userId: user.id } },
+      });
+      // The account is linked to another subject of this provider, confirmed by its owner.
+      if (existing?.confirmedAt) throw new ProviderRefusal('no-account', 'linked elsewhere');
+      // A link waiting for its owner: this answer's subject is the one to confirm.
+      const pending = existing
+        ? await prisma.userIdentity.update({
+            where: { id: existing.id },
+            data: { subject: claims.sub },
+          })
+        : await prisma.userIdentity.create({
+            data: { providerId: provider.id, subject: claims.sub, userId: user.id },
+          });
+      return { confirmLink: pending.id };
     }
   }
   if (!provider.createAccounts || !verifiedEmail) {
@@ -230,26 +358,39 @@ export async function accountForClaims(
         .filter((mapping) => claimHolds(claims, mapping))
         .map((mapping) => mapping.role),
     ]),
-  ].filter((role) => role !== 'NETWORK_ADMIN');
+  ].filter((role) => providerMayReach([role]));
   if (roles.length === 0) throw new ProviderRefusal('no-role', 'no role is mapped for this person');
   try {
-    const user = await prisma.user.create({
-      data: {
-        email: verifiedEmail,
-        displayName:
-          typeof claims.name === 'string' && claims.name.trim()
-            ? claims.name.trim().slice(0, 120)
-            : verifiedEmail,
-        // Signs in through the provider only: its password is random and never asked for.
-        passwordHash: await hashPassword(randomToken()),
-        passwordSignIn: false,
-        roles,
-        agencyId: provider.agencyId,
-        identities: { create: { providerId: provider.id, subject: claims.sub, lastSignInAt: now } },
-      },
-      select: { id: true },
+    const user = await prisma.$transaction(async (tx) => {
+      const created = await tx.user.create({
+        data: {
+          email: verifiedEmail,
+          displayName:
+            typeof claims.name === 'string' && claims.name.trim()
+              ? claims.name.trim().slice(0, 120)
+              : verifiedEmail,
+          // Signs in through the provider only: its password is random and never asked for.
+          passwordHash: await hashPassword(randomToken()),
+          passwordSignIn: false,
+          roles,
+          agencyId: provider.agencyId,
+          identities: {
+            create: {
+              providerId: provider.id,
+              subject: claims.sub,
+              confirmedAt: now,
+              lastSignInAt: now,
+            },
+          },
+        },
+        select: { id: true },
+      });
+      for (const kind of ['IDENTITY_LINKED', 'FIRST_SINGLE_SIGN_ON'] as const) {
+        await recordSecurityEvent({ userId: created.id, kind, provider: label, ipAddress }, tx);
+      }
+      return created;
     });
-    return user.id;
+    return { signIn: user.id };
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new ProviderRefusal('address-in-use', 'the address is another account’s');

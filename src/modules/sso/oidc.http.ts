@@ -9,9 +9,11 @@ import { rateLimiter, secondsToWait } from '../../rate-limit.js';
 import { SecondFactorRequiredError } from '../auth/auth.errors.js';
 import { afterFirstFactor } from '../auth/auth.service.js';
 import { setSessionCookie } from '../auth/session.cookie.js';
+import { startLinkChallenge } from './identity-link.service.js';
 import { signInProviderWhere } from './identity-provider.access.js';
 import {
   accountForClaims,
+  type ProviderAnswer,
   type ProviderClaims,
   ProviderRefusal,
 } from './identity-provider.service.js';
@@ -115,7 +117,7 @@ async function callback(request: Request, url: URL, source: ContextSource): Prom
   // Used once, whatever follows.
   const pending = await prisma.oidcSignIn.findFirst({
     where: { state, provider: signInProviderWhere },
-    include: { provider: true },
+    include: { provider: { include: { agency: { select: { nameEn: true } } } } },
   });
   await prisma.oidcSignIn.deleteMany({ where: { state } });
   if (!pending || pending.expiresAt <= new Date()) {
@@ -153,18 +155,33 @@ async function callback(request: Request, url: URL, source: ContextSource): Prom
     logger.warn({ err: error, providerId: provider.id }, 'identity provider answer refused');
     return refused(base, 'invalid-answer');
   }
-  let userId: string;
-  try {
-    userId = await accountForClaims(provider, claims);
-  } catch (error) {
-    if (!(error instanceof ProviderRefusal)) throw error;
-    logger.info({ providerId: provider.id, reason: error.reason }, 'single sign-on refused');
-    return refused(base, error.reason);
-  }
   const meta = {
     ipAddress: clientAddress({ ...source, request }),
     userAgent: request.headers.get('user-agent'),
   };
+  let answer: ProviderAnswer;
+  try {
+    answer = await accountForClaims(provider, claims, meta.ipAddress);
+  } catch (error) {
+    if (!(error instanceof ProviderRefusal)) throw error;
+    logger.info(
+      { providerId: provider.id, reason: error.reason, detail: error.message },
+      'single sign-on refused',
+    );
+    return refused(base, error.reason);
+  }
+  if ('confirmLink' in answer) {
+    // The owner proves the account is theirs once; the token travels in the fragment.
+    const token = await startLinkChallenge(answer.confirmLink);
+    logger.info(
+      { providerId: provider.id },
+      'single sign-on waits for the owner to confirm the link',
+    );
+    return redirect(`${base}${CONSOLE}#link-account/${encodeURIComponent(token)}`, [
+      stateCookie('', 0),
+    ]);
+  }
+  const userId = answer.signIn;
   try {
     const { session } = await afterFirstFactor(userId, meta);
     await setSessionCookie(request, session.token, session.expiresAt);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { builder } from '../../builder.js';
 import { signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, RateLimitedError } from '../../errors.js';
 import { Role } from '../../generated/prisma/enums.js';
 import { AgencyRef } from '../agencies/agency.schema.js';
 import { lookupStarted, rememberedUser, rememberUser } from '../auth/session-cache.js';
@@ -15,6 +15,7 @@ import {
   createUser,
   deactivateUser,
   reactivateUser,
+  resetMemberSecondFactor,
   setUserRoles,
   updateOwnProfile,
 } from './user.service.js';
@@ -161,6 +162,19 @@ for (const [name, { description, apply }] of Object.entries(accountSwitches)) {
   );
 }
 
+builder.mutationField('resetSecondFactor', (t) =>
+  t.field({
+    type: UserRef,
+    description:
+      "Removes a member's authenticator and recovery codes (a lost phone, or one set up by someone else). The member's agency admins, or network admins; in the member's security log, and the member is told by alert and e-mail.",
+    authScopes: { role: 'AGENCY_ADMIN' },
+    errors: { types: [ForbiddenError, NotFoundError, ConflictError], dataField: { name: 'user' } },
+    args: { userId: t.arg.globalID({ for: UserRef }) },
+    resolve: (_parent, { userId }, context) =>
+      resetMemberSecondFactor(signedInViewer(context), userId.id, context.clientAddress),
+  }),
+);
+
 const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
   fields: (t) => ({
     displayName: t.string({ required: false, validate: displayNameSchema.optional() }),
@@ -188,15 +202,21 @@ builder.mutationField('updateProfile', (t) =>
 builder.mutationField('changePassword', (t) =>
   t.field({
     type: UserRef,
-    description: 'Changes your password; your other sessions end.',
+    description:
+      'Changes your password; your other sessions end. Wrong current passwords count towards the sign-in lockout.',
     authScopes: { signedIn: true },
-    errors: { dataField: { name: 'user' } },
+    errors: { types: [RateLimitedError], dataField: { name: 'user' } },
     args: {
-      currentPassword: t.arg.string(),
+      currentPassword: t.arg.string({ validate: z.string().max(1000) }),
       newPassword: t.arg.string({ validate: newPasswordSchema }),
     },
     resolve: async (_parent, args, context) => {
-      return changePassword(signedInViewer(context), args.currentPassword, args.newPassword);
+      return changePassword(
+        signedInViewer(context),
+        args.currentPassword,
+        args.newPassword,
+        context.clientAddress,
+      );
     },
   }),
 );

@@ -1,11 +1,17 @@
+import { recordAlerts } from '../../alert-log.js';
 import type { Viewer } from '../../context.js';
 import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { Role } from '../../generated/prisma/enums.js';
+import { sendAccountMessage } from '../auth/account-mail.js';
+import { renderAccountMessage } from '../auth/account-messages.i18n.js';
 import { normaliseEmail } from '../auth/auth.service.js';
 import { announceRevocation } from '../auth/live-sessions.js';
-import { hashPassword, verifyPassword } from '../auth/password.js';
+import { proveOwnerPassword } from '../auth/owner-proof.js';
+import { hashPassword } from '../auth/password.js';
 import { mayGrantRoles, mayManageUsersOf } from '../auth/roles.js';
+import { removeSecondFactor } from '../auth/second-factor.service.js';
+import { recordSecurityEvent } from '../auth/security-log.js';
 import { forgetSessions } from '../auth/session-cache.js';
 import type { Locale } from '../i18n/locale.js';
 import { userVisibilityWhere } from './user.access.js';
@@ -119,6 +125,49 @@ export async function deactivateUser(actor: Viewer, userId: string) {
   return updated;
 }
 
+/**
+ * An agency admin removes a member's second factor (a lost phone, or an authenticator bound by
+ * someone else): recorded in the member's security log with the admin's name, and the member is
+ * told by alert and by e-mail. Network admins' factors are reset by network admins only.
+ */
+export async function resetMemberSecondFactor(actor: Viewer, userId: string, address: string) {
+  const user = await managedUser(actor, userId);
+  assertMayGrant(actor, user.roles);
+  if (!user.totpConfirmedAt && !user.totpSecret) {
+    throw new ConflictError(`${user.displayName} has no second factor to reset.`);
+  }
+  const admin = await prisma.user.findUniqueOrThrow({
+    where: { id: actor.userId },
+    select: { displayName: true },
+  });
+  const updated = await prisma.$transaction(async (tx) => {
+    const [clearFactor, removeCodes] = removeSecondFactor(user.id, tx);
+    const changed = await clearFactor;
+    await removeCodes;
+    await recordSecurityEvent(
+      { userId: user.id, kind: 'SECOND_FACTOR_RESET', actorId: actor.userId, ipAddress: address },
+      tx,
+    );
+    await recordAlerts(tx, [
+      {
+        kind: 'SECOND_FACTOR_RESET',
+        severity: 'WARNING',
+        title: admin.displayName,
+        recipientUserId: user.id,
+      },
+    ]);
+    return changed;
+  });
+  forgetSessions();
+  const { subject, text } = renderAccountMessage('SECOND_FACTOR_RESET', user.locale, {
+    name: user.displayName,
+    email: user.email,
+    admin: admin.displayName,
+  });
+  sendAccountMessage({ to: user.email, subject, text, kind: 'second-factor-reset' });
+  return updated;
+}
+
 export async function reactivateUser(actor: Viewer, userId: string) {
   const user = await managedUser(actor, userId);
   return prisma.user.update({
@@ -143,18 +192,23 @@ export async function updateOwnProfile(
   return updated;
 }
 
-/** Changes the actor's password and ends their other sessions. */
-export async function changePassword(actor: Viewer, currentPassword: string, newPassword: string) {
-  const user = await prisma.user.findUniqueOrThrow({ where: { id: actor.userId } });
-  if (!(await verifyPassword(user.passwordHash, currentPassword))) {
-    throw new ValidationError([
-      { path: ['currentPassword'], message: 'is not your current password' },
-    ]);
-  }
+/**
+ * Changes the actor's password and ends their other sessions. A wrong current password counts
+ * towards the sign-in lockout, so a session gives no unlimited guesses at it.
+ */
+export async function changePassword(
+  actor: Viewer,
+  currentPassword: string,
+  newPassword: string,
+  address: string,
+) {
+  const owner = { id: actor.userId, email: actor.email };
+  await proveOwnerPassword(owner, currentPassword, address, 'currentPassword');
   const passwordHash = await hashPassword(newPassword);
-  await prisma.$transaction([
-    prisma.user.update({ where: { id: user.id }, data: { passwordHash } }),
-    prisma.session.deleteMany({ where: { userId: user.id, id: { not: actor.sessionId } } }),
+  const [user] = await prisma.$transaction([
+    prisma.user.update({ where: { id: actor.userId }, data: { passwordHash } }),
+    prisma.session.deleteMany({ where: { userId: actor.userId, id: { not: actor.sessionId } } }),
+    recordSecurityEvent({ userId: actor.userId, kind: 'PASSWORD_CHANGED', ipAddress: address }),
   ]);
   forgetSessions();
   announceRevocation();

@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isRefusedAddress, webhookAgent } from './webhook-target.js';
+import { isRefusedAddress } from '../../outbound-address.js';
+import { webhookAgent } from './webhook-target.js';
 
 // One POST of a delivery, through the agent that refuses internal addresses at connection time.
 // Redirects are never followed (a 3xx is a failed attempt), so a receiver cannot bounce the call

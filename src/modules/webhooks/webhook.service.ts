@@ -5,11 +5,12 @@ import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { WebhookEndpoint } from '../../generated/prisma/client.js';
+import { isLoopbackHost } from '../../outbound-address.js';
 import { sealSecret } from '../../sealed-secrets.js';
 import { type AlertFilter, filterColumns } from '../alerts/alert-filter.js';
 import { webhookVisibilityWhere } from './webhook.access.js';
 import { newWebhookSecret } from './webhook.crypto.js';
-import { isLoopbackHost, webhookTargetProblem } from './webhook-target.js';
+import { webhookTargetProblem } from './webhook-target.js';
 
 // Registering and managing an agency's webhook endpoints. Deliveries start with the alerts
 // written after registration; the secret is returned once, at registration or rotation.
