@@ -14,7 +14,7 @@ export const COMMON_HEADERS = {
 
 const PAGE_POLICY =
   "frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'";
-const DATA_POLICY = "default-src 'none'; frame-ancestors 'none'";
+export const DATA_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
 export function useSecurityHeaders(): Plugin {
   return {

@@ -14,6 +14,7 @@ import { stopCheckingSessions, watchSession } from './modules/auth/live-sessions
 import { validateSessionToken } from './modules/auth/session.service.js';
 import { rememberListeningAddress } from './public-url.js';
 import { newRequestFacts } from './request-log.js';
+import { COMMON_HEADERS, DATA_POLICY } from './security-headers.js';
 import { traceRequest } from './tracing.js';
 import { buildYoga, isTrustedOrigin } from './yoga.js';
 
@@ -35,9 +36,25 @@ type EnvelopedArgs = ExecutionArgs & {
   };
 };
 
-function refuse(res: ServerResponse, status: number, message: string) {
-  res.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
-  res.end(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }));
+/**
+ * A refusal before the request reaches Yoga, in the shape its endpoint speaks: the import
+ * endpoints' `{ error }` (docs/interoperability.md), GraphQL's `errors` everywhere else.
+ */
+function refuse(req: IncomingMessage, res: ServerResponse, status: number, message: string) {
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    connection: 'close',
+    ...COMMON_HEADERS,
+    'content-security-policy': DATA_POLICY,
+  });
+  const importing = req.url?.startsWith('/import/') ?? false;
+  res.end(
+    JSON.stringify(
+      importing
+        ? { error: message }
+        : { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] },
+    ),
+  );
 }
 
 export function buildApp(options: { port?: number; host?: string } = {}): App {
@@ -57,10 +74,15 @@ export function buildApp(options: { port?: number; host?: string } = {}): App {
 
     const length = Number(req.headers['content-length'] ?? 0);
     if (length > cfg.MAX_BODY_BYTES) {
-      return refuse(res, 413, `The request body is larger than ${cfg.MAX_BODY_BYTES} bytes.`);
+      return refuse(
+        req,
+        res,
+        413,
+        `The request body is larger than ${cfg.MAX_BODY_BYTES.toLocaleString('en')} bytes (MAX_BODY_BYTES); an import takes at most that much.`,
+      );
     }
     if (req.method === 'POST' && req.headers['content-length'] === undefined) {
-      return refuse(res, 411, 'Send a Content-Length header with the request body.');
+      return refuse(req, res, 411, 'Send a Content-Length header with the request body.');
     }
 
     const facts = newRequestFacts();

@@ -851,5 +851,31 @@ describe("the network's second-factor requirement", () => {
 
     await post(server, SET, { required: false }, admin);
     expect((await signIn('viewer@gz-amr.demo')).__typename).toBe('SignInSuccess');
+
+    // The phone is lost: the agency's admin removes the factor, and the member hears of it by
+    // e-mail, in their language, as well as by alert.
+    const hkAdmin = await tokenOf('agency-admin@hk-customs.demo');
+    const colleagues = await post(
+      server,
+      graphql(`query IdHkPeople { me { agency { users(first: 100) { edges { node { id email } } } } } }`),
+      {},
+      hkAdmin,
+    );
+    const analyst = colleagues.data?.me?.agency.users.edges.find(
+      (edge) => edge.node.email === 'analyst@hk-customs.demo',
+    );
+    const reset = await post(
+      server,
+      graphql(`mutation IdResetFactor($u: ID!) { resetSecondFactor(userId: $u) { __typename } }`),
+      { u: present(analyst?.node.id, 'the analyst') },
+      hkAdmin,
+    );
+    expect(reset.data?.resetSecondFactor.__typename).toBe('ResetSecondFactorSuccess');
+    await expect
+      .poll(() => mailbox.to('analyst@hk-customs.demo').length, { timeout: 10_000 })
+      .toBe(1);
+    const [told] = mailbox.to('analyst@hk-customs.demo');
+    expect(told?.subject).toBe('Your GBA IPNet second factor was removed');
+    expect(told?.text).toContain('removed the authenticator');
   });
 });

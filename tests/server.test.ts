@@ -77,6 +77,18 @@ describe('HTTP', () => {
       body: JSON.stringify({ query: `{ __typename }${' '.repeat(1_100_000)}` }),
     });
     expect(big.status).toBe(413);
+    expect(big.headers.get('x-frame-options')).toBe('DENY');
+
+    // An import over the limit hears it in the import endpoints' own shape, with the limit named.
+    const bigImport = await fetch(`${base}/import/stix`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'bundle', padding: 'x'.repeat(1_100_000) }),
+    });
+    expect(bigImport.status).toBe(413);
+    expect(((await bigImport.json()) as { error: string }).error).toMatch(
+      /larger than 1,000,000 bytes \(MAX_BODY_BYTES\)/,
+    );
 
     const status = await new Promise<number>((resolve, reject) => {
       const req = httpRequest(
