@@ -576,6 +576,23 @@ describe("a provider's owner never becomes someone else", () => {
     expect(me.data?.me?.identityLinks).toEqual([]);
   });
 
+  it('cannot be named after another agency on the shared sign-in page', async () => {
+    const admin = await tokenOf('agency-admin@hk-customs.demo');
+    for (const name of ['Guangzhou Customs District login', '广州海关统一身份认证']) {
+      const answer = await post(
+        server,
+        CREATE_PROVIDER,
+        { input: { name, issuer, clientId: 'ipnet' } },
+        admin,
+      );
+      const refused = expectMember(answer.data?.createIdentityProvider, 'ValidationError');
+      expect(refused.issues[0]).toEqual({
+        path: ['input', 'name'],
+        message: expect.stringMatching(/must not name another agency/),
+      });
+    }
+  });
+
   it("takes a colleague's account only as far as the owner's confirmation, which the admin cannot give", async () => {
     const admin = await tokenOf('agency-admin@hk-customs.demo');
     const coordinator = await userId('coordinator@hk-customs.demo', admin);
@@ -857,7 +874,9 @@ describe("the network's second-factor requirement", () => {
     const hkAdmin = await tokenOf('agency-admin@hk-customs.demo');
     const colleagues = await post(
       server,
-      graphql(`query IdHkPeople { me { agency { users(first: 100) { edges { node { id email } } } } } }`),
+      graphql(
+        `query IdHkPeople { me { agency { users(first: 100) { edges { node { id email } } } } } }`,
+      ),
       {},
       hkAdmin,
     );

@@ -51,7 +51,29 @@ export interface ProviderInput {
   enabled: boolean;
 }
 
-async function checkInput(input: Partial<ProviderInput>): Promise<void> {
+/**
+ * Why a provider's name cannot be shown on the sign-in page, every agency's, or null: it may not
+ * name another agency, in any of the network's languages, so that one agency cannot pass its
+ * provider off as another's (the page also shows whose each provider is).
+ */
+async function nameProblem(name: string, agencyId: string): Promise<string | null> {
+  const others = await prisma.agency.findMany({
+    where: { id: { not: agencyId } },
+    select: { nameEn: true, nameZhHans: true, nameZhHant: true, namePt: true },
+  });
+  const folded = name.toLocaleLowerCase('en');
+  for (const agency of others) {
+    const named = [agency.nameEn, agency.nameZhHans, agency.nameZhHant, agency.namePt].find(
+      (other) => other && other.length >= 3 && folded.includes(other.toLocaleLowerCase('en')),
+    );
+    if (named) return `must not name another agency (${named})`;
+  }
+  return null;
+}
+
+async function checkInput(input: Partial<ProviderInput>, agencyId: string): Promise<void> {
+  const named = input.name !== undefined ? await nameProblem(input.name, agencyId) : null;
+  if (named) throw ValidationError.single(['input', 'name'], named);
   const problem = input.issuer !== undefined ? await issuerProblem(input.issuer) : null;
   if (problem) throw ValidationError.single(['input', 'issuer'], problem);
   if (input.accountRoles?.includes('NETWORK_ADMIN')) {
@@ -71,7 +93,7 @@ export async function createIdentityProvider(
   input: ProviderInput,
 ): Promise<IdentityProvider> {
   const { agencyId } = viewer;
-  await checkInput(input);
+  await checkInput(input, agencyId);
   try {
     return await prisma.identityProvider.create({
       data: {
@@ -104,8 +126,8 @@ export async function updateIdentityProvider(
   id: string,
   input: Partial<ProviderInput>,
 ): Promise<IdentityProvider> {
-  await managedProvider(viewer, id);
-  await checkInput(input);
+  const provider = await managedProvider(viewer, id);
+  await checkInput(input, provider.agencyId);
   const { clientSecret, ...rest } = input;
   try {
     return await prisma.identityProvider.update({
