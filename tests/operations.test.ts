@@ -351,6 +351,10 @@ describe('a joint operation through every phase, with three agencies', () => {
       { headers: { authorization: `Bearer ${mo.token}` } },
     );
     expect(md.status).toBe(200);
+    // Saved under the operation's name, not as a nameless download.
+    expect(md.headers.get('content-disposition')).toBe(
+      'attachment; filename="Counterfeit-batteries-and-cosmetics-across-the-Bay-after-action.md"',
+    );
     const markdown = await md.text();
     expect(markdown).toContain('# 行動總結報告');
     expect(markdown).toContain('Profile inbound courier parcels from Shenzhen');

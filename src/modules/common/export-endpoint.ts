@@ -1,4 +1,5 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
+import contentDisposition from 'content-disposition';
 import type { Plugin } from 'graphql-yoga';
 import { type Context, createContext } from '../../context.js';
 import { AppError, httpStatusOf } from '../../errors.js';
@@ -8,6 +9,23 @@ import { isUuid } from '../../input-guard.js';
 // people and tools that fetch over HTTP. Same session as GraphQL (Bearer token or cookie), the
 // same services and so the same rules; expected errors answer with their HTTP status and
 // message, anything else is logged and masked.
+
+/**
+ * A file name for an export, from what it is about (a report's title, an operation's name): the
+ * characters file systems refuse and control characters become dashes, at most 80 characters,
+ * and `fallback` when nothing is left. Non-ASCII names travel in `filename*` (RFC 6266, through
+ * the content-disposition package), with an ASCII `filename` beside it for old clients.
+ */
+export function exportFilename(name: string, fallback: string, extension: string): string {
+  const cleaned = name
+    .normalize('NFC')
+    .replace(/[\\/:*?"<>|\p{Cc}\p{Cf}]+/gu, ' ')
+    .trim()
+    .replace(/\s+/g, '-')
+    .slice(0, 80)
+    .replace(/^[.-]+|[.-]+$/g, '');
+  return `${cleaned || fallback}.${extension}`;
+}
 
 /** The database id in a path segment: a raw UUID or a global id of `typename`. */
 function entityIdOf(raw: string, typename: string): string | null {
@@ -48,7 +66,7 @@ export function useExportEndpoint(endpoint: ExportEndpoint): Plugin {
             status,
             headers: {
               'content-type': type,
-              ...(filename ? { 'content-disposition': `attachment; filename="${filename}"` } : {}),
+              ...(filename ? { 'content-disposition': contentDisposition(filename) } : {}),
             },
           }),
         );

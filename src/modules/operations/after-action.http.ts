@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import { ValidationError } from '../../errors.js';
-import { useExportEndpoint } from '../common/export-endpoint.js';
+import { exportFilename, useExportEndpoint } from '../common/export-endpoint.js';
 import { isLocale, LOCALES } from '../i18n/locale.js';
 import { buildAfterActionReport } from './after-action.js';
 
@@ -19,9 +19,15 @@ export function useAfterActionEndpoint(): Plugin {
         throw ValidationError.single(['locale'], `use ${LOCALES.join(', ')}`);
       }
       const report = await buildAfterActionReport(context, operationId, asked);
-      return match[2] === 'md'
-        ? { body: report.markdown, type: 'text/markdown; charset=utf-8' }
-        : { body: JSON.stringify(report.json), type: 'application/json' };
+      const extension = match[2] === 'md' ? 'md' : 'json';
+      const filename = exportFilename(
+        `${report.json.operation.title} after-action`,
+        `operation-${operationId}-after-action`,
+        extension,
+      );
+      return extension === 'md'
+        ? { body: report.markdown, type: 'text/markdown; charset=utf-8', filename }
+        : { body: JSON.stringify(report.json), type: 'application/json', filename };
     },
   });
 }
