@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeProvider, startFakeProvider } from './support/fake-oidc.js';
 import { eventInput } from './support/forums.js';
 import { graphql } from './support/graphql.js';
 import { type Instance, post, startInstance } from './support/instance.js';
@@ -26,6 +27,9 @@ let server: Instance | undefined;
 let base = '';
 let browser: Browser;
 let adminToken = '';
+/** Single sign-on comes back to the address the instance listens on, from a provider here. */
+const SSO_ENV = { PUBLIC_URL: '', SSO_ALLOWED_HOSTS: '127.0.0.1' };
+let provider: FakeProvider | undefined;
 
 const SIGN_IN = graphql(`
   mutation ($email: EmailAddress!, $password: String!) {
@@ -50,6 +54,21 @@ const EVENT_REGISTRATIONS = graphql(`
   query ($id: ID!) { node(id: $id) { __typename ... on ForumEvent {
     registrations(first: 50) { edges { node { name } } } } } }
 `);
+const CREATE_PROVIDER = graphql(`
+  mutation ($input: IdentityProviderInput!) { createIdentityProvider(input: $input) {
+    __typename ... on CreateIdentityProviderSuccess { identityProvider { id } } } }
+`);
+const PREPARE_LINK = graphql(`
+  mutation ($p: ID!, $u: ID!, $s: String!) { linkUserIdentity(providerId: $p, userId: $u, subject: $s) {
+    __typename } }
+`);
+const MY_LINKS = graphql(`
+  query { me { id displayName agency { name } identityLinks { provider confirmed }
+    securityLog(first: 20) { edges { node { kind provider actor { displayName } } } } } }
+`);
+const MEMBER_LINKS = graphql(`
+  query ($id: ID!) { node(id: $id) { __typename ... on User { identityLinks { provider confirmed } } } }
+`);
 const BROADCAST = graphql(`
   mutation ($title: String!) { broadcastAlert(input: { title: $title, severity: URGENT }) { __typename } }
 `);
@@ -62,6 +81,7 @@ beforeAll(async () => {
     DATA_DIR: dataDir,
     SEED_DEMO: 'auto',
     DEMO_PASSWORD: '',
+    ...SSO_ENV,
   });
   base = server.base;
   const signedIn = await post(server, SIGN_IN, { email: 'admin@network.demo', password: PASSWORD });
@@ -74,6 +94,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await provider?.close();
   await browser?.close();
   await server?.stop();
   rmSync(dataDir, { recursive: true, force: true });
@@ -104,6 +125,55 @@ async function expectAccessible(page: Page, name: string): Promise<void> {
   expect(serious, `${name}: ${JSON.stringify(serious)}`).toEqual([]);
   await page.screenshot({ path: join(SHOTS, `console-${name}.png`), fullPage: true });
 }
+
+async function tokenOf(email: string): Promise<string> {
+  if (!server) throw new Error('no server');
+  const answer = (await post(server, SIGN_IN, { email, password: PASSWORD })).data?.signIn;
+  return answer?.__typename === 'SignInSuccess' ? answer.session.token : '';
+}
+
+/** By how many pixels the page is wider than the window (scrolls sideways when positive). */
+const widerThanScreen = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+/**
+ * The page `from` shows, opened again with the same session at desktop and phone width, in English
+ * and in Traditional Chinese: checked with axe, photographed, and never wider than the screen.
+ */
+async function photograph(
+  from: Page,
+  name: string,
+  ready: (page: Page) => Promise<unknown>,
+): Promise<void> {
+  const storageState = await from.context().storageState();
+  const sizes = [
+    ['', { width: 1280, height: 900 }],
+    ['-phone', { width: 390, height: 844 }],
+  ] as const;
+  for (const [suffix, viewport] of sizes) {
+    for (const language of ['en', 'zh-Hant'] as const) {
+      const page = await browser.newPage({ viewport, storageState });
+      await page.goto(from.url());
+      await page.locator('.lang select').selectOption(language);
+      await ready(page);
+      expect(
+        await widerThanScreen(page),
+        `${name}${suffix} ${language} is wider than the screen`,
+      ).toBeLessThanOrEqual(0);
+      await expectAccessible(page, `${name}${language === 'en' ? '' : '-zh-hant'}${suffix}`);
+      await page.close();
+    }
+  }
+}
+
+/** What the single sign-on journeys share: the providers of the demo's HK IPD and its analyst. */
+const sso = {
+  staffId: '',
+  longId: '',
+  longName: '',
+  agencyName: '',
+  analyst: 'analyst@hk-ipd.demo',
+};
 
 const feedTitles = (page: Page) => page.locator('.feed .alert .title').allInnerTexts();
 
@@ -412,6 +482,7 @@ describe.runIf(haveChromium)('the web console', () => {
       DATA_DIR: dataDir,
       PORT: port,
       DEMO_PASSWORD: '',
+      ...SSO_ENV,
     });
     const signedIn = await post(server, SIGN_IN, {
       email: 'admin@network.demo',
@@ -514,6 +585,7 @@ describe.runIf(haveChromium)('the web console', () => {
     const status = page.locator('#account-title ~ p[role=status]');
     await expect.poll(() => status.textContent(), { timeout: 15_000 }).toContain('password only');
 
+    await page.getByLabel('Current password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
     const key = page.locator('.sign-in form code');
     await expect.poll(() => key.count(), { timeout: 15_000 }).toBe(1);
@@ -540,6 +612,260 @@ describe.runIf(haveChromium)('the web console', () => {
     await expect.poll(() => status.textContent(), { timeout: 15_000 }).toContain('password only');
     await page.close();
   });
+
+  it('confirms a first single sign-on with the account’s password, once, and signs in', async () => {
+    if (!server) throw new Error('no server');
+    const instance = server;
+    // The agency's directory says this person is the demo's analyst of the HK IPD, whose account
+    // is not linked to it yet: the owner confirms once.
+    provider = await startFakeProvider({
+      claims: { sub: 'ipd-analyst', email: sso.analyst, email_verified: true },
+    });
+    const issuer = provider.issuer;
+    const admin = await tokenOf('agency-admin@hk-ipd.demo');
+    const create = async (name: string) => {
+      const answer = (
+        await post(instance, CREATE_PROVIDER, { input: { name, issuer, clientId: 'ipnet' } }, admin)
+      ).data?.createIdentityProvider;
+      expect(answer?.__typename).toBe('CreateIdentityProviderSuccess');
+      return answer?.__typename === 'CreateIdentityProviderSuccess'
+        ? answer.identityProvider.id
+        : '';
+    };
+    sso.staffId = await create('IPD Staff Login');
+    // A name of 100 characters without a space.
+    sso.longName = 'IPDStaffDirectoryGateway'.repeat(5).slice(0, 100);
+    sso.longId = await create(sso.longName);
+    sso.agencyName = (await post(instance, MY_LINKS, {}, admin)).data?.me?.agency.name ?? '';
+    expect(sso.agencyName).not.toBe('');
+
+    // Each provider's button names the agency that runs it, on a line of its own.
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${base}/console/`);
+    const staff = page.locator('a.provider', { hasText: 'Sign in with IPD Staff Login' });
+    await expect.poll(() => staff.count(), { timeout: 15_000 }).toBe(1);
+    expect(await staff.locator('.provider-agency').textContent()).toBe(`Run by ${sso.agencyName}`);
+    const long = page.locator('a.provider', { hasText: sso.longName });
+    expect(await long.locator('.provider-name').textContent()).toBe(`Sign in with ${sso.longName}`);
+    await expectAccessible(page, 'sign-in-providers');
+    // On a phone, the long name wraps inside the card.
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await phone.goto(`${base}/console/`);
+    const longOnPhone = phone.locator('a.provider', { hasText: sso.longName });
+    await expect.poll(() => longOnPhone.count(), { timeout: 15_000 }).toBe(1);
+    const card = await phone.locator('form.sign-in').boundingBox();
+    const button = await longOnPhone.boundingBox();
+    expect(card && button).toBeTruthy();
+    if (card && button) {
+      expect(button.x).toBeGreaterThanOrEqual(card.x);
+      expect(button.x + button.width).toBeLessThanOrEqual(card.x + card.width);
+      expect(card.x + card.width).toBeLessThanOrEqual(390);
+    }
+    await expectAccessible(phone, 'sign-in-providers-phone');
+    await phone.close();
+
+    // Through the provider and back: the console asks the owner to confirm.
+    await staff.click();
+    await expect.poll(() => page.url(), { timeout: 15_000 }).toContain('#link-account/');
+    const claim = page.locator('.link-account .claim');
+    await expect.poll(() => claim.count(), { timeout: 15_000 }).toBe(1);
+    expect(await claim.textContent()).toBe(
+      `IPD Staff Login (${sso.agencyName}) says you are ${sso.analyst}. To let it sign you in from now on, confirm once that this IPNet account is yours.`,
+    );
+    expect(await page.locator('.link-account .note').textContent()).toContain(
+      'If this is not you, close this page; nothing is linked.',
+    );
+    // No second factor on this account: the password only.
+    expect(await page.getByLabel('Code from your authenticator app').count()).toBe(0);
+    await expectAccessible(page, 'link-account');
+    await photograph(page, 'link-account', (shown) =>
+      expect.poll(() => shown.locator('.link-account .claim').count(), { timeout: 15_000 }).toBe(1),
+    );
+
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Confirm and sign in' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 })
+      .toBe('That password is not right. Attempts are limited.');
+    await expectAccessible(page, 'link-account-wrong');
+    const link = page.url();
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Confirm and sign in' }).click();
+    await expect.poll(() => page.locator('h1#alerts-title').count(), { timeout: 15_000 }).toBe(1);
+    expect(new URL(page.url()).hash).toBe('#alerts');
+    expect(await page.locator('.top .who').textContent()).toContain(sso.agencyName);
+
+    // Linked, and in the owner's security log.
+    const mine = (await post(instance, MY_LINKS, {}, await tokenOf(sso.analyst))).data?.me;
+    expect(mine?.identityLinks).toEqual([
+      { provider: `IPD Staff Login (${sso.agencyName})`, confirmed: true },
+    ]);
+    const kinds = mine?.securityLog.edges.map((edge) => edge.node.kind) ?? [];
+    expect(kinds).toContain('IDENTITY_LINKED');
+    expect(kinds).toContain('FIRST_SINGLE_SIGN_ON');
+
+    // The confirmation works once: the same link now says it has expired.
+    const again = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await again.goto(link);
+    await expect
+      .poll(() => again.getByRole('alert').textContent(), { timeout: 15_000 })
+      .toContain('has expired or was already used');
+    await again.getByRole('link', { name: 'Go to the sign-in page' }).click();
+    await expect.poll(() => again.locator('form.sign-in h1').textContent()).toBe('Sign in');
+    await again.goto(link);
+    await expect.poll(() => again.getByRole('alert').count(), { timeout: 15_000 }).toBe(1);
+    await expectAccessible(again, 'link-account-expired');
+    await again.close();
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('shows the account’s providers and security log, enrols after the password, confirms a prepared link by code and unlinks', async () => {
+    if (!server || !provider || !sso.longId)
+      throw new Error('the single sign-on journey ran first');
+    const instance = server;
+    const fake = provider;
+    // The agency admin prepares a link to a subject of the long-named provider.
+    const admin = await tokenOf('agency-admin@hk-ipd.demo');
+    const adminName = (await post(instance, MY_LINKS, {}, admin)).data?.me?.displayName ?? '';
+    const analystId = (await post(instance, MY_LINKS, {}, await tokenOf(sso.analyst))).data?.me?.id;
+    const prepared = await post(
+      instance,
+      PREPARE_LINK,
+      { p: sso.longId, u: analystId ?? '', s: 'ipd-analyst-directory' },
+      admin,
+    );
+    expect(prepared.data?.linkUserIdentity.__typename).toBe('LinkUserIdentitySuccess');
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${base}/console/#account`);
+    await page.getByLabel('E-mail').fill(sso.analyst);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const links = page.locator('.identity-links li');
+    await expect.poll(() => links.count(), { timeout: 15_000 }).toBe(2);
+    const staff = links.filter({ hasText: 'IPD Staff Login' });
+    expect(await staff.textContent()).toContain('Linked on');
+    expect(await staff.textContent()).toContain('last single sign-on');
+    const waiting = links.filter({ hasText: sso.longName });
+    expect(await waiting.locator('.waiting').textContent()).toBe(
+      'Waiting for your confirmation at your next single sign-on',
+    );
+    const log = page.locator('.security-log li');
+    const entry = (kind: string) => log.and(page.locator(`[data-kind="${kind}"]`)).first();
+    expect(await entry('IDENTITY_LINK_PREPARED').locator('.what').textContent()).toBe(
+      'An administrator prepared a link to a sign-in provider',
+    );
+    expect(await entry('IDENTITY_LINK_PREPARED').textContent()).toContain(`By ${adminName}`);
+    expect(await entry('IDENTITY_LINK_PREPARED').textContent()).toContain(
+      `Provider: ${sso.longName} (${sso.agencyName})`,
+    );
+    expect(await entry('IDENTITY_LINKED').locator('.what').textContent()).toBe(
+      'Linked to a sign-in provider',
+    );
+    expect(await entry('IDENTITY_LINKED').textContent()).toContain('By you');
+    expect(await entry('IDENTITY_LINKED').locator('time').getAttribute('datetime')).toMatch(
+      /^\d{4}-\d\d-\d\dT/,
+    );
+
+    // Setting up an authenticator asks for the password first.
+    await page.getByLabel('Current password').fill('not the password');
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 })
+      .toBe('That is not your current password.');
+    expect(await page.locator('.sign-in form code').count()).toBe(0);
+    await page.getByLabel('Current password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    const key = page.locator('.sign-in form code');
+    await expect.poll(() => key.count(), { timeout: 15_000 }).toBe(1);
+    const secret = (await key.textContent()) ?? '';
+    const codeAt = (steps: number) =>
+      TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + steps * 30_000 });
+    await page.getByLabel('Code from your authenticator app, or a recovery code').fill(codeAt(0));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await expect
+      .poll(() => page.locator('.recovery-codes li').count(), { timeout: 15_000 })
+      .toBe(10);
+    await expect
+      .poll(() => log.and(page.locator('[data-kind="SECOND_FACTOR_ENABLED"]')).count())
+      .toBe(1);
+    await expectAccessible(page, 'account-security');
+    await photograph(page, 'account-security', (shown) =>
+      expect
+        .poll(() => shown.locator('.security-log li').count(), { timeout: 15_000 })
+        .toBeGreaterThan(3),
+    );
+
+    // The prepared link, at its first single sign-on: this account has a password and a second
+    // factor, and confirms with a code.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    fake.options.claims = {
+      sub: 'ipd-analyst-directory',
+      email: sso.analyst,
+      email_verified: true,
+    };
+    await page.locator('a.provider', { hasText: sso.longName }).click();
+    await expect
+      .poll(() => page.locator('.link-account .claim').count(), { timeout: 15_000 })
+      .toBe(1);
+    expect(await page.getByLabel('Password').count()).toBe(1);
+    await page.getByRole('button', { name: 'Use a code from your authenticator instead' }).click();
+    expect(await page.getByLabel('Password').count()).toBe(0);
+    const code = page.getByLabel('Code from your authenticator app, or a recovery code');
+    await code.fill('000000');
+    await page.getByRole('button', { name: 'Confirm and sign in' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 })
+      .toContain('Attempts are limited');
+    await expectAccessible(page, 'link-account-code');
+    await code.fill(codeAt(1));
+    await page.getByRole('button', { name: 'Confirm and sign in' }).click();
+    await expect.poll(() => page.locator('h1#alerts-title').count(), { timeout: 15_000 }).toBe(1);
+
+    // Both links confirmed; the long-named one is unlinked after a question.
+    await page.getByRole('link', { name: 'Account' }).click();
+    await expect.poll(() => links.count(), { timeout: 15_000 }).toBe(2);
+    expect(await page.locator('.identity-links .waiting').count()).toBe(0);
+    await waiting.getByRole('button', { name: 'Unlink' }).click();
+    expect(await waiting.locator('.confirm-unlink p').textContent()).toBe(
+      `Unlink ${sso.longName} (${sso.agencyName})? It will no longer sign you in.`,
+    );
+    await page.getByRole('button', { name: 'Keep' }).click();
+    expect(await links.count()).toBe(2);
+    await waiting.getByRole('button', { name: 'Unlink' }).click();
+    await expectAccessible(page, 'account-unlink');
+    // The question names the long provider in full, and wraps it on a phone.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await widerThanScreen(page)).toBeLessThanOrEqual(0);
+    const question = await waiting.locator('.confirm-unlink').boundingBox();
+    const section = await page.locator('.account-section', { has: waiting }).boundingBox();
+    expect(question && section).toBeTruthy();
+    if (question && section) {
+      expect(question.x + question.width).toBeLessThanOrEqual(section.x + section.width);
+    }
+    await expectAccessible(page, 'account-unlink-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await waiting.locator('.confirm-unlink').getByRole('button', { name: 'Unlink' }).click();
+    await expect.poll(() => links.count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.locator('.account-section [role=status]').textContent()).toBe(
+      `${sso.longName} (${sso.agencyName}) no longer signs you in.`,
+    );
+    await expect
+      .poll(() => log.and(page.locator('[data-kind="IDENTITY_UNLINKED"]')).count())
+      .toBe(1);
+    // As the agency admin who manages the account sees it.
+    const managed = (await post(instance, MEMBER_LINKS, { id: analystId ?? '' }, admin)).data?.node;
+    expect(managed?.__typename === 'User' ? managed.identityLinks : null).toEqual([
+      { provider: `IPD Staff Login (${sso.agencyName})`, confirmed: true },
+    ]);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 180_000);
 
   it('is served with strict headers, and its pages fall back to the console', async () => {
     const page = await fetch(`${base}/console/alerts`);

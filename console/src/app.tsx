@@ -6,6 +6,7 @@ import { AccountPage } from './pages/account.tsx';
 import { AlertsPage } from './pages/alerts.tsx';
 import { DeskPage } from './pages/desk.tsx';
 import { IntelligencePage } from './pages/intelligence.tsx';
+import { LinkAccountPage } from './pages/link-account.tsx';
 import { OperationsPage } from './pages/operations.tsx';
 import { ReportPage } from './pages/report.tsx';
 import { type Challenge, ResetPasswordPage, SignInPage } from './pages/sign-in.tsx';
@@ -26,6 +27,7 @@ type Page =
   | { name: 'report'; id: string; askPurpose: boolean }
   | { name: 'reset-password'; token: string }
   | { name: 'second-factor'; challenge: Challenge }
+  | { name: 'link-account'; challenge: string }
   | { name: 'sso-refused' }
   | { name: 'account' };
 
@@ -44,6 +46,8 @@ function pageOf(hash: string): Page {
   const reset = /^#reset-password\/(.+)$/.exec(hash);
   if (reset?.[1]) return { name: 'reset-password', token: decodeURIComponent(reset[1]) };
   const step = /^#second-factor\/(code|enrol)\/(.+)$/.exec(hash);
+  const link = /^#link-account\/(.+)$/.exec(hash);
+  if (link?.[1]) return { name: 'link-account', challenge: decodeURIComponent(link[1]) };
   if (step?.[2]) {
     return {
       name: 'second-factor',
@@ -144,6 +148,15 @@ export function App() {
       <main class={page.name === 'indicators' ? 'wide' : undefined}>
         {page.name === 'reset-password' ? (
           <ResetPasswordPage token={page.token} />
+        ) : page.name === 'link-account' ? (
+          <LinkAccountPage
+            key={page.challenge}
+            challenge={page.challenge}
+            onSignedIn={() => {
+              window.location.hash = '#alerts';
+              void load();
+            }}
+          />
         ) : me === undefined ? null : !me ? (
           <SignInPage
             key={page.name}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, problemOf } from '../api.ts';
 import {
   type Enrolment,
@@ -7,18 +7,32 @@ import {
   Problem,
   RecoveryCodes,
 } from '../credentials-ui.tsx';
-import { graphql } from '../graphql.ts';
-import { t } from '../i18n.ts';
+import { graphql, type ResultOf } from '../graphql.ts';
+import { lang, t } from '../i18n.ts';
 
-// The signed-in person's own second factor: set up an authenticator before anyone requires it,
-// see how many recovery codes are left, replace them, or turn the factor off (when allowed).
+// The signed-in person's own account: their second factor (set up an authenticator, after their
+// password, before anyone requires it; see how many recovery codes are left, replace them, or
+// turn the factor off when allowed), the sign-in providers linked to it, and its security log.
 
-const ACCOUNT = graphql(`query ConsoleAccount { me { id secondFactorEnabled recoveryCodesLeft } }`);
+const ACCOUNT = graphql(`
+  query ConsoleAccount {
+    me {
+      id
+      secondFactorEnabled
+      recoveryCodesLeft
+      identityLinks { providerId provider confirmed createdAt lastSignInAt }
+      securityLog(first: 20) {
+        edges { node { id kind at provider ipAddress actor { displayName } } }
+      }
+    }
+  }
+`);
 const START = graphql(`
-  mutation ConsoleStartEnrolment {
-    startSecondFactorEnrolment {
+  mutation ConsoleStartEnrolment($password: String!) {
+    startSecondFactorEnrolment(password: $password) {
       __typename
       ... on StartSecondFactorEnrolmentSuccess { enrolment { secret uri qrCode } }
+      ... on ValidationError { issues { path message } }
       ... on Error { message }
     }
   }
@@ -51,6 +65,21 @@ const TURN_OFF = graphql(`
     }
   }
 `);
+const UNLINK = graphql(`
+  mutation ConsoleUnlinkIdentity($providerId: ID!, $userId: ID!) {
+    unlinkUserIdentity(providerId: $providerId, userId: $userId) {
+      __typename
+      ... on Error { message }
+    }
+  }
+`);
+
+type Account = NonNullable<ResultOf<typeof ACCOUNT>['me']>;
+type Link = NonNullable<Account['identityLinks']>[number];
+type SecurityEvent = Account['securityLog']['edges'][number]['node'];
+
+const when = (at: string) =>
+  new Date(at).toLocaleString(lang.value, { dateStyle: 'medium', timeStyle: 'short' });
 
 export function AccountPage() {
   const words = t();
@@ -62,6 +91,7 @@ export function AccountPage() {
   const [password, setPassword] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
+  const [account, setAccount] = useState<Account | null>(null);
 
   useEffect(() => {
     void api
@@ -70,15 +100,26 @@ export function AccountPage() {
       .then((result) => {
         setEnabled(result.data?.me?.secondFactorEnabled ?? false);
         setLeft(result.data?.me?.recoveryCodesLeft ?? null);
+        setAccount(result.data?.me ?? null);
       });
   }, [version]);
 
-  const start = async () => {
+  const start = async (event: Event) => {
+    event.preventDefault();
     setProblem(null);
-    const answer = (await api.mutation(START, {}).toPromise()).data?.startSecondFactorEnrolment;
+    const answer = (await api.mutation(START, { password }).toPromise()).data
+      ?.startSecondFactorEnrolment;
     if (answer?.__typename === 'StartSecondFactorEnrolmentSuccess') {
       setEnrolment(answer.enrolment);
+      setPassword('');
       setCode('');
+    } else if (
+      answer?.__typename === 'ValidationError' &&
+      answer.issues.some((issue) => issue.path.includes('password'))
+    ) {
+      setProblem(words.passwordWrong);
+    } else if (answer?.__typename === 'RateLimitedError') {
+      setProblem(words.signInThrottled);
     } else setProblem(problemOf(answer, words.error));
   };
   const confirm = async (event: Event) => {
@@ -118,43 +159,181 @@ export function AccountPage() {
   const codeField = <Field label={words.enterCode} field="code" value={code} onInput={setCode} />;
 
   return (
-    <section class="card sign-in" aria-labelledby="account-title">
-      <h1 id="account-title">{words.secondFactor}</h1>
-      {enabled === null ? null : (
-        <p role="status">{enabled ? words.secondFactorOn(left ?? 0) : words.secondFactorOff}</p>
-      )}
-      {codes ? (
-        <>
-          <h2>{words.recoveryTitle}</h2>
-          <RecoveryCodes codes={codes} />
-        </>
-      ) : null}
-      <Problem text={problem} />
-      {enabled === false && !enrolment ? (
-        <button type="button" onClick={start}>
-          {words.setUpAuthenticator}
-        </button>
-      ) : null}
-      {enrolment ? (
-        <form onSubmit={confirm} class="stack">
-          <p>{words.enrolSelf}</p>
-          <NewAuthenticator enrolment={enrolment} />
-          {codeField}
-          <button type="submit">{words.confirmAuthenticator}</button>
-        </form>
-      ) : null}
-      {enabled ? (
-        <>
-          <form onSubmit={replace} class="stack">
+    <div class="account-page">
+      <section class="card sign-in" aria-labelledby="account-title">
+        <h1 id="account-title">{words.secondFactor}</h1>
+        {enabled === null ? null : (
+          <p role="status">{enabled ? words.secondFactorOn(left ?? 0) : words.secondFactorOff}</p>
+        )}
+        {codes ? (
+          <>
+            <h2>{words.recoveryTitle}</h2>
+            <RecoveryCodes codes={codes} />
+          </>
+        ) : null}
+        <Problem text={problem} />
+        {enabled === false && !enrolment ? (
+          <form onSubmit={start} class="stack">
+            <p>{words.enrolNeedsPassword}</p>
+            <Field
+              label={words.currentPassword}
+              field="password"
+              value={password}
+              onInput={setPassword}
+            />
+            <button type="submit">{words.setUpAuthenticator}</button>
+          </form>
+        ) : null}
+        {enrolment ? (
+          <form onSubmit={confirm} class="stack">
+            <p>{words.enrolSelf}</p>
+            <NewAuthenticator enrolment={enrolment} />
             {codeField}
-            <button type="submit">{words.newRecoveryCodes}</button>
+            <button type="submit">{words.confirmAuthenticator}</button>
           </form>
-          <form onSubmit={turnOff} class="stack">
-            <Field label={words.password} field="password" value={password} onInput={setPassword} />
-            <button type="submit">{words.turnOffSecondFactor}</button>
-          </form>
+        ) : null}
+        {enabled ? (
+          <>
+            <form onSubmit={replace} class="stack">
+              {codeField}
+              <button type="submit">{words.newRecoveryCodes}</button>
+            </form>
+            <form onSubmit={turnOff} class="stack">
+              <Field
+                label={words.password}
+                field="password"
+                value={password}
+                onInput={setPassword}
+              />
+              <button type="submit">{words.turnOffSecondFactor}</button>
+            </form>
+          </>
+        ) : null}
+      </section>
+      {account ? (
+        <>
+          <IdentityLinks
+            links={account.identityLinks ?? []}
+            userId={account.id}
+            onChange={() => setVersion((v) => v + 1)}
+          />
+          <SecurityLog events={account.securityLog.edges.map((edge) => edge.node)} />
         </>
       ) : null}
+    </div>
+  );
+}
+
+/** The providers that may sign this account in, each with a way to unlink it. */
+function IdentityLinks(props: { links: Link[]; userId: string; onChange: () => void }) {
+  const words = t();
+  const [asking, setAsking] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const unlink = async (link: Link) => {
+    setProblem(null);
+    const answer = (
+      await api.mutation(UNLINK, { providerId: link.providerId, userId: props.userId }).toPromise()
+    ).data?.unlinkUserIdentity;
+    setAsking(null);
+    if (answer?.__typename === 'UnlinkUserIdentitySuccess') {
+      setDone(words.unlinked(link.provider));
+      props.onChange();
+    } else setProblem(problemOf(answer, words.error));
+  };
+  return (
+    <section class="card account-section" aria-labelledby="links-title">
+      <h2 id="links-title">{words.signInProviders}</h2>
+      {done ? <p role="status">{done}</p> : null}
+      <Problem text={problem} />
+      {props.links.length === 0 ? (
+        <p class="empty">{words.noIdentityLinks}</p>
+      ) : (
+        <ul class="identity-links">
+          {props.links.map((link) => (
+            <li key={link.providerId}>
+              <p class="provider-label">{link.provider}</p>
+              <p class="meta">
+                {link.confirmed ? (
+                  <span>
+                    {words.linkedSince(when(link.createdAt))}
+                    {link.lastSignInAt ? ` · ${words.lastSsoAt(when(link.lastSignInAt))}` : ''}
+                  </span>
+                ) : (
+                  <span class="waiting">{words.linkWaiting}</span>
+                )}
+              </p>
+              {asking === link.providerId ? (
+                <ConfirmUnlink
+                  provider={link.provider}
+                  onUnlink={() => unlink(link)}
+                  onKeep={() => setAsking(null)}
+                />
+              ) : (
+                <button
+                  type="button"
+                  onClick={() => {
+                    setDone(null);
+                    setAsking(link.providerId);
+                  }}
+                >
+                  {words.unlink}
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** The question before unlinking, with the safe answer focused. */
+function ConfirmUnlink(props: { provider: string; onUnlink: () => void; onKeep: () => void }) {
+  const words = t();
+  const keep = useRef<HTMLButtonElement>(null);
+  useEffect(() => keep.current?.focus(), []);
+  return (
+    <div class="confirm-unlink">
+      <p>{words.unlinkConfirm(props.provider)}</p>
+      <div class="actions">
+        <button type="button" class="danger" onClick={props.onUnlink}>
+          {words.unlink}
+        </button>
+        <button type="button" ref={keep} onClick={props.onKeep}>
+          {words.keepLink}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** Changes to how the account signs in, newest first: what, when, through which provider, by whom, from where. */
+function SecurityLog({ events }: { events: SecurityEvent[] }) {
+  const words = t();
+  return (
+    <section class="card account-section" aria-labelledby="log-title">
+      <h2 id="log-title">{words.securityLog}</h2>
+      <p class="hint">{words.securityLogIntro}</p>
+      {events.length === 0 ? (
+        <p class="empty">{words.noSecurityEvents}</p>
+      ) : (
+        <ol class="security-log">
+          {events.map((event) => (
+            <li key={event.id} data-kind={event.kind}>
+              <p class="what">{words.securityKind[event.kind]}</p>
+              <p class="meta">
+                <time dateTime={event.at}>{when(event.at)}</time>
+                {event.provider ? (
+                  <span class="provider-label">{words.logProvider(event.provider)}</span>
+                ) : null}
+                <span>{event.actor ? words.logBy(event.actor.displayName) : words.logByYou}</span>
+                {event.ipAddress ? <span>{words.logFrom(event.ipAddress)}</span> : null}
+              </p>
+            </li>
+          ))}
+        </ol>
+      )}
     </section>
   );
 }

@@ -233,8 +233,9 @@ export function SignInPage(props: {
         {words.forgotPassword}
       </button>
       {providers.map((provider) => (
-        <a key={provider.signInPath} class="button" href={provider.signInPath}>
-          {words.signInWith(`${provider.name} (${provider.agencyName})`)}
+        <a key={provider.signInPath} class="button provider" href={provider.signInPath}>
+          <span class="provider-name">{words.signInWith(provider.name)}</span>{' '}
+          <span class="provider-agency">{words.providerRunBy(provider.agencyName)}</span>
         </a>
       ))}
     </form>
