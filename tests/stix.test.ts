@@ -12,6 +12,7 @@ import {
 } from './support/api.js';
 import { graphql } from './support/graphql.js';
 import { publishedReport, uniqueContainer } from './support/intel.js';
+import { expectIpnetExtension } from './support/stix-extension.js';
 import { expectStixRules } from './support/stix-rules.js';
 import { type StixBundle, validate } from './support/stix-schemas.js';
 
@@ -57,12 +58,15 @@ describe('STIX 2.1 export', () => {
     validate(bundle);
     for (const object of bundle.objects) validate(object);
     expectStixRules(bundle.objects);
+    await expectIpnetExtension(bundle.objects);
 
     const types = bundle.objects.map((o) => o.type).sort();
     expect(types).toEqual(
       [
         'domain-name',
         'email-addr',
+        'extension-definition',
+        'identity',
         'identity',
         'indicator',
         'indicator',

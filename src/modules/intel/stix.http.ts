@@ -1,12 +1,15 @@
 import type { Plugin } from 'graphql-yoga';
 import { useExportEndpoint } from '../common/export-endpoint.js';
 import { stixBundle } from './stix.js';
+import { EXTENSION_SCHEMA_PATH, extensionSchema } from './stix-extension.js';
 
 // GET /stix/reports/{id}: the STIX 2.1 bundle of a report, for tools that fetch over HTTP
 // (OpenCTI and MISP importers). Same session, same rules and same access log as the GraphQL field.
+// GET /stix/extensions/{id}/schema.json: the JSON schema of IPNet's STIX extension, public like
+// the extension definition that names it, so that any consumer can check what it received.
 
 export function useStixEndpoint(): Plugin {
-  return useExportEndpoint({
+  const reports = useExportEndpoint({
     path: /^\/stix\/reports\/([^/]+)$/,
     typename: 'IntelReport',
     failure: 'STIX export failed',
@@ -15,4 +18,20 @@ export function useStixEndpoint(): Plugin {
       type: 'application/stix+json;version=2.1',
     }),
   });
+  return {
+    onRequest(payload) {
+      if (payload.url.pathname === EXTENSION_SCHEMA_PATH && payload.request.method === 'GET') {
+        return payload.endResponse(
+          new payload.fetchAPI.Response(JSON.stringify(extensionSchema()), {
+            status: 200,
+            headers: {
+              'content-type': 'application/schema+json',
+              'cache-control': 'public, max-age=3600',
+            },
+          }),
+        );
+      }
+      return reports.onRequest?.(payload);
+    },
+  };
 }

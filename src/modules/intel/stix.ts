@@ -7,11 +7,17 @@ import { Prisma } from '../../generated/prisma/client.js';
 import type { ObservableType, Tlp } from '../../generated/prisma/enums.js';
 import { recordAccess } from './access-log.js';
 import { intelReportVisibilityWhere, mayExport } from './intel.access.js';
+import {
+  extensionDefinitionObject,
+  ipnetExtension,
+  networkIdentityObject,
+} from './stix-extension.js';
 
 // STIX 2.1 export of a report, for MISP, OpenCTI and any TAXII consumer: the report, the author
 // agency as an identity, observables as SCOs (domain, URL, e-mail) or as indicators with a STIX
 // pattern over an `x-ipnet-*` object (identifiers STIX has no object for), sightings, and the
-// official OASIS TLP 2.0 marking definitions.
+// official OASIS TLP 2.0 marking definitions. IPNet's own properties travel in its property
+// extension (stix-extension.ts), whose definition every bundle carries.
 
 export const TLP_EXTENSION = 'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d';
 
@@ -115,7 +121,7 @@ export function observableObject(
         value,
         // A listing is a web address with a meaning of its own; an import reads it back.
         ...(observable.type === 'MARKETPLACE_LISTING'
-          ? { x_ipnet_type: 'marketplace-listing' }
+          ? ipnetExtension({ observable_type: 'marketplace-listing' })
           : {}),
       };
     }
@@ -127,6 +133,7 @@ export function observableObject(
         value: observable.value,
       };
     default: {
+      const words = observable.type.replace(/_/g, ' ').toLowerCase();
       const objectType = `x-ipnet-${observable.type.toLowerCase().replace(/_/g, '-')}`;
       const escaped = observable.value.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
       return {
@@ -140,7 +147,8 @@ export function observableObject(
         )}`,
         created: stixTime(created),
         modified: stixTime(created),
-        name: `${observable.type.replace(/_/g, ' ').toLowerCase()}: ${observable.value}`,
+        name: `${words}: ${observable.value}`,
+        description: `The ${words} ${observable.value}, named in an IPNet intelligence report on counterfeit goods.`,
         indicator_types: ['attribution'],
         pattern: `[${objectType}:value = '${escaped}']`,
         pattern_type: 'stix',
@@ -162,12 +170,15 @@ export function identityObject(agency: Agency) {
     name: agency.nameEn,
     identity_class: 'organization',
     sectors: ['government-national'],
-    x_ipnet_names: {
-      en: agency.nameEn,
-      'zh-Hans': agency.nameZhHans,
-      'zh-Hant': agency.nameZhHant,
-    },
-    x_ipnet_jurisdiction: agency.jurisdiction,
+    ...ipnetExtension({
+      names: [
+        { lang: 'en', name: agency.nameEn },
+        { lang: 'zh-Hans', name: agency.nameZhHans },
+        { lang: 'zh-Hant', name: agency.nameZhHant },
+        ...(agency.namePt ? [{ lang: 'pt', name: agency.namePt }] : []),
+      ],
+      jurisdiction: agency.jurisdiction,
+    }),
   };
 }
 
@@ -186,8 +197,10 @@ export function sightingObject(sighting: IntelSighting, reportId: string, tlp: T
     last_seen: stixTime(sighting.seenAt),
     ...(sighting.quantity ? { count: Math.min(sighting.quantity, 999_999_999) } : {}),
     where_sighted_refs: [`identity--${sighting.agencyId}`],
-    x_ipnet_sighting_type: sighting.type.toLowerCase().replace(/_/g, '-'),
-    ...(sighting.country ? { x_ipnet_country: sighting.country } : {}),
+    ...ipnetExtension({
+      sighting_type: sighting.type.toLowerCase().replace(/_/g, '-'),
+      country: sighting.country,
+    }),
   };
 }
 
@@ -210,6 +223,8 @@ export type ReportState = Pick<
   | 'observedCountry'
   | 'currency'
   | 'retractionReason'
+  | 'audienceScope'
+  | 'audienceRegions'
   | 'authorAgencyId'
   | 'createdAt'
   | 'publishedAt'
@@ -225,9 +240,15 @@ export function reportCommon(report: Pick<ReportState, 'authorAgencyId' | 'tlp'>
 
 /**
  * The STIX report object. `modified` is the version's time; a retracted report's last version
- * is `revoked`, so a pulling tool can follow the retraction.
+ * is `revoked`, so a pulling tool can follow the retraction. The audience is told to the author
+ * agency only (`forAgencyId`), as IPNet shows it.
  */
-export function reportObject(report: ReportState, objectRefs: string[], modified: Date) {
+export function reportObject(
+  report: ReportState,
+  objectRefs: string[],
+  modified: Date,
+  forAgencyId: string | null = null,
+) {
   const confidence = CONFIDENCE[report.infoCredibility];
   const money =
     report.estimatedValue !== null && report.currency
@@ -249,15 +270,27 @@ export function reportObject(report: ReportState, objectRefs: string[], modified
     ...(confidence !== undefined ? { confidence } : {}),
     ...(report.status === 'RETRACTED' ? { revoked: true } : {}),
     ...reportCommon(report),
-    x_ipnet_pap: report.pap.toLowerCase(),
-    x_ipnet_admiralty: `${report.sourceReliability}${report.infoCredibility}`,
-    x_ipnet_status: report.status.toLowerCase(),
-    ...(report.retractionReason ? { x_ipnet_retraction_reason: report.retractionReason } : {}),
-    ...(report.hsCode ? { x_ipnet_hs_code: report.hsCode } : {}),
-    ...(report.observedCountry ? { x_ipnet_observed_country: report.observedCountry } : {}),
-    ...(money && report.currency
-      ? { x_ipnet_estimated_value: { amount: money, currency: report.currency } }
-      : {}),
+    ...ipnetExtension({
+      pap: report.pap.toLowerCase(),
+      admiralty: `${report.sourceReliability}${report.infoCredibility}`,
+      status: report.status.toLowerCase(),
+      retraction_reason: report.retractionReason || undefined,
+      hs_code: report.hsCode || undefined,
+      observed_country: report.observedCountry || undefined,
+      estimated_value:
+        money && report.currency ? { amount: money, currency: report.currency } : undefined,
+      audience:
+        forAgencyId === report.authorAgencyId
+          ? {
+              scope: report.audienceScope.toLowerCase(),
+              ...(report.audienceScope === 'REGIONS' && report.audienceRegions.length > 0
+                ? {
+                    regions: report.audienceRegions.map((r) => r.toLowerCase().replace(/_/g, '-')),
+                  }
+                : {}),
+            }
+          : undefined,
+    }),
   };
 }
 
@@ -304,12 +337,15 @@ export async function stixBundle(context: Context, reportId: string) {
     type: 'bundle',
     id: `bundle--${uuidv4()}`,
     objects: [
+      networkIdentityObject(),
+      extensionDefinitionObject(),
       tlpMarkingObject(report.tlp),
       ...[...agencies.values()].map(identityObject),
       reportObject(
         report,
         observables.map((o) => o.id),
         modified,
+        viewer.agencyId,
       ),
       ...observables,
       ...report.sightings.map((s) => sightingObject(s, report.id, report.tlp)),
