@@ -6,6 +6,7 @@ import {
   gql,
   makeAgency,
   makeUser,
+  present,
   rawId,
   send,
   tokenFor,
@@ -14,6 +15,12 @@ import {
 } from './support/api.js';
 import { graphql } from './support/graphql.js';
 import { publishedReport, UPDATE_INTEL_REPORT, writeMatrixReports } from './support/intel.js';
+import {
+  expectIpnetExtension,
+  IPNET_EXTENSION,
+  ipnetExtensionOf,
+  NETWORK_IDENTITY,
+} from './support/stix-extension.js';
 import { expectStixRules } from './support/stix-rules.js';
 import { validate } from './support/stix-schemas.js';
 import {
@@ -132,7 +139,12 @@ describe.each(['a', 'b', 'c'] as const)('the credential of agency %s', (agency) 
       }
     }
     expectStixRules(objects);
-    // Markings and identities arrive before the objects that refer to them.
+    await expectIpnetExtension(objects);
+    // Markings and identities arrive before the objects that refer to them, and the extension's
+    // definition (after the network identity that defines it) before the objects that use it.
+    const definition = objects.findIndex((o) => o.id === IPNET_EXTENSION);
+    expect(objects.findIndex((o) => o.id === NETWORK_IDENTITY)).toBe(0);
+    expect(definition).toBe(1);
     const firstReport = objects.findIndex((o) => o.type === 'report');
     const authorIdentity = objects.findIndex((o) => o.id === `identity--${agencyIds.a}`);
     expect(authorIdentity).toBeGreaterThanOrEqual(0);
@@ -314,7 +326,32 @@ describe('versions, filters and the manifest', () => {
       { 'match[version]': 'all' },
     );
     expect(all.body.objects.map((o) => o.revoked ?? false)).toEqual([false, true]);
-    expect(all.body.objects[1]?.x_ipnet_retraction_reason).toBe('Seals were genuine after all');
+    expect(ipnetExtensionOf(present(all.body.objects[1], 'the retraction'))).toMatchObject({
+      status: 'retracted',
+      retraction_reason: 'Seals were genuine after all',
+    });
+    expect(ipnetExtensionOf(present(all.body.objects[0], 'the version before'))).toMatchObject({
+      status: 'published',
+    });
+  });
+
+  it("serves IPNet's extension definition and the network identity like the markings", async () => {
+    const client = TaxiiClient.basic(credentials.a);
+    const collection = await authorCollection(client);
+    const byType = await client.getOk<{ objects: TaxiiObject[] }>(`${collection}objects/`, {
+      'match[type]': 'extension-definition',
+    });
+    expect(byType.body.objects.map((o) => o.id)).toEqual([IPNET_EXTENSION]);
+    for (const id of [IPNET_EXTENSION, NETWORK_IDENTITY]) {
+      const one = await client.getOk<{ objects: TaxiiObject[] }>(`${collection}objects/${id}/`);
+      const object = present(one.body.objects[0], id);
+      expect(one.body.objects).toHaveLength(1);
+      validate(object);
+      const versions = await client.getOk<{ versions: string[] }>(
+        `${collection}objects/${id}/versions/`,
+      );
+      expect(versions.body.versions).toEqual([object.modified]);
+    }
   });
 
   it('filters by type and id, and the manifest lists what objects returns', async () => {
