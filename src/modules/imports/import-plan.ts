@@ -19,6 +19,17 @@ export interface PlannedReport {
   sourceId: string;
   fields: ReportFields;
   observables: PlannedObservable[];
+  /**
+   * When the report (bundle, event) has no TLP marking of its own and took the importer's
+   * default: its id, then the objects it brings that carry none either. Empty otherwise.
+   */
+  markedByDefault: string[];
+}
+
+/** What the importer chooses for a whole import. */
+export interface ImportOptions {
+  /** The marking of a report, bundle or event that the document leaves unmarked; never RED. */
+  defaultTlp: Tlp | null;
 }
 
 export interface Refusal {
@@ -82,6 +93,11 @@ export function strictest(markings: readonly Tlp[]): Tlp | null {
     if (found === null || TLP_ORDER.indexOf(tlp) > TLP_ORDER.indexOf(found)) found = tlp;
   }
   return found;
+}
+
+/** `an attack-pattern`, `a malware`: a STIX or MISP type named in a message. */
+export function withArticle(word: string): string {
+  return /^[aeio]/i.test(word) ? `an ${word}` : `a ${word}`;
 }
 
 /** Text a field may take: trimmed, within its length, or a fallback. */

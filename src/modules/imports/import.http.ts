@@ -1,10 +1,11 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Plugin } from 'graphql-yoga';
 import { type ContextSource, clientAddress } from '../../context.js';
-import { AppError, httpStatusOf } from '../../errors.js';
+import { AppError, httpStatusOf, ValidationError } from '../../errors.js';
+import { type Tlp, Tlp as TlpValues } from '../../generated/prisma/enums.js';
 import { logger } from '../../logger.js';
 import { credentialFor } from '../credentials/api-credential.service.js';
-import { runImport } from './import.service.js';
+import { importOptions, runImport } from './import.service.js';
 import { ImportTooLargeError, readImportBody } from './import-document.js';
 import { planMispEvent } from './misp-import.js';
 import { planStixBundle } from './stix-import.js';
@@ -20,6 +21,21 @@ function answer(body: unknown, status: number, headers: Record<string, string> =
     status,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
   });
+}
+
+/** `?defaultTlp=AMBER` (or `amber`, `TLP:AMBER+STRICT`): a marking's name, as the API spells it. */
+function defaultTlpParameter(value: string | null): Tlp | null {
+  if (value === null || value === '') return null;
+  const name = value.trim().toUpperCase().replace(/^TLP:/, '').replace('+', '_');
+  if (!(Object.values(TlpValues) as string[]).includes(name)) {
+    throw ValidationError.single(
+      ['defaultTlp'],
+      `must be one of ${Object.values(TlpValues)
+        .filter((tlp) => tlp !== 'RED')
+        .join(', ')}`,
+    );
+  }
+  return name as Tlp;
 }
 
 export function useImportEndpoints(): Plugin {
@@ -47,9 +63,13 @@ export function useImportEndpoints(): Plugin {
       const { viewer } = signedIn;
       const dryRun = url.searchParams.get('dryRun') !== 'false';
       try {
+        const options = importOptions(
+          viewer,
+          defaultTlpParameter(url.searchParams.get('defaultTlp')),
+        );
         const document = await readImportBody(request);
-        const plan = await PLANNERS[match[1] as keyof typeof PLANNERS](viewer, document);
-        const outcome = await runImport(viewer, plan, { dryRun });
+        const plan = await PLANNERS[match[1] as keyof typeof PLANNERS](viewer, document, options);
+        const outcome = await runImport(viewer, plan, { dryRun, ...options });
         endResponse(
           answer(
             {

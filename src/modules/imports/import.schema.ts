@@ -4,7 +4,12 @@ import { ConflictError } from '../../errors.js';
 import type { AudienceScope, ObservableType, Tlp } from '../../generated/prisma/enums.js';
 import { visibleReport } from '../intel/intel.access.js';
 import { AudienceScopeEnum, ObservableTypeEnum, TlpEnum } from '../intel/intel.schema.js';
-import { type ImportedReport, type ImportOutcome, runImport } from './import.service.js';
+import {
+  type ImportedReport,
+  type ImportOutcome,
+  importOptions,
+  runImport,
+} from './import.service.js';
 import { checkImportDocument } from './import-document.js';
 import type { PlannedObservable, Refusal } from './import-plan.js';
 import { planMispEvent } from './misp-import.js';
@@ -58,6 +63,11 @@ const ImportedReportRef = builder.objectRef<ImportedReport>('ImportedReport').im
       resolve: (r) => r.audienceScope as AudienceScope,
     }),
     observables: t.field({ type: [ImportedObservable], resolve: (r) => r.observables }),
+    markedByDefault: t.stringList({
+      description:
+        'When the report (STIX report or bundle, MISP event) carries no TLP marking and took defaultTlp: its id, then those of the objects (attributes) it brings that carry none either. Empty when the document marks it.',
+      resolve: (r) => r.markedByDefault,
+    }),
     report: t.prismaField({
       type: 'IntelReport',
       nullable: true,
@@ -81,14 +91,30 @@ const ImportedReportRef = builder.objectRef<ImportedReport>('ImportedReport').im
 const ImportOutcomeRef = builder.objectRef<ImportOutcome>('ImportOutcome').implement({
   fields: (t) => ({
     dryRun: t.exposeBoolean('dryRun', { description: 'True when nothing was written.' }),
+    defaultTlp: t.field({
+      type: TlpEnum,
+      nullable: true,
+      description: 'The marking chosen for what the document leaves unmarked, if any.',
+      resolve: (o) => o.defaultTlp,
+    }),
     reports: t.field({ type: [ImportedReportRef], resolve: (o) => o.reports }),
     refused: t.field({ type: [ImportRefusal], resolve: (o) => o.refused }),
   }),
 });
 
-for (const [name, format, plan] of [
-  ['importStixBundle', 'a STIX 2.1 bundle', planStixBundle],
-  ['importMispEvent', 'a MISP event (MISP JSON)', planMispEvent],
+for (const [name, format, unmarked, plan] of [
+  [
+    'importStixBundle',
+    'a STIX 2.1 bundle',
+    'a report, or a bundle without reports, that carries no TLP marking',
+    planStixBundle,
+  ],
+  [
+    'importMispEvent',
+    'a MISP event (MISP JSON: {"Event": ...}, the event itself, or {"response": [...]} of several)',
+    'an event without a tlp:* tag',
+    planMispEvent,
+  ],
 ] as const) {
   builder.mutationField(name, (t) =>
     t.field({
@@ -99,12 +125,18 @@ for (const [name, format, plan] of [
       args: {
         document: t.arg({ type: 'JSON', description: `The document: ${format}.` }),
         dryRun: t.arg.boolean({ defaultValue: true }),
+        defaultTlp: t.arg({
+          type: TlpEnum,
+          required: false,
+          description: `The marking of ${unmarked}; never RED, never above what you may write. A report still takes the strictest marking of what it carries, so the default never lowers one.`,
+        }),
       },
       resolve: async (_parent, args, context) => {
         const viewer = signedInViewer(context);
+        const options = importOptions(viewer, args.defaultTlp);
         checkImportDocument(args.document);
-        const planned = await plan(viewer, args.document);
-        return runImport(viewer, planned, { dryRun: args.dryRun ?? true });
+        const planned = await plan(viewer, args.document, options);
+        return runImport(viewer, planned, { dryRun: args.dryRun ?? true, ...options });
       },
     }),
   );

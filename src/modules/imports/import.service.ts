@@ -1,12 +1,13 @@
 import type { Viewer } from '../../context.js';
 import { isUniqueViolation, prisma } from '../../db.js';
-import { ConflictError } from '../../errors.js';
+import { ConflictError, ValidationError } from '../../errors.js';
+import type { Tlp } from '../../generated/prisma/enums.js';
 import { markingsUpTo } from '../credentials/api-credential.service.js';
 import { intelReportVisibilityWhere } from '../intel/intel.access.js';
 import { createReportWithin } from '../intel/intel.service.js';
 import { createReportInput } from '../intel/intel.validation.js';
 import { observableHash } from '../intel/observables.js';
-import type { ImportPlan, PlannedObservable, Refusal } from './import-plan.js';
+import type { ImportOptions, ImportPlan, PlannedObservable, Refusal } from './import-plan.js';
 
 // Previewing and writing an import. A preview (the default) writes nothing and says what each
 // object would become, what is refused and why, and what each report correlates with among the
@@ -27,12 +28,37 @@ export interface ImportedReport {
   reportId: string | null;
   /** Reports the importer may see that share an observable with this one (20 at most). */
   correlatedReportIds: string[];
+  /** The report and the objects it brings that took the importer's default marking. */
+  markedByDefault: string[];
 }
 
 export interface ImportOutcome {
   dryRun: boolean;
+  defaultTlp: Tlp | null;
   reports: ImportedReport[];
   refused: Refusal[];
+}
+
+/**
+ * The importer's choices, checked: a default marking is never TLP:RED (it goes to named people,
+ * whom an import cannot name), and never above what the importer may write: a credential's
+ * ceiling, for a partner tool.
+ */
+export function importOptions(actor: Viewer, defaultTlp: Tlp | null | undefined): ImportOptions {
+  if (!defaultTlp) return { defaultTlp: null };
+  if (defaultTlp === 'RED') {
+    throw ValidationError.single(
+      ['defaultTlp'],
+      'TLP:RED is never a default: it goes to named people, whom an import cannot name (write such intelligence in IPNet, naming its recipients)',
+    );
+  }
+  if (actor.credential && !markingsUpTo(actor.credential.tlpCeiling).includes(defaultTlp)) {
+    throw ValidationError.single(
+      ['defaultTlp'],
+      `is above this credential's ceiling (${actor.credential.tlpCeiling}): choose ${markingsUpTo(actor.credential.tlpCeiling).join(', ')}`,
+    );
+  }
+  return { defaultTlp };
 }
 
 function unique(observables: PlannedObservable[]): PlannedObservable[] {
@@ -48,7 +74,7 @@ function unique(observables: PlannedObservable[]): PlannedObservable[] {
 export async function runImport(
   actor: Viewer,
   plan: ImportPlan,
-  options: { dryRun: boolean },
+  options: { dryRun: boolean } & ImportOptions,
 ): Promise<ImportOutcome> {
   const refused = [...plan.refused];
   const accepted = plan.reports.flatMap((report) => {
@@ -152,6 +178,7 @@ export async function runImport(
 
   return {
     dryRun: options.dryRun,
+    defaultTlp: options.defaultTlp,
     refused,
     reports: accepted.map((report, i) => ({
       sourceId: report.sourceId,
@@ -166,6 +193,7 @@ export async function runImport(
       observables: report.observables,
       reportId: written.get(report.sourceId) ?? named.get(report.sourceId) ?? null,
       correlatedReportIds: correlations[i] ?? [],
+      markedByDefault: report.markedByDefault,
     })),
   };
 }

@@ -13,6 +13,7 @@ import { credibilityFromConfidence } from '../intel/stix.js';
 import {
   clip,
   IMPORT_LIMITS,
+  type ImportOptions,
   type ImportPlan,
   importWork,
   type PlannedObservable,
@@ -20,6 +21,7 @@ import {
   pacer,
   type Refusal,
   strictest,
+  withArticle,
 } from './import-plan.js';
 import { tlpOf } from './stix-markings.js';
 
@@ -93,7 +95,30 @@ interface Frame {
   observables: Set<PlannedObservable>;
 }
 
-const NO_MARKING = 'no TLP marking: IPNet shares only under TLP 2.0 (object_marking_refs)';
+const NO_MARKING =
+  'no TLP marking: IPNet shares only under TLP 2.0 (object_marking_refs), or choose the marking of what is unmarked with defaultTlp';
+
+/** The STIX 2.1 cyber-observable types (section 6): those without an IPNet type are named so. */
+const SCO_NAMES = new Set([
+  'artifact',
+  'autonomous-system',
+  'directory',
+  'domain-name',
+  'email-addr',
+  'email-message',
+  'file',
+  'ipv4-addr',
+  'ipv6-addr',
+  'mac-addr',
+  'mutex',
+  'network-traffic',
+  'process',
+  'software',
+  'url',
+  'user-account',
+  'windows-registry-key',
+  'x509-certificate',
+]);
 
 /** The work limit was reached: the document is refused as a whole. */
 class TooIntricate extends Error {}
@@ -114,7 +139,11 @@ function audienceForMarking(actor: Viewer, tlp: Tlp): AudienceChoice {
     : { scope: 'AGENCIES', agencyIds: [actor.agencyId] };
 }
 
-export async function planStixBundle(actor: Viewer, bundle: unknown): Promise<ImportPlan> {
+export async function planStixBundle(
+  actor: Viewer,
+  bundle: unknown,
+  options: ImportOptions,
+): Promise<ImportPlan> {
   if (
     typeof bundle !== 'object' ||
     bundle === null ||
@@ -167,6 +196,7 @@ export async function planStixBundle(actor: Viewer, bundle: unknown): Promise<Im
         refuse(object, `${observable.toLowerCase().replace(/_/g, ' ')} ${result.message}`);
         return NOTHING;
       }
+      if (marking.tlp === null) unmarked.add(id);
       return {
         observables: [{ type: observable, value: result.value, sourceId: id }],
         tlp: marking.tlp,
@@ -200,12 +230,16 @@ export async function planStixBundle(actor: Viewer, bundle: unknown): Promise<Im
       object,
       type === 'sighting'
         ? 'sightings are recorded in IPNet by the agency that made them'
-        : `a ${type} has no place in an IPNet report`,
+        : SCO_NAMES.has(type)
+          ? `${withArticle(type)} has no IPNet observable type`
+          : `${withArticle(type)} has no place in an IPNet report`,
     );
     return NOTHING;
   }
 
   const carried = new Map<string, Carried>();
+  /** Objects that brought an observable and carry no TLP marking of their own. */
+  const unmarked = new Set<string>();
   const used = new Set<string>();
   const onPath = new Map<string, number>();
   const stack: Frame[] = [];
@@ -289,11 +323,14 @@ export async function planStixBundle(actor: Viewer, bundle: unknown): Promise<Im
   }
 
   let total = 0;
-  /** A report, or the bundle when it holds none (`own` marking: the report's, or none of its own). */
+  /**
+   * A report, or the bundle when it holds none. `own` is its marking: the report's, the
+   * importer's default (`defaulted`) when it has none, or none at all (a bundle without default).
+   */
   async function plannedReport(
     source: StixObject,
     observableIds: string[],
-    own: { tlp: Tlp | null } | { reason: string },
+    own: { tlp: Tlp | null; defaulted?: boolean } | { reason: string },
   ): Promise<PlannedReport | null> {
     const gathered = { observables: new Set<PlannedObservable>(), tlp: null as Tlp | null };
     for (const id of observableIds) gather(gathered, await carriedBy(id));
@@ -302,6 +339,9 @@ export async function planStixBundle(actor: Viewer, bundle: unknown): Promise<Im
     const count = gathered.observables.size;
     let reason: string | null = null;
     if ('reason' in own) reason = own.reason;
+    else if (source.type === 'bundle' && count === 0)
+      reason =
+        'nothing to import: none of the objects of this bundle without reports brings an observable IPNet keeps';
     else if (!tlp) reason = NO_MARKING;
     else if (count > IMPORT_LIMITS.observablesPerReport)
       reason = `more than ${IMPORT_LIMITS.observablesPerReport} observables`;
@@ -312,12 +352,25 @@ export async function planStixBundle(actor: Viewer, bundle: unknown): Promise<Im
       return null;
     }
     total += gathered.observables.size;
+    const observables = [...gathered.observables];
+    const markedByDefault =
+      'defaulted' in own && own.defaulted
+        ? [
+            source.id,
+            ...new Set(
+              observables.flatMap((o) =>
+                o.sourceId && unmarked.has(o.sourceId) ? [o.sourceId] : [],
+              ),
+            ),
+          ]
+        : [];
     const labels = refs(source, 'labels');
     const admiralty = typeof source.x_ipnet_admiralty === 'string' ? source.x_ipnet_admiralty : '';
     const title = clip(source.name, 300, 'Imported STIX bundle');
     return {
       sourceId: source.id,
-      observables: [...gathered.observables],
+      observables,
+      markedByDefault,
       fields: {
         title,
         summary: clip(source.description, 20_000, title),
@@ -345,13 +398,18 @@ export async function planStixBundle(actor: Viewer, bundle: unknown): Promise<Im
       `the bundle holds ${stixReports.length} reports; at most ${IMPORT_LIMITS.reports} are imported at once`,
     );
   }
+  // What the document leaves unmarked takes the importer's default; the report is then the
+  // strictest of it and of what it carries, so a default never lowers a marking.
+  const unmarkedOwn = options.defaultTlp
+    ? { tlp: options.defaultTlp, defaulted: true }
+    : { reason: NO_MARKING };
   try {
     for (const source of stixReports) {
       const own = tlpOf(source, byId);
       const planned = await plannedReport(
         source,
         refs(source, 'object_refs'),
-        'reason' in own || own.tlp !== null ? own : { reason: NO_MARKING },
+        'reason' in own || own.tlp !== null ? own : unmarkedOwn,
       );
       if (planned) reports.push(planned);
     }
@@ -372,9 +430,18 @@ export async function planStixBundle(actor: Viewer, bundle: unknown): Promise<Im
       const planned = await plannedReport(
         { type: 'bundle', id: bundleId, name: `Imported STIX bundle ${bundleId}` },
         rest.map((o) => o.id),
-        { tlp: null },
+        'tlp' in unmarkedOwn ? unmarkedOwn : { tlp: null },
       );
       if (planned) reports.push(planned);
+    } else if (stixReports.length === 0) {
+      refused.push({
+        sourceId: null,
+        sourceType: 'bundle',
+        reason:
+          byId.size === 0
+            ? `nothing to import: the bundle holds ${objects.length === 0 ? 'no objects' : 'no STIX object'}`
+            : 'nothing to import: the bundle holds no report, indicator or observable, only definitions (of markings, extensions) and identities, which IPNet takes with the objects that use them',
+      });
     } else {
       for (const object of rest.filter((o) => !used.has(o.id))) {
         refuse(object, 'no report in the bundle refers to it');

@@ -46,28 +46,89 @@ function markingOf(definition: StixObject | undefined, id: string): Tlp | null {
   return null;
 }
 
-/** The ids of the markings an object names, whole or in part. */
-function markingRefs(object: StixObject): unknown[] {
+/** A marking an object names: whole (`object_marking_refs`) or on some of its properties. */
+interface MarkingRef {
+  ref: unknown;
+  /** The selectors of a granular marking (`description`, `indicator_types.[1]`); null for the whole. */
+  selectors: string[] | null;
+}
+
+/** The markings an object names, whole or in part. */
+function markingRefs(object: StixObject): MarkingRef[] {
   const whole = Array.isArray(object.object_marking_refs) ? object.object_marking_refs : [];
   const parts = Array.isArray(object.granular_markings) ? object.granular_markings : [];
-  // A granular marking by language (`lang`) has no marking_ref: nothing to honour.
-  return [...whole, ...parts.map((part) => property(part, 'marking_ref')).filter(Boolean)];
+  return [
+    ...whole.map((ref) => ({ ref, selectors: null })),
+    // A granular marking by language (`lang`) has no marking_ref: nothing to honour.
+    ...parts
+      .map((part) => {
+        const selectors = property(part, 'selectors');
+        return {
+          ref: property(part, 'marking_ref'),
+          selectors: Array.isArray(selectors)
+            ? selectors.filter((s): s is string => typeof s === 'string')
+            : [],
+        };
+      })
+      .filter((part) => part.ref),
+  ];
+}
+
+/** Where a marking stands on the object, for a refusal: whole, or the properties it marks. */
+function where({ selectors }: MarkingRef): string {
+  if (selectors === null) return '';
+  const named = selectors.slice(0, 3).map((s) => `"${quoted(s, 40)}"`);
+  const more = selectors.length > 3 ? ` and ${selectors.length - 3} more` : '';
+  return `a granular marking on ${named.join(', ') || 'part of it'}${more}: IPNet keeps one marking per report, so a marking on part of an object marks the whole object`;
+}
+
+/** `text (note; note)`, the notes that apply. */
+function noted(text: string, notes: string[]): string {
+  const said = notes.filter(Boolean);
+  return said.length > 0 ? `${text} (${said.join('; ')})` : text;
+}
+
+/** Why a marking that is not TLP cannot be honoured, naming what it is when the bundle says. */
+function notTlp(marking: MarkingRef, definition: StixObject | undefined): string {
+  const id = quoted(marking.ref);
+  if (definition?.definition_type === 'statement') {
+    const statement = property(definition.definition, 'statement');
+    return noted(
+      `marking ${id} is a statement ("${quoted(statement)}"), not a TLP marking: IPNet keeps a TLP marking only and could not pass the statement on`,
+      [where(marking)],
+    );
+  }
+  if (!definition) {
+    return noted(
+      `marking ${id} is not a TLP marking IPNet knows, and the bundle does not define it`,
+      [where(marking)],
+    );
+  }
+  return noted(`marking ${id} is not a TLP marking IPNet can honour`, [where(marking)]);
 }
 
 /**
  * The strictest TLP an object is marked with (null when it has none), or why it cannot be
- * imported: a marking that is not TLP, or TLP:RED.
+ * imported: a marking that is not TLP, or TLP:RED (whole, or on a part).
  */
 export function tlpOf(
   object: StixObject,
   definitions: ReadonlyMap<string, StixObject>,
 ): { tlp: Tlp | null } | { reason: string } {
   const markings: Tlp[] = [];
-  for (const ref of markingRefs(object)) {
-    const tlp = typeof ref === 'string' ? markingOf(definitions.get(ref), ref) : null;
-    if (!tlp) return { reason: `marking ${quoted(ref)} is not a TLP marking IPNet can honour` };
+  let red: MarkingRef | null = null;
+  for (const marking of markingRefs(object)) {
+    const definition = typeof marking.ref === 'string' ? definitions.get(marking.ref) : undefined;
+    const tlp = typeof marking.ref === 'string' ? markingOf(definition, marking.ref) : null;
+    if (!tlp) return { reason: notTlp(marking, definition) };
+    if (tlp === 'RED') red ??= marking;
     markings.push(tlp);
   }
-  const tlp = strictest(markings);
-  return tlp === 'RED' ? { reason: RED_REFUSAL } : { tlp };
+  if (red) {
+    const tlp1 = typeof red.ref === 'string' && TLP1.has(red.ref);
+    return {
+      reason: noted(RED_REFUSAL, [tlp1 ? 'TLP 1.0 red, which is TLP:RED' : '', where(red)]),
+    };
+  }
+  return { tlp: strictest(markings) };
 }

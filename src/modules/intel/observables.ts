@@ -57,17 +57,33 @@ function hostname(raw: string): string | null {
   }
 }
 
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+/** The host as the address writes it (before the URL parser rewrites `1.2.3` as `1.2.0.3`). */
+const WRITTEN_HOST = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]/?#]*\]|[^:/?#]*)/i;
+
+/**
+ * A web address's host: a domain name, an IPv4 address written as four decimal numbers, or an
+ * IPv6 address in brackets (the URL parser has already checked and compressed it).
+ */
+function urlHost(parsed: URL, written: string): boolean {
+  const host = parsed.hostname;
+  if (host.startsWith('[')) return true;
+  if (IPV4.test(host)) return WRITTEN_HOST.exec(written)?.[1] === host;
+  return hostname(host) !== null;
+}
+
 function url(raw: string): Normalised {
   let parsed: URL;
+  const written = text(raw).includes('://') ? text(raw) : `https://${text(raw)}`;
   try {
-    parsed = new URL(text(raw).includes('://') ? text(raw) : `https://${text(raw)}`);
+    parsed = new URL(written);
   } catch {
     return fail('is not a web address (for example https://shop.example.com/item/123)');
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     return fail('must be an http or https address');
   }
-  if (!hostname(parsed.hostname)) return fail('does not have a valid host name');
+  if (!urlHost(parsed, written)) return fail('does not have a valid host name');
   parsed.hash = '';
   // The scheme does not change what the page is: http and https forms correlate. The host is
   // already lower case; the path keeps its case for display (the match hash folds it).
