@@ -21,6 +21,8 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const schemaPath = join(root, 'prisma', 'schema.prisma');
 export const migrationsDir = join(root, 'prisma', 'migrations');
+/** SQL functions kept as source files (`<name>.sql`), which migrations carry when they change. */
+export const sqlFunctionsDir = join(root, 'prisma', 'sql');
 const noFilters = { externalTables: [], externalEnums: [] };
 
 let wasmReady: Promise<void> | undefined;
@@ -202,4 +204,58 @@ export async function pendingSchemaChanges(): Promise<string> {
   } finally {
     await scratch.close();
   }
+}
+
+/**
+ * A function's definition in a SQL text: its last `CREATE [OR REPLACE] FUNCTION "<name>"(` line
+ * to the `$$ LANGUAGE <language>;` line that ends it, written as CREATE OR REPLACE (the first
+ * migration created what later ones replace).
+ */
+function functionDefinition(sql: string, name: string): string | null {
+  const lines = sql.split('\n');
+  const start = new RegExp(`^CREATE (OR REPLACE )?FUNCTION "${name}"\\(`);
+  let found: string | null = null;
+  lines.forEach((line, at) => {
+    if (!start.test(line)) return;
+    const end = lines.findIndex((other, after) => after > at && /^\$\$ LANGUAGE \w+;$/.test(other));
+    if (end > at) {
+      found = lines
+        .slice(at, end + 1)
+        .join('\n')
+        .replace(/^CREATE (OR REPLACE )?FUNCTION/, 'CREATE OR REPLACE FUNCTION');
+    }
+  });
+  return found;
+}
+
+export interface SqlFunctionChange {
+  name: string;
+  /** The file's text, as a migration carries it. */
+  sql: string;
+}
+
+/**
+ * The SQL functions of prisma/sql whose definition differs from the one the latest migration
+ * defining them left in the database (or that no migration defines yet): what the next migration
+ * must carry. Empty when the migrations are up to date with the files.
+ */
+export function sqlFunctionChanges(): SqlFunctionChange[] {
+  if (!existsSync(sqlFunctionsDir)) return [];
+  const migrations = readMigrations().migrationDirectories.map((dir) =>
+    dir.migrationFile.content.tag === 'ok' ? dir.migrationFile.content.value : '',
+  );
+  return readdirSync(sqlFunctionsDir)
+    .filter((file) => file.endsWith('.sql'))
+    .sort()
+    .flatMap((file) => {
+      const name = file.slice(0, -'.sql'.length);
+      const sql = readFileSync(join(sqlFunctionsDir, file), 'utf8');
+      const wanted = functionDefinition(sql, name);
+      if (wanted === null) throw new Error(`prisma/sql/${file} does not define "${name}"`);
+      const live = migrations
+        .map((migration) => functionDefinition(migration, name))
+        .filter((definition) => definition !== null)
+        .at(-1);
+      return live === wanted ? [] : [{ name, sql }];
+    });
 }

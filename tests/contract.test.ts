@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { appliedMigrations } from '../src/db.js';
-import { type AppliedMigration, pendingSchemaChanges, upToDate } from '../src/migrations.js';
+import {
+  type AppliedMigration,
+  pendingSchemaChanges,
+  sqlFunctionChanges,
+  upToDate,
+} from '../src/migrations.js';
 import { printPublishedSchema } from '../src/print-schema.js';
 import { printTypedDocumentsEnv } from './support/print-graphql-env.js';
 
@@ -27,6 +32,10 @@ describe('published contracts', () => {
   it('prisma/schema.prisma and the migrations agree (run npm run db:migration -- <name>)', async () => {
     const pending = await pendingSchemaChanges();
     expect(pending.trim()).toBe('');
+  });
+
+  it('the latest migration defining each function of prisma/sql defines it as the file does', () => {
+    expect(sqlFunctionChanges()).toEqual([]);
   });
 });
 

@@ -49,8 +49,8 @@ export function sessionsOf(eventId: string): Promise<ForumSession[]> {
 }
 
 /**
- * Places waiting entries in seats, first come first served (see forum_place_seats in the
- * forum_events migration), inside `tx`, which then holds the event row. `requestId`: a request
+ * Places waiting entries in seats, first come first served (forum_place_seats,
+ * prisma/sql/forum_place_seats.sql), inside `tx`, which then holds the event row. `requestId`: a request
  * just made, removed when it did not fit and the event keeps no waiting list. Answers the
  * registrations confirmed and their alerts, for the caller to record as its last step.
  */

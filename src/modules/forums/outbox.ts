@@ -4,7 +4,7 @@ import type { ForumMessageKind, Prisma } from '../../generated/prisma/client.js'
 import { registrantAlerts } from './forum.alerts.js';
 
 // Messages to registrants are written to the outbox in the transaction of the change that causes
-// them (seat placements write theirs in SQL, see the forum_events migration), and delivered later
+// them (seat placements write theirs in SQL, prisma/sql/forum_place_seats.sql), and delivered later
 // by the mailer. They keep kind, recipient and locale only: the text is rendered at delivery.
 // Registrants who are members hear of some of them as alerts too (forum.alerts.ts).
 
