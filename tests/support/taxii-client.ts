@@ -132,4 +132,108 @@ export class TaxiiClient {
     } while (next);
     return { objects, pages };
   }
+
+  /**
+   * Every page of a paged resource (objects, one object, its versions, the manifest), following
+   * `more` and `next`; `key` names the list each page holds. Fails on anything but 200.
+   */
+  async allPages<T>(
+    url: string,
+    key: 'objects' | 'versions',
+    query: Record<string, string> = {},
+    limit = 5,
+  ): Promise<{ items: T[]; pages: number; dateAdded: string[] }> {
+    const items: T[] = [];
+    const dateAdded: string[] = [];
+    let next: string | undefined;
+    let pages = 0;
+    do {
+      const page = await this.getOk<{ more?: boolean; next?: string } & Record<string, unknown>>(
+        url,
+        { ...query, limit: String(limit), ...(next ? { next } : {}) },
+      );
+      pages += 1;
+      const got = (page.body[key] as T[] | undefined) ?? [];
+      expect(got.length).toBeLessThanOrEqual(limit);
+      const first = page.headers.get('x-taxii-date-added-first');
+      const last = page.headers.get('x-taxii-date-added-last');
+      if (got.length > 0) {
+        expect(first).toMatch(/^\d{4}-/);
+        expect(last).toMatch(/^\d{4}-/);
+        expect(String(first) <= String(last)).toBe(true);
+        dateAdded.push(String(first), String(last));
+      }
+      items.push(...got);
+      expect(typeof page.body.more).toBe('boolean');
+      next = page.body.more ? page.body.next : undefined;
+      if (page.body.more) expect(next).toBeTruthy();
+      expect(pages).toBeLessThan(2000);
+    } while (next);
+    return { items, pages, dateAdded };
+  }
+
+  /** Every manifest record of a collection, page by page. */
+  async manifest(collectionUrl: string, query: Record<string, string> = {}, limit = 5) {
+    const { items } = await this.allPages<ManifestRecord>(
+      `${collectionUrl}manifest/`,
+      'objects',
+      query,
+      limit,
+    );
+    for (const record of items) {
+      expect(record.media_type).toBe(STIX);
+      expect(Number.isNaN(Date.parse(record.date_added))).toBe(false);
+    }
+    return items;
+  }
+
+  /** Get an Object (TAXII 2.1 §5.6): every version the query selects, page by page. */
+  async object(
+    collectionUrl: string,
+    id: string,
+    query: Record<string, string> = {},
+    limit = 5,
+  ): Promise<TaxiiObject[]> {
+    const { items } = await this.allPages<TaxiiObject>(
+      `${collectionUrl}objects/${id}/`,
+      'objects',
+      query,
+      limit,
+    );
+    for (const object of items) expect(object.id).toBe(id);
+    return items;
+  }
+
+  /** Get Object Versions (TAXII 2.1 §5.8): its versions, oldest first, page by page. */
+  async versions(
+    collectionUrl: string,
+    id: string,
+    query: Record<string, string> = {},
+    limit = 5,
+  ): Promise<string[]> {
+    const { items } = await this.allPages<string>(
+      `${collectionUrl}objects/${id}/versions/`,
+      'versions',
+      query,
+      limit,
+    );
+    expect([...items].sort()).toEqual(items);
+    return items;
+  }
+}
+
+export const STIX = 'application/stix+json;version=2.1';
+
+/** One record of a collection's manifest (TAXII 2.1 §5.7). */
+export interface ManifestRecord {
+  id: string;
+  date_added: string;
+  version: string;
+  media_type: string;
+}
+
+/** The version of a STIX object as a TAXII manifest states it: modified, else created. */
+export function versionOf(object: TaxiiObject): string | undefined {
+  const stamp = object.modified ?? object.created;
+  return typeof stamp === 'string' ? stamp : undefined;
 }

@@ -9,11 +9,12 @@ import type {
   IntelSighting,
   Prisma,
 } from '../../generated/prisma/client.js';
-import type { Tlp } from '../../generated/prisma/enums.js';
+import { ObservableType, type Tlp } from '../../generated/prisma/enums.js';
 import { isUuid } from '../../input-guard.js';
 import { derivedKey } from '../../sealed-secrets.js';
 import { markingsUpTo } from '../credentials/api-credential.service.js';
 import { recordAccess } from '../intel/access-log.js';
+import { observableHash } from '../intel/observables.js';
 import {
   identityObject,
   observableObject,
@@ -24,11 +25,13 @@ import {
   stixTime,
   tlpMarkingObject,
 } from '../intel/stix.js';
+import { extensionDefinitionObject, networkIdentityObject } from '../intel/stix-extension.js';
 import { type Collection, sharedReportsWhere } from './taxii-collections.js';
 
 // The objects of a TAXII collection, in the order they were added, page by page. A collection
 // is the merge of five streams, each read from its table in (time added, id) order:
-//   0. the TLP 2.0 marking definitions the credential may receive;
+//   0. the network's identity and IPNet's extension definition (stix-extension.ts), then the
+//      TLP 2.0 marking definitions the credential may receive;
 //   1. agencies, as identities (added again when an agency changes);
 //   2. reports at their first shared version (publication), with their observables;
 //   3. reports at each later version (a change, added observables, the retraction: revoked);
@@ -36,6 +39,12 @@ import { type Collection, sharedReportsWhere } from './taxii-collections.js';
 // So a client that pulls from the start receives every marking and identity before the objects
 // that refer to them, and one that pulls `added_after` its last pull receives what changed.
 // A report's earlier versions are rebuilt from its recorded changes, undone from the newest.
+//
+// Indicators and SCOs have one version each, and one object may be carried by many entries (an
+// indicator by every version of its report, an SCO by every report naming its value). Each is
+// added once: with the latest version of its report (an indicator), or with the latest report
+// version, among those the reader receives, of the reports naming it (an SCO). So every id is
+// listed once under `last` and `first`, and every version once under `all`.
 
 export type StixObject = { type: string; id: string } & Record<string, unknown>;
 
@@ -46,11 +55,15 @@ export interface Delivered {
   version: string;
 }
 
-/** A position in a collection: the entry to resume at, and how many of its objects were sent. */
-interface Position {
+/** Where an entry stands in a collection: time added, then stream, then key. */
+interface Place {
   at: Date;
   stream: number;
   key: string;
+}
+
+/** A position in a collection: the entry to resume at, and how many of its objects were sent. */
+interface Position extends Place {
   offset: number;
 }
 
@@ -81,25 +94,45 @@ const BATCH = 100;
  */
 const SCAN_BUDGET = 2_000;
 
+/** The observable types whose SCO each SCO type is (a listing is a URL too). */
+const SCO_SOURCES: Readonly<Record<string, readonly ObservableType[]>> = {
+  'domain-name': ['DOMAIN'],
+  url: ['WEBSITE_URL', 'MARKETPLACE_LISTING'],
+  'email-addr': ['EMAIL'],
+};
+const SCO_SOURCE_TYPES = new Set(Object.values(SCO_SOURCES).flat());
+/** The observable types rendered as indicators: all the others. */
+const INDICATOR_SOURCES = Object.values(ObservableType).filter((t) => !SCO_SOURCE_TYPES.has(t));
+/** An observable's STIX id depends on its report, type and value only. */
+const NO_TIME = new Date(0);
+
 /** Object types each stream yields, for `match[type]`. */
 const STREAM_TYPES: readonly (readonly string[])[] = [
-  ['marking-definition'],
+  ['marking-definition', 'identity', 'extension-definition'],
   ['identity'],
   ['report', 'indicator', 'domain-name', 'url', 'email-addr'],
   ['report', 'indicator', 'domain-name', 'url', 'email-addr'],
   ['sighting'],
 ];
 
-interface Entry {
-  stream: number;
-  key: string;
-  at: Date;
-  /** Whether the entry's object versions pass `match[version]`. */
+/** One object of an entry, with what `match[version]` is compared with. */
+interface Item {
+  object: StixObject;
   version: { first: boolean; last: boolean; modified: Date };
-  objects: StixObject[];
+  /** The observable an SCO renders (its value as stored), to find the reports naming it. */
+  source?: { type: ObservableType; value: string };
+}
+
+interface Entry extends Place {
+  items: Item[];
   /** The report it shares, for the access log (reports only). */
   report?: { id: string; tlp: Tlp; authorAgencyId: string };
 }
+
+/** The items of an entry of one object with one version. */
+const only = (object: StixObject, modified: Date): Item[] => [
+  { object, version: { first: true, last: true, modified } },
+];
 
 /**
  * What a cursor is bound to: the credential (or person) and the collection it was written for.
@@ -250,37 +283,176 @@ function reportEntry(
   const latest = version === report.version;
   const common = reportCommon(state);
   // Observables carried at that version: all of them at the latest, those added by then before.
-  const observables = report.observables
-    .filter((o) => latest || o.createdAt <= at)
-    .map((o) => observableObject(o, o.createdAt, common));
+  const carried = report.observables.filter((o) => latest || o.createdAt <= at);
+  const observables = carried.map((o) => observableObject(o, o.createdAt, common));
+  const items: Item[] = [
+    {
+      object: reportObject(
+        state,
+        observables.map((o) => o.id),
+        at,
+        viewer.agencyId,
+      ),
+      version: { first: version === 1, last: latest, modified: at },
+    },
+  ];
+  // What it carries is added with its latest version only (and an SCO may be moved on further,
+  // to a later report naming it: keepLastCarriers).
+  if (latest) {
+    for (const [i, object] of observables.entries()) {
+      const source = carried[i] as IntelObservable;
+      const isSco = SCO_SOURCE_TYPES.has(source.type);
+      items.push({
+        object,
+        version: { first: true, last: true, modified: isSco ? at : source.createdAt },
+        ...(isSco ? { source: { type: source.type, value: source.value } } : {}),
+      });
+    }
+  }
   return {
     stream,
     key,
     at,
-    version: { first: version === 1, last: latest, modified: at },
-    objects: [
-      reportObject(
-        state,
-        observables.map((o) => o.id),
-        at,
-      ),
-      ...observables,
-    ],
+    items,
     report: { id: report.id, tlp: report.tlp, authorAgencyId: report.authorAgencyId },
   };
+}
+
+/**
+ * Keeps each SCO of these entries only in the entry that adds it to the collection: the last,
+ * in collection order, of the latest report versions naming its value among the reports the
+ * reader receives (`reports`); reports the reader does not receive are never looked at. One
+ * read for the whole batch, through the index of observable values.
+ */
+async function keepLastCarriers(
+  entries: Entry[],
+  reports: Prisma.IntelReportWhereInput,
+): Promise<void> {
+  const scos = entries.flatMap((entry) =>
+    entry.items.filter((item) => item.source).map((item) => ({ entry, item })),
+  );
+  if (scos.length === 0) return;
+  const hashes = new Map<string, Uint8Array<ArrayBuffer>>();
+  for (const { item } of scos) {
+    for (const type of SCO_SOURCES[item.object.type] ?? []) {
+      const hash = observableHash(type, item.source?.value ?? '');
+      hashes.set(Buffer.from(hash).toString('hex'), hash);
+    }
+  }
+  const valueHash = { in: [...hashes.values()] };
+  const carriers = await prisma.intelReport.findMany({
+    where: {
+      AND: [reports, { publishedAt: { not: null } }, { observables: { some: { valueHash } } }],
+    },
+    select: {
+      id: true,
+      publishedAt: true,
+      observables: {
+        where: { valueHash, type: { in: [...SCO_SOURCE_TYPES] } },
+        select: { id: true, reportId: true, type: true, value: true },
+      },
+      versions: LATEST_CHANGE,
+    },
+  });
+  const lastPlace = new Map<string, Place>();
+  for (const report of carriers) {
+    const place = latestPlace(report);
+    for (const observable of report.observables) {
+      const id = observableObject(observable, NO_TIME, {}).id;
+      const known = lastPlace.get(id);
+      if (!known || compare(known, place) < 0) lastPlace.set(id, place);
+    }
+  }
+  for (const { entry, item } of scos) {
+    const place = lastPlace.get(item.object.id);
+    const here =
+      place &&
+      place.at.getTime() === entry.at.getTime() &&
+      place.stream === entry.stream &&
+      place.key === entry.key;
+    if (place && !here) entry.items = entry.items.filter((i) => i !== item);
+  }
+}
+
+const LATEST_CHANGE = {
+  select: { id: true, changedAt: true },
+  orderBy: { version: 'desc' },
+  take: 1,
+} satisfies Prisma.IntelReport$versionsArgs;
+
+/** Where a report's latest version stands: its last change, else its publication. */
+function latestPlace(report: {
+  id: string;
+  publishedAt: Date | null;
+  versions: { id: string; changedAt: Date }[];
+}): Place {
+  const change = report.versions[0];
+  return change
+    ? { at: change.changedAt, stream: 3, key: change.id }
+    : { at: report.publishedAt as Date, stream: 2, key: report.id };
+}
+
+const typeOf = (id: string) => id.slice(0, Math.max(0, id.indexOf('--')));
+
+/**
+ * For `match[id]` (and Get an Object) naming indicators or SCOs: the reports of the view whose
+ * latest versions add them (an indicator's report; for an SCO, the last of the reports naming
+ * it), so that only those reports' entries are read. Their ids derive from their values, so the
+ * view's observables of those types are read (report, type and value only) and their ids
+ * compared. Null when the query names no such object.
+ */
+async function reportsCarrying(
+  query: ObjectQuery,
+  reports: Prisma.IntelReportWhereInput,
+): Promise<string[] | null> {
+  const wanted = new Set(
+    (query.ids ?? []).filter((id) => typeOf(id) === 'indicator' || SCO_SOURCES[typeOf(id)]),
+  );
+  if (wanted.size === 0) return null;
+  const types = new Set<ObservableType>();
+  for (const id of wanted) {
+    for (const type of SCO_SOURCES[typeOf(id)] ?? INDICATOR_SOURCES) types.add(type);
+  }
+  const rows = await prisma.intelObservable.findMany({
+    where: { type: { in: [...types] }, report: { AND: [reports, { publishedAt: { not: null } }] } },
+    select: { id: true, reportId: true, type: true, value: true },
+  });
+  const found = new Set<string>();
+  const scoReports = new Map<string, string[]>();
+  for (const row of rows) {
+    const id = observableObject(row, NO_TIME, {}).id;
+    if (!wanted.has(id)) continue;
+    if (!SCO_SOURCE_TYPES.has(row.type)) found.add(row.reportId);
+    else scoReports.set(id, [...(scoReports.get(id) ?? []), row.reportId]);
+  }
+  if (scoReports.size > 0) {
+    const latest = await prisma.intelReport.findMany({
+      where: { id: { in: [...new Set([...scoReports.values()].flat())] } },
+      select: { id: true, publishedAt: true, versions: LATEST_CHANGE },
+    });
+    const places = new Map(latest.map((report) => [report.id, latestPlace(report)]));
+    for (const reportIds of scoReports.values()) {
+      const last = reportIds.reduce((a, b) =>
+        compare(places.get(a) as Place, places.get(b) as Place) < 0 ? b : a,
+      );
+      found.add(last);
+    }
+  }
+  return [...found];
 }
 
 type Stream = (after: Entry | null) => Promise<Entry[]>;
 
 function streamsFor(
   viewer: Viewer,
-  collection: Collection,
+  reports: Prisma.IntelReportWhereInput,
+  carrying: string[] | null,
   query: ObjectQuery,
   batch: number,
 ): Stream[] {
-  const reports = sharedReportsWhere(viewer, collection);
   const allowed = markingsUpTo(viewer.credential?.tlpCeiling ?? 'CLEAR');
-  const reportIds = idsOfType(query, 'report');
+  // With match[id], the reports named and those carrying the indicators and SCOs named only.
+  const reportIds = query.ids ? [...(idsOfType(query, 'report') ?? []), ...(carrying ?? [])] : null;
   const onlyReports: Prisma.IntelReportWhereInput = reportIds ? { id: { in: reportIds } } : {};
   // Rows after the last entry of the previous batch (same stream: time, then key).
   const after = (last: Entry | null, timeField: string) =>
@@ -294,27 +466,33 @@ function streamsFor(
 
   const markings: Stream = async (last) => {
     if (last) return [];
-    const markingIds = query.ids?.filter((id) => id.startsWith('marking-definition--'));
     const position = query.next;
-    return allowed
-      .map((tlp) => tlpMarkingObject(tlp))
-      .filter((m) => !markingIds || markingIds.includes(m.id))
+    // The extension's definer first, then the definition: keys that sort before the markings'.
+    const standing: { key: string; object: StixObject }[] = [
+      { key: '0:network-identity', object: networkIdentityObject() },
+      { key: '1:ipnet-extension', object: extensionDefinitionObject() },
+      ...allowed.map((tlp) => {
+        const marking = tlpMarkingObject(tlp);
+        return { key: marking.id, object: marking };
+      }),
+    ];
+    return standing
+      .filter(({ object }) => !query.ids || query.ids.includes(object.id))
       .filter(() => !query.addedAfter || MARKINGS_ADDED > query.addedAfter)
       .filter(
-        (m) =>
+        ({ key }) =>
           !position ||
           MARKINGS_ADDED > position.at ||
           (MARKINGS_ADDED.getTime() === position.at.getTime() &&
             position.stream === 0 &&
-            m.id >= position.key),
+            key >= position.key),
       )
-      .sort((a, b) => (a.id < b.id ? -1 : 1))
-      .map((m) => ({
+      .sort((a, b) => (a.key < b.key ? -1 : 1))
+      .map(({ key, object }) => ({
         stream: 0,
-        key: m.id,
+        key,
         at: MARKINGS_ADDED,
-        version: { first: true, last: true, modified: new Date(m.created) },
-        objects: [m],
+        items: only(object, new Date(String(object.modified ?? object.created))),
       }));
   };
 
@@ -335,8 +513,7 @@ function streamsFor(
       stream: 1,
       key: agency.id,
       at: agency.updatedAt,
-      version: { first: true, last: true, modified: agency.updatedAt },
-      objects: [identityObject(agency)],
+      items: only(identityObject(agency), agency.updatedAt),
     }));
   };
 
@@ -355,11 +532,13 @@ function streamsFor(
       orderBy: [{ publishedAt: 'asc' }, { id: 'asc' }],
       take: batch,
     });
-    return rows.map((report) => {
+    const entries = rows.map((report) => {
       const at = report.publishedAt as Date;
       // An entry that the ceiling holds back still moves the stream on.
       return reportEntry(viewer, report, 1, at, 2, report.id) ?? skipped(2, report.id, at);
     });
+    if (scosWanted(query)) await keepLastCarriers(entries, reports);
+    return entries;
   };
 
   const laterVersions: Stream = async (last) => {
@@ -375,11 +554,13 @@ function streamsFor(
       orderBy: [{ changedAt: 'asc' }, { id: 'asc' }],
       take: batch,
     });
-    return rows.map(
+    const entries = rows.map(
       (row) =>
         reportEntry(viewer, row.report, row.version, row.changedAt, 3, row.id) ??
         skipped(3, row.id, row.changedAt),
     );
+    if (scosWanted(query)) await keepLastCarriers(entries, reports);
+    return entries;
   };
 
   const sightings: Stream = async (last) => {
@@ -388,7 +569,7 @@ function streamsFor(
       await prisma.intelSighting.findMany({
         where: {
           AND: [
-            { report: { AND: [reports, onlyReports] } },
+            { report: reports },
             ...(ids ? [{ id: { in: ids } }] : []),
             ...resumeWhere(4, query, 'createdAt'),
             ...after(last, 'createdAt'),
@@ -402,8 +583,7 @@ function streamsFor(
       stream: 4,
       key: s.id,
       at: s.createdAt,
-      version: { first: true, last: true, modified: s.createdAt },
-      objects: [sightingObject(s, s.report.id, s.report.tlp)],
+      items: only(sightingObject(s, s.report.id, s.report.tlp), s.createdAt),
     }));
   };
 
@@ -412,7 +592,15 @@ function streamsFor(
 
 /** An entry with nothing to send, so that a stream still advances past its row. */
 function skipped(stream: number, key: string, at: Date): Entry {
-  return { stream, key, at, version: { first: false, last: false, modified: at }, objects: [] };
+  return { stream, key, at, items: [] };
+}
+
+/** Whether the query may want an SCO at all (else no other report naming one is looked for). */
+function scosWanted(query: ObjectQuery): boolean {
+  const sco = (type: string) => SCO_SOURCES[type] !== undefined;
+  if (query.types && !query.types.some(sco)) return false;
+  if (query.ids && !query.ids.some((id) => sco(typeOf(id)))) return false;
+  return true;
 }
 
 /** Which streams a query can draw from at all. */
@@ -425,11 +613,11 @@ function streamWanted(stream: number, query: ObjectQuery): boolean {
   return true;
 }
 
-function versionPasses(entry: Entry, versions: string[]): boolean {
+function versionPasses(item: Item, versions: string[]): boolean {
   if (versions.includes('all')) return true;
-  if (versions.includes('last') && entry.version.last) return true;
-  if (versions.includes('first') && entry.version.first) return true;
-  const modified = entry.version.modified.getTime();
+  if (versions.includes('last') && item.version.last) return true;
+  if (versions.includes('first') && item.version.first) return true;
+  const modified = item.version.modified.getTime();
   return versions.some((v) => v !== 'last' && v !== 'first' && new Date(v).getTime() === modified);
 }
 
@@ -445,7 +633,7 @@ function versionOf(object: StixObject, dateAdded: Date): string {
   return typeof stamp === 'string' ? stamp : stixTime(dateAdded);
 }
 
-const compare = (a: Entry, b: Entry) =>
+const compare = (a: Place, b: Place) =>
   a.at.getTime() - b.at.getTime() || a.stream - b.stream || (a.key < b.key ? -1 : 1);
 
 /**
@@ -460,8 +648,11 @@ export async function collectionPage(
   query: ObjectQuery,
 ): Promise<ObjectPage> {
   // Every entry holds at least one object, so limit + 1 rows a stream fill a page and tell more.
-  const batch = Math.min(BATCH, query.limit + 1);
-  const streams = streamsFor(viewer, collection, query, batch);
+  // With match[id], the entries read are only those of the objects named, most of which send
+  // nothing (a report's earlier versions, when its latest is asked for): read them in full.
+  const batch = query.ids ? BATCH : Math.min(BATCH, query.limit + 1);
+  const reports = sharedReportsWhere(viewer, collection);
+  const streams = streamsFor(viewer, reports, await reportsCarrying(query, reports), query, batch);
   const buffers = streams.map(() => [] as Entry[]);
   const finished = streams.map((_, i) => !streamWanted(i, query));
   const lastRead: (Entry | null)[] = streams.map(() => null);
@@ -496,9 +687,9 @@ export async function collectionPage(
       next = { at: entry.at, stream: entry.stream, key: entry.key, offset: 0 };
       break;
     }
-    const objects = versionPasses(entry, query.versions)
-      ? entry.objects.filter((o) => objectPasses(o, query))
-      : [];
+    const objects = entry.items
+      .filter((item) => versionPasses(item, query.versions) && objectPasses(item.object, query))
+      .map((item) => item.object);
     const resumed =
       query.next &&
       query.next.stream === entry.stream &&

@@ -111,12 +111,15 @@ function timestamp(value: string, name: string): Date {
   return date;
 }
 
-/** The query of an objects, versions or manifest request; `scope` is what `next` is bound to. */
+/**
+ * The query of an objects, object, versions or manifest request; `scope` is what `next` is bound
+ * to. Get an Object names its object in the path; Get Object Versions (§5.8) lists every version,
+ * so `match[version]` has no place there.
+ */
 function objectQuery(
   url: URL,
   scope: string,
-  fixedId?: string,
-  defaultVersion = 'last',
+  object?: { id: string; allVersions: boolean },
 ): ObjectQuery {
   const limitText = url.searchParams.get('limit');
   let limit = DEFAULT_PAGE;
@@ -137,11 +140,11 @@ function objectQuery(
     );
   }
   const addedAfter = url.searchParams.get('added_after');
-  const versions = list(url, 'match[version]') ?? [defaultVersion];
+  const versions = object?.allVersions ? ['all'] : (list(url, 'match[version]') ?? ['last']);
   for (const v of versions) {
     if (v !== 'all' && v !== 'first' && v !== 'last') timestamp(v, 'match[version]');
   }
-  const ids = fixedId ? [fixedId] : list(url, 'match[id]');
+  const ids = object ? [object.id] : list(url, 'match[id]');
   return {
     addedAfter: addedAfter === null ? null : timestamp(addedAfter, 'added_after'),
     limit,
@@ -250,7 +253,7 @@ async function route(
       context,
       viewer,
       collection,
-      objectQuery(url, scope, objectId, 'all'),
+      objectQuery(url, scope, { id: objectId as string, allVersions: true }),
     );
     if (page.objects.length === 0 && !page.more) throw new TaxiiError(404, 'No such object');
     return json(
@@ -260,7 +263,16 @@ async function route(
     );
   }
   if (sub !== undefined) throw new TaxiiError(404, 'Not found');
-  const page = await collectionPage(context, viewer, collection, objectQuery(url, scope, objectId));
+  const page = await collectionPage(
+    context,
+    viewer,
+    collection,
+    objectQuery(
+      url,
+      scope,
+      objectId === undefined ? undefined : { id: objectId, allVersions: false },
+    ),
+  );
   if (objectId !== undefined && page.objects.length === 0 && !page.more)
     throw new TaxiiError(404, 'No such object');
   return json(
