@@ -2,14 +2,12 @@ import type { Viewer } from '../../context.js';
 import {
   IpRight,
   ObservableType,
-  Pap,
   ProductCategory,
-  SourceReliability,
   type Tlp,
 } from '../../generated/prisma/enums.js';
 import type { AudienceChoice } from '../intel/intel.service.js';
 import { normaliseObservable } from '../intel/observables.js';
-import { credibilityFromConfidence } from '../intel/stix.js';
+import { ipnetPropertiesOf } from '../intel/stix-extension.js';
 import {
   clip,
   IMPORT_LIMITS,
@@ -23,6 +21,7 @@ import {
   strictest,
   withArticle,
 } from './import-plan.js';
+import { ipnetReportFields } from './stix-ipnet.js';
 import { tlpOf } from './stix-markings.js';
 
 // A STIX 2.1 bundle read as IPNet reports: each `report` becomes a draft of the importer's agency
@@ -132,6 +131,13 @@ function enumOf<T extends string>(values: Record<string, T>, candidates: unknown
   return null;
 }
 
+/** Objects that describe others (who made them, their markings, extensions): nothing to import. */
+const DEFINITIONS: ReadonlySet<string> = new Set([
+  'identity',
+  'marking-definition',
+  'extension-definition',
+]);
+
 /** The audience a marking allows by default: CLEAR and GREEN the network, AMBER the agency. */
 function audienceForMarking(actor: Viewer, tlp: Tlp): AudienceChoice {
   return tlp === 'CLEAR' || tlp === 'GREEN'
@@ -184,7 +190,7 @@ export async function planStixBundle(
   /** An object that names no others: an SCO, an indicator, or one that brings nothing. */
   function leaf(object: StixObject): Carried {
     const { id, type } = object;
-    if (type === 'identity' || type === 'marking-definition') return NOTHING;
+    if (DEFINITIONS.has(type)) return NOTHING;
     const fromValue = (observable: ObservableType, raw: unknown): Carried => {
       const marking = tlpOf(object, byId);
       if ('reason' in marking) {
@@ -205,7 +211,9 @@ export async function planStixBundle(
     const scoType = SCO_TYPES.get(type);
     if (scoType) {
       const listed =
-        object.x_ipnet_type === 'marketplace-listing' ? 'MARKETPLACE_LISTING' : scoType;
+        ipnetPropertiesOf(object).get('observable_type') === 'marketplace-listing'
+          ? 'MARKETPLACE_LISTING'
+          : scoType;
       return fromValue(listed, object.value);
     }
     if (type === 'indicator') {
@@ -365,7 +373,6 @@ export async function planStixBundle(
           ]
         : [];
     const labels = refs(source, 'labels');
-    const admiralty = typeof source.x_ipnet_admiralty === 'string' ? source.x_ipnet_admiralty : '';
     const title = clip(source.name, 300, 'Imported STIX bundle');
     return {
       sourceId: source.id,
@@ -380,13 +387,8 @@ export async function planStixBundle(
         brands: labels
           .filter((l) => !enumOf(IpRight, [l]) && !enumOf(ProductCategory, [l]))
           .slice(0, 50),
-        sourceReliability: enumOf(SourceReliability, [admiralty.slice(0, 1)]) ?? 'F',
-        infoCredibility: /^[A-F][1-6]$/.test(admiralty)
-          ? Number(admiralty.slice(1))
-          : credibilityFromConfidence(source.confidence),
         tlp,
-        pap: enumOf(Pap, [source.x_ipnet_pap]) ?? 'AMBER',
-        audience: audienceForMarking(actor, tlp),
+        ...ipnetReportFields(actor, source, audienceForMarking(actor, tlp)),
       },
     };
   }
@@ -414,11 +416,7 @@ export async function planStixBundle(
       if (planned) reports.push(planned);
     }
     const rest = [...byId.values()].filter(
-      (o) =>
-        !used.has(o.id) &&
-        o.type !== 'report' &&
-        o.type !== 'identity' &&
-        o.type !== 'marking-definition',
+      (o) => !used.has(o.id) && o.type !== 'report' && !DEFINITIONS.has(o.type),
     );
     if (stixReports.length === 0 && rest.length > 0) {
       // A bundle of indicators and observables is one report, under the bundle's id, marked
