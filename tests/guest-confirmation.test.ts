@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prisma } from '../src/db.js';
 import { releaseUnconfirmedGuests } from '../src/modules/forums/guest-confirmation.js';
+import { registerForEvent } from '../src/modules/forums/registration.service.js';
 import { member, rawId, send } from './support/api.js';
 import {
   confirmGuest,
@@ -127,6 +128,34 @@ describe('guests confirm their e-mail address', () => {
     }
     expect(answers).toEqual([...Array(5).fill('RegisterForEventSuccess'), 'RateLimitedError']);
     expect(await prisma.forumRegistration.count({ where: { email: address } })).toBe(5);
+  });
+
+  it("does not count the operator's seeding against an address", async () => {
+    const organizer = await member(['ORGANIZER']);
+    const address = `seeded-${Date.now()}@example.test`;
+    for (let n = 0; n < 6; n += 1) {
+      const eventId = await openEvent(organizer.token, { visibility: 'PUBLIC' });
+      await registerForEvent(
+        null,
+        {
+          eventId: rawId(eventId),
+          type: 'OBSERVER',
+          sessionIds: [],
+          listConsent: false,
+          locale: null,
+          guest: guest({ email: address }),
+          idempotencyKey: crypto.randomUUID(),
+        },
+        'en',
+        { byOperator: true },
+      );
+    }
+    expect(await prisma.forumRegistration.count({ where: { email: address } })).toBe(6);
+    // The address still has its whole hour of registrations by anyone else.
+    const eventId = await openEvent(organizer.token, { visibility: 'PUBLIC' });
+    expect((await register(null, eventId, { guest: guest({ email: address }) })).__typename).toBe(
+      'RegisterForEventSuccess',
+    );
   });
 
   it('needs no confirmation from members, whose address is known', async () => {
