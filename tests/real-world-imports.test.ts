@@ -396,6 +396,21 @@ describe('MISP events from PyMISP and misp-stix', () => {
     expect((await draft(asEvent))?.title).toBe('MISP-STIX-Converter test event with AS attribute');
     expect(valuesOf((await draft(domainEvent))?.observables ?? [])).toEqual(['DOMAIN circl.lu']);
 
+    // The same answer with its second event listed twice: imported once, the repeat named.
+    const events = answer.response as unknown[];
+    const repeated = await mispOutcome(
+      { response: [...events, events[1]] },
+      { defaultTlp: 'GREEN' },
+    );
+    expect(repeated.reports.map((r) => [r.sourceId, r.status])).toEqual([
+      [asEvent, 'ALREADY_IMPORTED'],
+      [domainEvent, 'ALREADY_IMPORTED'],
+    ]);
+    expect(repeated.refused.map((r) => [r.sourceId, r.reason])).toContainEqual([
+      domainEvent,
+      'the same event appears twice in the document (event 3 of 3): it is imported once',
+    ]);
+
     const attributes = await mispOutcome(fixture('misp-stix-test_attributes_collection_1.json'), {
       defaultTlp: 'GREEN',
     });
