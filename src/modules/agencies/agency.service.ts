@@ -2,7 +2,7 @@ import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { AgencyKind, Region } from '../../generated/prisma/enums.js';
-import { forgetSessions } from '../auth/session-cache.js';
+import { viewersChanged } from '../auth/session.service.js';
 
 export interface AgencyInput {
   slug: string;
@@ -42,7 +42,7 @@ export async function updateAgency(id: string, input: AgencyChanges) {
   try {
     const updated = await prisma.agency.update({ where: { id }, data });
     // Viewers carry their agency's regions.
-    forgetSessions();
+    viewersChanged();
     return updated;
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') {

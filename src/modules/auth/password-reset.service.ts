@@ -8,11 +8,10 @@ import { sendAccountMessage } from './account-mail.js';
 import { renderAccountMessage } from './account-messages.i18n.js';
 import { InvalidResetTokenError } from './auth.errors.js';
 import { normaliseEmail } from './auth.service.js';
-import { announceRevocation } from './live-sessions.js';
 import { hashPassword } from './password.js';
 import { issueToken, secretMatches, tokenParts } from './secret-token.js';
 import { recordSecurityEvent } from './security-log.js';
-import { forgetSessions } from './session-cache.js';
+import { sessionsEnded } from './session.service.js';
 
 // Password reset by e-mail. The link carries `<id>.<secret>` (Lucia's token design: only a
 // SHA-256 of the secret is kept), works once and for PASSWORD_RESET_MINUTES. Asking answers the
@@ -140,6 +139,5 @@ export async function resetPassword(
       tx,
     );
   });
-  forgetSessions();
-  announceRevocation();
+  sessionsEnded();
 }

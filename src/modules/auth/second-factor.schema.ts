@@ -24,7 +24,7 @@ import {
   startOwnEnrolment,
   turnOffSecondFactor,
 } from './second-factor.service.js';
-import { forgetSessions } from './session-cache.js';
+import { viewersChanged } from './session.service.js';
 
 // The second factor in the API: enrolling (signed in, or during a sign-in that requires it),
 // recovery codes, turning it off, and the agency's and the network's requirements.
@@ -131,7 +131,7 @@ builder.mutationField('confirmSecondFactorEnrolment', (t) =>
           'is not the current code of the authenticator being set up (check its clock, or start again)',
         );
       }
-      forgetSessions();
+      viewersChanged();
       context.log.info({ userId: viewer.userId }, 'second factor set up');
       return codes;
     },
@@ -172,7 +172,7 @@ builder.mutationField('turnOffSecondFactor', (t) =>
     resolve: async (_parent, args, context) => {
       const viewer = signedInViewer(context);
       await turnOffSecondFactor(viewer, args.password, context.clientAddress);
-      forgetSessions();
+      viewersChanged();
       context.log.info({ userId: viewer.userId }, 'second factor turned off');
       return prisma.user.findUniqueOrThrow({ where: { id: viewer.userId } });
     },

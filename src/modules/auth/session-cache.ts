@@ -7,7 +7,8 @@ import type { User } from '../../generated/prisma/client.js';
 // need not look its session up again: that lookup is one of the two SQL statements of the
 // cheapest signed-in request (docs/benchmarks.md). Everything the server does that ends a
 // session or changes what a viewer holds (sign-out, deactivation, a password or role change, a
-// profile's locale, an agency's regions) calls `forgetSessions` before it answers, so access ends
+// profile's locale, an agency's regions) calls `sessionsEnded` or `viewersChanged`
+// (session.service.ts, the one way in) before it answers, so access ends
 // at once, as it did without the cache; so does any change to the user's own row (`me` keeps it
 // beside the session). Rows changed behind the server's back (an operator's SQL on PostgreSQL)
 // are seen within SESSION_CACHE_MS.

@@ -120,17 +120,34 @@ export async function validateSessionToken(
   return viewer;
 }
 
-export async function invalidateSession(sessionId: string): Promise<void> {
-  await prisma.session.deleteMany({ where: { id: sessionId } });
+/**
+ * The one way the server tells itself that sessions ended, once the change that deleted them
+ * (a sign-out, a deactivation, a password changed or reset) has committed and before it answers:
+ * this instance forgets the sessions it remembered, and every instance re-checks the sessions
+ * behind its open connections and streams.
+ */
+export function sessionsEnded(): void {
   forgetSessions();
   announceRevocation();
+}
+
+/**
+ * Once a change to what a viewer holds (roles, locale, an agency's regions, a second factor) has
+ * committed, before answering: remembered viewers are read again.
+ */
+export function viewersChanged(): void {
+  forgetSessions();
+}
+
+export async function invalidateSession(sessionId: string): Promise<void> {
+  await prisma.session.deleteMany({ where: { id: sessionId } });
+  sessionsEnded();
 }
 
 /** Ends every session of a user; returns how many there were. */
 export async function invalidateUserSessions(userId: string): Promise<number> {
   const { count } = await prisma.session.deleteMany({ where: { userId } });
-  forgetSessions();
-  announceRevocation();
+  sessionsEnded();
   return count;
 }
 

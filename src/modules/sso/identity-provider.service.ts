@@ -11,6 +11,7 @@ import { mayGrantRoles } from '../auth/roles.js';
 import { randomToken } from '../auth/secret-token.js';
 import { recordSecurityEvent } from '../auth/security-log.js';
 import { userVisibilityWhere } from '../users/user.access.js';
+import { createProvisionedUser } from '../users/user.service.js';
 import { identityProviderVisibilityWhere } from './identity-provider.access.js';
 import { issuerProblem } from './oidc-client.js';
 
@@ -384,28 +385,15 @@ export async function accountForClaims(
   if (roles.length === 0) throw new ProviderRefusal('no-role', 'no role is mapped for this person');
   try {
     const user = await prisma.$transaction(async (tx) => {
-      const created = await tx.user.create({
-        data: {
-          email: verifiedEmail,
-          displayName:
-            typeof claims.name === 'string' && claims.name.trim()
-              ? claims.name.trim().slice(0, 120)
-              : verifiedEmail,
-          // Signs in through the provider only: its password is random and never asked for.
-          passwordHash: await hashPassword(randomToken()),
-          passwordSignIn: false,
-          roles,
-          agencyId: provider.agencyId,
-          identities: {
-            create: {
-              providerId: provider.id,
-              subject: claims.sub,
-              confirmedAt: now,
-              lastSignInAt: now,
-            },
-          },
-        },
-        select: { id: true },
+      const created = await createProvisionedUser(tx, {
+        email: verifiedEmail,
+        displayName:
+          typeof claims.name === 'string' && claims.name.trim()
+            ? claims.name.trim().slice(0, 120)
+            : verifiedEmail,
+        roles,
+        agencyId: provider.agencyId,
+        identity: { providerId: provider.id, subject: claims.sub, at: now },
       });
       for (const kind of ['IDENTITY_LINKED', 'FIRST_SINGLE_SIGN_ON'] as const) {
         await recordSecurityEvent({ userId: created.id, kind, provider: label, ipAddress }, tx);

@@ -1,18 +1,18 @@
 import { recordAlerts } from '../../alert-log.js';
 import type { Viewer } from '../../context.js';
-import { isUniqueViolation, prisma } from '../../db.js';
+import { isUniqueViolation, prisma, type Tx } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { Role } from '../../generated/prisma/enums.js';
 import { sendAccountMessage } from '../auth/account-mail.js';
 import { renderAccountMessage } from '../auth/account-messages.i18n.js';
 import { normaliseEmail } from '../auth/auth.service.js';
-import { announceRevocation } from '../auth/live-sessions.js';
 import { proveOwnerPassword } from '../auth/owner-proof.js';
 import { hashPassword } from '../auth/password.js';
 import { mayGrantRoles, mayManageUsersOf } from '../auth/roles.js';
 import { removeSecondFactor } from '../auth/second-factor.service.js';
+import { randomToken } from '../auth/secret-token.js';
 import { recordSecurityEvent } from '../auth/security-log.js';
-import { forgetSessions } from '../auth/session-cache.js';
+import { sessionsEnded, viewersChanged } from '../auth/session.service.js';
 import type { Locale } from '../i18n/locale.js';
 import { userVisibilityWhere } from './user.access.js';
 
@@ -61,6 +61,41 @@ export async function createUser(actor: Viewer, input: CreateUserInput) {
 }
 
 /**
+ * An account an identity provider creates at a person's first single sign-on (the provider's
+ * agency allows it): linked to the provider's subject from the start, and signing in through the
+ * provider only, with a random password that is never asked for and no reset, so that leaving
+ * the directory leaves no way in. Inside the caller's transaction.
+ */
+export async function createProvisionedUser(
+  tx: Tx,
+  input: {
+    email: string;
+    displayName: string;
+    roles: Role[];
+    agencyId: string;
+    identity: { providerId: string; subject: string; at: Date };
+  },
+) {
+  const { identity, ...account } = input;
+  return tx.user.create({
+    data: {
+      ...account,
+      passwordHash: await hashPassword(randomToken()),
+      passwordSignIn: false,
+      identities: {
+        create: {
+          providerId: identity.providerId,
+          subject: identity.subject,
+          confirmedAt: identity.at,
+          lastSignInAt: identity.at,
+        },
+      },
+    },
+    select: { id: true },
+  });
+}
+
+/**
  * The refusal of an address already in use. Only what the actor may see is said: a colleague's
  * account is named as such; an account the actor may not see is not confirmed, nor its agency.
  */
@@ -99,7 +134,7 @@ export async function setUserRoles(actor: Viewer, userId: string, roles: Role[])
     ]);
   }
   const updated = await prisma.user.update({ where: { id: user.id }, data: { roles } });
-  forgetSessions();
+  viewersChanged();
   return updated;
 }
 
@@ -120,8 +155,7 @@ export async function deactivateUser(actor: Viewer, userId: string) {
     }),
     prisma.session.deleteMany({ where: { userId: user.id } }),
   ]);
-  forgetSessions();
-  announceRevocation();
+  sessionsEnded();
   return updated;
 }
 
@@ -158,7 +192,7 @@ export async function resetMemberSecondFactor(actor: Viewer, userId: string, add
     ]);
     return changed;
   });
-  forgetSessions();
+  viewersChanged();
   const { subject, text } = renderAccountMessage('SECOND_FACTOR_RESET', user.locale, {
     name: user.displayName,
     email: user.email,
@@ -188,7 +222,7 @@ export async function updateOwnProfile(
     },
   });
   // The viewer carries the locale.
-  forgetSessions();
+  viewersChanged();
   return updated;
 }
 
@@ -210,7 +244,6 @@ export async function changePassword(
     prisma.session.deleteMany({ where: { userId: actor.userId, id: { not: actor.sessionId } } }),
     recordSecurityEvent({ userId: actor.userId, kind: 'PASSWORD_CHANGED', ipAddress: address }),
   ]);
-  forgetSessions();
-  announceRevocation();
+  sessionsEnded();
   return user;
 }
