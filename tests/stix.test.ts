@@ -24,12 +24,14 @@ const STIX = graphql(
 let author: Awaited<ReturnType<typeof member>>;
 let reader: Awaited<ReturnType<typeof member>>;
 let reportId = '';
+/** Its title, with a character no file name may hold and Chinese (names travel as UTF-8). */
+const title = `${unique('stix')} 假冒/手袋`;
 
 beforeAll(async () => {
   author = await member(['ANALYST']);
   reader = await member(['ANALYST']);
   reportId = await publishedReport(author.token, {
-    title: unique('stix'),
+    title,
     tlp: 'AMBER',
     language: 'zh-Hant',
     estimatedValue: { amount: '980000', currency: 'HKD' },
@@ -117,6 +119,11 @@ describe('STIX 2.1 export', () => {
     );
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('application/stix+json');
+    // Saved under the report's title (RFC 6266: an ASCII fallback and the UTF-8 name).
+    const saved = `${title.replace(' 假冒/手袋', '-假冒-手袋')}.stix.json`;
+    expect(response.headers.get('content-disposition')).toBe(
+      `attachment; filename="${saved.replace(/[^\x20-\x7e]/g, '?')}"; filename*=UTF-8''${encodeURIComponent(saved)}`,
+    );
     validate((await response.json()) as any);
     expect(await prisma.intelAccessLog.count({ where: { reportId: dbId, action: 'EXPORT' } })).toBe(
       before + 1,

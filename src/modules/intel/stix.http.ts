@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { useExportEndpoint } from '../common/export-endpoint.js';
+import { exportFilename, useExportEndpoint } from '../common/export-endpoint.js';
 import { stixBundle } from './stix.js';
 import { EXTENSION_SCHEMA_PATH, extensionSchema } from './stix-extension.js';
 
@@ -13,10 +13,18 @@ export function useStixEndpoint(): Plugin {
     path: /^\/stix\/reports\/([^/]+)$/,
     typename: 'IntelReport',
     failure: 'STIX export failed',
-    render: async (context, reportId) => ({
-      body: JSON.stringify(await stixBundle(context, reportId)),
-      type: 'application/stix+json;version=2.1',
-    }),
+    render: async (context, reportId) => {
+      const bundle = await stixBundle(context, reportId);
+      // Saved under the report's title, as the person who may read it knows it.
+      const report = bundle.objects.find((object) => object.type === 'report');
+      const title =
+        report && 'name' in report && typeof report.name === 'string' ? report.name : '';
+      return {
+        body: JSON.stringify(bundle),
+        type: 'application/stix+json;version=2.1',
+        filename: exportFilename(title, `report-${reportId}`, 'stix.json'),
+      };
+    },
   });
   return {
     onRequest(payload) {
