@@ -356,6 +356,10 @@ describe('Get an Object and its versions, paged and filtered (§5.6, §5.8)', ()
     expect(sighting).toBeDefined();
     expect(await client.object(url, sighting.id)).toEqual([sighting]);
     expect(await client.versions(url, sighting.id)).toEqual([sighting.modified]);
+    // Get an Object names its object in the path: match[type] and match[id] are not its parameters.
+    expect(
+      await client.object(url, sighting.id, { 'match[type]': 'report', 'match[id]': id }),
+    ).toEqual([sighting]);
   });
 
   it('match[id] of Get Objects finds indicators, SCOs and sightings as Get an Object does', async () => {

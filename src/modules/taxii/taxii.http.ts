@@ -150,7 +150,7 @@ function objectQuery(
     limit,
     next,
     ids,
-    types: list(url, 'match[type]'),
+    types: object ? null : list(url, 'match[type]'),
     versions,
     specVersions: list(url, 'match[spec_version]'),
   };
