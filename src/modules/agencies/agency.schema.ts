@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { builder } from '../../builder.js';
+import { signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { Prisma } from '../../generated/prisma/client.js';
@@ -7,7 +8,7 @@ import { AgencyKind, Region } from '../../generated/prisma/enums.js';
 import { localizedName } from '../i18n/locale.js';
 import { LocaleEnum } from '../i18n/locale.schema.js';
 import { userVisibilityWhere } from '../users/user.access.js';
-import { createAgency, updateAgency } from './agency.service.js';
+import { createAgency, setAgencySecondFactorRequirement, updateAgency } from './agency.service.js';
 import { agencyFields } from './agency.validation.js';
 
 export const RegionEnum = builder.enumType(Region, {
@@ -184,6 +185,35 @@ builder.mutationField('updateAgency', (t) =>
     },
     resolve: async (_parent, { id, input }) => {
       return updateAgency(id.id, input);
+    },
+  }),
+);
+
+builder.objectField(AgencyRef, 'requiresSecondFactor', (t) =>
+  t.exposeBoolean('requireSecondFactor', {
+    description: "Every member signs in with a second factor (set by the agency's admins).",
+  }),
+);
+
+builder.mutationField('setAgencySecondFactorRequirement', (t) =>
+  t.field({
+    type: AgencyRef,
+    description:
+      "Requires (or stops requiring) a second factor of every member of the agency, from their next sign-in: members without one set it up as they sign in. The agency's admins, or network admins.",
+    authScopes: { role: 'AGENCY_ADMIN' },
+    errors: { types: [NotFoundError], dataField: { name: 'agency' } },
+    args: { agencyId: t.arg.globalID({ for: AgencyRef }), required: t.arg.boolean() },
+    resolve: async (_parent, args, context) => {
+      const agency = await setAgencySecondFactorRequirement(
+        signedInViewer(context),
+        args.agencyId.id,
+        args.required,
+      );
+      context.log.info(
+        { agencyId: agency.id, required: args.required },
+        'agency second-factor requirement changed',
+      );
+      return agency;
     },
   }),
 );

@@ -1,7 +1,9 @@
+import type { Viewer } from '../../context.js';
 import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { AgencyKind, Region } from '../../generated/prisma/enums.js';
+import { mayManageUsersOf } from '../auth/roles.js';
 import { viewersChanged } from '../auth/session.service.js';
 
 export interface AgencyInput {
@@ -50,4 +52,23 @@ export async function updateAgency(id: string, input: AgencyChanges) {
     }
     slugConflict(error, input.slug);
   }
+}
+
+/**
+ * Requires (or stops requiring) a second factor of every member of the agency, from their next
+ * sign-in. The agency's own admins and network admins; to other agencies' admins the agency is
+ * NotFound, as its users are.
+ */
+export async function setAgencySecondFactorRequirement(
+  viewer: Viewer,
+  agencyId: string,
+  required: boolean,
+) {
+  if (!mayManageUsersOf(viewer, agencyId)) throw new NotFoundError('agency');
+  const { count } = await prisma.agency.updateMany({
+    where: { id: agencyId },
+    data: { requireSecondFactor: required },
+  });
+  if (count === 0) throw new NotFoundError('agency');
+  return prisma.agency.findUniqueOrThrow({ where: { id: agencyId } });
 }

@@ -3,14 +3,7 @@ import { z } from 'zod';
 import { builder } from '../../builder.js';
 import { signedInViewer } from '../../context.js';
 import { prisma } from '../../db.js';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  RateLimitedError,
-  ValidationError,
-} from '../../errors.js';
-import { AgencyRef } from '../agencies/agency.schema.js';
+import { ConflictError, ForbiddenError, RateLimitedError, ValidationError } from '../../errors.js';
 import { UserRef } from '../users/user.schema.js';
 import { SignInChallengeExpiredError } from './auth.errors.js';
 import { mayManageUsersOf } from './roles.js';
@@ -49,12 +42,6 @@ builder.objectField(UserRef, 'recoveryCodesLeft', (t) =>
       user.id === context.viewer?.userId && user.totpConfirmedAt
         ? remainingRecoveryCodes(user.id)
         : null,
-  }),
-);
-
-builder.objectField(AgencyRef, 'requiresSecondFactor', (t) =>
-  t.exposeBoolean('requireSecondFactor', {
-    description: "Every member signs in with a second factor (set by the agency's admins).",
   }),
 );
 
@@ -175,33 +162,6 @@ builder.mutationField('turnOffSecondFactor', (t) =>
       viewersChanged();
       context.log.info({ userId: viewer.userId }, 'second factor turned off');
       return prisma.user.findUniqueOrThrow({ where: { id: viewer.userId } });
-    },
-  }),
-);
-
-builder.mutationField('setAgencySecondFactorRequirement', (t) =>
-  t.field({
-    type: AgencyRef,
-    description:
-      "Requires (or stops requiring) a second factor of every member of the agency, from their next sign-in: members without one set it up as they sign in. The agency's admins, or network admins.",
-    authScopes: { role: 'AGENCY_ADMIN' },
-    errors: { types: [NotFoundError], dataField: { name: 'agency' } },
-    args: { agencyId: t.arg.globalID({ for: AgencyRef }), required: t.arg.boolean() },
-    resolve: async (_parent, args, context) => {
-      const viewer = signedInViewer(context);
-      // Only the agency's own admins (and network admins) change it; to other agencies' admins it
-      // is NotFound, as their users are.
-      if (!mayManageUsersOf(viewer, args.agencyId.id)) throw new NotFoundError('agency');
-      const { count } = await prisma.agency.updateMany({
-        where: { id: args.agencyId.id },
-        data: { requireSecondFactor: args.required },
-      });
-      if (count === 0) throw new NotFoundError('agency');
-      context.log.info(
-        { agencyId: args.agencyId.id, required: args.required },
-        'agency second-factor requirement changed',
-      );
-      return prisma.agency.findUniqueOrThrow({ where: { id: args.agencyId.id } });
     },
   }),
 );
