@@ -4,43 +4,17 @@ import { parseCookie } from 'cookie';
 import type { Logger } from 'pino';
 import { config } from './config.js';
 import { UnauthenticatedError } from './errors.js';
-import type { AccessAction, ApiScope, Region, Role, Tlp } from './generated/prisma/enums.js';
+import type { AccessAction } from './generated/prisma/enums.js';
 import { logger } from './logger.js';
 import { SESSION_COOKIE } from './modules/auth/session.cookie.js';
 import { validateSessionToken } from './modules/auth/session.service.js';
+import type { Viewer } from './modules/auth/viewer.js';
 import { type Locale, localeFromAcceptLanguage } from './modules/i18n/locale.js';
 import type { Membership } from './modules/operations/operation.access.js';
 import type { RequestFacts } from './request-log.js';
 
 // Who is asking, settled once per request (HTTP, SSE) or per WebSocket operation, before any
 // resolver runs. Resolvers and scopes read it; they never parse headers themselves.
-
-export interface Viewer {
-  userId: string;
-  agencyId: string;
-  /** Regions of the viewer's agency: audiences may be chosen by region. */
-  agencyRegions: readonly Region[];
-  roles: readonly Role[];
-  email: string;
-  /** Preferred locale saved on the account, if any. */
-  locale: Locale | null;
-  sessionId: string;
-  sessionExpiresAt: Date;
-  /**
-   * Set when a partner tool signs in with an API credential: it acts for its agency, reads
-   * nothing above its ceiling and changes nothing (src/modules/credentials).
-   */
-  credential?: CredentialActor;
-}
-
-export interface CredentialActor {
-  id: string;
-  name: string;
-  /** The agency admin who issued it: readings it makes are logged in their name, with it. */
-  issuedById: string;
-  tlpCeiling: Tlp;
-  scopes: readonly ApiScope[];
-}
 
 export type AuthTransport = 'cookie' | 'bearer' | 'connection-params' | 'api-credential' | 'none';
 

@@ -1,6 +1,6 @@
-import type { Viewer } from '../context.js';
 import { prisma } from '../db.js';
 import type { ObservableType } from '../generated/prisma/enums.js';
+import type { Viewer } from '../modules/auth/viewer.js';
 import { viewerForUser } from '../modules/auth/viewer.js';
 import { requestAccess } from '../modules/intel/access-request.service.js';
 import {

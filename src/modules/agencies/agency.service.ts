@@ -1,10 +1,10 @@
-import type { Viewer } from '../../context.js';
 import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { AgencyKind, Region } from '../../generated/prisma/enums.js';
 import { mayManageUsersOf } from '../auth/roles.js';
 import { viewersChanged } from '../auth/session.service.js';
+import type { Viewer } from '../auth/viewer.js';
 
 export interface AgencyInput {
   slug: string;

@@ -1,11 +1,11 @@
 import { latestCursor } from '../../alert-log.js';
 import { config } from '../../config.js';
-import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import type { Alert } from '../../generated/prisma/client.js';
 import { liveBus } from '../../live-bus.js';
 import { logger } from '../../logger.js';
 import { countLiveSubscribersWith, observeAlertDelivery } from '../../metrics.js';
+import type { Viewer } from '../auth/viewer.js';
 import { alertAudienceWhere, isForEveryone } from './alert.access.js';
 import { type AlertFilter, alertFilterWhere, filterKey, matchesFilter } from './alert-filter.js';
 

@@ -1,10 +1,10 @@
 import { Repeater } from 'graphql-yoga';
 import { latestCursor } from '../../alert-log.js';
 import { config } from '../../config.js';
-import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ResumeRequiredError } from '../../errors.js';
 import type { Alert } from '../../generated/prisma/client.js';
+import type { Viewer } from '../auth/viewer.js';
 import { type AlertSubject, alertAudienceWhere, maySeeSubject, subjectOf } from './alert.access.js';
 import { type AlertFilter, alertFilterWhere } from './alert-filter.js';
 import { alertHub, type HubListener } from './alert-hub.js';

@@ -1,7 +1,7 @@
-import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { NotFoundError } from '../../errors.js';
 import type { Alert, AlertKind, AlertRule, Prisma } from '../../generated/prisma/client.js';
+import type { Viewer } from '../auth/viewer.js';
 import { forumEventVisibilityWhere } from '../forums/forum.access.js';
 import { intelReportVisibilityWhere, isLoggedMarking } from '../intel/intel.access.js';
 import { operationVisibilityWhere, operationWorkWhere } from '../operations/operation.access.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import type { Alert, AlertSeverity, Region } from '../../generated/prisma/client.js';
+import type { Viewer } from '../auth/viewer.js';
 
 export interface Broadcast {
   title: string;

@@ -1,7 +1,7 @@
-import type { Viewer } from '../../context.js';
 import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { Alert, AlertRule, Prisma } from '../../generated/prisma/client.js';
+import type { Viewer } from '../auth/viewer.js';
 import {
   alertAudienceWhere,
   alertRuleVisibilityWhere,

@@ -1,5 +1,5 @@
-import type { Viewer } from '../../context.js';
 import type { Role } from '../../generated/prisma/enums.js';
+import type { Viewer } from './viewer.js';
 
 // Role rules in one place. NETWORK_ADMIN runs the network and holds every other role.
 

@@ -1,4 +1,3 @@
-import type { Viewer } from '../../context.js';
 import { prisma, type Tx } from '../../db.js';
 import { ConflictError, ForbiddenError } from '../../errors.js';
 import { sealSecret, tryOpenSecret } from '../../sealed-secrets.js';
@@ -7,6 +6,7 @@ import { type Owner, proveOwner, proveOwnerPassword } from './owner-proof.js';
 import { issueToken, secretMatches, tokenParts, typedCodeHash } from './secret-token.js';
 import { recordSecurityEvent } from './security-log.js';
 import { acceptedTotpStep, isTotpCode, newRecoveryCodes, newTotpSecret, totpUri } from './totp.js';
+import type { Viewer } from './viewer.js';
 
 // The second factor: TOTP with recovery codes. Who must use one (policy), enrolling, and the
 // sign-in challenge that stands between a correct password and a session.

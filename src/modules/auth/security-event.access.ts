@@ -1,5 +1,5 @@
-import type { Viewer } from '../../context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
+import type { Viewer } from './viewer.js';
 
 /**
  * The one rule for an account's security log: its owner reads it, nobody else (not its admins,

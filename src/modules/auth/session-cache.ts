@@ -1,7 +1,7 @@
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { config } from '../../config.js';
-import type { Viewer } from '../../context.js';
 import type { User } from '../../generated/prisma/client.js';
+import type { Viewer } from './viewer.js';
 
 // Validated sessions, remembered by this process for a few seconds so that a signed-in request
 // need not look its session up again: that lookup is one of the two SQL statements of the

@@ -1,12 +1,12 @@
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { config } from '../../config.js';
-import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import type { Region, Role } from '../../generated/prisma/enums.js';
 import { isLocale } from '../i18n/locale.js';
 import { announceRevocation } from './live-sessions.js';
 import { hashSecret, issueToken, tokenParts } from './secret-token.js';
 import { forgetSessions, lookupStarted, remember, rememberedViewer } from './session-cache.js';
+import type { Viewer } from './viewer.js';
 
 // Sessions after Lucia's design (lucia-auth.com, "Basic session API"): the token handed to the
 // client is `<id>.<secret>`, both 160 bits from the CSPRNG. The database keeps the id and only a

@@ -1,9 +1,10 @@
-import type { Context, Viewer } from '../../context.js';
+import type { Context } from '../../context.js';
 import type { Tx } from '../../db.js';
 import { prisma } from '../../db.js';
 import { NotFoundError } from '../../errors.js';
 import type { ApiCredential, Prisma } from '../../generated/prisma/client.js';
 import { hasRole } from '../auth/roles.js';
+import type { Viewer } from '../auth/viewer.js';
 import { loadById, lockRow, type Selection } from '../common/by-id.js';
 
 /**

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Viewer } from '../../context.js';
 import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { ApiCredential } from '../../generated/prisma/client.js';
@@ -7,6 +6,7 @@ import type { ApiScope, Region, Role, Tlp } from '../../generated/prisma/enums.j
 import { isUuid } from '../../input-guard.js';
 import { hasRole } from '../auth/roles.js';
 import { hashSecret, randomToken, secretMatches } from '../auth/secret-token.js';
+import type { Viewer } from '../auth/viewer.js';
 import { userVisibilityWhere } from '../users/user.access.js';
 import { lockVisibleApiCredential } from './api-credential.access.js';
 import { credentialLockout, recordCredentialFailure } from './credential-throttle.js';

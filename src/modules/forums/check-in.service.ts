@@ -1,8 +1,8 @@
 import { config } from '../../config.js';
-import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { ForumRegistration } from '../../generated/prisma/client.js';
+import type { Viewer } from '../auth/viewer.js';
 import { mayOrganize } from './forum.access.js';
 import { CheckInRefusedError } from './forum.errors.js';
 

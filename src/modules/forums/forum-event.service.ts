@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import { type NewAlert, recordAlerts } from '../../alert-log.js';
-import type { Viewer } from '../../context.js';
 import { prisma, type Tx } from '../../db.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js';
 import type { ForumEvent, ForumSession } from '../../generated/prisma/client.js';
+import type { Viewer } from '../auth/viewer.js';
 import { changedFields } from '../common/changes.js';
 import { lockVisibleEvent, mayOrganize } from './forum.access.js';
 import { placementAlerts } from './forum.alerts.js';

@@ -1,10 +1,10 @@
 import { stringify } from 'csv-stringify/sync';
 import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import QRCode from 'qrcode';
-import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ForbiddenError } from '../../errors.js';
 import type { ForumEvent, ForumSession } from '../../generated/prisma/client.js';
+import type { Viewer } from '../auth/viewer.js';
 import { type Locale, localizedText } from '../i18n/locale.js';
 import { mayOrganize, requireVisibleEvent } from './forum.access.js';
 import { sessionsOf } from './forum-event.service.js';

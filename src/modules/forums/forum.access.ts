@@ -1,8 +1,9 @@
-import type { Context, Viewer } from '../../context.js';
+import type { Context } from '../../context.js';
 import { prisma, type Tx } from '../../db.js';
 import { NotFoundError } from '../../errors.js';
 import type { ForumEvent, ForumRegistration, Prisma } from '../../generated/prisma/client.js';
 import { hasRole } from '../auth/roles.js';
+import type { Viewer } from '../auth/viewer.js';
 import { loadById, loadGroup, lockRow, type Selection } from '../common/by-id.js';
 
 /**

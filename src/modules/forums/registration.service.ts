@@ -1,6 +1,5 @@
 import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
 import { recordAlerts } from '../../alert-log.js';
-import type { Viewer } from '../../context.js';
 import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type {
@@ -11,6 +10,7 @@ import type {
   RegistrationType,
   User,
 } from '../../generated/prisma/client.js';
+import type { Viewer } from '../auth/viewer.js';
 import {
   mayApproveForAgency,
   mayOrganize,

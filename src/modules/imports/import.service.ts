@@ -1,7 +1,7 @@
-import type { Viewer } from '../../context.js';
 import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { Tlp } from '../../generated/prisma/enums.js';
+import type { Viewer } from '../auth/viewer.js';
 import { markingsUpTo } from '../credentials/api-credential.service.js';
 import { intelReportVisibilityWhere } from '../intel/intel.access.js';
 import { createReportWithin } from '../intel/intel.service.js';

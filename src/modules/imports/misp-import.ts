@@ -1,6 +1,6 @@
-import type { Viewer } from '../../context.js';
 import type { ObservableType, Tlp } from '../../generated/prisma/enums.js';
 import { isUuid } from '../../input-guard.js';
+import type { Viewer } from '../auth/viewer.js';
 import type { AudienceChoice } from '../intel/intel.service.js';
 import { normaliseObservable } from '../intel/observables.js';
 import {

@@ -1,10 +1,10 @@
-import type { Viewer } from '../../context.js';
 import {
   IpRight,
   ObservableType,
   ProductCategory,
   type Tlp,
 } from '../../generated/prisma/enums.js';
+import type { Viewer } from '../auth/viewer.js';
 import type { AudienceChoice } from '../intel/intel.service.js';
 import { normaliseObservable } from '../intel/observables.js';
 import { ipnetPropertiesOf } from '../intel/stix-extension.js';

@@ -1,5 +1,5 @@
-import type { Viewer } from '../../context.js';
 import { Pap, Region, SourceReliability } from '../../generated/prisma/enums.js';
+import type { Viewer } from '../auth/viewer.js';
 import { hsCode } from '../common/codes.js';
 import type { AudienceChoice, ReportFields } from '../intel/intel.service.js';
 import { credibilityFromConfidence } from '../intel/stix.js';

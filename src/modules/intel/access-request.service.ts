@@ -1,8 +1,8 @@
 import { type NewAlert, recordAlerts } from '../../alert-log.js';
-import type { Viewer } from '../../context.js';
 import { prisma, type Tx } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { IntelAccessRequest } from '../../generated/prisma/client.js';
+import type { Viewer } from '../auth/viewer.js';
 import { lockRow } from '../common/by-id.js';
 import { intelReportVisibilityWhere } from './intel.access.js';
 import { recordReportAlert, reportAlert } from './intel.alerts.js';

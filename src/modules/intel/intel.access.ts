@@ -1,8 +1,9 @@
-import type { Context, Viewer } from '../../context.js';
+import type { Context } from '../../context.js';
 import type { Tx } from '../../db.js';
 import { prisma } from '../../db.js';
 import { NotFoundError } from '../../errors.js';
 import type { IntelReport, Prisma } from '../../generated/prisma/client.js';
+import type { Viewer } from '../auth/viewer.js';
 import { loadById, lockRow, type Selection } from '../common/by-id.js';
 
 export interface VisibilityOptions {

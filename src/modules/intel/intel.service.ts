@@ -1,5 +1,4 @@
 import { recordAlerts } from '../../alert-log.js';
-import type { Viewer } from '../../context.js';
 import { prisma, type Tx } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type {
@@ -10,6 +9,7 @@ import type {
   Tlp,
 } from '../../generated/prisma/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
+import type { Viewer } from '../auth/viewer.js';
 import { changedFields } from '../common/changes.js';
 import { AUTHOR_ONLY_CHANGES, isLoggedMarking, lockVisibleReport } from './intel.access.js';
 import { recordReportAlert, reportAlert } from './intel.alerts.js';

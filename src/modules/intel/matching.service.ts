@@ -1,7 +1,7 @@
 import type { NewAlert } from '../../alert-log.js';
-import type { Viewer } from '../../context.js';
 import type { Tx } from '../../db.js';
 import type { IntelReport, Prisma } from '../../generated/prisma/client.js';
+import type { Viewer } from '../auth/viewer.js';
 import { viewerForUser } from '../auth/viewer.js';
 import { intelReportVisibilityWhere } from './intel.access.js';
 import { reportAlert } from './intel.alerts.js';

@@ -1,7 +1,7 @@
-import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { SightingType } from '../../generated/prisma/enums.js';
+import type { Viewer } from '../auth/viewer.js';
 import { intelReportVisibilityWhere } from './intel.access.js';
 import { recordReportAlert } from './intel.alerts.js';
 

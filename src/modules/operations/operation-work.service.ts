@@ -1,5 +1,4 @@
 import { recordAlerts } from '../../alert-log.js';
-import type { Viewer } from '../../context.js';
 import { prisma, type Tx } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import {
@@ -10,6 +9,7 @@ import {
   Prisma,
   type TaskStatus,
 } from '../../generated/prisma/client.js';
+import type { Viewer } from '../auth/viewer.js';
 import { changedFields, changedValues } from '../common/changes.js';
 import { intelReportVisibilityWhere } from '../intel/intel.access.js';
 import { mayContribute, mayLead, mayWork } from './operation.access.js';

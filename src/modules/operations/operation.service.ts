@@ -1,5 +1,4 @@
 import { type NewAlert, recordAlerts } from '../../alert-log.js';
-import type { Viewer } from '../../context.js';
 import { isUniqueViolation, prisma, type Tx } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type {
@@ -11,6 +10,7 @@ import type {
   Region,
   Tlp,
 } from '../../generated/prisma/client.js';
+import type { Viewer } from '../auth/viewer.js';
 import { changedFields, changedValues } from '../common/changes.js';
 import {
   lockVisibleOperation,

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Viewer } from '../../context.js';
 import { isUniqueViolation, prisma } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { IdentityMatch, IdentityProvider } from '../../generated/prisma/client.js';
@@ -10,6 +9,7 @@ import { hashPassword } from '../auth/password.js';
 import { mayGrantRoles } from '../auth/roles.js';
 import { randomToken } from '../auth/secret-token.js';
 import { recordSecurityEvent } from '../auth/security-log.js';
+import type { Viewer } from '../auth/viewer.js';
 import { userVisibilityWhere } from '../users/user.access.js';
 import { createProvisionedUser } from '../users/user.service.js';
 import { identityProviderVisibilityWhere } from './identity-provider.access.js';

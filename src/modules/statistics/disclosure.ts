@@ -1,7 +1,7 @@
 import { config } from '../../config.js';
-import type { Viewer } from '../../context.js';
 import { ValidationError } from '../../errors.js';
 import type { Prisma } from '../../generated/prisma/client.js';
+import type { Viewer } from '../auth/viewer.js';
 import { LOGGED_MARKINGS } from '../intel/intel.access.js';
 import { statisticsScope } from './statistics.access.js';
 

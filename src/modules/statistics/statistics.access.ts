@@ -1,5 +1,5 @@
-import type { Viewer } from '../../context.js';
 import { isNetworkAdmin } from '../auth/roles.js';
+import type { Viewer } from '../auth/viewer.js';
 
 // Whose figures network statistics count. Everyone counts what their entities' own rules let them
 // see; a network admin counts the whole network, as aggregates only, under the disclosure rule

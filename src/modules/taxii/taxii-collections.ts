@@ -1,10 +1,10 @@
 import { v5 as uuidv5 } from 'uuid';
-import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { Region } from '../../generated/prisma/enums.js';
 import { alertRuleVisibilityWhere } from '../alerts/alert.access.js';
 import { reportsSelectedBy } from '../alerts/alert-filter.js';
+import type { Viewer } from '../auth/viewer.js';
 import { markingsUpTo } from '../credentials/api-credential.service.js';
 import { intelReportVisibilityWhere } from '../intel/intel.access.js';
 

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Context, Viewer } from '../../context.js';
+import type { Context } from '../../context.js';
 import { prisma } from '../../db.js';
 import type {
   Agency,
@@ -12,6 +12,7 @@ import type {
 import { ObservableType, type Tlp } from '../../generated/prisma/enums.js';
 import { isUuid } from '../../input-guard.js';
 import { derivedKey } from '../../sealed-secrets.js';
+import type { Viewer } from '../auth/viewer.js';
 import { markingsUpTo } from '../credentials/api-credential.service.js';
 import { recordAccess } from '../intel/access-log.js';
 import { observableHash } from '../intel/observables.js';

@@ -1,12 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
-import {
-  type Context,
-  type ContextSource,
-  clientAddress,
-  contextFor,
-  type Viewer,
-} from '../../context.js';
+import { type Context, type ContextSource, clientAddress, contextFor } from '../../context.js';
 import { logger } from '../../logger.js';
+import type { Viewer } from '../auth/viewer.js';
 import { credentialFor } from '../credentials/api-credential.service.js';
 import { type Collection, collectionsFor } from './taxii-collections.js';
 import {

@@ -1,7 +1,8 @@
-import type { Context, Viewer } from '../../context.js';
+import type { Context } from '../../context.js';
 import { prisma } from '../../db.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { isNetworkAdmin } from '../auth/roles.js';
+import type { Viewer } from '../auth/viewer.js';
 import { loadById, type Selection } from '../common/by-id.js';
 
 /**

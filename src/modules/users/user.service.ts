@@ -1,5 +1,4 @@
 import { recordAlerts } from '../../alert-log.js';
-import type { Viewer } from '../../context.js';
 import { isUniqueViolation, prisma, type Tx } from '../../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import type { Role } from '../../generated/prisma/enums.js';
@@ -13,6 +12,7 @@ import { removeSecondFactor } from '../auth/second-factor.service.js';
 import { randomToken } from '../auth/secret-token.js';
 import { recordSecurityEvent } from '../auth/security-log.js';
 import { sessionsEnded, viewersChanged } from '../auth/session.service.js';
+import type { Viewer } from '../auth/viewer.js';
 import type { Locale } from '../i18n/locale.js';
 import { userVisibilityWhere } from './user.access.js';
 

@@ -1,6 +1,5 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { config } from '../../config.js';
-import type { Viewer } from '../../context.js';
 import { prisma, type Tx } from '../../db.js';
 import type { Alert, WebhookEndpoint } from '../../generated/prisma/client.js';
 import { liveBus } from '../../live-bus.js';
@@ -9,6 +8,7 @@ import { openSecret } from '../../sealed-secrets.js';
 import { alertAudienceWhere, alertTitleFor } from '../alerts/alert.access.js';
 import { alertFilterWhere } from '../alerts/alert-filter.js';
 import { hasRole } from '../auth/roles.js';
+import type { Viewer } from '../auth/viewer.js';
 import { viewerForUser } from '../auth/viewer.js';
 import { signatureHeader } from './webhook.crypto.js';
 import { describeFailure, postDelivery } from './webhook-send.js';

@@ -1,6 +1,6 @@
-import type { Viewer } from '../../context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { hasRole } from '../auth/roles.js';
+import type { Viewer } from '../auth/viewer.js';
 
 /**
  * THE rule for webhook endpoints and their deliveries: an agency's admins see and manage their

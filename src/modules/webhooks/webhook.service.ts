@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { latestCursor } from '../../alert-log.js';
 import { config } from '../../config.js';
-import type { Viewer } from '../../context.js';
 import { prisma } from '../../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { WebhookEndpoint } from '../../generated/prisma/client.js';
 import { isLoopbackHost } from '../../outbound-address.js';
 import { sealSecret } from '../../sealed-secrets.js';
 import { type AlertFilter, filterColumns } from '../alerts/alert-filter.js';
+import type { Viewer } from '../auth/viewer.js';
 import { webhookVisibilityWhere } from './webhook.access.js';
 import { newWebhookSecret } from './webhook.crypto.js';
 import { webhookTargetProblem } from './webhook-target.js';
