@@ -69,6 +69,7 @@ const MY_LINKS = graphql(`
 const MEMBER_LINKS = graphql(`
   query ($id: ID!) { node(id: $id) { __typename ... on User { identityLinks { provider confirmed } } } }
 `);
+const SIGN_OUT = graphql('mutation { signOut }');
 const BROADCAST = graphql(`
   mutation ($title: String!) { broadcastAlert(input: { title: $title, severity: URGENT }) { __typename } }
 `);
@@ -196,6 +197,7 @@ describe.runIf(haveChromium)('the web console', () => {
     await expect
       .poll(() => page.locator('.status').textContent(), { timeout: 15_000 })
       .toBe('Live');
+    await expect.poll(() => page.title()).toBe('Alerts · GBA IPNet');
     // The session is the HttpOnly cookie: the page's scripts cannot read it.
     expect(await page.evaluate(() => document.cookie)).not.toContain('ipnet_session');
     const unreadBefore = Number((await page.getByTestId('unread').textContent())?.split(' ')[0]);
@@ -867,6 +869,163 @@ describe.runIf(haveChromium)('the web console', () => {
     await page.close();
   }, 180_000);
 
+  it('fits a phone on every signed-in page, names each page and moves the focus to its heading', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${base}/console/`);
+    await page.getByLabel('E-mail').fill('admin@network.demo');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('h1#alerts-title').count(), { timeout: 15_000 }).toBe(1);
+
+    // The first key press on a fresh page reaches the skip link, which passes the menu.
+    await page.reload();
+    await expect.poll(() => page.locator('h1#alerts-title').count(), { timeout: 15_000 }).toBe(1);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+      'Skip to the content',
+    );
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('content');
+
+    const menu = page.getByRole('navigation', { name: 'Console' });
+    const signOut = page.getByRole('button', { name: 'Sign out' });
+    /** Nothing off the screen, and signing out within reach. */
+    const fits = async (name: string) => {
+      expect(
+        await page.evaluate(() => document.documentElement.scrollWidth),
+        `${name} is wider than the phone`,
+      ).toBeLessThanOrEqual(390);
+      const button = await signOut.boundingBox();
+      expect(button, `${name}: no sign-out button`).toBeTruthy();
+      if (button) {
+        expect(button.x).toBeGreaterThanOrEqual(0);
+        expect(button.x + button.width).toBeLessThanOrEqual(390);
+      }
+    };
+    const pages = [
+      ['Alerts', '#alerts-title'],
+      ['Intelligence', '#intel-title'],
+      ['Operations', '#operations-title'],
+      ['Registration desk', '#desk-title'],
+      ['Annual indicators', '#indicators-title'],
+      ['Account', '#account-title'],
+    ] as const;
+    for (const [name, heading] of pages) {
+      await menu.getByRole('link', { name, exact: true }).click();
+      await expect.poll(() => page.locator(`h1${heading}`).count(), { timeout: 15_000 }).toBe(1);
+      await expect.poll(() => page.title()).toBe(`${name} · GBA IPNet`);
+      // The focus moves to the page's heading, as a page load would for a screen reader.
+      await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+      if (name === 'Annual indicators') {
+        await expect
+          .poll(() => page.locator('article.figure canvas').count(), { timeout: 15_000 })
+          .toBeGreaterThan(0);
+      }
+      await fits(name);
+      await expectAccessible(page, `${name.toLowerCase().replace(/ /g, '-')}-phone`);
+    }
+    // A report, titled by its own title.
+    await menu.getByRole('link', { name: 'Intelligence', exact: true }).click();
+    const first = page.locator('ol.reports li a').first();
+    await expect.poll(() => first.count(), { timeout: 15_000 }).toBe(1);
+    const title = (await first.textContent()) ?? '';
+    await first.click();
+    await expect.poll(() => page.locator('h1#report-title').textContent()).toBe(title);
+    await expect.poll(() => page.title()).toBe(`${title} · GBA IPNet`);
+    await fits('the report');
+    await expectAccessible(page, 'report-phone');
+
+    // The same pages in Simplified Chinese.
+    await page.getByLabel('Language').selectOption('zh-Hans');
+    for (const hash of ['#alerts', '#intelligence', '#operations', '#desk', '#account']) {
+      await page.goto(`${base}/console/${hash}`);
+      await expect.poll(() => page.locator('main h1').count(), { timeout: 15_000 }).toBe(1);
+      await fits(`${hash} in Chinese`);
+    }
+    await expect.poll(() => page.title()).toBe('账户 · GBA IPNet');
+    await expectAccessible(page, 'account-zh-hans-phone');
+    await page.goto(`${base}/console/#intelligence`);
+    await expect
+      .poll(() => page.locator('ol.reports li').count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    await expectAccessible(page, 'intelligence-zh-hans-phone');
+    await page.getByLabel('语言').selectOption('en');
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('offers each person the pages their roles may use', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${base}/console/#desk`);
+    await page.getByLabel('E-mail').fill('viewer@hk-customs.demo');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const menu = page.getByRole('navigation', { name: 'Console' });
+    await expect.poll(() => menu.getByRole('link').count(), { timeout: 15_000 }).toBe(5);
+    expect(await menu.getByRole('link', { name: 'Registration desk' }).count()).toBe(0);
+    // Its address still answers, saying why there is nothing to do there.
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toBe('This page is not for your account’s roles.');
+    await expectAccessible(page, 'not-for-your-roles');
+    await page.close();
+  }, 60_000);
+
+  it('sends a person whose session ended elsewhere to sign in, saying so, on any page', async () => {
+    if (!server) throw new Error('no server');
+    const instance = server;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const signIn = async () => {
+      await page.getByLabel('E-mail').fill('analyst@hk-customs.demo');
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    };
+    /** Signs this browser's session out from elsewhere, as another tab or an admin would. */
+    const endElsewhere = async () => {
+      const cookie = (await page.context().cookies()).find((c) => c.name === 'ipnet_session');
+      expect(cookie).toBeDefined();
+      const ended = await post(instance, SIGN_OUT, {}, cookie?.value ?? '');
+      expect(ended.data?.signOut).toBe(true);
+    };
+    const notice = page.locator('form.sign-in .notice');
+
+    // A search after the session ended: not an empty result, but the sign-in page.
+    await page.goto(`${base}/console/#intelligence`);
+    await signIn();
+    await expect.poll(() => page.locator('h1#intel-title').count(), { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(() => page.locator('ol.reports li').count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    await endElsewhere();
+    await page.getByLabel('Words').fill('counterfeit');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect
+      .poll(() => notice.textContent(), { timeout: 15_000 })
+      .toContain('Your session has ended');
+    expect(await page.locator('h1#intel-title').count()).toBe(0);
+    await expectAccessible(page, 'session-ended');
+    // Signing in again comes back to the page.
+    await signIn();
+    await expect.poll(() => page.locator('h1#intel-title').count(), { timeout: 15_000 }).toBe(1);
+
+    // The live feed ends with the session, and says so the same way.
+    await page.goto(`${base}/console/#alerts`);
+    await expect
+      .poll(() => page.locator('.status').textContent(), { timeout: 15_000 })
+      .toBe('Live');
+    await endElsewhere();
+    await expect
+      .poll(() => notice.textContent(), { timeout: 15_000 })
+      .toContain('Your session has ended');
+    expect(await page.locator('h1#alerts-title').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   it('is served with strict headers, and its pages fall back to the console', async () => {
     const page = await fetch(`${base}/console/alerts`);
     expect(page.status).toBe(200);
@@ -876,5 +1035,20 @@ describe.runIf(haveChromium)('the web console', () => {
     expect((await fetch(`${base}/console/..%2f..%2fpackage.json`)).status).toBe(404);
     const redirect = await fetch(`${base}/console`, { redirect: 'manual' });
     expect(redirect.headers.get('location')).toBe('/console/');
+    // Its scripts compressed as the browser accepts, for caches by encoding.
+    const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(
+      await (await fetch(`${base}/console/`)).text(),
+    )?.[1];
+    expect(script).toBeDefined();
+    for (const encoding of ['br', 'gzip']) {
+      const asset = await fetch(`${base}${script}`, { headers: { 'accept-encoding': encoding } });
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('content-encoding')).toBe(encoding);
+      expect(asset.headers.get('vary')).toBe('Accept-Encoding');
+      expect(await asset.text()).toContain('GBA IPNet');
+    }
+    const icon = await fetch(`${base}/console/favicon.svg`);
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+    expect(icon.headers.get('content-security-policy')).toContain("default-src 'self'");
   });
 });

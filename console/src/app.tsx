@@ -1,7 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, closeSocket } from './api.ts';
+import { Provider, useMutation, useQuery } from '@urql/preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { client, resetClient, sessionEnded } from './client.ts';
 import { graphql, type ResultOf } from './graphql.ts';
 import { LANGS, lang, setLang, t } from './i18n.ts';
+import type { EnumOf } from './labels.ts';
 import { AccountPage } from './pages/account.tsx';
 import { AlertsPage } from './pages/alerts.tsx';
 import { DeskPage } from './pages/desk.tsx';
@@ -10,13 +12,15 @@ import { LinkAccountPage } from './pages/link-account.tsx';
 import { OperationsPage } from './pages/operations.tsx';
 import { ReportPage } from './pages/report.tsx';
 import { type Challenge, ResetPasswordPage, SignInPage } from './pages/sign-in.tsx';
+import { LoadFailed } from './read.tsx';
 
-// The console's shell: who is signed in, the language, and the page. It uses only the public
-// GraphQL API, signed in with the session cookie.
+// The console's shell: who is signed in, the language, the pages their roles may use, and the
+// page. It uses only the public GraphQL API, signed in with the session cookie.
 
-const ME = graphql(`query Me { me { id displayName email agency { name } } }`);
+const ME = graphql(`query Me { me { id displayName email roles agency { name } } }`);
 const SIGN_OUT = graphql(`mutation SignOut { signOut }`);
 export type Me = NonNullable<ResultOf<typeof ME>['me']>;
+type Role = EnumOf<'Role'>;
 
 type Page =
   | { name: 'alerts' }
@@ -31,6 +35,23 @@ type Page =
   | { name: 'sso-refused' }
   | { name: 'account' };
 
+/** The pages in the menu, and the roles that may use each (none listed: every role). */
+const MENU = [
+  { name: 'alerts', roles: [] },
+  { name: 'intelligence', roles: [] },
+  { name: 'operations', roles: [] },
+  // Check-in and the approval queue are for organizers; agency admins decide first.
+  { name: 'desk', roles: ['ORGANIZER', 'AGENCY_ADMIN', 'NETWORK_ADMIN'] },
+  { name: 'indicators', roles: [] },
+  { name: 'account', roles: [] },
+] as const satisfies readonly { name: Page['name']; roles: readonly Role[] }[];
+
+const mayUse = (me: Me, name: Page['name']) => {
+  const entry = MENU.find((m) => m.name === name);
+  const roles: readonly Role[] = entry?.roles ?? [];
+  return roles.length === 0 || me.roles.some((role) => roles.includes(role));
+};
+
 /** The indicators page carries the charting library: it loads when first opened. */
 function Indicators() {
   const [page, setPage] = useState<null | (() => preact.JSX.Element)>(null);
@@ -40,6 +61,7 @@ function Indicators() {
   const Loaded = page;
   return Loaded ? <Loaded /> : null;
 }
+
 function pageOf(hash: string): Page {
   // Links from e-mails and from single sign-on; what they carry stays in the fragment, which
   // the browser never sends to a server.
@@ -66,56 +88,111 @@ function pageOf(hash: string): Page {
   return { name: 'alerts' };
 }
 
+/** The console, with the client of the current session (a new one at each sign-in and out). */
 export function App() {
-  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  return (
+    <Provider value={client.value}>
+      <Shell />
+    </Provider>
+  );
+}
+
+/** Moves the focus to the page's heading once it is shown, as a page load would for a reader. */
+function focusHeading(main: HTMLElement | null): () => void {
+  let tries = 0;
+  let timer = 0;
+  const look = () => {
+    const heading = main?.querySelector('h1');
+    if (heading) {
+      heading.setAttribute('tabindex', '-1');
+      heading.focus({ preventScroll: false });
+      return;
+    }
+    if (++tries < 40) timer = window.setTimeout(look, 50);
+  };
+  look();
+  return () => window.clearTimeout(timer);
+}
+
+function Shell() {
+  const words = t();
   const [page, setPage] = useState<Page>(pageOf(window.location.hash));
+  const [navigated, setNavigated] = useState(0);
+  const [me, reexecuteMe] = useQuery({ query: ME });
+  const [, signOutMutation] = useMutation(SIGN_OUT);
+  const main = useRef<HTMLElement>(null);
+  /** Whether someone was signed in during this visit: a later "nobody" means it ended. */
+  const wasSignedIn = useRef(false);
   useEffect(() => {
-    const follow = () => setPage(pageOf(window.location.hash));
+    const follow = () => {
+      setPage(pageOf(window.location.hash));
+      setNavigated((n) => n + 1);
+    };
     window.addEventListener('hashchange', follow);
     return () => window.removeEventListener('hashchange', follow);
   }, []);
-  const load = async () => {
-    const result = await api.query(ME, {}).toPromise();
-    setMe(result.data?.me ?? null);
-  };
+  useEffect(() => (navigated > 0 ? focusHeading(main.current) : undefined), [navigated]);
+
+  const person = me.data?.me ?? null;
+  /** Said on the sign-in page when the session ended during this visit. */
+  const [endedNotice, setEndedNotice] = useState(false);
+  // The session ended elsewhere: a request was refused for want of one, or `me` is now null.
+  const refused = sessionEnded.value;
+  const gone = me.data !== undefined && !person && !me.fetching;
   useEffect(() => {
-    void load();
-  }, []);
-  const words = t();
-  const signOut = async () => {
-    await api.mutation(SIGN_OUT, {}).toPromise();
-    closeSocket();
-    setMe(null);
+    if (wasSignedIn.current && (refused || gone)) {
+      wasSignedIn.current = false;
+      setEndedNotice(true);
+      resetClient();
+    } else if (person && !refused) wasSignedIn.current = true;
+  }, [person, refused, gone]);
+  const signedIn = person && !refused ? person : null;
+
+  const onSignedIn = () => {
+    setEndedNotice(false);
+    resetClient();
   };
+  const signOut = async () => {
+    await signOutMutation({});
+    wasSignedIn.current = false;
+    setEndedNotice(false);
+    resetClient();
+  };
+
+  const title =
+    page.name === 'reset-password'
+      ? words.setPassword
+      : page.name === 'link-account'
+        ? words.linkTitle
+        : !signedIn
+          ? words.signIn
+          : page.name === 'report'
+            ? words.intelligence
+            : page.name === 'second-factor' || page.name === 'sso-refused'
+              ? words.alerts
+              : words[page.name];
+  useEffect(() => {
+    document.title = words.pageTitle(title);
+  }, [title]);
+
+  const current = (name: Page['name']) =>
+    page.name === name || (name === 'intelligence' && page.name === 'report') ? 'page' : undefined;
+
   return (
     <div class="shell">
+      {/* A button, not a link: the address is the page, and this only moves the focus. */}
+      <button type="button" class="skip-link" onClick={() => main.current?.focus()}>
+        {words.skipToContent}
+      </button>
       <header class="top">
         <span class="brand">{words.appName}</span>
-        {me ? (
+        {signedIn ? (
           <nav aria-label="Console">
-            <a href="#alerts" aria-current={page.name === 'alerts' ? 'page' : undefined}>
-              {words.alerts}
-            </a>
-            <a
-              href="#intelligence"
-              aria-current={
-                page.name === 'intelligence' || page.name === 'report' ? 'page' : undefined
-              }
-            >
-              {words.intelligence}
-            </a>
-            <a href="#operations" aria-current={page.name === 'operations' ? 'page' : undefined}>
-              {words.operations}
-            </a>
-            <a href="#desk" aria-current={page.name === 'desk' ? 'page' : undefined}>
-              {words.desk}
-            </a>
-            <a href="#indicators" aria-current={page.name === 'indicators' ? 'page' : undefined}>
-              {words.indicators}
-            </a>
-            <a href="#account" aria-current={page.name === 'account' ? 'page' : undefined}>
-              {words.account}
-            </a>
+            {MENU.filter((m) => mayUse(signedIn, m.name)).map((m) => (
+              <a key={m.name} href={`#${m.name}`} aria-current={current(m.name)}>
+                {words[m.name]}
+              </a>
+            ))}
           </nav>
         ) : null}
         <span class="spacer" />
@@ -134,18 +211,23 @@ export function App() {
             ))}
           </select>
         </label>
-        {me ? (
-          <>
+        {signedIn ? (
+          <span class="session">
             <span class="who">
-              {me.displayName} · {me.agency.name}
+              {signedIn.displayName} · {signedIn.agency.name}
             </span>
             <button type="button" onClick={signOut}>
               {words.signOut}
             </button>
-          </>
+          </span>
         ) : null}
       </header>
-      <main class={page.name === 'indicators' ? 'wide' : undefined}>
+      <main
+        id="content"
+        ref={main}
+        tabIndex={-1}
+        class={page.name === 'indicators' ? 'wide' : undefined}
+      >
         {page.name === 'reset-password' ? (
           <ResetPasswordPage token={page.token} />
         ) : page.name === 'link-account' ? (
@@ -154,29 +236,43 @@ export function App() {
             challenge={page.challenge}
             onSignedIn={() => {
               window.location.hash = '#alerts';
-              void load();
+              onSignedIn();
             }}
           />
-        ) : me === undefined ? null : !me ? (
+        ) : me.error && !me.data ? (
+          <LoadFailed
+            error={me.error}
+            onRetry={() => reexecuteMe({ requestPolicy: 'network-only' })}
+          />
+        ) : me.data === undefined ? null : !signedIn ? (
           <SignInPage
             key={page.name}
             onSignedIn={() => {
               if (page.name === 'second-factor' || page.name === 'sso-refused') {
                 window.location.hash = '#alerts';
               }
-              void load();
+              onSignedIn();
             }}
             challenge={page.name === 'second-factor' ? page.challenge : null}
             ssoRefused={page.name === 'sso-refused'}
+            sessionEnded={endedNotice}
           />
+        ) : !mayUse(signedIn, page.name) ? (
+          <section class="panel" aria-labelledby="not-yours-title">
+            <h1 id="not-yours-title">{title}</h1>
+            <p role="alert">{words.notForYourRoles}</p>
+            <p>
+              <a href="#alerts">{words.alerts}</a>
+            </p>
+          </section>
         ) : page.name === 'indicators' ? (
           <Indicators />
         ) : page.name === 'account' ? (
           <AccountPage />
         ) : page.name === 'operations' ? (
-          <OperationsPage meId={me.id} />
+          <OperationsPage me={signedIn} />
         ) : page.name === 'desk' ? (
-          <DeskPage />
+          <DeskPage me={signedIn} />
         ) : page.name === 'intelligence' ? (
           <IntelligencePage />
         ) : page.name === 'report' ? (

@@ -1,4 +1,4 @@
-import { BarChart, PieChart } from 'echarts/charts';
+import { BarChart } from 'echarts/charts';
 import {
   AriaComponent,
   GridComponent,
@@ -11,11 +11,11 @@ import { useEffect, useRef } from 'preact/hooks';
 
 // One chart, drawn by Apache ECharts on a canvas (the console's CSP allows no inline styles,
 // which ECharts' SVG and HTML tooltips would need). The figures are also in a table beside each
-// chart, for screen readers and for copying.
+// chart, for screen readers and for copying. Only the pieces drawn are imported (echarts/core:
+// bars, no pies), and ECharts is a chunk of its own (console/vite.config.ts).
 
 echarts.use([
   BarChart,
-  PieChart,
   GridComponent,
   TooltipComponent,
   LegendComponent,
@@ -43,56 +43,39 @@ export function Chart(props: {
   categories: string[];
   series: Series[];
   colours?: string[];
-  kind?: 'bar' | 'pie';
 }) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!host.current) return;
     const chart = echarts.init(host.current, undefined, { renderer: 'canvas' });
-    const pie = props.kind === 'pie';
     chart.setOption({
       aria: { enabled: true, label: { description: props.label } },
       animation: false,
       color: props.colours ?? PALETTE,
-      tooltip: { trigger: pie ? 'item' : 'axis', renderMode: 'richText' },
+      tooltip: { trigger: 'axis', renderMode: 'richText' },
       legend: props.series.length > 1 ? { top: 0 } : undefined,
-      grid: pie
-        ? undefined
-        : {
-            left: 8,
-            right: 8,
-            bottom: 8,
-            top: props.series.length > 1 ? 32 : 8,
-            containLabel: true,
-          },
-      xAxis: pie
-        ? undefined
-        : {
-            type: 'category',
-            data: props.categories,
-            axisLabel: { interval: 0, rotate: props.categories.length > 5 ? 30 : 0 },
-          },
-      yAxis: pie ? undefined : { type: 'value', minInterval: 1 },
-      series: pie
-        ? [
-            {
-              type: 'pie',
-              radius: ['35%', '70%'],
-              data: props.categories.map((name, i) => ({
-                name,
-                value: props.series[0]?.values[i] ?? 0,
-              })),
-            },
-          ]
-        : props.series.map((s, i) => ({
-            type: 'bar',
-            name: s.name,
-            data: s.values,
-            itemStyle:
-              props.colours && props.series.length === 1
-                ? { color: (p: { dataIndex: number }) => props.colours?.[p.dataIndex] }
-                : { color: PALETTE[i % PALETTE.length] },
-          })),
+      grid: {
+        left: 8,
+        right: 8,
+        bottom: 8,
+        top: props.series.length > 1 ? 32 : 8,
+        containLabel: true,
+      },
+      xAxis: {
+        type: 'category',
+        data: props.categories,
+        axisLabel: { interval: 0, rotate: props.categories.length > 5 ? 30 : 0 },
+      },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: props.series.map((s, i) => ({
+        type: 'bar',
+        name: s.name,
+        data: s.values,
+        itemStyle:
+          props.colours && props.series.length === 1
+            ? { color: (p: { dataIndex: number }) => props.colours?.[p.dataIndex] }
+            : { color: PALETTE[i % PALETTE.length] },
+      })),
     });
     const resize = () => chart.resize();
     window.addEventListener('resize', resize);

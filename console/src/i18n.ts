@@ -218,6 +218,15 @@ const en = {
   unlinkConfirm: (provider: string) => `Unlink ${provider}? It will no longer sign you in.`,
   keepLink: 'Keep',
   unlinked: (provider: string) => `${provider} no longer signs you in.`,
+  loading: 'Loading…',
+  loadFailed: (reason: string) => `This could not be loaded: ${reason}`,
+  offline: 'the server could not be reached',
+  retry: 'Try again',
+  sessionEnded:
+    'Your session has ended (you signed out elsewhere, or it expired or was revoked). Sign in again to go on.',
+  skipToContent: 'Skip to the content',
+  notForYourRoles: 'This page is not for your account’s roles.',
+  pageTitle: (page: string) => `${page} · GBA IPNet`,
 };
 type Words = typeof en;
 
@@ -422,6 +431,14 @@ const zhHans: Words = {
   unlinkConfirm: (provider) => `取消与 ${provider} 的关联？此后它将不能再为您登录。`,
   keepLink: '保留',
   unlinked: (provider) => `${provider} 已不能再为您登录。`,
+  loading: '正在加载…',
+  loadFailed: (reason) => `无法加载：${reason}`,
+  offline: '无法连接服务器',
+  retry: '重试',
+  sessionEnded: '您的会话已结束（您在别处退出、会话过期或被撤销）。请重新登录以继续。',
+  skipToContent: '跳到正文',
+  notForYourRoles: '此页面不适用于您账户的角色。',
+  pageTitle: (page) => `${page} · GBA IPNet`,
 };
 
 const zhHant: Words = {
@@ -625,6 +642,14 @@ const zhHant: Words = {
   unlinkConfirm: (provider) => `取消與 ${provider} 的連結？此後它將無法再為您登入。`,
   keepLink: '保留',
   unlinked: (provider) => `${provider} 已無法再為您登入。`,
+  loading: '正在載入…',
+  loadFailed: (reason) => `無法載入：${reason}`,
+  offline: '無法連接伺服器',
+  retry: '重試',
+  sessionEnded: '您的工作階段已結束（您在別處登出、工作階段過期或被撤銷）。請重新登入以繼續。',
+  skipToContent: '跳到正文',
+  notForYourRoles: '此頁面不適用於您帳戶的角色。',
+  pageTitle: (page) => `${page} · GBA IPNet`,
 };
 
 const pt: Words = {
@@ -839,6 +864,15 @@ const pt: Words = {
   unlinkConfirm: (provider) => `Desassociar ${provider}? Deixará de o fazer entrar.`,
   keepLink: 'Manter',
   unlinked: (provider) => `${provider} já não o faz entrar.`,
+  loading: 'A carregar…',
+  loadFailed: (reason) => `Não foi possível carregar: ${reason}`,
+  offline: 'o servidor não respondeu',
+  retry: 'Tentar de novo',
+  sessionEnded:
+    'A sua sessão terminou (saiu noutro lado, expirou ou foi revogada). Entre de novo para continuar.',
+  skipToContent: 'Saltar para o conteúdo',
+  notForYourRoles: 'Esta página não é para as funções da sua conta.',
+  pageTitle: (page) => `${page} · GBA IPNet`,
 };
 
 const WORDS: Record<Lang, Words> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant, pt };

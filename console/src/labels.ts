@@ -1,11 +1,24 @@
+import type { introspection_types } from './graphql-env.d.ts';
 import type { Lang } from './i18n.ts';
 
-// Names of the network's value sets (categories, regions, phases, markings) in the console's
-// languages, from the same vocabulary as the after-action report.
+// Names of the network's value sets (categories, regions, phases, markings…) in the console's
+// languages, from the same vocabulary as the after-action report (src/modules/operations/
+// after-action.i18n.ts). Each map is typed against the schema's enum: a value the schema adds,
+// drops or spells otherwise fails the console's type check until it is named here.
 
-type Names = Record<string, string>;
+/** The values of one of the schema's enums. */
+export type EnumOf<Name extends keyof introspection_types> = introspection_types[Name] extends {
+  enumValues: infer Values extends string;
+}
+  ? Values
+  : never;
 
-const CATEGORY: Record<Lang, Names> = {
+export type Category = EnumOf<'ProductCategory'>;
+export type Region = EnumOf<'Region'>;
+export type Phase = EnumOf<'OperationPhase'>;
+export type Marking = EnumOf<'Tlp'>;
+
+const CATEGORY: Record<Lang, Record<Category, string>> = {
   en: {
     APPAREL: 'Apparel',
     AUTO_PARTS: 'Auto parts',
@@ -42,16 +55,16 @@ const CATEGORY: Record<Lang, Names> = {
   },
   'zh-Hant': {
     APPAREL: '服裝',
-    AUTO_PARTS: '汽車零部件',
+    AUTO_PARTS: '汽車零件',
     BATTERIES: '電池',
     COSMETICS: '化妝品',
     ELECTRONICS: '電子產品',
-    FOOD_BEVERAGE: '食品飲料',
+    FOOD_BEVERAGE: '食品飲品',
     FOOTWEAR: '鞋類',
     LEATHER_GOODS: '皮具',
     MACHINERY: '機械',
     OTHER: '其他',
-    PHARMACEUTICALS: '藥品',
+    PHARMACEUTICALS: '藥物',
     SOFTWARE_MEDIA: '軟件及媒體',
     TOBACCO_ALCOHOL: '煙酒',
     TOYS: '玩具',
@@ -76,7 +89,7 @@ const CATEGORY: Record<Lang, Names> = {
   },
 };
 
-const REGION: Record<Lang, Names> = {
+const REGION: Record<Lang, Record<Region, string>> = {
   en: {
     GREATER_BAY_AREA: 'Greater Bay Area',
     PAN_PEARL_RIVER_DELTA: 'Pan-Pearl River Delta',
@@ -99,7 +112,7 @@ const REGION: Record<Lang, Names> = {
   },
 };
 
-const PHASE: Record<Lang, Names> = {
+const PHASE: Record<Lang, Record<Phase, string>> = {
   en: {
     PROPOSED: 'Proposed',
     PREPARATION: 'Preparation',
@@ -134,7 +147,7 @@ const PHASE: Record<Lang, Names> = {
   },
 };
 
-const MARKING: Names = {
+const MARKING: Record<Marking, string> = {
   CLEAR: 'TLP:CLEAR',
   GREEN: 'TLP:GREEN',
   AMBER: 'TLP:AMBER',
@@ -142,14 +155,33 @@ const MARKING: Names = {
   RED: 'TLP:RED',
 };
 
-export const categoryName = (lang: Lang, value: string) => CATEGORY[lang][value] ?? value;
-export const regionName = (lang: Lang, value: string) => REGION[lang][value] ?? value;
-export const phaseName = (lang: Lang, value: string) => PHASE[lang][value] ?? value;
-export const markingName = (value: string) => MARKING[value] ?? value;
-export const REGIONS = Object.keys(REGION.en);
+export const categoryName = (lang: Lang, value: Category) => CATEGORY[lang][value];
+export const regionName = (lang: Lang, value: Region) => REGION[lang][value];
+export const phaseName = (lang: Lang, value: Phase) => PHASE[lang][value];
+export const markingName = (value: Marking) => MARKING[value];
+export const REGIONS = Object.keys(REGION.en) as Region[];
+export const CATEGORIES = Object.keys(CATEGORY.en) as Category[];
+export const MARKINGS: Marking[] = ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'];
+export const PHASES: Phase[] = [
+  'PROPOSED',
+  'PREPARATION',
+  'ACTION',
+  'EVALUATION',
+  'CLOSED',
+  'CANCELLED',
+];
+
+/** The other value sets the console shows, each a value the schema has, named in a word. */
+type Valued =
+  | EnumOf<'TaskStatus'>
+  | EnumOf<'ForumEventStatus'>
+  | EnumOf<'SightingType'>
+  | EnumOf<'AccessRequestStatus'>
+  | EnumOf<'RegistrationType'>
+  | EnumOf<'ObservableType'>;
 
 /** Every other value set the console shows, by value, in the four languages. */
-const VALUES: Record<Lang, Names> = {
+const VALUES: Record<Lang, Record<Valued, string>> = {
   en: {
     BLOCKED: 'blocked',
     DONE: 'done',
@@ -297,4 +329,4 @@ const VALUES: Record<Lang, Names> = {
 };
 
 /** The name of any other value the console shows (task and event status, observable types…). */
-export const valueName = (lang: Lang, value: string) => VALUES[lang][value] ?? value;
+export const valueName = (lang: Lang, value: Valued) => VALUES[lang][value];

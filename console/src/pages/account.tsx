@@ -1,5 +1,5 @@
+import { useMutation, useQuery } from '@urql/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, problemOf } from '../api.ts';
 import {
   type Enrolment,
   Field,
@@ -8,7 +8,9 @@ import {
   RecoveryCodes,
 } from '../credentials-ui.tsx';
 import { graphql, type ResultOf } from '../graphql.ts';
-import { lang, t } from '../i18n.ts';
+import { t } from '../i18n.ts';
+import { problemOfResult, Read } from '../read.tsx';
+import { dateTime } from '../time.ts';
 
 // The signed-in person's own account: their second factor (set up an authenticator, after their
 // password, before anyone requires it; see how many recovery codes are left, replace them, or
@@ -78,37 +80,36 @@ type Account = NonNullable<ResultOf<typeof ACCOUNT>['me']>;
 type Link = NonNullable<Account['identityLinks']>[number];
 type SecurityEvent = Account['securityLog']['edges'][number]['node'];
 
-const when = (at: string) =>
-  new Date(at).toLocaleString(lang.value, { dateStyle: 'medium', timeStyle: 'short' });
+const when = (at: string) => dateTime(at);
 
 export function AccountPage() {
+  const [result, reexecute] = useQuery({ query: ACCOUNT });
+  return (
+    <Read result={result} retry={() => reexecute({ requestPolicy: 'network-only' })}>
+      {(data) => (data.me ? <Account account={data.me} /> : null)}
+    </Read>
+  );
+}
+
+function Account({ account }: { account: Account }) {
   const words = t();
-  const [enabled, setEnabled] = useState<boolean | null>(null);
-  const [left, setLeft] = useState<number | null>(null);
+  const enabled = account.secondFactorEnabled;
+  const left = account.recoveryCodesLeft;
   const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
   const [code, setCode] = useState('');
   const [password, setPassword] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
-  const [version, setVersion] = useState(0);
-  const [account, setAccount] = useState<Account | null>(null);
-
-  useEffect(() => {
-    void api
-      .query(ACCOUNT, {}, { requestPolicy: 'network-only' })
-      .toPromise()
-      .then((result) => {
-        setEnabled(result.data?.me?.secondFactorEnabled ?? false);
-        setLeft(result.data?.me?.recoveryCodesLeft ?? null);
-        setAccount(result.data?.me ?? null);
-      });
-  }, [version]);
+  const [, startEnrolment] = useMutation(START);
+  const [, confirmEnrolment] = useMutation(CONFIRM);
+  const [, replaceCodes] = useMutation(REPLACE);
+  const [, turnOffFactor] = useMutation(TURN_OFF);
 
   const start = async (event: Event) => {
     event.preventDefault();
     setProblem(null);
-    const answer = (await api.mutation(START, { password }).toPromise()).data
-      ?.startSecondFactorEnrolment;
+    const result = await startEnrolment({ password });
+    const answer = result.data?.startSecondFactorEnrolment;
     if (answer?.__typename === 'StartSecondFactorEnrolmentSuccess') {
       setEnrolment(answer.enrolment);
       setPassword('');
@@ -120,40 +121,38 @@ export function AccountPage() {
       setProblem(words.passwordWrong);
     } else if (answer?.__typename === 'RateLimitedError') {
       setProblem(words.signInThrottled);
-    } else setProblem(problemOf(answer, words.error));
+    } else setProblem(problemOfResult(result, answer));
   };
   const confirm = async (event: Event) => {
     event.preventDefault();
     setProblem(null);
-    const answer = (await api.mutation(CONFIRM, { code }).toPromise()).data
-      ?.confirmSecondFactorEnrolment;
+    const result = await confirmEnrolment({ code });
+    const answer = result.data?.confirmSecondFactorEnrolment;
     if (answer?.__typename === 'ConfirmSecondFactorEnrolmentSuccess') {
       setCodes(answer.recoveryCodes);
       setEnrolment(null);
       setCode('');
-      setVersion((v) => v + 1);
-    } else setProblem(answer ? words.codeWrong : words.error);
+    } else setProblem(answer ? words.codeWrong : problemOfResult(result, answer));
   };
   const replace = async (event: Event) => {
     event.preventDefault();
     setProblem(null);
-    const answer = (await api.mutation(REPLACE, { code }).toPromise()).data?.replaceRecoveryCodes;
+    const result = await replaceCodes({ code });
+    const answer = result.data?.replaceRecoveryCodes;
     if (answer?.__typename === 'ReplaceRecoveryCodesSuccess') {
       setCodes(answer.recoveryCodes);
       setCode('');
-      setVersion((v) => v + 1);
-    } else setProblem(answer ? words.codeWrong : words.error);
+    } else setProblem(answer ? words.codeWrong : problemOfResult(result, answer));
   };
   const turnOff = async (event: Event) => {
     event.preventDefault();
     setProblem(null);
-    const answer = (await api.mutation(TURN_OFF, { password }).toPromise()).data
-      ?.turnOffSecondFactor;
+    const result = await turnOffFactor({ password });
+    const answer = result.data?.turnOffSecondFactor;
     if (answer?.__typename === 'TurnOffSecondFactorSuccess') {
       setPassword('');
       setCodes(null);
-      setVersion((v) => v + 1);
-    } else setProblem(problemOf(answer, words.error));
+    } else setProblem(problemOfResult(result, answer));
   };
 
   const codeField = <Field label={words.enterCode} field="code" value={code} onInput={setCode} />;
@@ -162,9 +161,7 @@ export function AccountPage() {
     <div class="account-page">
       <section class="card sign-in" aria-labelledby="account-title">
         <h1 id="account-title">{words.secondFactor}</h1>
-        {enabled === null ? null : (
-          <p role="status">{enabled ? words.secondFactorOn(left ?? 0) : words.secondFactorOff}</p>
-        )}
+        <p role="status">{enabled ? words.secondFactorOn(left ?? 0) : words.secondFactorOff}</p>
         {codes ? (
           <>
             <h2>{words.recoveryTitle}</h2>
@@ -210,36 +207,27 @@ export function AccountPage() {
           </>
         ) : null}
       </section>
-      {account ? (
-        <>
-          <IdentityLinks
-            links={account.identityLinks ?? []}
-            userId={account.id}
-            onChange={() => setVersion((v) => v + 1)}
-          />
-          <SecurityLog events={account.securityLog.edges.map((edge) => edge.node)} />
-        </>
-      ) : null}
+      <IdentityLinks links={account.identityLinks ?? []} userId={account.id} />
+      <SecurityLog events={account.securityLog.edges.map((edge) => edge.node)} />
     </div>
   );
 }
 
 /** The providers that may sign this account in, each with a way to unlink it. */
-function IdentityLinks(props: { links: Link[]; userId: string; onChange: () => void }) {
+function IdentityLinks(props: { links: Link[]; userId: string }) {
   const words = t();
   const [asking, setAsking] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [, unlinkIdentity] = useMutation(UNLINK);
   const unlink = async (link: Link) => {
     setProblem(null);
-    const answer = (
-      await api.mutation(UNLINK, { providerId: link.providerId, userId: props.userId }).toPromise()
-    ).data?.unlinkUserIdentity;
+    const result = await unlinkIdentity({ providerId: link.providerId, userId: props.userId });
+    const answer = result.data?.unlinkUserIdentity;
     setAsking(null);
     if (answer?.__typename === 'UnlinkUserIdentitySuccess') {
       setDone(words.unlinked(link.provider));
-      props.onChange();
-    } else setProblem(problemOf(answer, words.error));
+    } else setProblem(problemOfResult(result, answer));
   };
   return (
     <section class="card account-section" aria-labelledby="links-title">

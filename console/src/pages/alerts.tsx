@@ -1,12 +1,15 @@
-import { stringifyDocument } from '@urql/core';
+import { useMutation, useQuery, useSubscription } from '@urql/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, connected, onConnected, problemOf, socket } from '../api.ts';
-import { graphql, type ResultOf } from '../graphql.ts';
-import { lang, localeEnum, t } from '../i18n.ts';
+import { connected, onConnected } from '../client.ts';
+import { graphql, type ResultOf, type VariablesOf } from '../graphql.ts';
+import { localeEnum, t } from '../i18n.ts';
+import { problemOfResult, Read } from '../read.tsx';
+import { dateTime } from '../time.ts';
 
 // The live alert feed: the latest alerts, then every new one as it happens. The subscription
 // resumes after the last cursor received, on a reconnect and after a reload, and alerts are
-// kept by id, so nothing is missed and nothing shows twice.
+// kept by id, so nothing is missed and nothing shows twice. Alerts, read or not, are entities
+// of the one cache: marking one read shows wherever it appears, and the counts are asked again.
 
 const ALERT_FIELDS = graphql(`
   fragment ConsoleAlert on Alert @_unmask {
@@ -52,12 +55,19 @@ const SAVE_RULE = graphql(`
   }
 `);
 const ACK = graphql(`
-  mutation ConsoleAck($id: ID!) { acknowledgeAlert(id: $id) { __typename } }
+  mutation ConsoleAck($id: ID!) {
+    acknowledgeAlert(id: $id) {
+      __typename
+      ... on AcknowledgeAlertSuccess { alert { id acknowledged } }
+      ... on Error { message }
+    }
+  }
 `);
 const ACK_ALL = graphql(`
   mutation ConsoleAckAll($through: String) {
     acknowledgeAllAlerts(through: $through) {
       __typename ... on AcknowledgeAllAlertsSuccess { result { unreadAlertCount } }
+      ... on ValidationError { issues { message } }
     }
   }
 `);
@@ -70,130 +80,59 @@ const SEVERITY_MARK: Record<Severity, string> = { URGENT: '‼', WARNING: '!', I
 const LAST_CURSOR = 'ipnet.alerts.cursor';
 
 /** Newest first, by position in the alert log. */
-function sorted(items: Map<string, AlertItem>): AlertItem[] {
-  return [...items.values()].sort((a, b) => (BigInt(b.cursor) > BigInt(a.cursor) ? 1 : -1));
+function sorted(items: Iterable<AlertItem>): AlertItem[] {
+  return [...items].sort((a, b) => (BigInt(b.cursor) > BigInt(a.cursor) ? 1 : -1));
 }
+
+type Filters = Pick<VariablesOf<typeof HISTORY>, 'filter' | 'rule' | 'unreadOnly'>;
 
 export function AlertsPage() {
   const words = t();
-  const [items, setItems] = useState(new Map<string, AlertItem>());
-  const [unread, setUnread] = useState(0);
-  const [rules, setRules] = useState<{ id: string; name: string }[]>([]);
   const [severity, setSeverity] = useState<Severity | ''>('');
   const [rule, setRule] = useState('');
   const [unreadOnly, setUnreadOnly] = useState(false);
   const [notify, setNotify] = useState(mayNotify());
-  const lastCursor = useRef<string | null>(null);
-  /** Alerts shown since the list was loaded, by id: each arrives once, replayed or live. */
-  const shown = useRef(new Set<string>());
-  const filter = severity ? { severities: [severity] } : null;
-
-  useEffect(() => {
-    let stop: (() => void) | null = null;
-    let cancelled = false;
-    const remember = (cursor: string) => {
-      if (!lastCursor.current || BigInt(cursor) > BigInt(lastCursor.current)) {
-        lastCursor.current = cursor;
-        localStorage.setItem(LAST_CURSOR, cursor);
-      }
-    };
-    const subscribe = () => {
-      stop?.();
-      stop = socket().subscribe(
-        {
-          query: stringifyDocument(LIVE),
-          variables: {
-            after: lastCursor.current,
-            locale: localeEnum(),
-            filter,
-            rule: rule || null,
-          },
-        },
-        {
-          next: (message) => {
-            const event = (message.data as ResultOf<typeof LIVE> | null | undefined)?.alerts;
-            if (!event) return;
-            remember(event.cursor);
-            if (event.type === 'VISIBILITY_LOST') {
-              setItems((current) => dropSubject(current, event.lostSubject));
-              return;
-            }
-            const alert = event.alert;
-            if (!alert) return;
-            if (shown.current.has(alert.id)) return;
-            shown.current.add(alert.id);
-            setItems((current) => new Map(current).set(alert.id, alert));
-            if (!alert.acknowledged) setUnread((n) => n + 1);
-            announce(alert);
-          },
-          error: () => undefined,
-          complete: () => undefined,
-        },
-      );
-    };
-    (async () => {
-      const result = await api
-        .query(HISTORY, { locale: localeEnum(), filter, rule: rule || null, unreadOnly })
-        .toPromise();
-      if (cancelled || !result.data) return;
-      const history = result.data.alerts.edges.map((e) => e.node);
-      shown.current = new Set(history.map((a) => a.id));
-      setItems(new Map(history.map((a) => [a.id, a])));
-      setUnread(result.data.unreadAlertCount);
-      setRules(result.data.myAlertRules);
-      // Live alerts start after the newest one shown: no gap between the list and the stream.
-      lastCursor.current = null;
-      for (const alert of history) remember(alert.cursor);
-      if (!lastCursor.current) lastCursor.current = localStorage.getItem(LAST_CURSOR);
-      subscribe();
-    })();
-    // After a lost connection, the stream resumes after the last alert received.
-    const offConnected = onConnected(() => {
-      if (stop) subscribe();
-    });
-    return () => {
-      cancelled = true;
-      offConnected();
-      stop?.();
-    };
-  }, [severity, rule, unreadOnly]);
-
-  const acknowledge = async (alert: AlertItem) => {
-    const result = await api.mutation(ACK, { id: alert.id }).toPromise();
-    if (result.data?.acknowledgeAlert.__typename !== 'AcknowledgeAlertSuccess') return;
-    setItems((current) => new Map(current).set(alert.id, { ...alert, acknowledged: true }));
-    setUnread((n) => Math.max(0, n - 1));
+  const filters: Filters = {
+    filter: severity ? { severities: [severity] } : null,
+    rule: rule || null,
+    unreadOnly,
   };
-
-  const acknowledgeAll = async () => {
-    const result = await api.mutation(ACK_ALL, { through: lastCursor.current }).toPromise();
-    const answer = result.data?.acknowledgeAllAlerts;
-    if (answer?.__typename !== 'AcknowledgeAllAlertsSuccess') return;
-    setUnread(answer.result.unreadAlertCount);
-    setItems(
-      (current) =>
-        new Map([...current].map(([id, alert]) => [id, { ...alert, acknowledged: true }])),
-    );
-  };
-
+  const [history, reexecute] = useQuery({
+    query: HISTORY,
+    variables: { locale: localeEnum(), ...filters },
+  });
+  const [problem, setProblem] = useState<string | null>(null);
+  const [, ackAll] = useMutation(ACK_ALL);
+  const [, createRule] = useMutation(SAVE_RULE);
   const [ruleName, setRuleName] = useState('');
   const [ruleProblem, setRuleProblem] = useState<string | null>(null);
+  /** The newest cursor the page has shown, from the list or the stream. */
+  const newest = useRef<string | null>(null);
+
+  const acknowledgeAll = async () => {
+    setProblem(null);
+    const result = await ackAll({ through: newest.current });
+    const answer = result.data?.acknowledgeAllAlerts;
+    if (answer?.__typename !== 'AcknowledgeAllAlertsSuccess') {
+      setProblem(problemOfResult(result, answer));
+    }
+  };
+
   const saveRule = async (event: Event) => {
     event.preventDefault();
-    const result = await api
-      .mutation(SAVE_RULE, {
-        input: { name: ruleName.trim(), ...(severity ? { severities: [severity] } : {}) },
-      })
-      .toPromise();
+    const result = await createRule({
+      input: { name: ruleName.trim(), ...(severity ? { severities: [severity] } : {}) },
+    });
     const answer = result.data?.createAlertRule;
     if (answer?.__typename === 'CreateAlertRuleSuccess') {
-      setRules((current) => [...current, answer.rule]);
+      // The rule holds the filters now: the feed is selected by the rule alone.
+      setSeverity('');
       setRule(answer.rule.id);
       setRuleName('');
       setRuleProblem(null);
       return;
     }
-    setRuleProblem(problemOf(answer, words.error));
+    setRuleProblem(problemOfResult(result, answer));
   };
 
   const askNotify = async () => {
@@ -202,7 +141,10 @@ export function AlertsPage() {
     setNotify(mayNotify());
   };
 
-  const list = sorted(items);
+  // The saved rules stay offered while the feed they select is on its way.
+  const knownRules = useRef<{ id: string; name: string }[]>([]);
+  if (history.data) knownRules.current = history.data.myAlertRules;
+  const rules = knownRules.current;
   return (
     <section class="alerts" aria-labelledby="alerts-title">
       <div class="bar">
@@ -210,13 +152,7 @@ export function AlertsPage() {
         <output class={connected.value ? 'status live' : 'status down'} aria-live="polite">
           {connected.value ? words.live : words.reconnecting}
         </output>
-        <span class="unread" data-testid="unread">
-          {words.unread(unread)}
-        </span>
         <span class="spacer" />
-        <button type="button" onClick={acknowledgeAll} disabled={unread === 0}>
-          {words.acknowledgeAll}
-        </button>
         {notify ? (
           <span class="note">{words.notifyOn}</span>
         ) : (
@@ -230,7 +166,11 @@ export function AlertsPage() {
           {words.filterSeverity}
           <select
             value={severity}
-            onChange={(e) => setSeverity((e.target as HTMLSelectElement).value as Severity | '')}
+            onChange={(e) => {
+              // A feed is selected by filters or by a saved rule, not both.
+              setSeverity((e.target as HTMLSelectElement).value as Severity | '');
+              setRule('');
+            }}
           >
             <option value="">{words.allSeverities}</option>
             {SEVERITIES.map((s) => (
@@ -242,7 +182,13 @@ export function AlertsPage() {
         </label>
         <label>
           {words.savedRules}
-          <select value={rule} onChange={(e) => setRule((e.target as HTMLSelectElement).value)}>
+          <select
+            value={rule}
+            onChange={(e) => {
+              setRule((e.target as HTMLSelectElement).value);
+              setSeverity('');
+            }}
+          >
             <option value="">{words.noRule}</option>
             {rules.map((r) => (
               <option key={r.id} value={r.id}>
@@ -277,35 +223,174 @@ export function AlertsPage() {
           </span>
         ) : null}
       </form>
-      {list.length === 0 ? <p class="empty">{words.noAlerts}</p> : null}
-      <ol class="feed">
-        {list.map((alert) => (
-          <li
-            key={alert.id}
-            class={`alert ${alert.severity.toLowerCase()}${alert.acknowledged ? ' read' : ''}`}
-            data-alert-id={alert.id}
-          >
-            <span class="severity" title={words.severity[alert.severity]}>
-              <span aria-hidden="true">{SEVERITY_MARK[alert.severity]}</span>
-              <span class="label">{words.severity[alert.severity]}</span>
-            </span>
-            <div class="body">
-              <p class="title">{alert.title}</p>
-              <p class="summary">{alert.summary}</p>
-              <time dateTime={alert.createdAt}>
-                {new Date(alert.createdAt).toLocaleString(lang.value)}
-              </time>
-            </div>
-            {alert.acknowledged ? null : (
-              <button type="button" onClick={() => acknowledge(alert)}>
-                {words.acknowledge}
-              </button>
-            )}
-          </li>
-        ))}
-      </ol>
+      {problem ? (
+        <p class="problem" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      <Read result={history} retry={() => reexecute({ requestPolicy: 'network-only' })}>
+        {(loaded) => (
+          // A new choice of filters is a new feed: its own list, stream and cursor.
+          <Feed
+            key={JSON.stringify(filters)}
+            history={loaded}
+            filters={filters}
+            newest={newest}
+            onAcknowledgeAll={acknowledgeAll}
+          />
+        )}
+      </Read>
     </section>
   );
+}
+
+type History = ResultOf<typeof HISTORY>;
+type LiveEvent = ResultOf<typeof LIVE>['alerts'];
+
+/** What the stream has brought since the list was loaded: alerts by id, subjects no longer visible. */
+interface Arrived {
+  alerts: Map<string, AlertItem>;
+  lost: Set<string>;
+  cursor: string | null;
+}
+
+function Feed(props: {
+  history: History;
+  filters: Filters;
+  newest: { current: string | null };
+  onAcknowledgeAll: () => void;
+}) {
+  const words = t();
+  const listed = props.history.alerts.edges.map((e) => e.node);
+  // The stream starts after the newest alert listed (else where the last visit stopped), and
+  // after a lost connection resumes after the last alert received: no gap, and no repeat.
+  const [after, setAfter] = useState<string | null>(
+    () => newestOf(listed.map((a) => a.cursor)) ?? localStorage.getItem(LAST_CURSOR),
+  );
+  const listedIds = new Set(listed.map((a) => a.id));
+  const [live] = useSubscription(
+    {
+      query: LIVE,
+      variables: {
+        after,
+        locale: localeEnum(),
+        filter: props.filters.filter,
+        rule: props.filters.rule,
+      },
+    },
+    (arrived: Arrived | undefined, message: ResultOf<typeof LIVE>): Arrived => {
+      const next: Arrived = arrived
+        ? { alerts: new Map(arrived.alerts), lost: new Set(arrived.lost), cursor: arrived.cursor }
+        : { alerts: new Map(), lost: new Set(), cursor: null };
+      const event: LiveEvent = message.alerts;
+      next.cursor = newestOf([next.cursor, event.cursor]);
+      if (event.type === 'VISIBILITY_LOST' && event.lostSubject) next.lost.add(event.lostSubject);
+      const alert = event.alert;
+      if (alert && !next.alerts.has(alert.id) && !listedIds.has(alert.id)) {
+        next.alerts.set(alert.id, alert);
+        announce(alert);
+      }
+      return next;
+    },
+  );
+  const arrived = live.data;
+  const cursor = newestOf([after, arrived?.cursor ?? null, ...listed.map((a) => a.cursor)]);
+  useEffect(() => {
+    props.newest.current = cursor;
+    if (cursor) localStorage.setItem(LAST_CURSOR, cursor);
+  }, [cursor]);
+  const resumeFrom = useRef(cursor);
+  resumeFrom.current = cursor;
+  useEffect(() => onConnected(() => setAfter(resumeFrom.current)), []);
+
+  // The list as the cache has it now (read or not), then what arrived since, once each.
+  const lost = arrived?.lost ?? new Set<string>();
+  const shown = sorted([
+    ...listed,
+    ...[...(arrived?.alerts.values() ?? [])].filter((a) => !listedIds.has(a.id)),
+  ]).filter(
+    (a) =>
+      !lost.has(a.report?.id ?? '') &&
+      !lost.has(a.operation?.id ?? '') &&
+      !lost.has(a.forumEvent?.id ?? ''),
+  );
+  const arrivedUnread = [...(arrived?.alerts.values() ?? [])].filter(
+    (a) => !listedIds.has(a.id) && !a.acknowledged,
+  ).length;
+  const unread = props.history.unreadAlertCount + arrivedUnread;
+  return (
+    <>
+      <div class="bar feed-bar">
+        <span class="unread" data-testid="unread">
+          {words.unread(unread)}
+        </span>
+        <button type="button" onClick={props.onAcknowledgeAll} disabled={unread === 0}>
+          {words.acknowledgeAll}
+        </button>
+      </div>
+      {live.error ? (
+        <p class="problem" role="alert">
+          {words.loadFailed(live.error.message)}
+        </p>
+      ) : null}
+      {shown.length === 0 ? <p class="empty">{words.noAlerts}</p> : null}
+      <ol class="feed">
+        {shown.map((alert) => (
+          <AlertRow key={alert.id} alert={alert} />
+        ))}
+      </ol>
+    </>
+  );
+}
+
+function AlertRow({ alert }: { alert: AlertItem }) {
+  const words = t();
+  const [{ fetching }, ack] = useMutation(ACK);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [acknowledged, setAcknowledged] = useState(false);
+  const read = alert.acknowledged || acknowledged;
+  const acknowledge = async () => {
+    setProblem(null);
+    const result = await ack({ id: alert.id });
+    const answer = result.data?.acknowledgeAlert;
+    if (answer?.__typename === 'AcknowledgeAlertSuccess') setAcknowledged(true);
+    else setProblem(problemOfResult(result, answer));
+  };
+  return (
+    <li
+      class={`alert ${alert.severity.toLowerCase()}${read ? ' read' : ''}`}
+      data-alert-id={alert.id}
+    >
+      <span class="severity" title={words.severity[alert.severity]}>
+        <span aria-hidden="true">{SEVERITY_MARK[alert.severity]}</span>
+        <span class="label">{words.severity[alert.severity]}</span>
+      </span>
+      <div class="body">
+        <p class="title">{alert.title}</p>
+        <p class="summary">{alert.summary}</p>
+        <time dateTime={alert.createdAt}>{dateTime(alert.createdAt)}</time>
+        {problem ? (
+          <p class="problem" role="alert">
+            {problem}
+          </p>
+        ) : null}
+      </div>
+      {read ? null : (
+        <button type="button" onClick={acknowledge} disabled={fetching}>
+          {words.acknowledge}
+        </button>
+      )}
+    </li>
+  );
+}
+
+/** The newest of some cursors (positions in the alert log), or null. */
+function newestOf(cursors: (string | null | undefined)[]): string | null {
+  let newest: string | null = null;
+  for (const cursor of cursors) {
+    if (cursor && (!newest || BigInt(cursor) > BigInt(newest))) newest = cursor;
+  }
+  return newest;
 }
 
 /** Whether desktop notifications are permitted, as the browser says now. */
@@ -317,16 +402,4 @@ function mayNotify(): boolean {
 function announce(alert: AlertItem): void {
   if (!mayNotify() || document.visibilityState === 'visible') return;
   new Notification(alert.title, { body: alert.summary, tag: alert.id });
-}
-
-function dropSubject(
-  items: Map<string, AlertItem>,
-  subject: string | null,
-): Map<string, AlertItem> {
-  if (!subject) return items;
-  const kept = [...items].filter(
-    ([, a]) =>
-      a.report?.id !== subject && a.operation?.id !== subject && a.forumEvent?.id !== subject,
-  );
-  return new Map(kept);
 }

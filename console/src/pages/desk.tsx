@@ -1,10 +1,13 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, problemOf } from '../api.ts';
+import { useMutation, useQuery } from '@urql/preact';
+import { useState } from 'preact/hooks';
+import type { Me } from '../app.tsx';
 import { DecideControls } from '../decide.tsx';
 import { graphql, type ResultOf } from '../graphql.ts';
 import { lang, localeEnum, t } from '../i18n.ts';
 import { valueName } from '../labels.ts';
+import { problemOfResult, Read } from '../read.tsx';
 import { Scanner } from '../scanner.tsx';
+import { dateTime } from '../time.ts';
 
 // The registration desk for organizers: their events with seats taken, the waiting list and the
 // quotas; the registrations awaiting their decision (their agency's admins decide first where
@@ -14,7 +17,7 @@ import { Scanner } from '../scanner.tsx';
 const DESK = graphql(`
   query ConsoleDesk($locale: Locale) {
     forumEvents(first: 30, filter: { organizedByMyAgency: true }) {
-      edges { node { id name(locale: $locale) startsAt status mayOrganize
+      edges { node { id name(locale: $locale) startsAt timeZone status mayOrganize
         seats { capacity confirmed waitlisted available }
         agencyQuotas { seats agency { name } } } }
     }
@@ -54,23 +57,33 @@ const CHECK_IN = graphql(`
 type Desk = ResultOf<typeof DESK>;
 type Waiting = Desk['registrationsAwaitingMyDecision']['edges'][number]['node'];
 
-export function DeskPage() {
+export function DeskPage({ me }: { me: Me }) {
   const words = t();
-  const [desk, setDesk] = useState<Desk | null>(null);
-  const [version, setVersion] = useState(0);
+  // Check-in and invitations are for organizers; agency admins decide on registrations too.
+  const organizer = me.roles.includes('ORGANIZER') || me.roles.includes('NETWORK_ADMIN');
+  const [result, reexecute] = useQuery({ query: DESK, variables: { locale: localeEnum() } });
+  return (
+    <section aria-labelledby="desk-title">
+      <h1 id="desk-title">{words.desk}</h1>
+      {organizer ? <CheckIn /> : null}
+      <Read result={result} retry={() => reexecute({ requestPolicy: 'network-only' })}>
+        {(desk) => <Desk desk={desk} organizer={organizer} />}
+      </Read>
+    </section>
+  );
+}
+
+/** Check-in by the typed code or the QR code through the camera. */
+function CheckIn() {
+  const words = t();
   const [code, setCode] = useState('');
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
   const [scanning, setScanning] = useState(false);
-  useEffect(() => {
-    void api
-      .query(DESK, { locale: localeEnum() })
-      .toPromise()
-      .then((r) => setDesk(r.data ?? null));
-  }, [version]);
+  const [, checkInMutation] = useMutation(CHECK_IN);
 
   const checkIn = async (given: string) => {
     setScanning(false);
-    const result = await api.mutation(CHECK_IN, { code: given.trim() }).toPromise();
+    const result = await checkInMutation({ code: given.trim() });
     const answer = result.data?.checkIn;
     if (answer?.__typename === 'CheckInSuccess') {
       const name = answer.checkIn.registration.name;
@@ -79,70 +92,70 @@ export function DeskPage() {
         text: answer.checkIn.alreadyCheckedIn ? words.alreadyIn(name) : words.checkedIn(name),
       });
       setCode('');
-      setVersion((v) => v + 1);
       return;
     }
-    setOutcome({
-      ok: false,
-      text: problemOf(answer, words.error),
-    });
+    setOutcome({ ok: false, text: problemOfResult(result, answer) });
   };
 
-  const events = desk?.forumEvents.edges.map((e) => e.node).filter((e) => e.mayOrganize) ?? [];
-  const waiting = desk?.registrationsAwaitingMyDecision.edges.map((e) => e.node) ?? [];
   return (
-    <section aria-labelledby="desk-title">
-      <h1 id="desk-title">{words.desk}</h1>
-      <div class="panel">
-        <h2>{words.checkInTitle}</h2>
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            void checkIn(code);
-          }}
-        >
-          <label>
-            {words.checkInCode}
-            <input
-              type="text"
-              value={code}
-              autoComplete="off"
-              onInput={(e) => setCode((e.target as HTMLInputElement).value)}
-            />
-          </label>
-          <button type="submit">{words.checkInButton}</button>
-          {scanning ? null : (
-            <button type="button" onClick={() => setScanning(true)}>
-              {words.scan}
-            </button>
-          )}
-        </form>
-        {scanning ? (
-          <Scanner onCode={(found) => void checkIn(found)} onStop={() => setScanning(false)} />
-        ) : null}
-        {outcome ? (
-          <p class={outcome.ok ? 'ok' : 'problem'} role="status">
-            {outcome.text}
-          </p>
-        ) : null}
-      </div>
+    <div class="panel">
+      <h2>{words.checkInTitle}</h2>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          void checkIn(code);
+        }}
+      >
+        <label>
+          {words.checkInCode}
+          <input
+            type="text"
+            value={code}
+            autoComplete="off"
+            onInput={(e) => setCode((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <button type="submit">{words.checkInButton}</button>
+        {scanning ? null : (
+          <button type="button" onClick={() => setScanning(true)}>
+            {words.scan}
+          </button>
+        )}
+      </form>
+      {scanning ? (
+        <Scanner onCode={(found) => void checkIn(found)} onStop={() => setScanning(false)} />
+      ) : null}
+      {outcome ? (
+        <p class={outcome.ok ? 'ok' : 'problem'} role="status">
+          {outcome.text}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function Desk({ desk, organizer }: { desk: Desk; organizer: boolean }) {
+  const words = t();
+  const events = desk.forumEvents.edges.map((e) => e.node).filter((e) => e.mayOrganize);
+  const waiting = desk.registrationsAwaitingMyDecision.edges.map((e) => e.node);
+  return (
+    <>
       <div class="panel approvals">
         <h2>{words.approvals}</h2>
         {waiting.length === 0 ? <p class="empty">{words.noApprovals}</p> : null}
         <ul class="reports">
           {waiting.map((r) => (
-            <Decision key={r.id} registration={r} onDecided={() => setVersion((v) => v + 1)} />
+            <Decision key={r.id} registration={r} />
           ))}
         </ul>
       </div>
-      {desk && events.length === 0 ? <p class="empty">{words.noEvents}</p> : null}
+      {organizer && events.length === 0 ? <p class="empty">{words.noEvents}</p> : null}
       <div class="figures">
         {events.map((event) => (
           <article class="card figure" key={event.id}>
             <h2>{event.name}</h2>
             <p class="meta">
-              {new Date(event.startsAt).toLocaleString(lang.value)} ·{' '}
-              {valueName(lang.value, event.status)}
+              {dateTime(event.startsAt, event.timeZone)} · {valueName(lang.value, event.status)}
             </p>
             {event.seats.capacity !== null && event.seats.capacity !== undefined ? (
               <meter
@@ -167,7 +180,7 @@ export function DeskPage() {
                 </tbody>
               </table>
             ) : null}
-            <Invite eventId={event.id} onInvited={() => setVersion((v) => v + 1)} />
+            {organizer ? <Invite eventId={event.id} /> : null}
             <p class="meta">
               <a href={`/forum-events/${encodeURIComponent(event.id)}/attendees.csv`}>
                 {words.attendeesCsv}
@@ -179,19 +192,17 @@ export function DeskPage() {
           </article>
         ))}
       </div>
-    </section>
+    </>
   );
 }
 
-function Decision({ registration, onDecided }: { registration: Waiting; onDecided: () => void }) {
+function Decision({ registration }: { registration: Waiting }) {
   const words = t();
+  const [, decideRegistration] = useMutation(DECIDE);
   const decide = async (decision: 'APPROVE' | 'DECLINE', reason: string | null) => {
-    const result = await api
-      .mutation(DECIDE, { id: registration.id, decision, reason })
-      .toPromise();
+    const result = await decideRegistration({ id: registration.id, decision, reason });
     const answer = result.data?.decideRegistration;
-    if (answer?.__typename !== 'DecideRegistrationSuccess') return problemOf(answer, words.error);
-    onDecided();
+    if (answer?.__typename !== 'DecideRegistrationSuccess') return problemOfResult(result, answer);
     return null;
   };
   return (
@@ -208,8 +219,9 @@ function Decision({ registration, onDecided }: { registration: Waiting; onDecide
 
 const TYPES = ['SPEAKER', 'DELEGATE', 'OBSERVER', 'PRESS'] as const;
 
-function Invite({ eventId, onInvited }: { eventId: string; onInvited: () => void }) {
+function Invite({ eventId }: { eventId: string }) {
   const words = t();
+  const [, invite] = useMutation(INVITE);
   const [guest, setGuest] = useState({ name: '', email: '', organisation: '', country: '' });
   const [type, setType] = useState<(typeof TYPES)[number]>('SPEAKER');
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
@@ -219,25 +231,20 @@ function Invite({ eventId, onInvited }: { eventId: string; onInvited: () => void
   });
   const send = async (event: Event) => {
     event.preventDefault();
-    const result = await api
-      .mutation(INVITE, {
-        input: {
-          eventId,
-          type,
-          invitees: [{ guest: { ...guest, country: guest.country.trim().toUpperCase() } }],
-        },
-      })
-      .toPromise();
+    const result = await invite({
+      input: {
+        eventId,
+        type,
+        invitees: [{ guest: { ...guest, country: guest.country.trim().toUpperCase() } }],
+      },
+    });
     const answer = result.data?.inviteToEvent;
     if (answer?.__typename === 'InviteToEventSuccess') {
       setOutcome({ ok: true, text: words.invited(guest.name) });
       setGuest({ name: '', email: '', organisation: '', country: '' });
-      return onInvited();
+      return;
     }
-    setOutcome({
-      ok: false,
-      text: problemOf(answer, words.error),
-    });
+    setOutcome({ ok: false, text: problemOfResult(result, answer) });
   };
   return (
     <details class="invite">

@@ -1,10 +1,18 @@
+import { useQuery } from '@urql/preact';
 import { stringify } from 'csv-stringify/browser/esm/sync';
-import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.ts';
+import { useState } from 'preact/hooks';
 import { Chart, TLP_COLOURS } from '../chart.tsx';
-import { graphql, type ResultOf, type VariablesOf } from '../graphql.ts';
+import { graphql, type ResultOf } from '../graphql.ts';
 import { lang, t } from '../i18n.ts';
-import { categoryName, markingName, phaseName, REGIONS, regionName } from '../labels.ts';
+import {
+  categoryName,
+  markingName,
+  phaseName,
+  REGIONS,
+  type Region,
+  regionName,
+} from '../labels.ts';
+import { LoadFailed, Loading } from '../read.tsx';
 
 // The annual indicators the programme is reviewed by: networkStatistics for a year and a region,
 // drawn as charts with the previous year beside them, each figure also in a table, and all of
@@ -133,34 +141,26 @@ export function IndicatorsPage() {
   const words = t();
   const thisYear = new Date().getFullYear();
   const [year, setYear] = useState(thisYear);
-  const [region, setRegion] = useState('');
+  const [region, setRegion] = useState<Region | ''>('');
   const [compare, setCompare] = useState(true);
-  const [stats, setStats] = useState<Statistics | null>(null);
-  const [previous, setPrevious] = useState<Statistics | null>(null);
-  useEffect(() => {
-    let cancelled = false;
-    (async () => {
-      const ask = (y: number) =>
-        api
-          .query(STATISTICS, {
-            ...yearRange(y),
-            region: (region || null) as VariablesOf<typeof STATISTICS>['region'],
-          })
-          .toPromise();
-      const [now, before] = await Promise.all([
-        ask(year),
-        compare ? ask(year - 1) : Promise.resolve(null),
-      ]);
-      if (cancelled) return;
-      setStats(now.data?.networkStatistics ?? null);
-      setPrevious(before?.data?.networkStatistics ?? null);
-    })();
-    return () => {
-      cancelled = true;
-    };
-  }, [year, region, compare]);
+  const [now, askNow] = useQuery({
+    query: STATISTICS,
+    variables: { ...yearRange(year), region: region || null },
+  });
+  const [before, askBefore] = useQuery({
+    query: STATISTICS,
+    variables: { ...yearRange(year - 1), region: region || null },
+    pause: !compare,
+  });
+  const stats = now.data?.networkStatistics ?? null;
+  const previous = compare ? (before.data?.networkStatistics ?? null) : null;
+  const error = now.error ?? (compare ? before.error : undefined);
+  const retry = () => {
+    askNow({ requestPolicy: 'network-only' });
+    if (compare) askBefore({ requestPolicy: 'network-only' });
+  };
 
-  const rows = stats ? rowsOf(stats, compare ? previous : null) : [];
+  const rows = stats && !error ? rowsOf(stats, compare ? previous : null) : [];
   const sections = [...new Set(rows.map((r) => r.section))];
   const exportCsv = () => {
     const header = [words.figure, words.item, String(year), ...(compare ? [String(year - 1)] : [])];
@@ -224,7 +224,10 @@ export function IndicatorsPage() {
         </label>
         <label>
           {words.region}
-          <select value={region} onChange={(e) => setRegion((e.target as HTMLSelectElement).value)}>
+          <select
+            value={region}
+            onChange={(e) => setRegion((e.target as HTMLSelectElement).value as Region | '')}
+          >
             <option value="">{words.allRegions}</option>
             {REGIONS.map((r) => (
               <option key={r} value={r}>
@@ -242,7 +245,8 @@ export function IndicatorsPage() {
           {words.compare}
         </label>
       </div>
-      {stats ? (
+      {error ? <LoadFailed error={error} onRetry={retry} /> : !stats ? <Loading /> : null}
+      {stats && !error ? (
         <p class="note">{stats.scope === 'NETWORK' ? words.scopeNetwork : words.scopeVisible}</p>
       ) : null}
       <div class="figures">

@@ -1,9 +1,21 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, problemOf } from '../api.ts';
+import { useMutation, useQuery } from '@urql/preact';
+import { useState } from 'preact/hooks';
 import { DecideControls } from '../decide.tsx';
 import { graphql, type ResultOf, type VariablesOf } from '../graphql.ts';
 import { lang, t } from '../i18n.ts';
-import { categoryName, REGIONS, regionName, valueName } from '../labels.ts';
+import {
+  CATEGORIES,
+  type Category,
+  categoryName,
+  MARKINGS,
+  type Marking,
+  REGIONS,
+  type Region,
+  regionName,
+  valueName,
+} from '../labels.ts';
+import { problemOfResult, Read } from '../read.tsx';
+import { day } from '../time.ts';
 import { Tlp } from '../tlp.tsx';
 
 // Intelligence at the desk: search what you may see, TLP:RED reports addressed to you (opened
@@ -45,49 +57,16 @@ const REQUEST_ACCESS = graphql(`
 `);
 
 type Filter = NonNullable<VariablesOf<typeof SEARCH>['filter']>;
-type Marking = NonNullable<Filter['tlp']>[number];
-type Category = NonNullable<Filter['category']>[number];
-const MARKINGS: Marking[] = ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'];
-const CATEGORIES: Category[] = [
-  'APPAREL',
-  'AUTO_PARTS',
-  'BATTERIES',
-  'COSMETICS',
-  'ELECTRONICS',
-  'FOOD_BEVERAGE',
-  'FOOTWEAR',
-  'LEATHER_GOODS',
-  'MACHINERY',
-  'OTHER',
-  'PHARMACEUTICALS',
-  'SOFTWARE_MEDIA',
-  'TOBACCO_ALCOHOL',
-  'TOYS',
-  'WATCHES_JEWELLERY',
-];
 
 export function IntelligencePage() {
   const words = t();
   const [text, setText] = useState('');
   const [markings, setMarkings] = useState<Marking[]>([]);
   const [category, setCategory] = useState<Category | ''>('');
-  const [region, setRegion] = useState('');
+  const [region, setRegion] = useState<Region | ''>('');
   const [brand, setBrand] = useState('');
   const [filter, setFilter] = useState<Filter>({});
-  const [data, setData] = useState<ResultOf<typeof SEARCH> | null>(null);
-  const [version, setVersion] = useState(0);
-  useEffect(() => {
-    let cancelled = false;
-    void api
-      .query(SEARCH, { filter })
-      .toPromise()
-      .then((result) => {
-        if (!cancelled) setData(result.data ?? null);
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [JSON.stringify(filter), version]);
+  const [result, reexecute] = useQuery({ query: SEARCH, variables: { filter } });
 
   const submit = (event: Event) => {
     event.preventDefault();
@@ -95,13 +74,11 @@ export function IntelligencePage() {
       ...(text.trim() ? { search: text.trim() } : {}),
       ...(markings.length ? { tlp: markings } : {}),
       ...(category ? { category: [category] } : {}),
-      ...(region ? { region: region as Filter['region'] } : {}),
+      ...(region ? { region } : {}),
       ...(brand.trim() ? { brand: brand.trim() } : {}),
     });
   };
-  const reports = data?.intelReports.edges.map((e) => e.node) ?? [];
-  const count = data?.intelReportCount;
-  const total = count ? `${count.count.toLocaleString(lang.value)}${count.exact ? '' : '+'}` : '0';
+  const data = result.data;
   return (
     <section aria-labelledby="intel-title">
       <h1 id="intel-title">{words.intelligence}</h1>
@@ -170,7 +147,7 @@ export function IntelligencePage() {
             {words.region}
             <select
               value={region}
-              onChange={(e) => setRegion((e.target as HTMLSelectElement).value)}
+              onChange={(e) => setRegion((e.target as HTMLSelectElement).value as Region | '')}
             >
               <option value="">{words.allRegions}</option>
               {REGIONS.map((r) => (
@@ -192,8 +169,25 @@ export function IntelligencePage() {
         </form>
       </search>
       <p class="hint">{words.searchHint}</p>
-      {data ? <p aria-live="polite">{words.results(reports.length, total)}</p> : null}
-      {data && reports.length === 0 ? <p class="empty">{words.noResults}</p> : null}
+      <Read result={result} retry={() => reexecute({ requestPolicy: 'network-only' })}>
+        {(found) => <Found data={found} />}
+      </Read>
+    </section>
+  );
+}
+
+type Search = ResultOf<typeof SEARCH>;
+
+/** The reports found, the requests for this agency's reports, and the matches on its values. */
+function Found({ data }: { data: Search }) {
+  const words = t();
+  const reports = data.intelReports.edges.map((e) => e.node);
+  const count = data.intelReportCount;
+  const total = `${count.count.toLocaleString(lang.value)}${count.exact ? '' : '+'}`;
+  return (
+    <>
+      <p aria-live="polite">{words.results(reports.length, total)}</p>
+      {reports.length === 0 ? <p class="empty">{words.noResults}</p> : null}
       <ol class="reports">
         {reports.map((r) => (
           <li key={r.id}>
@@ -202,58 +196,49 @@ export function IntelligencePage() {
               <Tlp tlp={r.tlp} />
               <span>{r.authorAgency.name}</span>
               <span>{categoryName(lang.value, r.category)}</span>
-              <span>
-                {r.publishedAt
-                  ? new Date(r.publishedAt).toLocaleDateString(lang.value)
-                  : words.draft}
-              </span>
+              <span>{r.publishedAt ? day(r.publishedAt) : words.draft}</span>
             </span>
           </li>
         ))}
       </ol>
-      {data && data.intelAccessRequests.edges.length > 0 ? (
+      {data.intelAccessRequests.edges.length > 0 ? (
         <div class="panel incoming">
           <h2>{words.incoming}</h2>
           <ul class="reports">
             {data.intelAccessRequests.edges.map(({ node: request }) => (
-              <Incoming
-                key={request.id}
-                request={request}
-                onDecided={() => setVersion((v) => v + 1)}
-              />
+              <Incoming key={request.id} request={request} />
             ))}
           </ul>
         </div>
       ) : null}
-      {data && data.intelMatches.edges.length > 0 ? (
+      {data.intelMatches.edges.length > 0 ? (
         <div class="panel matches">
           <h2>{words.matchesTitle}</h2>
           <ul class="reports">
             {data.intelMatches.edges.map(({ node: match }) => (
-              <Match key={match.id} match={match} onRequested={() => setVersion((v) => v + 1)} />
+              <Match key={match.id} match={match} />
             ))}
           </ul>
         </div>
       ) : null}
-    </section>
+    </>
   );
 }
 
-type MatchNode = ResultOf<typeof SEARCH>['intelMatches']['edges'][number]['node'];
+type MatchNode = Search['intelMatches']['edges'][number]['node'];
 
-function Match({ match, onRequested }: { match: MatchNode; onRequested: () => void }) {
+function Match({ match }: { match: MatchNode }) {
   const words = t();
   const [justification, setJustification] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  const [, request] = useMutation(REQUEST_ACCESS);
   const type = valueName(lang.value, match.observableType);
   const send = async (event: Event) => {
     event.preventDefault();
-    const result = await api
-      .mutation(REQUEST_ACCESS, { matchId: match.id, justification })
-      .toPromise();
+    const result = await request({ matchId: match.id, justification });
     const answer = result.data?.requestAccess;
-    if (answer?.__typename === 'RequestAccessSuccess') return onRequested();
-    setProblem(problemOf(answer, words.error));
+    if (answer?.__typename === 'RequestAccessSuccess') return;
+    setProblem(problemOfResult(result, answer));
   };
   return (
     <li>
@@ -287,17 +272,15 @@ function Match({ match, onRequested }: { match: MatchNode; onRequested: () => vo
   );
 }
 
-type IncomingNode = ResultOf<typeof SEARCH>['intelAccessRequests']['edges'][number]['node'];
+type IncomingNode = Search['intelAccessRequests']['edges'][number]['node'];
 
-function Incoming({ request, onDecided }: { request: IncomingNode; onDecided: () => void }) {
+function Incoming({ request }: { request: IncomingNode }) {
   const words = t();
+  const [, decideAccess] = useMutation(DECIDE_ACCESS);
   const decide = async (decision: 'APPROVE' | 'DECLINE', reason: string | null) => {
-    const result = await api
-      .mutation(DECIDE_ACCESS, { requestId: request.id, decision, reason })
-      .toPromise();
+    const result = await decideAccess({ requestId: request.id, decision, reason });
     const answer = result.data?.decideAccessRequest;
-    if (answer?.__typename !== 'DecideAccessRequestSuccess') return problemOf(answer, words.error);
-    onDecided();
+    if (answer?.__typename !== 'DecideAccessRequestSuccess') return problemOfResult(result, answer);
     return null;
   };
   return (

@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.ts';
+import { useMutation, useQuery } from '@urql/preact';
+import { useState } from 'preact/hooks';
 import { Field, Problem } from '../credentials-ui.tsx';
 import { graphql, type ResultOf } from '../graphql.ts';
 import { t } from '../i18n.ts';
+import { LoadFailed, reasonOf } from '../read.tsx';
 
 // The first single sign-on through a provider that named an existing account: its owner confirms
 // once, with the account's password or a code of its second factor, that the account is theirs.
@@ -27,39 +28,35 @@ type Details = NonNullable<ResultOf<typeof CHALLENGE>['identityLinkChallenge']>;
 
 export function LinkAccountPage(props: { challenge: string; onSignedIn: () => void }) {
   const words = t();
+  // A challenge is asked about once: it is used up when confirmed, so no cached answer stands in.
+  const [asked, askAgain] = useQuery({
+    query: CHALLENGE,
+    variables: { challenge: props.challenge },
+    requestPolicy: 'network-only',
+  });
+  // Once the confirmation says the challenge has expired or was used.
+  const [expired, setExpired] = useState(false);
   // undefined while asking; null once the challenge has expired or was used.
-  const [details, setDetails] = useState<Details | null | undefined>(undefined);
-  const [method, setMethod] = useState<'password' | 'code'>('password');
+  const details: Details | null | undefined = expired
+    ? null
+    : asked.data === undefined
+      ? undefined
+      : (asked.data.identityLinkChallenge ?? null);
+  const [chosen, setMethod] = useState<'password' | 'code' | null>(null);
+  const method = chosen ?? (details && !details.password && details.code ? 'code' : 'password');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    void api
-      .query(CHALLENGE, { challenge: props.challenge })
-      .toPromise()
-      .then((result) => {
-        if (result.error) return setProblem(words.error);
-        const found = result.data?.identityLinkChallenge ?? null;
-        setDetails(found);
-        if (found && !found.password && found.code) setMethod('code');
-      });
-  }, [props.challenge]);
+  const [{ fetching: busy }, confirm] = useMutation(CONFIRM);
 
   const submit = async (event: Event) => {
     event.preventDefault();
     setProblem(null);
-    setBusy(true);
-    const result = await api
-      .mutation(
-        CONFIRM,
-        method === 'code'
-          ? { challenge: props.challenge, code }
-          : { challenge: props.challenge, password },
-      )
-      .toPromise();
-    setBusy(false);
+    const result = await confirm(
+      method === 'code'
+        ? { challenge: props.challenge, code }
+        : { challenge: props.challenge, password },
+    );
     const answer = result.data?.confirmIdentityLink;
     switch (answer?.__typename) {
       case 'ConfirmIdentityLinkSuccess':
@@ -69,7 +66,7 @@ export function LinkAccountPage(props: { challenge: string; onSignedIn: () => vo
         window.location.hash = `#second-factor/${answer.enrolled ? 'code' : 'enrol'}/${encodeURIComponent(answer.challenge)}`;
         return;
       case 'SignInChallengeExpiredError':
-        return setDetails(null);
+        return setExpired(true);
       case 'ValidationError':
         setPassword('');
         setCode('');
@@ -77,7 +74,7 @@ export function LinkAccountPage(props: { challenge: string; onSignedIn: () => vo
       case 'RateLimitedError':
         return setProblem(words.signInThrottled);
       default:
-        return setProblem(words.error);
+        return setProblem(result.error ? reasonOf(result.error) : words.error);
     }
   };
 
@@ -85,7 +82,12 @@ export function LinkAccountPage(props: { challenge: string; onSignedIn: () => vo
     return (
       <section class="card sign-in" aria-labelledby="link-title">
         <h1 id="link-title">{words.linkTitle}</h1>
-        <Problem text={problem} />
+        {asked.error ? (
+          <LoadFailed
+            error={asked.error}
+            onRetry={() => askAgain({ requestPolicy: 'network-only' })}
+          />
+        ) : null}
       </section>
     );
   }

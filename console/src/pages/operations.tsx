@@ -1,8 +1,11 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, problemOf } from '../api.ts';
+import { useMutation, useQuery } from '@urql/preact';
+import { useState } from 'preact/hooks';
+import type { Me } from '../app.tsx';
 import { graphql, type ResultOf } from '../graphql.ts';
 import { lang, t } from '../i18n.ts';
-import { phaseName, valueName } from '../labels.ts';
+import { PHASES, phaseName, valueName } from '../labels.ts';
+import { problemOfResult, Read } from '../read.tsx';
+import { day } from '../time.ts';
 import { Tlp } from '../tlp.tsx';
 
 // Joint operations for coordinators and analysts: invitations their agency has to answer, the
@@ -29,26 +32,35 @@ const RESPOND = graphql(`
   }
 `);
 type Operation = ResultOf<typeof OPERATIONS>['operations']['edges'][number]['node'];
-const PHASES = ['PROPOSED', 'PREPARATION', 'ACTION', 'EVALUATION', 'CLOSED', 'CANCELLED'] as const;
 
-export function OperationsPage({ meId }: { meId: string }) {
+export function OperationsPage({ me }: { me: Me }) {
   const words = t();
-  const [operations, setOperations] = useState<Operation[] | null>(null);
-  const [version, setVersion] = useState(0);
+  const [result, reexecute] = useQuery({ query: OPERATIONS });
+  return (
+    <section aria-labelledby="operations-title">
+      <h1 id="operations-title">{words.operations}</h1>
+      <Read result={result} retry={() => reexecute({ requestPolicy: 'network-only' })}>
+        {(data) => <Operations operations={data.operations.edges.map((e) => e.node)} me={me} />}
+      </Read>
+    </section>
+  );
+}
+
+function Operations({ operations, me }: { operations: Operation[]; me: Me }) {
+  const words = t();
+  const meId = me.id;
+  // Invitations are answered by the agency's coordinators; others see them, without buttons.
+  const mayAnswer = me.roles.includes('COORDINATOR') || me.roles.includes('NETWORK_ADMIN');
   const [problem, setProblem] = useState<string | null>(null);
-  useEffect(() => {
-    void api
-      .query(OPERATIONS, {})
-      .toPromise()
-      .then((r) => setOperations(r.data?.operations.edges.map((e) => e.node) ?? []));
-  }, [version]);
+  const [, respondTo] = useMutation(RESPOND);
   const respond = async (operationId: string, answer: 'ACCEPT' | 'DECLINE') => {
-    const result = await api.mutation(RESPOND, { operationId, answer }).toPromise();
+    setProblem(null);
+    const result = await respondTo({ operationId, answer });
     const outcome = result.data?.respondToInvitation;
-    if (outcome?.__typename === 'RespondToInvitationSuccess') return setVersion((v) => v + 1);
-    setProblem(problemOf(outcome, words.error));
+    if (outcome?.__typename !== 'RespondToInvitationSuccess') {
+      setProblem(problemOfResult(result, outcome));
+    }
   };
-  if (!operations) return null;
   const invitations = operations.filter((o) => o.myParticipation?.status === 'PENDING');
   const mine = operations.flatMap((o) =>
     (o.workspace?.tasks ?? [])
@@ -57,8 +69,7 @@ export function OperationsPage({ meId }: { meId: string }) {
   );
   const ours = operations.filter((o) => o.myParticipation?.status !== 'PENDING');
   return (
-    <section aria-labelledby="operations-title">
-      <h1 id="operations-title">{words.operations}</h1>
+    <>
       {problem ? (
         <p class="problem" role="alert">
           {problem}
@@ -76,14 +87,16 @@ export function OperationsPage({ meId }: { meId: string }) {
               <span class="meta">
                 <Tlp tlp={o.tlp} /> {words.lead}: {o.leadAgency.name}
               </span>
-              <div class="actions">
-                <button type="button" onClick={() => respond(o.id, 'ACCEPT')}>
-                  {words.accept}
-                </button>
-                <button type="button" onClick={() => respond(o.id, 'DECLINE')}>
-                  {words.decline}
-                </button>
-              </div>
+              {mayAnswer ? (
+                <div class="actions">
+                  <button type="button" onClick={() => respond(o.id, 'ACCEPT')}>
+                    {words.accept}
+                  </button>
+                  <button type="button" onClick={() => respond(o.id, 'DECLINE')}>
+                    {words.decline}
+                  </button>
+                </div>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -97,9 +110,7 @@ export function OperationsPage({ meId }: { meId: string }) {
               <strong>{task.title}</strong>
               <span class="meta">
                 {operation.codeName} · {valueName(lang.value, task.status)}
-                {task.dueAt
-                  ? ` · ${words.due} ${new Date(task.dueAt).toLocaleDateString(lang.value)}`
-                  : ''}
+                {task.dueAt ? ` · ${words.due} ${day(task.dueAt)}` : ''}
               </span>
             </li>
           ))}
@@ -122,8 +133,7 @@ export function OperationsPage({ meId }: { meId: string }) {
                       {o.codeName}: {o.title}
                     </strong>
                     <span class="meta">
-                      <Tlp tlp={o.tlp} /> {words.lead}: {o.leadAgency.name} ·{' '}
-                      {new Date(o.plannedStart).toLocaleDateString(lang.value)}
+                      <Tlp tlp={o.tlp} /> {words.lead}: {o.leadAgency.name} · {day(o.plannedStart)}
                     </span>
                     {o.phase === 'EVALUATION' || o.phase === 'CLOSED' ? (
                       <a
@@ -139,6 +149,6 @@ export function OperationsPage({ meId }: { meId: string }) {
           );
         })}
       </div>
-    </section>
+    </>
   );
 }

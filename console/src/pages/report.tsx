@@ -1,8 +1,10 @@
+import { useQuery } from '@urql/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.ts';
 import { graphql, type ResultOf } from '../graphql.ts';
 import { lang, t } from '../i18n.ts';
 import { categoryName, valueName } from '../labels.ts';
+import { LoadFailed, Loading } from '../read.tsx';
+import { dateTime, day } from '../time.ts';
 import { Tlp } from '../tlp.tsx';
 
 // One report: its content, observables, the reports that share them, sightings, and the STIX
@@ -28,24 +30,20 @@ export function ReportPage({ id, askPurpose }: { id: string; askPurpose: boolean
   const words = t();
   const [purpose, setPurpose] = useState('');
   const [stated, setStated] = useState<string | null>(askPurpose ? null : '');
-  const [report, setReport] = useState<Report | null | undefined>(undefined);
-  const [problem, setProblem] = useState<string | null>(null);
+  // A TLP:RED reading is logged with its purpose each time: it is never served from the cache.
+  const [result, reexecute] = useQuery({
+    query: REPORT,
+    variables: { id, purpose: stated || null },
+    pause: stated === null,
+    requestPolicy: askPurpose ? 'network-only' : 'cache-and-network',
+  });
+  const report: Report | null | undefined =
+    result.data === undefined ? undefined : (result.data.intelReport ?? null);
+  // A refusal the server explains (a purpose too short) is said where the purpose is asked.
+  const refusal = result.error?.graphQLErrors[0]?.message ?? null;
   useEffect(() => {
-    if (stated === null) return;
-    let cancelled = false;
-    void api
-      .query(REPORT, { id, purpose: stated || null })
-      .toPromise()
-      .then((result) => {
-        if (cancelled) return;
-        const message = result.error?.graphQLErrors[0]?.message;
-        if (message) setProblem(message);
-        setReport(result.data?.intelReport ?? null);
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [id, stated]);
+    if (report?.title) document.title = t().pageTitle(report.title);
+  }, [report?.title]);
 
   if (stated === null) {
     return (
@@ -75,11 +73,20 @@ export function ReportPage({ id, askPurpose }: { id: string; askPurpose: boolean
       </section>
     );
   }
-  if (report === undefined) return null;
-  if (report === null) {
+  if (result.error && !refusal) {
     return (
-      <section class="panel">
-        <p role="alert">{problem ?? words.notFound}</p>
+      <LoadFailed
+        error={result.error}
+        onRetry={() => reexecute({ requestPolicy: 'network-only' })}
+      />
+    );
+  }
+  if (report === undefined && !refusal) return <Loading />;
+  if (!report) {
+    return (
+      <section class="panel" aria-labelledby="report-missing-title">
+        <h1 id="report-missing-title">{words.intelligence}</h1>
+        <p role="alert">{refusal ?? words.notFound}</p>
         {askPurpose ? (
           <button type="button" onClick={() => setStated(null)}>
             {words.redOpen}
@@ -101,11 +108,7 @@ export function ReportPage({ id, askPurpose }: { id: string; askPurpose: boolean
         <span>PAP:{report.pap}</span>
         <span>{report.authorAgency.name}</span>
         <span>{categoryName(lang.value, report.category)}</span>
-        <span>
-          {report.publishedAt
-            ? new Date(report.publishedAt).toLocaleString(lang.value)
-            : words.draft}
-        </span>
+        <span>{report.publishedAt ? dateTime(report.publishedAt) : words.draft}</span>
       </span>
       <h1 id="report-title">{report.title}</h1>
       <p>{report.summary}</p>
@@ -152,8 +155,7 @@ export function ReportPage({ id, askPurpose }: { id: string; askPurpose: boolean
         <ul>
           {report.sightings.map((s) => (
             <li key={s.id}>
-              {new Date(s.seenAt).toLocaleDateString(lang.value)} · {s.agency.name} ·{' '}
-              {valueName(lang.value, s.type)}
+              {day(s.seenAt)} · {s.agency.name} · {valueName(lang.value, s.type)}
               {s.quantity ? ` · ${s.quantity}` : ''}
               {s.country ? ` · ${s.country}` : ''}
             </li>

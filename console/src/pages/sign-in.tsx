@@ -1,5 +1,5 @@
+import { useMutation, useQuery } from '@urql/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.ts';
 import {
   type Enrolment,
   Field,
@@ -9,6 +9,7 @@ import {
 } from '../credentials-ui.tsx';
 import { graphql } from '../graphql.ts';
 import { t } from '../i18n.ts';
+import { reasonOf } from '../read.tsx';
 
 // Signing in: a password (then a second factor when the account takes one), single sign-on
 // with an agency's provider, and the way back from a forgotten password.
@@ -80,6 +81,8 @@ export function SignInPage(props: {
   onSignedIn: () => void;
   challenge?: Challenge | null;
   ssoRefused?: boolean;
+  /** The session ended during this visit (signed out elsewhere, expired or revoked). */
+  sessionEnded?: boolean;
 }) {
   const [step, setStep] = useState<Step>(
     props.challenge
@@ -90,39 +93,38 @@ export function SignInPage(props: {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [problem, setProblem] = useState<string | null>(props.ssoRefused ? t().ssoRefused : null);
-  const [providers, setProviders] = useState<
-    { name: string; agencyName: string; signInPath: string }[]
-  >([]);
+  // The providers are offered when known; without them, the password form still works.
+  const [{ data: providerList }] = useQuery({ query: PROVIDERS });
+  const providers = providerList?.signInProviders ?? [];
+  const [, signIn] = useMutation(SIGN_IN);
+  const [, complete] = useMutation(COMPLETE);
+  const [, enrol] = useMutation(ENROL);
+  const [, requestReset] = useMutation(REQUEST_RESET);
   const words = t();
-
-  useEffect(() => {
-    void api
-      .query(PROVIDERS, {})
-      .toPromise()
-      .then((result) => setProviders(result.data?.signInProviders ?? []));
-  }, []);
 
   // An account enrolling as it signs in is shown the key of its new authenticator.
   const challenge = step.name === 'code' ? step.challenge : null;
   useEffect(() => {
     if (!challenge || challenge.enrolled) return;
-    void api
-      .mutation(ENROL, { challenge: challenge.challenge })
-      .toPromise()
-      .then((result) => {
-        const answer = result.data?.startSecondFactorEnrolment;
-        if (answer?.__typename === 'StartSecondFactorEnrolmentSuccess') {
-          setStep({ name: 'code', challenge, enrolment: answer.enrolment });
-        } else {
-          setProblem(words.signInExpired);
-        }
-      });
+    let current = true;
+    void enrol({ challenge: challenge.challenge }).then((result) => {
+      if (!current) return;
+      const answer = result.data?.startSecondFactorEnrolment;
+      if (answer?.__typename === 'StartSecondFactorEnrolmentSuccess') {
+        setStep({ name: 'code', challenge, enrolment: answer.enrolment });
+      } else {
+        setProblem(words.signInExpired);
+      }
+    });
+    return () => {
+      current = false;
+    };
   }, [challenge?.challenge]);
 
   const submitPassword = async (event: Event) => {
     event.preventDefault();
     setProblem(null);
-    const result = await api.mutation(SIGN_IN, { email, password }).toPromise();
+    const result = await signIn({ email, password });
     const answer = result.data?.signIn;
     if (answer?.__typename === 'SignInSuccess') return props.onSignedIn();
     if (answer?.__typename === 'SecondFactorRequiredError') {
@@ -134,7 +136,9 @@ export function SignInPage(props: {
         ? words.signInThrottled
         : answer
           ? words.signInFailed
-          : words.error,
+          : result.error
+            ? reasonOf(result.error)
+            : words.error,
     );
   };
 
@@ -142,9 +146,7 @@ export function SignInPage(props: {
     event.preventDefault();
     if (step.name !== 'code') return;
     setProblem(null);
-    const result = await api
-      .mutation(COMPLETE, { challenge: step.challenge.challenge, code })
-      .toPromise();
+    const result = await complete({ challenge: step.challenge.challenge, code });
     const answer = result.data?.completeSignIn;
     if (answer?.__typename === 'CompleteSignInSuccess') {
       const codes = answer.session.recoveryCodes;
@@ -159,14 +161,16 @@ export function SignInPage(props: {
         ? words.signInThrottled
         : answer
           ? words.codeWrong
-          : words.error,
+          : result.error
+            ? reasonOf(result.error)
+            : words.error,
     );
   };
 
   const submitForgot = async (event: Event) => {
     event.preventDefault();
     setProblem(null);
-    const result = await api.mutation(REQUEST_RESET, { email }).toPromise();
+    const result = await requestReset({ email });
     const answer = result.data?.requestPasswordReset;
     if (answer?.__typename === 'RequestPasswordResetSuccess')
       return setStep({ name: 'forgot', sent: true });
@@ -225,6 +229,11 @@ export function SignInPage(props: {
   return (
     <form class="card sign-in" onSubmit={submitPassword}>
       <h1>{words.signIn}</h1>
+      {props.sessionEnded ? (
+        <p class="notice" role="status">
+          {words.sessionEnded}
+        </p>
+      ) : null}
       <Field label={words.email} field="email" value={email} onInput={setEmail} />
       <Field label={words.password} field="password" value={password} onInput={setPassword} />
       <Problem text={problem} />
@@ -247,11 +256,12 @@ export function ResetPasswordPage({ token }: { token: string }) {
   const [password, setPassword] = useState('');
   const [done, setDone] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const [, reset] = useMutation(RESET);
   const words = t();
   const submit = async (event: Event) => {
     event.preventDefault();
     setProblem(null);
-    const result = await api.mutation(RESET, { token, newPassword: password }).toPromise();
+    const result = await reset({ token, newPassword: password });
     const answer = result.data?.resetPassword;
     if (answer?.__typename === 'ResetPasswordSuccess') return setDone(true);
     setProblem(
