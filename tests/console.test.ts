@@ -890,7 +890,7 @@ describe.runIf(haveChromium)('the web console', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('content');
 
     const menu = page.getByRole('navigation', { name: 'Console' });
-    const signOut = page.getByRole('button', { name: 'Sign out' });
+    const signOut = page.locator('.top .session button');
     /** Nothing off the screen, and signing out within reach. */
     const fits = async (name: string) => {
       expect(

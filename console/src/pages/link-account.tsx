@@ -39,7 +39,7 @@ export function LinkAccountPage(props: { challenge: string; onSignedIn: () => vo
   // undefined while asking; null once the challenge has expired or was used.
   const details: Details | null | undefined = expired
     ? null
-    : asked.data === undefined
+    : asked.data == null
       ? undefined
       : (asked.data.identityLinkChallenge ?? null);
   const [chosen, setMethod] = useState<'password' | 'code' | null>(null);

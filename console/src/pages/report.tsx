@@ -38,7 +38,7 @@ export function ReportPage({ id, askPurpose }: { id: string; askPurpose: boolean
     requestPolicy: askPurpose ? 'network-only' : 'cache-and-network',
   });
   const report: Report | null | undefined =
-    result.data === undefined ? undefined : (result.data.intelReport ?? null);
+    result.data == null ? undefined : (result.data.intelReport ?? null);
   // A refusal the server explains (a purpose too short) is said where the purpose is asked.
   const refusal = result.error?.graphQLErrors[0]?.message ?? null;
   useEffect(() => {
