@@ -30,7 +30,8 @@ const result = spawnSync(
 );
 if (result.status !== 0) process.exit(result.status ?? 1);
 
-const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.map']);
+// Source maps (development builds only) are left uncompressed.
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json']);
 const dist = join(root, 'console', 'dist');
 for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true })) {
   if (!entry.isFile() || !COMPRESSIBLE.has(extname(entry.name))) continue;
