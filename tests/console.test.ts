@@ -323,6 +323,16 @@ describe.runIf(haveChromium)('the web console', () => {
       .toBe(title);
     await expect.poll(() => page.locator('article.report li').count()).toBeGreaterThan(0);
     await expectAccessible(page, 'report');
+    // Its STIX bundle is saved under the report's title, not as a file named "true".
+    const bundle = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Download the STIX 2.1 bundle' }).click();
+    expect((await bundle).suggestedFilename()).toBe(
+      `${String(title)
+        .trim()
+        .replace(/[\\/:*?"<>|]+/g, ' ')
+        .trim()
+        .replace(/\s+/g, '-')}.stix.json`,
+    );
 
     // The named recipient of the demo's TLP:RED report.
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -164,7 +164,7 @@ export function ReportPage({ id, askPurpose }: { id: string; askPurpose: boolean
       </section>
       <p>
         {report.mayExport ? (
-          <a href={`/stix/reports/${encodeURIComponent(report.id)}`} download>
+          <a href={`/stix/reports/${encodeURIComponent(report.id)}`} download="">
             {words.stix}
           </a>
         ) : (
