@@ -16,7 +16,8 @@ COPY prisma.config.ts tsconfig.json tsconfig.build.json ./
 COPY console ./console
 RUN npm ci --no-audit --no-fund
 COPY src ./src
-RUN npm run build
+# A production build: the console is built without source maps (the install's build had them).
+RUN NODE_ENV=production npm run build
 
 # 2. Production dependencies only. The Prisma client is already generated into dist/, so no
 #    install script needs to run (the native bits, argon2 and PGlite, ship as prebuilt packages).
