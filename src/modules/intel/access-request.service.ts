@@ -4,7 +4,11 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import type { IntelAccessRequest } from '../../generated/prisma/client.js';
 import type { Viewer } from '../auth/viewer.js';
 import { lockRow } from '../common/by-id.js';
-import { intelReportVisibilityWhere } from './intel.access.js';
+import {
+  decidableAccessRequestWhere,
+  intelReportVisibilityWhere,
+  matchVisibilityWhere,
+} from './intel.access.js';
 import { recordReportAlert, reportAlert } from './intel.alerts.js';
 
 // After a hit/no-hit match, the agency that may not see the other report asks its author agency
@@ -14,7 +18,7 @@ import { recordReportAlert, reportAlert } from './intel.alerts.js';
 export async function requestAccess(actor: Viewer, matchId: string, justification: string) {
   return prisma.$transaction(async (tx) => {
     const match = await tx.intelMatch.findFirst({
-      where: { id: matchId, agencyId: actor.agencyId },
+      where: { id: matchId, AND: [matchVisibilityWhere(actor)] },
     });
     if (!match) throw new NotFoundError('match');
     const reportId = match.counterpartReportId;
@@ -62,17 +66,15 @@ export async function decideAccessRequest(
   }
   return prisma.$transaction(async (tx) => {
     await lockRow(tx, 'IntelAccessRequest', requestId);
-    const request = await tx.intelAccessRequest.findUnique({
-      where: { id: requestId },
+    const request = await tx.intelAccessRequest.findFirst({
+      where: { id: requestId, AND: [decidableAccessRequestWhere(actor)] },
       include: {
         report: {
           select: { id: true, tlp: true, authorAgencyId: true, authorUserId: true, status: true },
         },
       },
     });
-    if (!request || request.report.authorAgencyId !== actor.agencyId) {
-      throw new NotFoundError('access request');
-    }
+    if (!request) throw new NotFoundError('access request');
     if (request.report.tlp === 'RED' && request.report.authorUserId !== actor.userId) {
       throw new ForbiddenError('Only the author of a TLP:RED report decides who may read it.');
     }

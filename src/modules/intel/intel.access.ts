@@ -120,6 +120,17 @@ export function accessRequestVisibilityWhere(
   };
 }
 
+/**
+ * The access requests a viewer may decide: those for reports of the viewer's agency (and, for
+ * TLP:RED, the service asks the author in person). A narrower rule than seeing them.
+ */
+export function decidableAccessRequestWhere(
+  viewer: Viewer | null,
+): Prisma.IntelAccessRequestWhereInput {
+  if (!viewer || viewer.credential) return { id: { in: [] } };
+  return { report: { authorAgencyId: viewer.agencyId } };
+}
+
 /** The report rule for this request's caller: RED reports it opened with a purpose included. */
 export function reportVisibilityFor(context: Context): Prisma.IntelReportWhereInput {
   return intelReportVisibilityWhere(context.viewer, {
