@@ -11,6 +11,7 @@ import { IntelligencePage } from './pages/intelligence.tsx';
 import { LinkAccountPage } from './pages/link-account.tsx';
 import { OperationsPage } from './pages/operations.tsx';
 import { ReportPage } from './pages/report.tsx';
+import { ReportEditorPage } from './pages/report-editor.tsx';
 import { type Challenge, ResetPasswordPage, SignInPage } from './pages/sign-in.tsx';
 import { LoadFailed } from './read.tsx';
 
@@ -29,6 +30,7 @@ type Page =
   | { name: 'desk' }
   | { name: 'operations' }
   | { name: 'report'; id: string; askPurpose: boolean }
+  | { name: 'report-edit'; id: string | null }
   | { name: 'reset-password'; token: string }
   | { name: 'second-factor'; challenge: Challenge }
   | { name: 'link-account'; challenge: string }
@@ -77,6 +79,9 @@ function pageOf(hash: string): Page {
     };
   }
   if (hash.startsWith('#sign-in/sso-')) return { name: 'sso-refused' };
+  if (hash === '#report/new') return { name: 'report-edit', id: null };
+  const edit = /^#report\/([^/]+)\/edit$/.exec(hash);
+  if (edit?.[1]) return { name: 'report-edit', id: decodeURIComponent(edit[1]) };
   const report = /^#report\/([^/]+)(\/purpose)?$/.exec(hash);
   if (report?.[1])
     return { name: 'report', id: decodeURIComponent(report[1]), askPurpose: Boolean(report[2]) };
@@ -166,7 +171,7 @@ function Shell() {
         ? words.linkTitle
         : !signedIn
           ? words.signIn
-          : page.name === 'report'
+          : page.name === 'report' || page.name === 'report-edit'
             ? words.intelligence
             : page.name === 'second-factor' || page.name === 'sso-refused'
               ? words.alerts
@@ -176,7 +181,10 @@ function Shell() {
   }, [title]);
 
   const current = (name: Page['name']) =>
-    page.name === name || (name === 'intelligence' && page.name === 'report') ? 'page' : undefined;
+    page.name === name ||
+    (name === 'intelligence' && (page.name === 'report' || page.name === 'report-edit'))
+      ? 'page'
+      : undefined;
 
   return (
     <div class="shell">
@@ -274,7 +282,9 @@ function Shell() {
         ) : page.name === 'desk' ? (
           <DeskPage me={signedIn} />
         ) : page.name === 'intelligence' ? (
-          <IntelligencePage />
+          <IntelligencePage me={signedIn} />
+        ) : page.name === 'report-edit' ? (
+          <ReportEditorPage key={page.id ?? 'new'} id={page.id} me={signedIn} />
         ) : page.name === 'report' ? (
           <ReportPage
             key={`${page.id}:${page.askPurpose}`}

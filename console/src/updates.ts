@@ -18,6 +18,9 @@ function dropMine(cache: Cache, ...fields: string[]): void {
   if (typeof me === 'string') drop(cache, me, ...fields);
 }
 
+/** The searches and counts a report's change may move it in or out of. */
+const onReport = (_result: unknown, _args: unknown, cache: Cache) =>
+  drop(cache, 'Query', 'intelReports', 'intelReportCount');
 const ACCOUNT = ['secondFactorEnabled', 'recoveryCodesLeft', 'securityLog', 'identityLinks'];
 
 export const updates: UpdatesConfig = {
@@ -33,6 +36,10 @@ export const updates: UpdatesConfig = {
     decideRegistration: (_result, _args, cache) =>
       drop(cache, 'Query', 'registrationsAwaitingMyDecision', 'forumEvents'),
     checkIn: (_result, _args, cache) => drop(cache, 'Query', 'forumEvents'),
+    createIntelReport: onReport,
+    updateIntelReport: onReport,
+    publishIntelReport: onReport,
+    retractIntelReport: onReport,
     inviteToEvent: (_result, _args, cache) =>
       drop(cache, 'Query', 'forumEvents', 'registrationsAwaitingMyDecision'),
     respondToInvitation: (_result, _args, cache) => drop(cache, 'Query', 'operations'),

@@ -1,5 +1,6 @@
 import { useMutation, useQuery } from '@urql/preact';
 import { useState } from 'preact/hooks';
+import type { Me } from '../app.tsx';
 import { DecideControls } from '../decide.tsx';
 import { graphql, type ResultOf, type VariablesOf } from '../graphql.ts';
 import { lang, t } from '../i18n.ts';
@@ -58,7 +59,7 @@ const REQUEST_ACCESS = graphql(`
 
 type Filter = NonNullable<VariablesOf<typeof SEARCH>['filter']>;
 
-export function IntelligencePage() {
+export function IntelligencePage({ me }: { me: Me }) {
   const words = t();
   const [text, setText] = useState('');
   const [markings, setMarkings] = useState<Marking[]>([]);
@@ -81,7 +82,14 @@ export function IntelligencePage() {
   const data = result.data;
   return (
     <section aria-labelledby="intel-title">
-      <h1 id="intel-title">{words.intelligence}</h1>
+      <div class="bar">
+        <h1 id="intel-title">{words.intelligence}</h1>
+        {me.roles.includes('ANALYST') || me.roles.includes('NETWORK_ADMIN') ? (
+          <a class="button" href="#report/new">
+            {words.editor.newReport}
+          </a>
+        ) : null}
+      </div>
       {data && data.redReportsForMe.length > 0 ? (
         <div class="panel red-notices">
           <h2>{words.redTitle}</h2>

@@ -16,6 +16,7 @@ const REPORT = graphql(`
     intelReport(id: $id, purpose: $purpose) {
       id title summary tlp pap status category brands publishedAt mayExport language
       authorAgency { name }
+      audience { scope }
       grading { code description }
       observables { id type value }
       correlations { report { id title tlp } sharedObservables { type value } }
@@ -111,6 +112,13 @@ export function ReportPage({ id, askPurpose }: { id: string; askPurpose: boolean
         <span>{report.publishedAt ? dateTime(report.publishedAt) : words.draft}</span>
       </span>
       <h1 id="report-title">{report.title}</h1>
+      {report.audience ? (
+        <p>
+          <a class="button" href={`#report/${encodeURIComponent(report.id)}/edit`}>
+            {words.editor.edit}
+          </a>
+        </p>
+      ) : null}
       <p>{report.summary}</p>
       <dl>
         <dt>{words.grading}</dt>
