@@ -23,6 +23,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'ipnet-console-editor-'));
 let server: Instance | undefined;
 let base = '';
 let browser: Browser;
+/** The report the first journey publishes, corrected and retracted by the second. */
+let publishedId = '';
 
 const SIGN_IN = graphql(`
   mutation ($email: EmailAddress!, $password: String!) {
@@ -229,7 +231,97 @@ describe.runIf(haveChromium)('the report editor', () => {
     expect(read).toMatchObject({ title, status: 'PUBLISHED', audience: null });
     expect(read?.observables).toHaveLength(6);
     expect((await post(server, READ, { id }, hongKong)).data?.intelReport).toBeNull();
+    publishedId = id;
     expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 180_000);
+});
+
+const HISTORY = graphql(`
+  query ($id: ID!) { intelReport(id: $id) {
+    summary status retractionReason matchingOptOut tlp
+    versions { version changes }
+  } }
+`);
+
+async function signedIn(email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await page.goto(`${base}/console/#intelligence`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('h1#intel-title').waitFor({ timeout: 15_000 });
+  return page;
+}
+
+describe.runIf(haveChromium)('the report editor after publication', () => {
+  it('edits a published report with its versions shown, and retracts it with a reason', async () => {
+    if (!server) throw new Error('no server');
+    expect(publishedId).not.toBe('');
+    const page = await signedIn('analyst@gz-customs.demo');
+    await page.goto(`${base}/console/#report/${encodeURIComponent(publishedId)}`);
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await expect
+      .poll(() => page.locator('h1#editor-title').textContent(), { timeout: 15_000 })
+      .toBe('Edit the report');
+    await expect.poll(() => page.locator('.versions').textContent()).toContain('No change');
+    const summary = 'Counterfeit earphones declared as phone cases; 4,000 pieces held at Nansha.';
+    await page.getByLabel('Summary').fill(summary);
+    await page.getByRole('button', { name: 'Save the changes' }).click();
+    await expect
+      .poll(() => page.locator('.versions li').first().textContent(), { timeout: 15_000 })
+      .toContain('summary');
+    await expect
+      .poll(() => page.locator('.versions li').first().textContent())
+      .toContain('Version');
+    await photograph(page, 'report-editor-published', (p) =>
+      p.locator('.versions li').first().waitFor({ timeout: 15_000 }),
+    );
+
+    // A reason too short is refused at its field; a real one retracts.
+    await page.getByLabel('Reason for the retraction').fill('no');
+    await page.getByRole('button', { name: 'Retract' }).click();
+    await expect.poll(() => page.locator('.retract .problem').count(), { timeout: 10_000 }).toBe(1);
+    const reason = 'The consignment was genuine: the rights holder confirmed it.';
+    await page.getByLabel('Reason for the retraction').fill(reason);
+    await page.getByRole('button', { name: 'Retract' }).click();
+    await expect
+      .poll(() => page.locator('.editor .status').textContent(), { timeout: 15_000 })
+      .toBe('Retracted');
+    await expectAccessible(page, 'report-editor-retracted');
+
+    const author = await tokenOf('analyst@gz-customs.demo');
+    const history = (await post(server, HISTORY, { id: publishedId }, author)).data?.intelReport;
+    expect(history).toMatchObject({ summary, status: 'RETRACTED', retractionReason: reason });
+    expect(JSON.stringify(history?.versions)).toContain(summary);
+    await page.close();
+  }, 180_000);
+
+  it('sends TLP:RED to named people only, and opts it into matching only when asked', async () => {
+    if (!server) throw new Error('no server');
+    const page = await signedIn('analyst@gz-customs.demo', { width: 390, height: 844 });
+    await page.goto(`${base}/console/#report/new`);
+    await page.locator('h1#editor-title').waitFor({ timeout: 15_000 });
+    await page.getByLabel('TLP 2.0').selectOption('RED');
+    await expect.poll(() => page.getByRole('radio').count()).toBe(1);
+    expect(await page.getByLabel('Named people (TLP:RED)').isChecked()).toBe(true);
+    expect(await page.getByLabel('Take part in hit/no-hit matching').isChecked()).toBe(false);
+    await expect.poll(() => page.locator('.readers').textContent()).toContain('name at least one');
+    const person = page.locator('.choices input[type="checkbox"]').first();
+    await person.check();
+    await expect.poll(() => page.locator('.readers').textContent()).toContain('Nobody else');
+    expect(await widerThanScreen(page)).toBeLessThanOrEqual(0);
+    await expectAccessible(page, 'report-editor-red-phone');
+
+    await page.getByLabel('Take part in hit/no-hit matching').check();
+    await page.getByLabel('Title', { exact: true }).fill('Named informant on a Zhongshan workshop');
+    await page.getByLabel('Summary').fill('A workshop in Zhongshan fills fake cosmetics jars.');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.waitForURL(/#report\/(?!new$)[^/]+$/, { timeout: 15_000 });
+    const id = decodeURIComponent(/#report\/([^/]+)$/.exec(page.url())?.[1] ?? '');
+    const author = await tokenOf('analyst@gz-customs.demo');
+    const red = (await post(server, HISTORY, { id }, author)).data?.intelReport;
+    expect(red).toMatchObject({ tlp: 'RED', status: 'PUBLISHED', matchingOptOut: false });
     await page.close();
   }, 180_000);
 });

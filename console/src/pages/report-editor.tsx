@@ -501,7 +501,13 @@ function Editor(props: { report: Existing | null; directory: Directory; reload: 
     if (answer?.__typename !== 'RemoveObservableSuccess') refuse(result, answer);
   };
 
-  const sentence = readersSentence(form, agencies, people, myAgency?.name ?? '');
+  const sentence = readersSentence(
+    form,
+    agencies,
+    people,
+    myAgency?.name ?? '',
+    status === 'DRAFT',
+  );
   const headingId = 'editor-title';
   return (
     <section class="editor" aria-labelledby={headingId}>
@@ -1054,11 +1060,12 @@ function readersSentence(
   agencies: { id: string; name: string; regions: readonly Region[] }[],
   people: { id: string; displayName: string }[],
   mine: string,
+  draft: boolean,
 ): string[] {
   const e = t().editor;
   const join = (items: string[]) =>
     new Intl.ListFormat(lang.value, { type: 'conjunction' }).format(items);
-  const lines = [e.draftReaders(mine)];
+  const lines = draft ? [e.draftReaders(mine)] : [];
   if (form.tlp === 'RED') {
     const named = people.filter((p) => form.recipientIds.includes(p.id)).map((p) => p.displayName);
     lines.push(named.length > 0 ? e.readersRed(join(named)) : e.readersRedNobody);
