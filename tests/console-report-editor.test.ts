@@ -239,7 +239,7 @@ describe.runIf(haveChromium)('the report editor', () => {
 
 const HISTORY = graphql(`
   query ($id: ID!) { intelReport(id: $id) {
-    summary status retractionReason matchingOptOut tlp
+    summary status retractionReason matchingOptOut tlp observables { value }
     versions { version changes }
   } }
 `);
@@ -270,7 +270,10 @@ describe.runIf(haveChromium)('the report editor after publication', () => {
     await page.getByRole('button', { name: 'Save the changes' }).click();
     await expect
       .poll(() => page.locator('.versions li').first().textContent(), { timeout: 15_000 })
-      .toContain('summary');
+      .toContain(`→ ${summary}`);
+    // An observable removed after publication is a version of its own.
+    await page.getByRole('button', { name: 'Remove sales@pearl-audio.example' }).click();
+    await expect.poll(() => page.locator('.stored li').count(), { timeout: 15_000 }).toBe(5);
     await expect
       .poll(() => page.locator('.versions li').first().textContent())
       .toContain('Version');
@@ -294,6 +297,8 @@ describe.runIf(haveChromium)('the report editor after publication', () => {
     const history = (await post(server, HISTORY, { id: publishedId }, author)).data?.intelReport;
     expect(history).toMatchObject({ summary, status: 'RETRACTED', retractionReason: reason });
     expect(JSON.stringify(history?.versions)).toContain(summary);
+    expect(history?.observables).toHaveLength(5);
+    expect(history?.versions.length).toBeGreaterThanOrEqual(2);
     await page.close();
   }, 180_000);
 

@@ -85,7 +85,7 @@ export function IntelligencePage({ me }: { me: Me }) {
       <div class="bar">
         <h1 id="intel-title">{words.intelligence}</h1>
         {me.roles.includes('ANALYST') || me.roles.includes('NETWORK_ADMIN') ? (
-          <a class="button" href="#report/new">
+          <a class="action-link" href="#report/new">
             {words.editor.newReport}
           </a>
         ) : null}

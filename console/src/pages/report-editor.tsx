@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Me } from '../app.tsx';
 import { graphql, type ResultOf } from '../graphql.ts';
-import { LANGS, lang, t } from '../i18n.ts';
+import { LANGS, lang, localeEnum, t } from '../i18n.ts';
 import {
   CATEGORIES,
   type Category,
@@ -76,9 +76,9 @@ const EDIT_REPORT = graphql(`
   }
 `);
 const DIRECTORY = graphql(`
-  query ConsoleAudienceDirectory {
-    agencies(first: 100) { edges { node { id name regions } } }
-    me { id agency { id name users(first: 100) { edges { node { id displayName } } } } }
+  query ConsoleAudienceDirectory($locale: Locale) {
+    agencies(first: 100) { edges { node { id name(locale: $locale) regions } } }
+    me { id agency { id name(locale: $locale) users(first: 100) { edges { node { id displayName } } } } }
   }
 `);
 const CHECK = graphql(`
@@ -262,7 +262,11 @@ export function ReportEditorPage({ id, me }: { id: string | null; me: Me }) {
     pause: id === null || !mayWrite,
     requestPolicy: 'cache-and-network',
   });
-  const [directory, reexecuteDirectory] = useQuery({ query: DIRECTORY, pause: !mayWrite });
+  const [directory, reexecuteDirectory] = useQuery({
+    query: DIRECTORY,
+    variables: { locale: localeEnum() },
+    pause: !mayWrite,
+  });
   if (!mayWrite) {
     return (
       <section class="panel" aria-labelledby="not-yours-title">
@@ -354,7 +358,9 @@ function Editor(props: { report: Existing | null; directory: Directory; reload: 
 
   const agencies = directory.agencies.edges.map((edge) => edge.node);
   const myAgency = directory.me?.agency;
-  const people = myAgency?.users.edges.map((edge) => edge.node) ?? [];
+  // The author reads a TLP:RED report as its author: the others are named.
+  const people =
+    myAgency?.users.edges.map((edge) => edge.node).filter((p) => p.id !== directory.me?.id) ?? [];
   const status = report?.status ?? 'DRAFT';
 
   const addRows = (rows: { type: ObservableType | null; value: string }[]) => {
@@ -480,6 +486,7 @@ function Editor(props: { report: Existing | null; directory: Directory; reload: 
     event.preventDefault();
     if (!report) return;
     setProblems({});
+    setNotice(null);
     const result = await retract({ id: report.id, reason });
     const answer = result.data?.retractIntelReport;
     if (answer?.__typename !== 'RetractIntelReportSuccess') {
@@ -499,6 +506,7 @@ function Editor(props: { report: Existing | null; directory: Directory; reload: 
     const result = await removeObservable({ observableId });
     const answer = result.data?.removeObservable;
     if (answer?.__typename !== 'RemoveObservableSuccess') refuse(result, answer);
+    else props.reload();
   };
 
   const sentence = readersSentence(
@@ -545,334 +553,338 @@ function Editor(props: { report: Existing | null; directory: Directory; reload: 
           void run('save');
         }}
       >
-        <Field label={e.title} problem={problems.title}>
-          {(described, id) => (
-            <input
-              type="text"
-              value={form.title}
-              id={id}
-              aria-describedby={described}
-              onInput={(ev) => set('title', (ev.target as HTMLInputElement).value)}
-            />
-          )}
-        </Field>
-        <Field label={e.summary} problem={problems.summary}>
-          {(described, id) => (
-            <textarea
-              rows={4}
-              value={form.summary}
-              id={id}
-              aria-describedby={described}
-              onInput={(ev) => set('summary', (ev.target as HTMLTextAreaElement).value)}
-            />
-          )}
-        </Field>
-        <div class="row">
-          <Field label={e.language} problem={problems.language}>
+        <fieldset class="whole" disabled={status === 'RETRACTED'}>
+          <Field label={e.title} problem={problems.title}>
             {(described, id) => (
-              <select
-                value={form.language}
-                id={id}
-                aria-describedby={described}
-                onChange={(ev) => set('language', (ev.target as HTMLSelectElement).value)}
-              >
-                {LANGS.map((l) => (
-                  <option key={l.code} value={l.code}>
-                    {l.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label={words.category} problem={problems.category}>
-            {(described, id) => (
-              <select
-                value={form.category}
-                id={id}
-                aria-describedby={described}
-                onChange={(ev) =>
-                  set('category', (ev.target as HTMLSelectElement).value as Category)
-                }
-              >
-                {CATEGORIES.map((c) => (
-                  <option key={c} value={c}>
-                    {categoryName(lang.value, c)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label={e.ipRight} problem={problems.ipRight}>
-            {(described, id) => (
-              <select
-                value={form.ipRight}
-                id={id}
-                aria-describedby={described}
-                onChange={(ev) => set('ipRight', (ev.target as HTMLSelectElement).value as IpRight)}
-              >
-                {IP_RIGHTS.map((r) => (
-                  <option key={r} value={r}>
-                    {e.ipRights[r]}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-        </div>
-        <Field label={e.brands} problem={problems.brands}>
-          {(described, id) => (
-            <input
-              type="text"
-              value={form.brands}
-              id={id}
-              aria-describedby={described}
-              onInput={(ev) => set('brands', (ev.target as HTMLInputElement).value)}
-            />
-          )}
-        </Field>
-        <div class="row">
-          <Field label={e.tlp} problem={problems.tlp}>
-            {(described, id) => (
-              <select
-                value={form.tlp}
-                id={id}
-                aria-describedby={described}
-                onChange={(ev) => setTlp((ev.target as HTMLSelectElement).value as Marking)}
-              >
-                {MARKINGS.map((m) => (
-                  <option key={m} value={m}>
-                    TLP:{m.replace('_', '+')}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label={e.pap} problem={problems.pap}>
-            {(described, id) => (
-              <select
-                value={form.pap}
-                id={id}
-                aria-describedby={described}
-                onChange={(ev) => set('pap', (ev.target as HTMLSelectElement).value as Pap)}
-              >
-                {PAPS.map((p) => (
-                  <option key={p} value={p}>
-                    PAP:{p}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label={e.reliability} problem={problems.sourceReliability}>
-            {(described, id) => (
-              <select
-                value={form.reliability}
-                id={id}
-                aria-describedby={described}
-                onChange={(ev) =>
-                  set('reliability', (ev.target as HTMLSelectElement).value as Reliability)
-                }
-              >
-                {RELIABILITIES.map((r) => (
-                  <option key={r} value={r}>
-                    {e.reliabilities[r]}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label={e.credibility} problem={problems.infoCredibility}>
-            {(described, id) => (
-              <select
-                value={String(form.credibility)}
-                id={id}
-                aria-describedby={described}
-                onChange={(ev) =>
-                  set('credibility', Number((ev.target as HTMLSelectElement).value))
-                }
-              >
-                {e.credibilities.map((label, i) => (
-                  <option key={label} value={String(i + 1)}>
-                    {label}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-        </div>
-        <fieldset>
-          <legend>{e.route}</legend>
-          <div class="row">
-            <Field label={e.origin} problem={problems['route.origin']}>
-              {(described, id) => (
-                <input
-                  type="text"
-                  class="short"
-                  value={form.origin}
-                  id={id}
-                  aria-describedby={described}
-                  onInput={(ev) => set('origin', (ev.target as HTMLInputElement).value)}
-                />
-              )}
-            </Field>
-            <Field label={e.transit} problem={problemAt(problems, 'route.transit')}>
-              {(described, id) => (
-                <input
-                  type="text"
-                  value={form.transit}
-                  id={id}
-                  aria-describedby={described}
-                  onInput={(ev) => set('transit', (ev.target as HTMLInputElement).value)}
-                />
-              )}
-            </Field>
-            <Field label={e.destination} problem={problems['route.destination']}>
-              {(described, id) => (
-                <input
-                  type="text"
-                  class="short"
-                  value={form.destination}
-                  id={id}
-                  aria-describedby={described}
-                  onInput={(ev) => set('destination', (ev.target as HTMLInputElement).value)}
-                />
-              )}
-            </Field>
-          </div>
-        </fieldset>
-        <fieldset class="audience">
-          <legend>{e.audience}</legend>
-          {(form.tlp === 'RED'
-            ? (['RECIPIENTS'] as const)
-            : (['NETWORK', 'REGIONS', 'AGENCIES'] as const)
-          ).map((scope) => (
-            <label key={scope} class="check">
               <input
-                type="radio"
-                name="scope"
-                checked={form.scope === scope}
-                onChange={() => set('scope', scope)}
+                type="text"
+                value={form.title}
+                id={id}
+                aria-describedby={described}
+                onInput={(ev) => set('title', (ev.target as HTMLInputElement).value)}
               />
-              {e.scopes[scope]}
-            </label>
-          ))}
-          {form.scope === 'REGIONS' ? (
-            <Choices
-              legend={e.regions}
-              items={REGIONS.map((r) => ({ id: r, name: regionName(lang.value, r) }))}
-              chosen={form.regions}
-              onChange={(chosen) => set('regions', chosen as Region[])}
-            />
-          ) : null}
-          {form.scope === 'AGENCIES' ? (
-            <Choices
-              legend={e.agencies}
-              items={agencies.filter((a) => a.id !== myAgency?.id)}
-              chosen={form.agencyIds}
-              onChange={(chosen) => set('agencyIds', chosen)}
-            />
-          ) : null}
-          {form.scope === 'RECIPIENTS' ? (
-            <>
+            )}
+          </Field>
+          <Field label={e.summary} problem={problems.summary}>
+            {(described, id) => (
+              <textarea
+                rows={4}
+                value={form.summary}
+                id={id}
+                aria-describedby={described}
+                onInput={(ev) => set('summary', (ev.target as HTMLTextAreaElement).value)}
+              />
+            )}
+          </Field>
+          <div class="row">
+            <Field label={e.language} problem={problems.language}>
+              {(described, id) => (
+                <select
+                  value={form.language}
+                  id={id}
+                  aria-describedby={described}
+                  onChange={(ev) => set('language', (ev.target as HTMLSelectElement).value)}
+                >
+                  {LANGS.map((l) => (
+                    <option key={l.code} value={l.code}>
+                      {l.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label={words.category} problem={problems.category}>
+              {(described, id) => (
+                <select
+                  value={form.category}
+                  id={id}
+                  aria-describedby={described}
+                  onChange={(ev) =>
+                    set('category', (ev.target as HTMLSelectElement).value as Category)
+                  }
+                >
+                  {CATEGORIES.map((c) => (
+                    <option key={c} value={c}>
+                      {categoryName(lang.value, c)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label={e.ipRight} problem={problems.ipRight}>
+              {(described, id) => (
+                <select
+                  value={form.ipRight}
+                  id={id}
+                  aria-describedby={described}
+                  onChange={(ev) =>
+                    set('ipRight', (ev.target as HTMLSelectElement).value as IpRight)
+                  }
+                >
+                  {IP_RIGHTS.map((r) => (
+                    <option key={r} value={r}>
+                      {e.ipRights[r]}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
+          <Field label={e.brands} problem={problems.brands}>
+            {(described, id) => (
+              <input
+                type="text"
+                value={form.brands}
+                id={id}
+                aria-describedby={described}
+                onInput={(ev) => set('brands', (ev.target as HTMLInputElement).value)}
+              />
+            )}
+          </Field>
+          <div class="row">
+            <Field label={e.tlp} problem={problems.tlp}>
+              {(described, id) => (
+                <select
+                  value={form.tlp}
+                  id={id}
+                  aria-describedby={described}
+                  onChange={(ev) => setTlp((ev.target as HTMLSelectElement).value as Marking)}
+                >
+                  {MARKINGS.map((m) => (
+                    <option key={m} value={m}>
+                      TLP:{m.replace('_', '+')}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label={e.pap} problem={problems.pap}>
+              {(described, id) => (
+                <select
+                  value={form.pap}
+                  id={id}
+                  aria-describedby={described}
+                  onChange={(ev) => set('pap', (ev.target as HTMLSelectElement).value as Pap)}
+                >
+                  {PAPS.map((p) => (
+                    <option key={p} value={p}>
+                      PAP:{p}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label={e.reliability} problem={problems.sourceReliability}>
+              {(described, id) => (
+                <select
+                  value={form.reliability}
+                  id={id}
+                  aria-describedby={described}
+                  onChange={(ev) =>
+                    set('reliability', (ev.target as HTMLSelectElement).value as Reliability)
+                  }
+                >
+                  {RELIABILITIES.map((r) => (
+                    <option key={r} value={r}>
+                      {e.reliabilities[r]}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label={e.credibility} problem={problems.infoCredibility}>
+              {(described, id) => (
+                <select
+                  value={String(form.credibility)}
+                  id={id}
+                  aria-describedby={described}
+                  onChange={(ev) =>
+                    set('credibility', Number((ev.target as HTMLSelectElement).value))
+                  }
+                >
+                  {e.credibilities.map((label, i) => (
+                    <option key={label} value={String(i + 1)}>
+                      {label}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
+          <fieldset>
+            <legend>{e.route}</legend>
+            <div class="row">
+              <Field label={e.origin} problem={problems['route.origin']}>
+                {(described, id) => (
+                  <input
+                    type="text"
+                    class="short"
+                    value={form.origin}
+                    id={id}
+                    aria-describedby={described}
+                    onInput={(ev) => set('origin', (ev.target as HTMLInputElement).value)}
+                  />
+                )}
+              </Field>
+              <Field label={e.transit} problem={problemAt(problems, 'route.transit')}>
+                {(described, id) => (
+                  <input
+                    type="text"
+                    value={form.transit}
+                    id={id}
+                    aria-describedby={described}
+                    onInput={(ev) => set('transit', (ev.target as HTMLInputElement).value)}
+                  />
+                )}
+              </Field>
+              <Field label={e.destination} problem={problems['route.destination']}>
+                {(described, id) => (
+                  <input
+                    type="text"
+                    class="short"
+                    value={form.destination}
+                    id={id}
+                    aria-describedby={described}
+                    onInput={(ev) => set('destination', (ev.target as HTMLInputElement).value)}
+                  />
+                )}
+              </Field>
+            </div>
+          </fieldset>
+          <fieldset class="audience">
+            <legend>{e.audience}</legend>
+            {(form.tlp === 'RED'
+              ? (['RECIPIENTS'] as const)
+              : (['NETWORK', 'REGIONS', 'AGENCIES'] as const)
+            ).map((scope) => (
+              <label key={scope} class="check">
+                <input
+                  type="radio"
+                  name="scope"
+                  checked={form.scope === scope}
+                  onChange={() => set('scope', scope)}
+                />
+                {e.scopes[scope]}
+              </label>
+            ))}
+            {form.scope === 'REGIONS' ? (
               <Choices
-                legend={e.recipients}
-                items={people.map((p) => ({ id: p.id, name: p.displayName }))}
-                chosen={form.recipientIds}
-                onChange={(chosen) => set('recipientIds', chosen)}
+                legend={e.regions}
+                items={REGIONS.map((r) => ({ id: r, name: regionName(lang.value, r) }))}
+                chosen={form.regions}
+                onChange={(chosen) => set('regions', chosen as Region[])}
               />
-              <p class="hint">{e.recipientsNote}</p>
-            </>
-          ) : null}
-          {problemAt(problems, 'audience') ? (
-            <p class="problem" role="alert">
-              {problemAt(problems, 'audience')}
-            </p>
-          ) : null}
-          <div class="readers" aria-live="polite">
-            <h2>{e.whoReads}</h2>
-            {sentence.map((line) => (
-              <p key={line}>{line}</p>
-            ))}
-          </div>
-          <label class="check">
-            <input
-              type="checkbox"
-              checked={form.matching}
-              onChange={(ev) => set('matching', (ev.target as HTMLInputElement).checked)}
-            />
-            {e.matching}
-          </label>
-          {restricted(form.tlp) ? <p class="hint">{e.matchingRestricted}</p> : null}
-        </fieldset>
-        <fieldset class="observables">
-          <legend>{e.observables}</legend>
-          {report && report.observables.length > 0 ? (
-            <ul class="stored">
-              {report.observables.map((o) => (
-                <li key={o.id}>
-                  <span class="kind">{valueName(lang.value, o.type)}</span> <code>{o.value}</code>{' '}
-                  {status !== 'RETRACTED' ? (
-                    <button type="button" class="link" onClick={() => void remove(o.id)}>
-                      {e.remove}
-                      <span class="visually-hidden"> {o.value}</span>
-                    </button>
-                  ) : null}
-                </li>
-              ))}
-            </ul>
-          ) : null}
-          <ol class="pending">
-            {pending.map((row, index) => (
-              <ObservableRow
-                key={row.key}
-                row={row}
-                index={index}
-                problem={problemAt(problems, `observables.${index}`)}
-                onChange={(next) =>
-                  setPending((current) => current.map((r) => (r.key === row.key ? next : r)))
-                }
-                onRemove={() => setPending((current) => current.filter((r) => r.key !== row.key))}
-              />
-            ))}
-          </ol>
-          <button type="button" onClick={() => addRows([{ type: null, value: '' }])}>
-            {e.addObservable}
-          </button>
-          <label class="paste">
-            {e.paste}
-            <textarea
-              rows={4}
-              value={pasted}
-              onInput={(ev) => setPasted((ev.target as HTMLTextAreaElement).value)}
-            />
-          </label>
-          <button
-            type="button"
-            onClick={() => {
-              addRows(recogniseLines(pasted));
-              setPasted('');
-            }}
-          >
-            {e.addLines}
-          </button>
-        </fieldset>
-        {status !== 'RETRACTED' ? (
-          <div class="actions">
-            <button type="submit" disabled={busy}>
-              {status === 'DRAFT' ? e.saveDraft : e.saveChanges}
-            </button>
-            {status === 'DRAFT' ? (
-              <button
-                type="button"
-                class="primary"
-                disabled={busy}
-                onClick={() => void run('publish')}
-              >
-                {e.publish}
-              </button>
             ) : null}
-          </div>
-        ) : null}
+            {form.scope === 'AGENCIES' ? (
+              <Choices
+                legend={e.agencies}
+                items={agencies.filter((a) => a.id !== myAgency?.id)}
+                chosen={form.agencyIds}
+                onChange={(chosen) => set('agencyIds', chosen)}
+              />
+            ) : null}
+            {form.scope === 'RECIPIENTS' ? (
+              <>
+                <Choices
+                  legend={e.recipients}
+                  items={people.map((p) => ({ id: p.id, name: p.displayName }))}
+                  chosen={form.recipientIds}
+                  onChange={(chosen) => set('recipientIds', chosen)}
+                />
+                <p class="hint">{e.recipientsNote}</p>
+              </>
+            ) : null}
+            {problemAt(problems, 'audience') ? (
+              <p class="problem" role="alert">
+                {problemAt(problems, 'audience')}
+              </p>
+            ) : null}
+            <div class="readers" aria-live="polite">
+              <h2>{e.whoReads}</h2>
+              {sentence.map((line) => (
+                <p key={line}>{line}</p>
+              ))}
+            </div>
+            <label class="check">
+              <input
+                type="checkbox"
+                checked={form.matching}
+                onChange={(ev) => set('matching', (ev.target as HTMLInputElement).checked)}
+              />
+              {e.matching}
+            </label>
+            {restricted(form.tlp) ? <p class="hint">{e.matchingRestricted}</p> : null}
+          </fieldset>
+          <fieldset class="observables">
+            <legend>{e.observables}</legend>
+            {report && report.observables.length > 0 ? (
+              <ul class="stored">
+                {report.observables.map((o) => (
+                  <li key={o.id}>
+                    <span class="kind">{valueName(lang.value, o.type)}</span> <code>{o.value}</code>{' '}
+                    {status !== 'RETRACTED' ? (
+                      <button type="button" class="link-button" onClick={() => void remove(o.id)}>
+                        {e.remove}
+                        <span class="visually-hidden"> {o.value}</span>
+                      </button>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            <ol class="pending">
+              {pending.map((row, index) => (
+                <ObservableRow
+                  key={row.key}
+                  row={row}
+                  index={index}
+                  problem={problemAt(problems, `observables.${index}`)}
+                  onChange={(next) =>
+                    setPending((current) => current.map((r) => (r.key === row.key ? next : r)))
+                  }
+                  onRemove={() => setPending((current) => current.filter((r) => r.key !== row.key))}
+                />
+              ))}
+            </ol>
+            <button type="button" onClick={() => addRows([{ type: null, value: '' }])}>
+              {e.addObservable}
+            </button>
+            <label class="paste">
+              {e.paste}
+              <textarea
+                rows={4}
+                value={pasted}
+                onInput={(ev) => setPasted((ev.target as HTMLTextAreaElement).value)}
+              />
+            </label>
+            <button
+              type="button"
+              onClick={() => {
+                addRows(recogniseLines(pasted));
+                setPasted('');
+              }}
+            >
+              {e.addLines}
+            </button>
+          </fieldset>
+          {status !== 'RETRACTED' ? (
+            <div class="actions">
+              <button type="submit" disabled={busy}>
+                {status === 'DRAFT' ? e.saveDraft : e.saveChanges}
+              </button>
+              {status === 'DRAFT' ? (
+                <button
+                  type="button"
+                  class="primary"
+                  disabled={busy}
+                  onClick={() => void run('publish')}
+                >
+                  {e.publish}
+                </button>
+              ) : null}
+            </div>
+          ) : null}
+        </fieldset>
       </form>
       {report && report.status !== 'DRAFT' ? (
         <section class="versions" aria-labelledby="versions-title">
@@ -886,7 +898,7 @@ function Editor(props: { report: Existing | null; directory: Directory; reload: 
                   dateTime(v.changedAt),
                   v.changedBy?.displayName ?? e.someone,
                 )}
-                : <span class="changed">{Object.keys((v.changes ?? {}) as object).join(', ')}</span>
+                <Changes changes={v.changes} />
               </li>
             ))}
           </ol>
@@ -909,6 +921,71 @@ function Editor(props: { report: Existing | null; directory: Directory; reload: 
         </form>
       ) : null}
     </section>
+  );
+}
+
+/** A version's changes: each field with its value before and after. */
+function Changes({ changes }: { changes: unknown }) {
+  const words = t();
+  const e = words.editor;
+  const names: Record<string, string> = {
+    title: e.title,
+    summary: e.summary,
+    language: e.language,
+    category: words.category,
+    ipRight: e.ipRight,
+    brands: words.brands,
+    tlp: e.tlp,
+    pap: e.pap,
+    sourceReliability: e.reliability,
+    infoCredibility: e.credibility,
+    route: e.route,
+    audience: e.audience,
+    matchingOptOut: e.matching,
+    observables: e.observables,
+    status: e.statusField,
+    retractionReason: e.retractReason,
+    observablesAdded: e.observablesAdded,
+    observableRemoved: e.observableRemoved,
+  };
+  const shown = (value: unknown) =>
+    value === null || value === undefined
+      ? '—'
+      : typeof value === 'string' || typeof value === 'number'
+        ? String(value)
+        : Array.isArray(value) && value.every((item) => typeof item === 'string')
+          ? value.join(', ')
+          : JSON.stringify(value);
+  const entries = Object.entries((changes ?? {}) as Record<string, unknown>);
+  /** An observable as the versions keep it: its type and value. */
+  const observable = (item: unknown) => {
+    const { type, value } = (item ?? {}) as { type?: ObservableType; value?: string };
+    return type ? `${valueName(lang.value, type)} ${value ?? ''}` : shown(item);
+  };
+  const said = (field: string, change: unknown) => {
+    if (change && typeof change === 'object' && 'to' in change) {
+      const { from, to } = change as { from?: unknown; to?: unknown };
+      const word = (value: unknown) =>
+        field === 'status' && typeof value === 'string' && value in e.status
+          ? e.status[value as keyof typeof e.status]
+          : shown(value);
+      return (
+        <>
+          <del>{word(from)}</del> → <ins>{word(to)}</ins>
+        </>
+      );
+    }
+    return Array.isArray(change) ? change.map(observable).join(', ') : observable(change);
+  };
+  return (
+    <dl class="changes">
+      {entries.map(([field, change]) => (
+        <div key={field}>
+          <dt>{names[field] ?? field}</dt>
+          <dd>{said(field, change)}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }
 
@@ -1035,7 +1112,7 @@ function ObservableRow(props: {
           onInput={(ev) => props.onChange({ ...row, value: (ev.target as HTMLInputElement).value })}
         />
       </label>
-      <button type="button" class="link" onClick={props.onRemove}>
+      <button type="button" class="link-button" onClick={props.onRemove}>
         {e.remove}
         <span class="visually-hidden"> {row.value}</span>
       </button>

@@ -114,7 +114,7 @@ export function ReportPage({ id, askPurpose }: { id: string; askPurpose: boolean
       <h1 id="report-title">{report.title}</h1>
       {report.audience ? (
         <p>
-          <a class="button" href={`#report/${encodeURIComponent(report.id)}/edit`}>
+          <a class="action-link" href={`#report/${encodeURIComponent(report.id)}/edit`}>
             {words.editor.edit}
           </a>
         </p>
