@@ -9,6 +9,7 @@ import { AlertsPage } from './pages/alerts.tsx';
 import { DeskPage } from './pages/desk.tsx';
 import { IntelligencePage } from './pages/intelligence.tsx';
 import { LinkAccountPage } from './pages/link-account.tsx';
+import { OperationPage } from './pages/operation.tsx';
 import { OperationsPage } from './pages/operations.tsx';
 import { ReportPage } from './pages/report.tsx';
 import { ReportEditorPage } from './pages/report-editor.tsx';
@@ -29,6 +30,7 @@ type Page =
   | { name: 'intelligence' }
   | { name: 'desk' }
   | { name: 'operations' }
+  | { name: 'operation'; id: string }
   | { name: 'report'; id: string; askPurpose: boolean }
   | { name: 'report-edit'; id: string | null }
   | { name: 'reset-password'; token: string }
@@ -85,6 +87,8 @@ function pageOf(hash: string): Page {
   const report = /^#report\/([^/]+)(\/purpose)?$/.exec(hash);
   if (report?.[1])
     return { name: 'report', id: decodeURIComponent(report[1]), askPurpose: Boolean(report[2]) };
+  const operation = /^#operation\/([^/]+)$/.exec(hash);
+  if (operation?.[1]) return { name: 'operation', id: decodeURIComponent(operation[1]) };
   if (hash === '#indicators') return { name: 'indicators' };
   if (hash === '#account') return { name: 'account' };
   if (hash === '#intelligence') return { name: 'intelligence' };
@@ -173,16 +177,19 @@ function Shell() {
           ? words.signIn
           : page.name === 'report' || page.name === 'report-edit'
             ? words.intelligence
-            : page.name === 'second-factor' || page.name === 'sso-refused'
-              ? words.alerts
-              : words[page.name];
+            : page.name === 'operation'
+              ? words.operations
+              : page.name === 'second-factor' || page.name === 'sso-refused'
+                ? words.alerts
+                : words[page.name];
   useEffect(() => {
     document.title = words.pageTitle(title);
   }, [title]);
 
   const current = (name: Page['name']) =>
     page.name === name ||
-    (name === 'intelligence' && (page.name === 'report' || page.name === 'report-edit'))
+    (name === 'intelligence' && (page.name === 'report' || page.name === 'report-edit')) ||
+    (name === 'operations' && page.name === 'operation')
       ? 'page'
       : undefined;
 
@@ -279,6 +286,8 @@ function Shell() {
           <AccountPage />
         ) : page.name === 'operations' ? (
           <OperationsPage me={signedIn} />
+        ) : page.name === 'operation' ? (
+          <OperationPage key={page.id} id={page.id} me={signedIn} />
         ) : page.name === 'desk' ? (
           <DeskPage me={signedIn} />
         ) : page.name === 'intelligence' ? (

@@ -18,6 +18,13 @@ function dropMine(cache: Cache, ...fields: string[]): void {
   if (typeof me === 'string') drop(cache, me, ...fields);
 }
 
+/** An operation's page and the lists it is in, after a change to it or to its working data. */
+function dropOperation(cache: Cache, id: unknown): void {
+  drop(cache, 'Query', 'operations');
+  if (typeof id === 'string') cache.invalidate({ __typename: 'Operation', id });
+}
+const onOperation = (_result: unknown, args: Record<string, unknown>, cache: Cache) =>
+  dropOperation(cache, args.operationId ?? args.id);
 /** The searches and counts a report's change may move it in or out of. */
 const onReport = (_result: unknown, _args: unknown, cache: Cache) =>
   drop(cache, 'Query', 'intelReports', 'intelReportCount');
@@ -42,7 +49,16 @@ export const updates: UpdatesConfig = {
     retractIntelReport: onReport,
     inviteToEvent: (_result, _args, cache) =>
       drop(cache, 'Query', 'forumEvents', 'registrationsAwaitingMyDecision'),
-    respondToInvitation: (_result, _args, cache) => drop(cache, 'Query', 'operations'),
+    respondToInvitation: onOperation,
+    proposeOperation: (_result, _args, cache) => drop(cache, 'Query', 'operations'),
+    inviteAgencies: onOperation,
+    withdrawInvitation: onOperation,
+    advanceOperationPhase: onOperation,
+    cancelOperation: onOperation,
+    postOperationMessage: onOperation,
+    createTask: onOperation,
+    recordResult: onOperation,
+    updateTask: (_result, _args, cache) => drop(cache, 'Query', 'operations'),
     confirmSecondFactorEnrolment: (_result, _args, cache) => dropMine(cache, ...ACCOUNT),
     replaceRecoveryCodes: (_result, _args, cache) => dropMine(cache, ...ACCOUNT),
     turnOffSecondFactor: (_result, _args, cache) => dropMine(cache, ...ACCOUNT),

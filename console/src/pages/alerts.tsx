@@ -366,7 +366,13 @@ function AlertRow({ alert }: { alert: AlertItem }) {
         <span class="label">{words.severity[alert.severity]}</span>
       </span>
       <div class="body">
-        <p class="title">{alert.title}</p>
+        <p class="title">
+          {alert.operation ? (
+            <a href={`#operation/${encodeURIComponent(alert.operation.id)}`}>{alert.title}</a>
+          ) : (
+            alert.title
+          )}
+        </p>
         <p class="summary">{alert.summary}</p>
         <time dateTime={alert.createdAt}>{dateTime(alert.createdAt)}</time>
         {problem ? (

@@ -1,12 +1,13 @@
 import { useMutation, useQuery } from '@urql/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Me } from '../app.tsx';
 import { graphql, type ResultOf } from '../graphql.ts';
 import { lang, t } from '../i18n.ts';
-import { PHASES, phaseName, valueName } from '../labels.ts';
+import { MARKINGS, type Marking, markingName, PHASES, phaseName, valueName } from '../labels.ts';
 import { problemOfResult, Read } from '../read.tsx';
 import { day } from '../time.ts';
 import { Tlp } from '../tlp.tsx';
+import { AnswerInvitation, answeredNotice } from './operation.tsx';
 
 // Joint operations for coordinators and analysts: invitations their agency has to answer, the
 // tasks assigned to them, their agency's operations by phase, and the after-action report once an
@@ -22,10 +23,11 @@ const OPERATIONS = graphql(`
     }
   }
 `);
-const RESPOND = graphql(`
-  mutation ConsoleRespond($operationId: ID!, $answer: InvitationAnswer!) {
-    respondToInvitation(operationId: $operationId, answer: $answer) {
+const PROPOSE = graphql(`
+  mutation ConsoleProposeOperation($input: OperationInput!) {
+    proposeOperation(input: $input) {
       __typename
+      ... on ProposeOperationSuccess { operation { id codeName } }
       ... on ValidationError { issues { message } }
       ... on Error { message }
     }
@@ -35,6 +37,8 @@ type Operation = ResultOf<typeof OPERATIONS>['operations']['edges'][number]['nod
 
 export function OperationsPage({ me }: { me: Me }) {
   const words = t();
+  // An answer's notice is said once, on this visit of the list.
+  useEffect(() => () => void (answeredNotice.value = null), []);
   const [result, reexecute] = useQuery({ query: OPERATIONS });
   return (
     <section aria-labelledby="operations-title">
@@ -51,16 +55,6 @@ function Operations({ operations, me }: { operations: Operation[]; me: Me }) {
   const meId = me.id;
   // Invitations are answered by the agency's coordinators; others see them, without buttons.
   const mayAnswer = me.roles.includes('COORDINATOR') || me.roles.includes('NETWORK_ADMIN');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [, respondTo] = useMutation(RESPOND);
-  const respond = async (operationId: string, answer: 'ACCEPT' | 'DECLINE') => {
-    setProblem(null);
-    const result = await respondTo({ operationId, answer });
-    const outcome = result.data?.respondToInvitation;
-    if (outcome?.__typename !== 'RespondToInvitationSuccess') {
-      setProblem(problemOfResult(result, outcome));
-    }
-  };
   const invitations = operations.filter((o) => o.myParticipation?.status === 'PENDING');
   const mine = operations.flatMap((o) =>
     (o.workspace?.tasks ?? [])
@@ -70,33 +64,25 @@ function Operations({ operations, me }: { operations: Operation[]; me: Me }) {
   const ours = operations.filter((o) => o.myParticipation?.status !== 'PENDING');
   return (
     <>
-      {problem ? (
-        <p class="problem" role="alert">
-          {problem}
+      {answeredNotice.value ? (
+        <p class="notice" role="status">
+          {answeredNotice.value}
         </p>
       ) : null}
+      {mayAnswer ? <Propose /> : null}
       <div class="panel invitations">
         <h2>{words.invitations}</h2>
         {invitations.length === 0 ? <p class="empty">{words.noInvitations}</p> : null}
         <ul class="reports">
           {invitations.map((o) => (
             <li key={o.id} data-operation={o.codeName}>
-              <strong>
+              <a href={operationHref(o.id)}>
                 {o.codeName}: {o.title}
-              </strong>
+              </a>
               <span class="meta">
                 <Tlp tlp={o.tlp} /> {words.lead}: {o.leadAgency.name}
               </span>
-              {mayAnswer ? (
-                <div class="actions">
-                  <button type="button" onClick={() => respond(o.id, 'ACCEPT')}>
-                    {words.accept}
-                  </button>
-                  <button type="button" onClick={() => respond(o.id, 'DECLINE')}>
-                    {words.decline}
-                  </button>
-                </div>
-              ) : null}
+              {mayAnswer ? <AnswerInvitation operationId={o.id} codeName={o.codeName} /> : null}
             </li>
           ))}
         </ul>
@@ -109,7 +95,8 @@ function Operations({ operations, me }: { operations: Operation[]; me: Me }) {
             <li key={task.id}>
               <strong>{task.title}</strong>
               <span class="meta">
-                {operation.codeName} · {valueName(lang.value, task.status)}
+                <a href={operationHref(operation.id)}>{operation.codeName}</a> ·{' '}
+                {valueName(lang.value, task.status)}
                 {task.dueAt ? ` · ${words.due} ${day(task.dueAt)}` : ''}
               </span>
             </li>
@@ -129,9 +116,9 @@ function Operations({ operations, me }: { operations: Operation[]; me: Me }) {
               <ul class="reports">
                 {inPhase.map((o) => (
                   <li key={o.id}>
-                    <strong>
+                    <a href={operationHref(o.id)}>
                       {o.codeName}: {o.title}
-                    </strong>
+                    </a>
                     <span class="meta">
                       <Tlp tlp={o.tlp} /> {words.lead}: {o.leadAgency.name} · {day(o.plannedStart)}
                     </span>
@@ -150,5 +137,121 @@ function Operations({ operations, me }: { operations: Operation[]; me: Me }) {
         })}
       </div>
     </>
+  );
+}
+
+const operationHref = (id: string) => `#operation/${encodeURIComponent(id)}`;
+
+/** Time zones of the network's agencies, the reader's own first. */
+const ZONES = [
+  ...new Set([
+    Intl.DateTimeFormat().resolvedOptions().timeZone,
+    'Asia/Shanghai',
+    'Asia/Hong_Kong',
+    'Asia/Macau',
+    'Asia/Singapore',
+    'Asia/Kuala_Lumpur',
+    'Asia/Bangkok',
+    'Asia/Jakarta',
+    'Asia/Manila',
+    'Asia/Ho_Chi_Minh',
+    'Asia/Tokyo',
+    'Asia/Seoul',
+    'Europe/Lisbon',
+    'UTC',
+  ]),
+];
+
+/** A coordinator proposes an operation; their agency leads it. Its page opens once it exists. */
+function Propose() {
+  const words = t();
+  const [codeName, setCodeName] = useState('');
+  const [title, setTitle] = useState('');
+  const [objective, setObjective] = useState('');
+  const [start, setStart] = useState('');
+  const [end, setEnd] = useState('');
+  const [timeZone, setTimeZone] = useState(ZONES[0] ?? 'UTC');
+  const [tlp, setTlp] = useState<Marking>('AMBER');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [, propose] = useMutation(PROPOSE);
+  const text = (set: (value: string) => void) => (event: Event) =>
+    set((event.target as HTMLInputElement).value);
+  return (
+    <details class="panel op-more propose">
+      <summary>{words.opPropose}</summary>
+      <p class="hint">{words.opProposeIntro}</p>
+      <form
+        class="op-form"
+        onSubmit={async (event) => {
+          event.preventDefault();
+          setProblem(null);
+          const result = await propose({
+            input: {
+              codeName: codeName.trim(),
+              title: title.trim(),
+              objective: objective.trim(),
+              plannedStart: start ? new Date(`${start}T00:00:00`).toISOString() : '',
+              plannedEnd: end ? new Date(`${end}T23:59:00`).toISOString() : '',
+              timeZone,
+              tlp,
+            },
+          });
+          const answer = result.data?.proposeOperation;
+          if (answer?.__typename === 'ProposeOperationSuccess') {
+            window.location.hash = operationHref(answer.operation.id);
+          } else setProblem(problemOfResult(result, answer));
+        }}
+      >
+        <label>
+          {words.opCodeName}
+          <input type="text" value={codeName} onInput={text(setCodeName)} required />
+        </label>
+        <label>
+          {words.opTitleField}
+          <input type="text" value={title} onInput={text(setTitle)} required />
+        </label>
+        <label>
+          {words.opObjective}
+          <textarea value={objective} onInput={text(setObjective)} required rows={3} />
+        </label>
+        <label>
+          {words.opStart}
+          <input type="date" value={start} onInput={text(setStart)} required />
+        </label>
+        <label>
+          {words.opEnd}
+          <input type="date" value={end} onInput={text(setEnd)} required />
+        </label>
+        <label>
+          {words.opTimeZone}
+          <select value={timeZone} onChange={text(setTimeZone)}>
+            {ZONES.map((zone) => (
+              <option key={zone} value={zone}>
+                {zone}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {words.opMarking}
+          <select
+            value={tlp}
+            onChange={(e) => setTlp((e.target as HTMLSelectElement).value as Marking)}
+          >
+            {MARKINGS.map((m) => (
+              <option key={m} value={m}>
+                {markingName(m)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">{words.opPropose}</button>
+        {problem ? (
+          <p class="problem" role="alert">
+            {problem}
+          </p>
+        ) : null}
+      </form>
+    </details>
   );
 }
