@@ -153,9 +153,11 @@ function Shell() {
       wasSignedIn.current = false;
       setEndedNotice(true);
       resetClient();
-    } else if (person && !refused) wasSignedIn.current = true;
-  }, [person, refused, gone]);
-  const signedIn = person && !refused ? person : null;
+    } else if (person && !refused && !endedNotice) wasSignedIn.current = true;
+  }, [person, refused, gone, endedNotice]);
+  // Once the session has ended, a person still held from before (a fresh client answers `me`
+  // after the old answer was shown) is not signed in: only signing in again clears the notice.
+  const signedIn = person && !refused && !endedNotice ? person : null;
 
   const onSignedIn = () => {
     setEndedNotice(false);
