@@ -43,7 +43,7 @@ const OPERATIONS = graphql(`
         participants { status role conditions reason agency { slug } }
         phaseHistory { to note }
         tasks { status outcome comments { body } }
-        results { kind count }
+        results { kind count quantity unit }
       }
     } } }
   }
@@ -389,6 +389,17 @@ describe.runIf(haveChromium)('operations in the web console', () => {
       .toContain('done');
     const record = partner.locator('details.op-more', { hasText: 'Record a result' });
     await record.locator('summary').click();
+    await record.getByLabel('Kind').selectOption('SEIZURE');
+    await record.getByLabel('Product category').selectOption('ELECTRONICS');
+    await record.getByLabel('Quantity').fill('120');
+    await record.getByLabel('Unit').selectOption('PIECE');
+    await record.getByLabel('Where it was found').selectOption('LAND_CROSSING');
+    await record.getByLabel('Estimated market value (optional)').fill('3600.50');
+    await record.getByLabel('Currency').selectOption('MYR');
+    await record.getByRole('button', { name: 'Record a result' }).click();
+    await expect
+      .poll(() => partner.locator('.op-totals [data-currency="MYR"]').count(), { timeout: 15_000 })
+      .toBe(1);
     await record.getByLabel('Kind').selectOption('ARREST');
     await record.getByLabel('Count').fill('2');
     await record.getByRole('button', { name: 'Record a result' }).click();
@@ -424,9 +435,12 @@ describe.runIf(haveChromium)('operations in the web console', () => {
         comments: [expect.objectContaining({ body: 'Forty parcels checked.' })],
       }),
     ]);
-    expect(charger?.workspace?.results).toEqual([
-      expect.objectContaining({ kind: 'ARREST', count: 2 }),
-    ]);
+    expect(charger?.workspace?.results).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'SEIZURE', quantity: '120', unit: 'PIECE' }),
+        expect.objectContaining({ kind: 'ARREST', count: 2 }),
+      ]),
+    );
     if (!server || !charger) throw new Error('no operation');
     const log = await post(server, THREAD, { id: charger.id }, await tokenOf(MY));
     expect(

@@ -182,7 +182,8 @@ type Valued =
   | EnumOf<'ParticipationStatus'>
   | EnumOf<'ParticipantRole'>
   | EnumOf<'ResultKind'>
-  | EnumOf<'QuantityUnit'>;
+  | EnumOf<'QuantityUnit'>
+  | EnumOf<'DetectionPoint'>;
 
 /** Every other value set the console shows, by value, in the four languages. */
 const VALUES: Record<Lang, Record<Valued, string>> = {
@@ -241,6 +242,18 @@ const VALUES: Record<Lang, Record<Valued, string>> = {
     KILOGRAM: 'kg',
     LITRE: 'litres',
     CONTAINER: 'containers',
+    COURIER_HUB: 'courier hub',
+    POSTAL_CENTRE: 'postal centre',
+    CONTAINER_TERMINAL: 'container terminal',
+    LAND_CROSSING: 'land crossing',
+    AIRPORT: 'airport',
+    SEAPORT: 'seaport',
+    WAREHOUSE: 'warehouse',
+    FACTORY: 'factory',
+    RETAIL_PREMISES: 'retail premises',
+    MARKETPLACE: 'online marketplace',
+    ONLINE: 'online',
+    OTHER: 'other',
   },
   'zh-Hans': {
     BLOCKED: '受阻',
@@ -297,6 +310,18 @@ const VALUES: Record<Lang, Record<Valued, string>> = {
     KILOGRAM: '千克',
     LITRE: '升',
     CONTAINER: '个货柜',
+    COURIER_HUB: '快件中心',
+    POSTAL_CENTRE: '邮件处理中心',
+    CONTAINER_TERMINAL: '集装箱码头',
+    LAND_CROSSING: '陆路口岸',
+    AIRPORT: '机场',
+    SEAPORT: '海港',
+    WAREHOUSE: '仓库',
+    FACTORY: '工厂',
+    RETAIL_PREMISES: '零售场所',
+    MARKETPLACE: '电商平台',
+    ONLINE: '网络',
+    OTHER: '其他',
   },
   'zh-Hant': {
     BLOCKED: '受阻',
@@ -353,6 +378,18 @@ const VALUES: Record<Lang, Record<Valued, string>> = {
     KILOGRAM: '公斤',
     LITRE: '公升',
     CONTAINER: '個貨櫃',
+    COURIER_HUB: '快件中心',
+    POSTAL_CENTRE: '郵件中心',
+    CONTAINER_TERMINAL: '貨櫃碼頭',
+    LAND_CROSSING: '陸路口岸',
+    AIRPORT: '機場',
+    SEAPORT: '海港',
+    WAREHOUSE: '倉庫',
+    FACTORY: '工廠',
+    RETAIL_PREMISES: '零售處所',
+    MARKETPLACE: '網上平台',
+    ONLINE: '網絡',
+    OTHER: '其他',
   },
   pt: {
     BLOCKED: 'bloqueada',
@@ -409,6 +446,18 @@ const VALUES: Record<Lang, Record<Valued, string>> = {
     KILOGRAM: 'kg',
     LITRE: 'litros',
     CONTAINER: 'contentores',
+    COURIER_HUB: 'centro de correio expresso',
+    POSTAL_CENTRE: 'centro postal',
+    CONTAINER_TERMINAL: 'terminal de contentores',
+    LAND_CROSSING: 'posto fronteiriço terrestre',
+    AIRPORT: 'aeroporto',
+    SEAPORT: 'porto marítimo',
+    WAREHOUSE: 'armazém',
+    FACTORY: 'fábrica',
+    RETAIL_PREMISES: 'estabelecimento comercial',
+    MARKETPLACE: 'plataforma de comércio eletrónico',
+    ONLINE: 'em linha',
+    OTHER: 'outro',
   },
 };
 

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Me } from '../app.tsx';
 import { graphql, type ResultOf } from '../graphql.ts';
 import { lang, localeEnum, t } from '../i18n.ts';
-import { categoryName, type EnumOf, phaseName, valueName } from '../labels.ts';
+import { CATEGORIES, categoryName, type EnumOf, phaseName, valueName } from '../labels.ts';
 import { problemOfResult, Read } from '../read.tsx';
 import { dateTime, day } from '../time.ts';
 import { Tlp } from '../tlp.tsx';
@@ -701,8 +701,14 @@ function Results(props: { operation: Operation; workspace: Outcomes }) {
   const total = workspace.resultTotals.total;
   const number = (value: string | number) =>
     Number(value).toLocaleString(l, { maximumFractionDigits: 3 });
-  const money = (amount: string, currency: string) =>
-    `${currency} ${Number(amount).toLocaleString(l, { maximumFractionDigits: 2 })}`;
+  // Amounts are exact decimals: grouped as written, never rounded through a float.
+  const money = (amount: string, currency: string) => {
+    const [whole = '0', fraction = ''] = amount.replace(/^-/, '').split('.');
+    const sign = amount.startsWith('-') ? '-' : '';
+    const grouped = BigInt(whole).toLocaleString(l);
+    const point = (1.5).toLocaleString(l).charAt(1);
+    return `${currency} ${sign}${grouped}${point}${fraction.padEnd(2, '0')}`;
+  };
   return (
     <section class="panel" aria-labelledby="op-results">
       <h2 id="op-results">{words.opResults}</h2>
@@ -1026,12 +1032,74 @@ function NewTask(props: { operation: Operation; agencies: Workspace['participant
   );
 }
 
+const CURRENCIES = ['CNY', 'HKD', 'MOP', 'MYR', 'SGD', 'THB', 'IDR', 'PHP', 'VND', 'USD', 'EUR'];
+const UNITS: EnumOf<'QuantityUnit'>[] = [
+  'PIECE',
+  'PAIR',
+  'SET',
+  'CARTON',
+  'KILOGRAM',
+  'LITRE',
+  'CONTAINER',
+];
+const POINTS: EnumOf<'DetectionPoint'>[] = [
+  'COURIER_HUB',
+  'POSTAL_CENTRE',
+  'CONTAINER_TERMINAL',
+  'LAND_CROSSING',
+  'AIRPORT',
+  'SEAPORT',
+  'WAREHOUSE',
+  'FACTORY',
+  'RETAIL_PREMISES',
+  'MARKETPLACE',
+  'ONLINE',
+  'OTHER',
+];
+
+/** A select of schema values, named in the reader's language. */
+function Choice<Value extends string>(props: {
+  label: string;
+  value: Value;
+  values: readonly Value[];
+  name: (value: Value) => string;
+  onChange: (value: Value) => void;
+}) {
+  return (
+    <label>
+      {props.label}
+      <select
+        value={props.value}
+        onChange={(e) => props.onChange((e.target as HTMLSelectElement).value as Value)}
+      >
+        {props.values.map((v) => (
+          <option key={v} value={v}>
+            {props.name(v)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/**
+ * A result of the reader's agency: a seizure (category, quantity and unit, where it was found,
+ * and its estimated market value in one currency), or a count of arrests, cases, takedowns…
+ */
 function Record({ operationId }: { operationId: string }) {
   const words = t();
-  const [kind, setKind] = useState<CountedKind>('ARREST');
+  const l = lang.value;
+  const [kind, setKind] = useState<EnumOf<'ResultKind'>>('SEIZURE');
   const [count, setCount] = useState('1');
+  const [category, setCategory] = useState<EnumOf<'ProductCategory'>>('OTHER');
+  const [quantity, setQuantity] = useState('');
+  const [unit, setUnit] = useState<EnumOf<'QuantityUnit'>>('PIECE');
+  const [point, setPoint] = useState<EnumOf<'DetectionPoint'>>('COURIER_HUB');
+  const [amount, setAmount] = useState('');
+  const [currency, setCurrency] = useState('CNY');
   const [description, setDescription] = useState('');
   const [, record] = useMutation(RECORD);
+  const seizure = kind === 'SEIZURE';
   return (
     <details class="panel op-more">
       <summary>{words.opRecord}</summary>
@@ -1041,25 +1109,70 @@ function Record({ operationId }: { operationId: string }) {
         send={async () => {
           const result = await record({
             operationId,
-            input: { kind, count: Number(count), description: description.trim() || null },
+            input: seizure
+              ? {
+                  kind,
+                  productCategory: category,
+                  quantity: quantity.trim(),
+                  unit,
+                  detectionPoint: point,
+                  marketValue: amount.trim()
+                    ? {
+                        amount: amount.trim(),
+                        currency,
+                        valuationDate: new Date().toISOString(),
+                      }
+                    : null,
+                  description: description.trim() || null,
+                }
+              : { kind, count: Number(count), description: description.trim() || null },
           });
           return refusalOf(result, result.data?.recordResult, 'RecordResultSuccess');
         }}
       >
-        <label>
-          {words.opKind}
-          <select
-            value={kind}
-            onChange={(e) => setKind((e.target as HTMLSelectElement).value as CountedKind)}
-          >
-            {COUNTED.map((k) => (
-              <option key={k} value={k}>
-                {valueName(lang.value, k)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <Field label={words.opCount} value={count} onInput={setCount} type="number" required />
+        <Choice
+          label={words.opKind}
+          value={kind}
+          values={['SEIZURE', ...COUNTED]}
+          name={(v) => valueName(l, v)}
+          onChange={setKind}
+        />
+        {seizure ? (
+          <>
+            <Choice
+              label={words.opCategory}
+              value={category}
+              values={CATEGORIES}
+              name={(v) => categoryName(l, v)}
+              onChange={setCategory}
+            />
+            <Field label={words.opQuantity} value={quantity} onInput={setQuantity} required />
+            <Choice
+              label={words.opUnit}
+              value={unit}
+              values={UNITS}
+              name={(v) => valueName(l, v)}
+              onChange={setUnit}
+            />
+            <Choice
+              label={words.opWhere}
+              value={point}
+              values={POINTS}
+              name={(v) => valueName(l, v)}
+              onChange={setPoint}
+            />
+            <Field label={words.opValue} value={amount} onInput={setAmount} />
+            <Choice
+              label={words.opCurrency}
+              value={currency}
+              values={CURRENCIES}
+              name={(v) => v}
+              onChange={setCurrency}
+            />
+          </>
+        ) : (
+          <Field label={words.opCount} value={count} onInput={setCount} type="number" required />
+        )}
         <Field label={words.opDescription} value={description} onInput={setDescription} />
       </Action>
     </details>
