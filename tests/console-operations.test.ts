@@ -406,6 +406,17 @@ describe.runIf(haveChromium)('operations in the web console', () => {
     await expect
       .poll(() => partner.locator('.op-totals').textContent(), { timeout: 15_000 })
       .toContain('arrests: 2');
+    // Its own result, corrected with a reason: the totals count the correction only.
+    const arrest = partner.locator('section[aria-labelledby="op-results"] li', {
+      hasText: 'arrests: 2',
+    });
+    await arrest.locator('summary', { hasText: 'Correct this result' }).click();
+    await arrest.getByLabel('Count').fill('3');
+    await arrest.getByLabel('Why it is corrected').fill('One more arrest the same night.');
+    await arrest.getByRole('button', { name: 'Correct this result' }).click();
+    await expect
+      .poll(() => partner.locator('.op-totals').textContent(), { timeout: 15_000 })
+      .toContain('arrests: 3');
     await photograph(partner, 'operation-partner', (p) =>
       expect.poll(() => p.locator('.op-totals').count(), { timeout: 15_000 }).toBe(1),
     );
@@ -438,7 +449,7 @@ describe.runIf(haveChromium)('operations in the web console', () => {
     expect(charger?.workspace?.results).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ kind: 'SEIZURE', quantity: '120', unit: 'PIECE' }),
-        expect.objectContaining({ kind: 'ARREST', count: 2 }),
+        expect.objectContaining({ kind: 'ARREST', count: 3 }),
       ]),
     );
     if (!server || !charger) throw new Error('no operation');

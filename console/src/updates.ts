@@ -58,6 +58,13 @@ export const updates: UpdatesConfig = {
     postOperationMessage: onOperation,
     createTask: onOperation,
     recordResult: onOperation,
+    correctResult: (_result, _args, cache) => {
+      drop(cache, 'Query', 'operations');
+      for (const operation of cache.inspectFields('Query')) {
+        if (operation.fieldName === 'operation')
+          cache.invalidate('Query', 'operation', operation.arguments);
+      }
+    },
     updateTask: (_result, _args, cache) => drop(cache, 'Query', 'operations'),
     confirmSecondFactorEnrolment: (_result, _args, cache) => dropMine(cache, ...ACCOUNT),
     replaceRecoveryCodes: (_result, _args, cache) => dropMine(cache, ...ACCOUNT),

@@ -4,7 +4,7 @@ import { useMutation, useQuery } from '@urql/preact';
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Me } from '../app.tsx';
-import { graphql, type ResultOf } from '../graphql.ts';
+import { graphql, type ResultOf, type VariablesOf } from '../graphql.ts';
 import { lang, localeEnum, t } from '../i18n.ts';
 import { CATEGORIES, categoryName, type EnumOf, phaseName, valueName } from '../labels.ts';
 import { problemOfResult, Read } from '../read.tsx';
@@ -70,7 +70,7 @@ const RESULTS = graphql(`
       id
       workspace {
         results {
-          id kind count quantity unit productCategory description recordedAt
+          id kind count quantity unit productCategory description recordedAt correctionReason
           marketValue { amount currency } agency { id name(locale: $locale) }
         }
         resultTotals {
@@ -182,6 +182,16 @@ const UPDATE_TASK = graphql(`
     updateTask(id: $id, input: $input) {
       __typename
       ... on UpdateTaskSuccess { task { id status outcome completedAt } }
+      ... on ValidationError { issues { message } }
+      ... on Error { message }
+    }
+  }
+`);
+const CORRECT = graphql(`
+  mutation ConsoleCorrectResult($id: ID!, $input: ResultInput!, $reason: String!) {
+    correctResult(id: $id, input: $input, reason: $reason) {
+      __typename
+      ... on CorrectResultSuccess { result { id } }
       ... on ValidationError { issues { message } }
       ... on Error { message }
     }
@@ -659,7 +669,17 @@ function Work(props: { operation: Operation; workspace: Workspace; me: Me; leads
       </section>
 
       <ResultsPart id={operation.id}>
-        {(part) => <Results operation={operation} workspace={part} />}
+        {(part) => (
+          <Results
+            operation={operation}
+            workspace={part}
+            corrects={
+              writes && !observer && ['ACTION', 'EVALUATION'].includes(operation.phase)
+                ? (mine ?? null)
+                : null
+            }
+          />
+        )}
       </ResultsPart>
       {writes && !observer && ['ACTION', 'EVALUATION'].includes(operation.phase) ? (
         <Record operationId={operation.id} />
@@ -694,7 +714,12 @@ function Work(props: { operation: Operation; workspace: Workspace; me: Me; leads
   );
 }
 
-function Results(props: { operation: Operation; workspace: Outcomes }) {
+function Results(props: {
+  operation: Operation;
+  workspace: Outcomes;
+  /** The reader's agency, when it may correct its own results now. */
+  corrects: string | null;
+}) {
   const { operation, workspace } = props;
   const words = t();
   const l = lang.value;
@@ -728,6 +753,14 @@ function Results(props: { operation: Operation; workspace: Outcomes }) {
               {r.marketValue ? ` · ${money(r.marketValue.amount, r.marketValue.currency)}` : ''}
             </span>
             {r.description ? <span>{r.description}</span> : null}
+            {r.correctionReason ? (
+              <span>
+                {words.opCorrected}: {r.correctionReason}
+              </span>
+            ) : null}
+            {props.corrects && r.agency.id === props.corrects ? (
+              <Record operationId={operation.id} correcting={{ id: r.id, kind: r.kind }} />
+            ) : null}
           </li>
         ))}
       </ul>
@@ -1086,10 +1119,17 @@ function Choice<Value extends string>(props: {
  * A result of the reader's agency: a seizure (category, quantity and unit, where it was found,
  * and its estimated market value in one currency), or a count of arrests, cases, takedowns…
  */
-function Record({ operationId }: { operationId: string }) {
+function Record(props: {
+  operationId: string;
+  /** The result this one corrects (a correction says why, and supersedes it). */
+  correcting?: { id: string; kind: EnumOf<'ResultKind'> };
+}) {
+  const { operationId, correcting } = props;
   const words = t();
   const l = lang.value;
-  const [kind, setKind] = useState<EnumOf<'ResultKind'>>('SEIZURE');
+  const [kind, setKind] = useState<EnumOf<'ResultKind'>>(correcting?.kind ?? 'SEIZURE');
+  const [reason, setReason] = useState('');
+  const [, correct] = useMutation(CORRECT);
   const [count, setCount] = useState('1');
   const [category, setCategory] = useState<EnumOf<'ProductCategory'>>('OTHER');
   const [quantity, setQuantity] = useState('');
@@ -1101,32 +1141,34 @@ function Record({ operationId }: { operationId: string }) {
   const [, record] = useMutation(RECORD);
   const seizure = kind === 'SEIZURE';
   return (
-    <details class="panel op-more">
-      <summary>{words.opRecord}</summary>
+    <details class={correcting ? 'op-more' : 'panel op-more'}>
+      <summary>{correcting ? words.opCorrect : words.opRecord}</summary>
       <Action
-        class="record"
-        label={words.opRecord}
+        class={correcting ? 'correct' : 'record'}
+        label={correcting ? words.opCorrect : words.opRecord}
         send={async () => {
-          const result = await record({
-            operationId,
-            input: seizure
-              ? {
-                  kind,
-                  productCategory: category,
-                  quantity: quantity.trim(),
-                  unit,
-                  detectionPoint: point,
-                  marketValue: amount.trim()
-                    ? {
-                        amount: amount.trim(),
-                        currency,
-                        valuationDate: new Date().toISOString(),
-                      }
-                    : null,
-                  description: description.trim() || null,
-                }
-              : { kind, count: Number(count), description: description.trim() || null },
-          });
+          const input: VariablesOf<typeof RECORD>['input'] = seizure
+            ? {
+                kind,
+                productCategory: category,
+                quantity: quantity.trim(),
+                unit,
+                detectionPoint: point,
+                marketValue: amount.trim()
+                  ? {
+                      amount: amount.trim(),
+                      currency,
+                      valuationDate: new Date().toISOString(),
+                    }
+                  : null,
+                description: description.trim() || null,
+              }
+            : { kind, count: Number(count), description: description.trim() || null };
+          if (correcting) {
+            const result = await correct({ id: correcting.id, input, reason: reason.trim() });
+            return refusalOf(result, result.data?.correctResult, 'CorrectResultSuccess');
+          }
+          const result = await record({ operationId, input });
           return refusalOf(result, result.data?.recordResult, 'RecordResultSuccess');
         }}
       >
@@ -1174,6 +1216,9 @@ function Record({ operationId }: { operationId: string }) {
           <Field label={words.opCount} value={count} onInput={setCount} type="number" required />
         )}
         <Field label={words.opDescription} value={description} onInput={setDescription} />
+        {correcting ? (
+          <Field label={words.opCorrectReason} value={reason} onInput={setReason} required />
+        ) : null}
       </Action>
     </details>
   );
