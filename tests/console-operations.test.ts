@@ -460,8 +460,21 @@ describe.runIf(haveChromium)('operations in the web console', () => {
       ),
     ).toBe(true);
 
-    // The lead cancels it, with a reason.
+    // The lead changes the operation: a window that ends before it starts is refused at the form.
     await lead.reload();
+    const edit = lead.locator('details.op-more', { hasText: 'Change the operation' });
+    await edit.locator('summary').click();
+    await edit.getByLabel('End').fill('2027-02-01');
+    await edit.getByRole('button', { name: 'Change the operation' }).click();
+    await expect.poll(() => edit.locator('.problem').count(), { timeout: 15_000 }).toBe(1);
+    await edit.getByLabel('End').fill('2027-03-08');
+    await edit.getByLabel('Objective').fill('Stop fake chargers crossing from Zhuhai and Macao.');
+    await edit.getByRole('button', { name: 'Change the operation' }).click();
+    await expect
+      .poll(() => lead.locator('.op-summary').textContent(), { timeout: 15_000 })
+      .toContain('from Zhuhai and Macao.');
+
+    // The lead cancels it, with a reason.
     await lead.locator('summary', { hasText: 'Cancel the operation' }).click();
     await lead.getByLabel('Reason for cancelling').fill('The suspects moved the route.');
     await lead.getByRole('button', { name: 'Cancel the operation' }).click();

@@ -55,6 +55,7 @@ export const updates: UpdatesConfig = {
     withdrawInvitation: onOperation,
     advanceOperationPhase: onOperation,
     cancelOperation: onOperation,
+    updateOperation: onOperation,
     postOperationMessage: onOperation,
     createTask: onOperation,
     recordResult: onOperation,

@@ -6,7 +6,16 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Me } from '../app.tsx';
 import { graphql, type ResultOf, type VariablesOf } from '../graphql.ts';
 import { lang, localeEnum, t } from '../i18n.ts';
-import { CATEGORIES, categoryName, type EnumOf, phaseName, valueName } from '../labels.ts';
+import {
+  CATEGORIES,
+  categoryName,
+  type EnumOf,
+  MARKINGS,
+  type Marking,
+  markingName,
+  phaseName,
+  valueName,
+} from '../labels.ts';
 import { problemOfResult, Read } from '../read.tsx';
 import { dateTime, day } from '../time.ts';
 import { Tlp } from '../tlp.tsx';
@@ -129,6 +138,16 @@ const ADVANCE = graphql(`
       __typename
       ... on AdvanceOperationPhaseSuccess { operation { id phase nextPhases } }
       ... on IllegalPhaseTransitionError { allowed }
+      ... on ValidationError { issues { message } }
+      ... on Error { message }
+    }
+  }
+`);
+const UPDATE_OPERATION = graphql(`
+  mutation ConsoleUpdateOperation($id: ID!, $input: OperationChanges!) {
+    updateOperation(id: $id, input: $input) {
+      __typename
+      ... on UpdateOperationSuccess { operation { id title objective plannedStart plannedEnd tlp } }
       ... on ValidationError { issues { message } }
       ... on Error { message }
     }
@@ -709,6 +728,9 @@ function Work(props: { operation: Operation; workspace: Workspace; me: Me; leads
         )}
       </section>
 
+      {leads && open ? (
+        <Edit operation={operation} legalBasis={workspace.legalBasis ?? ''} />
+      ) : null}
       {leads && open ? <Cancel operationId={operation.id} /> : null}
     </>
   );
@@ -904,6 +926,65 @@ function MovePhase({ operation }: { operation: Operation }) {
       </label>
       <Field label={words.opNote} value={note} onInput={setNote} />
     </Action>
+  );
+}
+
+/** A day of an ISO time, for a date field, in the reader's zone. */
+function dayField(iso: string): string {
+  const date = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** The lead's coordinators change the operation's title, objective, legal basis, window or marking. */
+function Edit({ operation, legalBasis }: { operation: Operation; legalBasis: string }) {
+  const words = t();
+  const [title, setTitle] = useState(operation.title);
+  const [objective, setObjective] = useState(operation.objective);
+  const [basis, setBasis] = useState(legalBasis);
+  const [start, setStart] = useState(dayField(operation.plannedStart));
+  const [end, setEnd] = useState(dayField(operation.plannedEnd));
+  const [tlp, setTlp] = useState<Marking>(operation.tlp);
+  const [, update] = useMutation(UPDATE_OPERATION);
+  return (
+    <details class="panel op-more">
+      <summary>{words.opEdit}</summary>
+      <Action
+        class="edit-operation"
+        label={words.opEdit}
+        send={async () => {
+          const result = await update({
+            id: operation.id,
+            input: {
+              title: title.trim(),
+              objective: objective.trim(),
+              legalBasis: basis.trim() || null,
+              tlp,
+              ...(start !== dayField(operation.plannedStart)
+                ? { plannedStart: new Date(`${start}T00:00:00`).toISOString() }
+                : {}),
+              ...(end !== dayField(operation.plannedEnd)
+                ? { plannedEnd: new Date(`${end}T23:59:00`).toISOString() }
+                : {}),
+            },
+          });
+          return refusalOf(result, result.data?.updateOperation, 'UpdateOperationSuccess');
+        }}
+      >
+        <Field label={words.opTitleField} value={title} onInput={setTitle} required />
+        <Field label={words.opObjective} value={objective} onInput={setObjective} long required />
+        <Field label={words.opLegalBasis} value={basis} onInput={setBasis} long />
+        <Field label={words.opStart} value={start} onInput={setStart} type="date" required />
+        <Field label={words.opEnd} value={end} onInput={setEnd} type="date" required />
+        <Choice
+          label={words.opMarking}
+          value={tlp}
+          values={MARKINGS}
+          name={markingName}
+          onChange={setTlp}
+        />
+      </Action>
+    </details>
   );
 }
 
