@@ -38,7 +38,12 @@ type Operation = ResultOf<typeof OPERATIONS>['operations']['edges'][number]['nod
 export function OperationsPage({ me }: { me: Me }) {
   const words = t();
   // An answer's notice is said once, on this visit of the list.
-  useEffect(() => () => void (answeredNotice.value = null), []);
+  useEffect(
+    () => () => {
+      answeredNotice.value = null;
+    },
+    [],
+  );
   const [result, reexecute] = useQuery({ query: OPERATIONS });
   return (
     <section aria-labelledby="operations-title">

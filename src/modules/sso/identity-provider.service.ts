@@ -5,9 +5,7 @@ import type { IdentityMatch, IdentityProvider } from '../../generated/prisma/cli
 import { Role } from '../../generated/prisma/enums.js';
 import { sealSecret } from '../../sealed-secrets.js';
 import { normaliseEmail } from '../auth/auth.service.js';
-import { hashPassword } from '../auth/password.js';
 import { mayGrantRoles } from '../auth/roles.js';
-import { randomToken } from '../auth/secret-token.js';
 import { recordSecurityEvent } from '../auth/security-log.js';
 import type { Viewer } from '../auth/viewer.js';
 import { userVisibilityWhere } from '../users/user.access.js';
