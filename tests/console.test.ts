@@ -6,7 +6,7 @@ import { Secret, TOTP } from 'otpauth';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeProvider, startFakeProvider } from './support/fake-oidc.js';
-import { eventInput } from './support/forums.js';
+import { eventInput, happeningToday } from './support/forums.js';
 import { graphql } from './support/graphql.js';
 import { type Instance, post, startInstance } from './support/instance.js';
 
@@ -366,18 +366,15 @@ describe.runIf(haveChromium)('the web console', () => {
       return answer?.__typename === 'SignInSuccess' ? answer.session.token : '';
     };
     const organizer = await tokenOf('organizer@gz-amr.demo');
-    // An event that starts within the hour (check-in is open) and asks for approval.
-    const start = Date.now() + 3_600_000;
+    // An event that starts within the hour, today in its own time zone (check-in is open), and
+    // asks for approval.
     const created = await post(
       instance,
       CREATE_EVENT,
       {
         input: eventInput({
           nameEn: `Desk drill ${Date.now()}`,
-          startsAt: new Date(start).toISOString(),
-          endsAt: new Date(start + 4 * 3_600_000).toISOString(),
-          registrationOpensAt: new Date(Date.now() - 3_600_000).toISOString(),
-          registrationClosesAt: new Date(start).toISOString(),
+          ...happeningToday(),
           requiresApproval: true,
           capacity: 10,
         }),

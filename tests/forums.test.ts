@@ -23,6 +23,7 @@ import {
   decide,
   eventInput,
   guest,
+  happeningToday,
   openEvent,
   outboxConfirmationCode,
   Registration,
@@ -448,17 +449,6 @@ describe('approval and idempotency', () => {
 });
 
 /** Dates of an event that starts in an hour, with registration open until then. */
-function happeningToday() {
-  const hour = 3_600_000;
-  return {
-    registrationOpensAt: new Date(Date.now() - hour).toISOString(),
-    registrationClosesAt: new Date(Date.now() + hour / 2).toISOString(),
-    startsAt: new Date(Date.now() + hour).toISOString(),
-    endsAt: new Date(Date.now() + 5 * hour).toISOString(),
-    timeZone: 'UTC',
-  };
-}
-
 describe('check-in', () => {
   it('admits a guest only once the e-mail address is confirmed', async () => {
     const { token } = await member(['ORGANIZER']);

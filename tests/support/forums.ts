@@ -181,3 +181,23 @@ export async function cancel(token: string | null, id: string, code?: string) {
 export const UPDATE_FORUM_EVENT = graphql(
   `mutation($id: ID!, $input: ForumEventChanges!) { updateForumEvent(id: $id, input: $input) { __typename ... on ValidationError { issues { path message } } ... on Error { code message } } }`,
 );
+
+/**
+ * An event starting within the hour, on today's date in its own time zone (check-in opens on the
+ * event's day): UTC, or Hong Kong's when UTC's hour is already too late for a start today.
+ */
+export function happeningToday() {
+  const hour = 3_600_000;
+  const now = Date.now();
+  const dayIn = (timeZone: string, at: number) =>
+    new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'short' }).format(at);
+  const timeZone =
+    ['UTC', 'Asia/Hong_Kong'].find((zone) => dayIn(zone, now) === dayIn(zone, now + hour)) ?? 'UTC';
+  return {
+    registrationOpensAt: new Date(now - hour).toISOString(),
+    registrationClosesAt: new Date(now + hour / 2).toISOString(),
+    startsAt: new Date(now + hour).toISOString(),
+    endsAt: new Date(now + 5 * hour).toISOString(),
+    timeZone,
+  };
+}
