@@ -639,6 +639,15 @@ describe("a provider's owner never becomes someone else", () => {
       admin,
     );
     expect(asAdmin.data?.node).toEqual({ securityLog: { edges: [] } });
+    // The links show to the owner and the agency's admins, not to a colleague.
+    const asColleague = await post(
+      server,
+      graphql(`query IdOthersLinks($id: ID!) { node(id: $id) { ... on User {
+        identityLinks { confirmed } } } }`),
+      { id: coordinator },
+      await tokenOf('viewer@hk-customs.demo'),
+    );
+    expect(asColleague.data?.node).toEqual({ identityLinks: [] });
 
     // The owner removes the link; it is logged.
     const removed = await post(

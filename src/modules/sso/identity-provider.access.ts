@@ -1,5 +1,5 @@
 import type { Prisma } from '../../generated/prisma/client.js';
-import { hasRole } from '../auth/roles.js';
+import { hasRole, isNetworkAdmin } from '../auth/roles.js';
 import type { Viewer } from '../auth/viewer.js';
 
 /**
@@ -21,3 +21,16 @@ export function identityProviderVisibilityWhere(
 export const signInProviderWhere = {
   enabled: true,
 } as const satisfies Prisma.IdentityProviderWhereInput;
+
+/**
+ * THE rule for an account's links to providers: the account itself, and those who manage it
+ * (its agency's admins, network admins). No API credential.
+ */
+export function identityLinkVisibilityWhere(viewer: Viewer | null): Prisma.UserIdentityWhereInput {
+  if (!viewer || viewer.credential) return { id: { in: [] } };
+  if (isNetworkAdmin(viewer)) return {};
+  if (hasRole(viewer, 'AGENCY_ADMIN')) {
+    return { OR: [{ userId: viewer.userId }, { user: { agencyId: viewer.agencyId } }] };
+  }
+  return { userId: viewer.userId };
+}

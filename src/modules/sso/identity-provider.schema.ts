@@ -14,12 +14,12 @@ import { IdentityMatch } from '../../generated/prisma/enums.js';
 import { publicUrl } from '../../public-url.js';
 import { SecondFactorRequiredError, SignInChallengeExpiredError } from '../auth/auth.errors.js';
 import { openSession, SignInPayload, signInMeta } from '../auth/auth.schema.js';
-import { mayManageUsersOf } from '../auth/roles.js';
 import { localizedName } from '../i18n/locale.js';
 import { userVisibilityWhere } from '../users/user.access.js';
 import { RoleEnum, UserRef } from '../users/user.schema.js';
 import { confirmIdentityLink, liveLinkChallenge } from './identity-link.service.js';
 import {
+  identityLinkVisibilityWhere,
   identityProviderVisibilityWhere,
   signInProviderWhere,
 } from './identity-provider.access.js';
@@ -343,15 +343,11 @@ const IdentityLinkRef = builder.objectRef<IdentityLinkShape>('IdentityLink').imp
 builder.objectField(UserRef, 'identityLinks', (t) =>
   t.field({
     type: [IdentityLinkRef],
-    nullable: true,
     description:
-      "The account's links to identity providers: shown to the account itself and to those who manage it; null to others.",
+      "The account's links to identity providers: shown to the account itself and to those who manage it; empty to others.",
     resolve: async (user, _args, context) => {
-      if (user.id !== context.viewer?.userId && !mayManageUsersOf(context.viewer, user.agencyId)) {
-        return null;
-      }
       const links = await prisma.userIdentity.findMany({
-        where: { userId: user.id },
+        where: { userId: user.id, AND: [identityLinkVisibilityWhere(context.viewer)] },
         include: { provider: { include: { agency: { select: { nameEn: true } } } } },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       });
