@@ -1,9 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectAccessible,
+  haveChromium,
+  launchChromium,
+  widerThanScreen,
+} from './support/console-browser.js';
 import { graphql } from './support/graphql.js';
 import { type Instance, post, startInstance } from './support/instance.js';
 
@@ -16,11 +21,7 @@ import { type Instance, post, startInstance } from './support/instance.js';
 // back through the API; every page state is checked with axe-core, photographed into
 // test-results/ and must fit a phone.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 const PASSWORD = 'ipnet-demo-2026';
-const SHOTS = join(process.cwd(), 'test-results');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const GZ = 'coordinator@gz-customs.demo';
 const HK = 'coordinator@hk-customs.demo';
 const MY = 'coordinator@my-customs.demo';
@@ -56,7 +57,6 @@ const THREAD = graphql(`
 
 beforeAll(async () => {
   if (!haveChromium) return;
-  mkdirSync(SHOTS, { recursive: true });
   server = await startInstance({
     DATABASE_URL: '',
     DATA_DIR: dataDir,
@@ -64,10 +64,7 @@ beforeAll(async () => {
     DEMO_PASSWORD: '',
   });
   base = server.base;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -89,29 +86,6 @@ async function operationAs(email: string, codeName: string) {
   expect(result.errors).toBeUndefined();
   return result.data?.operations.edges.map((e) => e.node).find((o) => o.codeName === codeName);
 }
-
-/** Fails on serious or critical accessibility violations (axe-core's WCAG rules). */
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run();
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious, `${name}: ${JSON.stringify(serious)}`).toEqual([]);
-  await page.screenshot({ path: join(SHOTS, `console-${name}.png`), fullPage: true });
-}
-
-/** By how many pixels the page is wider than the window (scrolls sideways when positive). */
-const widerThanScreen = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
 /** A new window signed in as `email` through the form, on `hash`. */
 async function signedIn(email: string, hash: string, width = 1280): Promise<Page> {

@@ -1,9 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectAccessible,
+  haveChromium,
+  launchChromium,
+  widerThanScreen,
+} from './support/console-browser.js';
 import { graphql } from './support/graphql.js';
 import { type Instance, post, startInstance } from './support/instance.js';
 
@@ -13,11 +18,7 @@ import { type Instance, post, startInstance } from './support/instance.js';
 // published; read back through the API as its author and as analysts of an agency in and out of
 // its audience. Each state is checked with axe-core and photographed into test-results/.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 const PASSWORD = 'ipnet-demo-2026';
-const SHOTS = join(process.cwd(), 'test-results');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ipnet-console-editor-'));
 let server: Instance | undefined;
@@ -42,7 +43,6 @@ const READ = graphql(`
 
 beforeAll(async () => {
   if (!haveChromium) return;
-  mkdirSync(SHOTS, { recursive: true });
   server = await startInstance({
     DATABASE_URL: '',
     DATA_DIR: dataDir,
@@ -50,10 +50,7 @@ beforeAll(async () => {
     DEMO_PASSWORD: '',
   });
   base = server.base;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -62,33 +59,11 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Fails on serious or critical accessibility violations, and photographs the page. */
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run();
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious, `${name}: ${JSON.stringify(serious)}`).toEqual([]);
-  await page.screenshot({ path: join(SHOTS, `console-${name}.png`), fullPage: true });
-}
-
 async function tokenOf(email: string): Promise<string> {
   if (!server) throw new Error('no server');
   const answer = (await post(server, SIGN_IN, { email, password: PASSWORD })).data?.signIn;
   return answer?.__typename === 'SignInSuccess' ? answer.session.token : '';
 }
-
-const widerThanScreen = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
 /** The page `from` shows, at desktop and phone width, in English and Simplified Chinese. */
 async function photograph(from: Page, name: string, ready: (page: Page) => Promise<unknown>) {

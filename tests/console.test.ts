@@ -1,10 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectAccessible,
+  haveChromium,
+  launchChromium,
+  widerThanScreen,
+} from './support/console-browser.js';
 import { type FakeProvider, startFakeProvider } from './support/fake-oidc.js';
 import { eventInput, happeningToday } from './support/forums.js';
 import { graphql } from './support/graphql.js';
@@ -16,11 +21,7 @@ import { type Instance, post, startInstance } from './support/instance.js';
 // reading an alert, another language; each page is checked with axe-core for serious
 // accessibility problems and photographed into test-results/.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 const PASSWORD = 'ipnet-demo-2026';
-const SHOTS = join(process.cwd(), 'test-results');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ipnet-console-'));
 let server: Instance | undefined;
@@ -76,7 +77,6 @@ const BROADCAST = graphql(`
 
 beforeAll(async () => {
   if (!haveChromium) return;
-  mkdirSync(SHOTS, { recursive: true });
   server = await startInstance({
     DATABASE_URL: '',
     DATA_DIR: dataDir,
@@ -88,10 +88,7 @@ beforeAll(async () => {
   const signedIn = await post(server, SIGN_IN, { email: 'admin@network.demo', password: PASSWORD });
   const answer = signedIn.data?.signIn;
   adminToken = answer?.__typename === 'SignInSuccess' ? answer.session.token : '';
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -107,35 +104,11 @@ async function broadcast(title: string): Promise<void> {
   expect(result.data?.broadcastAlert.__typename).toBe('BroadcastAlertSuccess');
 }
 
-/** Fails on serious or critical accessibility violations (axe-core's WCAG rules). */
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  // Evaluated through the DevTools protocol: the console's CSP refuses injected script tags.
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run();
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious, `${name}: ${JSON.stringify(serious)}`).toEqual([]);
-  await page.screenshot({ path: join(SHOTS, `console-${name}.png`), fullPage: true });
-}
-
 async function tokenOf(email: string): Promise<string> {
   if (!server) throw new Error('no server');
   const answer = (await post(server, SIGN_IN, { email, password: PASSWORD })).data?.signIn;
   return answer?.__typename === 'SignInSuccess' ? answer.session.token : '';
 }
-
-/** By how many pixels the page is wider than the window (scrolls sideways when positive). */
-const widerThanScreen = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
 /**
  * The page `from` shows, opened again with the same session at desktop and phone width, in English
