@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import type { Me } from '../app.tsx';
 import { DecideControls } from '../decide.tsx';
 import { graphql, type ResultOf, type VariablesOf } from '../graphql.ts';
-import { lang, t } from '../i18n.ts';
+import { lang, localeEnum, t } from '../i18n.ts';
 import {
   CATEGORIES,
   type Category,
@@ -23,17 +23,17 @@ import { Tlp } from '../tlp.tsx';
 // with a stated purpose), and hit/no-hit matches, from which access can be requested.
 
 const SEARCH = graphql(`
-  query ConsoleSearch($filter: IntelReportFilter) {
+  query ConsoleSearch($filter: IntelReportFilter, $locale: Locale) {
     intelReportCount(filter: $filter) { count exact }
     intelReports(first: 25, filter: $filter) {
-      edges { node { id title tlp status category publishedAt authorAgency { name } } }
+      edges { node { id title tlp status category publishedAt authorAgency { name(locale: $locale) } } }
     }
-    redReportsForMe { reportId opened publishedAt authorAgency { name } }
+    redReportsForMe { reportId opened publishedAt authorAgency { name(locale: $locale) } }
     intelAccessRequests(first: 20, direction: INCOMING, status: PENDING) {
-      edges { node { id justification createdAt requesterAgency { name } report { id title } } }
+      edges { node { id justification createdAt requesterAgency { name(locale: $locale) } report { id title } } }
     }
     intelMatches(first: 20) {
-      edges { node { id observableType createdAt counterpartAgency { name }
+      edges { node { id observableType createdAt counterpartAgency { name(locale: $locale) }
         report { id title } accessRequest { status } } }
     }
   }
@@ -67,7 +67,10 @@ export function IntelligencePage({ me }: { me: Me }) {
   const [region, setRegion] = useState<Region | ''>('');
   const [brand, setBrand] = useState('');
   const [filter, setFilter] = useState<Filter>({});
-  const [result, reexecute] = useQuery({ query: SEARCH, variables: { filter } });
+  const [result, reexecute] = useQuery({
+    query: SEARCH,
+    variables: { filter, locale: localeEnum() },
+  });
 
   const submit = (event: Event) => {
     event.preventDefault();

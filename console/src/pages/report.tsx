@@ -1,7 +1,7 @@
 import { useQuery } from '@urql/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { graphql, type ResultOf } from '../graphql.ts';
-import { lang, t } from '../i18n.ts';
+import { lang, localeEnum, t } from '../i18n.ts';
 import { categoryName, valueName } from '../labels.ts';
 import { LoadFailed, Loading } from '../read.tsx';
 import { dateTime, day } from '../time.ts';
@@ -12,16 +12,16 @@ import { Tlp } from '../tlp.tsx';
 // purpose, which the server logs with the reading.
 
 const REPORT = graphql(`
-  query ConsoleReport($id: ID!, $purpose: String) {
+  query ConsoleReport($id: ID!, $purpose: String, $locale: Locale) {
     intelReport(id: $id, purpose: $purpose) {
       id title summary tlp pap status category brands publishedAt mayExport language
-      authorAgency { name }
+      authorAgency { name(locale: $locale) }
       audience { scope }
       grading { code description }
       observables { id type value }
       correlations { report { id title tlp } sharedObservables { type value } }
       sightingCounts { total truePositive falsePositive }
-      sightings { id type seenAt country quantity agency { name } }
+      sightings { id type seenAt country quantity agency { name(locale: $locale) } }
     }
   }
 `);
@@ -34,7 +34,7 @@ export function ReportPage({ id, askPurpose }: { id: string; askPurpose: boolean
   // A TLP:RED reading is logged with its purpose each time: it is never served from the cache.
   const [result, reexecute] = useQuery({
     query: REPORT,
-    variables: { id, purpose: stated || null },
+    variables: { id, purpose: stated || null, locale: localeEnum() },
     pause: stated === null,
     requestPolicy: askPurpose ? 'network-only' : 'cache-and-network',
   });
