@@ -67,7 +67,10 @@ const filteredFetch: client.CustomFetch = (resource, options) => {
         method: options.method,
         headers: options.headers,
         agent: rule.agent(url),
-        signal: options.signal ?? AbortSignal.timeout(TIMEOUT_MS),
+        // openid-client passes its own signal (30 s by default); ours is the shorter bound.
+        signal: options.signal
+          ? AbortSignal.any([options.signal, AbortSignal.timeout(TIMEOUT_MS)])
+          : AbortSignal.timeout(TIMEOUT_MS),
       },
       (response) => {
         const chunks: Buffer[] = [];
